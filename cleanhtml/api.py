@@ -1,0 +1,93 @@
+"""The library entry points. Pure: no I/O, no printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cleanhtml import document, pipeline
+from cleanhtml.document import Document
+from cleanhtml.errors import UsageError
+from cleanhtml.rule import Context, Rule
+from cleanhtml.rules import select_rules
+
+
+@dataclass
+class Cleaned:
+    """A document after the rules ran, with what they did."""
+
+    doc: Document
+    edits: dict[str, int]
+    ctx: Context = field(default_factory=Context)
+    path: str | None = None
+
+    @property
+    def edited(self) -> bool:
+        """True when some rule changed the tree (or the parser had to repair it)."""
+        return bool(self.edits) or bool(self.doc.repairs)
+
+
+def render_html(cleaned: Cleaned) -> str:
+    """The document as given (front matter first, same kind), cleaned."""
+    if not cleaned.edited:
+        return cleaned.doc.source.decode(cleaned.doc.encoding, errors="replace").lstrip("\ufeff")
+    return document.to_text(cleaned.doc)
+
+
+def render_text(cleaned: Cleaned) -> str:
+    """Plain text, one block per paragraph; see :mod:`cleanhtml.render.text`."""
+    from cleanhtml.render.text import render_text as text
+
+    return text(cleaned.doc)
+
+
+Renderer = Callable[[Cleaned], str]
+RENDERERS: dict[str, Renderer] = {"html": render_html, "text": render_text}
+"""Output formats by name; ``-t/--to`` takes these keys."""
+
+
+def clean_document(
+    data: bytes | str,
+    *,
+    rules: Sequence[Rule] | None = None,
+    encoding: str | None = None,
+    explain: bool = False,
+    path: str | None = None,
+) -> Cleaned:
+    """Load ``data`` and run ``rules`` (default: the default rule set) over it."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    doc = document.load(raw, encoding=encoding)
+    ctx = Context(explain=explain)
+    chosen = select_rules() if rules is None else rules
+    edits = pipeline.run(doc, chosen, ctx)
+    return Cleaned(doc, edits, ctx, path)
+
+
+def render(cleaned: Cleaned, to: str = "html") -> str:
+    """Render ``cleaned`` in the format ``to``."""
+    try:
+        renderer = RENDERERS[to]
+    except KeyError:
+        raise UsageError(
+            f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}"
+        ) from None
+    return renderer(cleaned)
+
+
+def clean(
+    html: str | bytes,
+    *,
+    to: str = "html",
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+) -> str:
+    """Clean ``html`` and return it in the format ``to`` (``html`` or ``text``).
+
+    >>> clean('<p>采取<span id="stock_sz300959"><a class="keyword">线上线下</a></span>方式</p>')
+    '<p>采取线上线下方式</p>'
+    """
+    rules = select_rules(select, None, ignore)
+    if to not in RENDERERS:
+        raise UsageError(f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}")
+    cleaned = clean_document(html, rules=rules)
+    return render(cleaned, to)

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from a cleaned document to output text."""

@@ -1,0 +1,121 @@
+"""Plain-text output: one block per paragraph, heading, list item or table row.
+
+One ``etree.iterwalk`` pass: text on ``start``, tail on ``end``, driven by frozenset
+tag tables (the html-text approach). Inline elements never add or drop a character,
+so ``<a>线上线下</a>方式`` gives ``线上线下方式``. Whitespace collapses as a browser
+would, including CSS Text's rule that a line break between two East Asian wide
+characters disappears (Chinese has no spaces between words). Blocks are separated
+by a blank line, ``<br>`` is a newline, and each line is stripped of leading and
+trailing whitespace, the full-width indentation ``　　`` included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lxml import etree
+
+from cleanhtml.document import Document
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote",
+        "section", "article", "aside", "header", "footer", "main", "nav", "ul", "ol",
+        "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "caption", "figure",
+        "figcaption", "pre", "address", "center", "form", "fieldset", "legend",
+        "details", "summary", "hr", "body", "html", "title", "option",
+    }
+)  # fmt: skip
+SKIP_TAGS = frozenset(
+    {"head", "script", "style", "template", "noscript", "select", "textarea", "iframe", "object"}
+)
+CELL_TAGS = frozenset({"td", "th"})
+BR = "\x00"  # lxml text never holds NUL, so it can mark a <br> until the block is built
+CELL = "\x01"
+
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+
+
+def _collapse(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if "\n" in run:
+        text = match.string
+        start, end = match.start(), match.end()
+        if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
+            return ""
+    return " "
+
+
+def _block(raw: str) -> str:
+    lines = []
+    for line in _SPACE_RUN.sub(_collapse, raw).split(BR):
+        cells = [cell.strip().replace("\xa0", " ") for cell in line.split(CELL)]
+        lines.append("\t".join(cells).strip())
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def blocks(root: etree._Element) -> list[str]:
+    """The text blocks of the tree under ``root``, in document order."""
+    out: list[str] = []
+    parts: list[str] = []
+    skip_depth = 0
+    cells_in_row: list[int] = [0]
+
+    def flush() -> None:
+        if parts:
+            text = _block("".join(parts))
+            parts.clear()
+            if text:
+                out.append(text)
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            if event == "end" and not skip_depth and el.tail:
+                parts.append(el.tail)
+            continue
+        if event == "start":
+            if skip_depth or tag in SKIP_TAGS:
+                skip_depth += 1
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+                if tag == "tr":
+                    cells_in_row.append(0)
+            elif tag in CELL_TAGS:
+                if cells_in_row[-1]:
+                    parts.append(CELL)
+                cells_in_row[-1] += 1
+            elif tag == "br":
+                parts.append(BR)
+            if el.text:
+                parts.append(el.text)
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth:
+                    continue
+            elif tag in BLOCK_TAGS:
+                flush()
+                if tag == "tr" and len(cells_in_row) > 1:
+                    cells_in_row.pop()
+            if el is not root and el.tail:
+                parts.append(el.tail)
+    flush()
+    return out
+
+
+def render_text(doc: Document) -> str:
+    """The document's text: blocks separated by a blank line; front matter left out."""
+    root = doc.root
+    if not doc.is_fragment:
+        body = root.find("body")
+        root = body if body is not None else root
+    found = blocks(root)
+    return "\n\n".join(found) + "\n" if found else ""

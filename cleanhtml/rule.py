@@ -1,0 +1,74 @@
+"""What a rule is, and the context it runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+EXCERPT_CHARS = 60
+
+
+@dataclass
+class Removal:
+    """One thing a rule removed or unwrapped, for ``--explain``."""
+
+    rule: str
+    line: int | None
+    excerpt: str
+
+
+@dataclass
+class Context:
+    """Per-run state shared by the rules of one document.
+
+    ``meta`` is where rules record what they saw (the editor name, stock codes, ...),
+    so metadata extraction needs no second parse. ``explain`` turns on the recording
+    of :class:`Removal` excerpts, which costs a serialization per removal.
+    """
+
+    explain: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+    removals: list[Removal] = field(default_factory=list)
+    rule: str = ""
+
+    def removed(self, node: etree._Element | str) -> None:
+        """Record ``node`` (an element, or a text) as removed by the current rule."""
+        if not self.explain:
+            return
+        if isinstance(node, str):
+            line, text = None, node
+        else:
+            line = node.sourceline if isinstance(node.sourceline, int) else None
+            text = etree.tostring(node, encoding="unicode", method="html", with_tail=False)
+        text = " ".join(text.split())
+        if len(text) > EXCERPT_CHARS:
+            text = text[: EXCERPT_CHARS - 1] + "…"
+        self.removals.append(Removal(self.rule, line, text))
+
+
+RuleFunc = Callable[[etree._Element, Context], int]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named, documented tree transform.
+
+    ``apply(root, ctx)`` edits the tree in place and returns the number of edits it
+    made; 0 means it changed nothing, which keeps untouched files byte-identical.
+    """
+
+    code: str
+    name: str
+    group: str
+    summary: str
+    apply: RuleFunc
+    default: bool = True
+    removes_text: bool = False
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: the docstring of its function."""
+        return (self.apply.__doc__ or self.summary).strip()

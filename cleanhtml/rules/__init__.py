@@ -1,0 +1,91 @@
+"""The one ordered table of rules, and rule selection.
+
+Rules run in table order; selection filters the table, it never reorders it. Codes
+are grouped by family: ``M`` markup, ``N`` news boilerplate, ``W`` whitespace.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from cleanhtml.errors import UnknownRuleError
+from cleanhtml.rule import Rule
+from cleanhtml.rules import markup, news, whitespace
+
+RULES: tuple[Rule, ...] = (
+    # markup: what the source site's CMS and CSS left in the markup
+    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments),
+    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements),
+    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes),
+    # news: the boilerplate a news site wraps around an article
+    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links),
+    Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders),
+    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True),
+    Rule("N004", "remove-promo-boxes", "news", "Remove related-news, 炒股就看… and link-only promo boxes.", news.remove_promo_boxes, removes_text=True),
+    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style),
+    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font),
+    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes),
+    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes),
+    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True),
+    # whitespace: what the removals leave behind
+    Rule("W001", "remove-empty-elements", "whitespace", "Remove elements that cleaning left empty.", whitespace.remove_empty_elements),
+    Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),
+)  # fmt: skip
+
+BY_KEY: dict[str, Rule] = {key: rule for rule in RULES for key in (rule.code, rule.name)}
+GROUPS: frozenset[str] = frozenset(rule.group for rule in RULES)
+DEFAULT: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.default)
+
+
+def _split(tokens: Iterable[str] | str | None) -> list[str]:
+    if tokens is None:
+        return []
+    if isinstance(tokens, str):
+        tokens = [tokens]
+    return [part.strip() for token in tokens for part in token.split(",") if part.strip()]
+
+
+def _matching(token: str, rules: Sequence[Rule]) -> set[str]:
+    if token.upper() == "ALL":
+        return {rule.code for rule in rules}
+    key = token.lower()
+    found = {
+        rule.code
+        for rule in rules
+        if key in (rule.name, rule.group, rule.code.lower()) or rule.code.lower().startswith(key)
+    }
+    if not found:
+        names = [r.name for r in rules] + [r.code for r in rules] + sorted({r.group for r in rules})
+        close = difflib.get_close_matches(token, names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownRuleError(f"unknown rule {token!r}{hint} (see --list-rules)")
+    return found
+
+
+def select_rules(
+    select: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    *,
+    rules: Sequence[Rule] = RULES,
+) -> tuple[Rule, ...]:
+    """The rules to run, in table order.
+
+    ``select`` replaces the default set, ``extend_select`` adds to it, ``ignore`` is
+    applied last. Each takes codes (``M001``), code prefixes (``M``), names
+    (``remove-comments``), groups (``news``) or ``ALL``, as lists or comma-separated.
+    An unknown token raises :class:`UnknownRuleError` with close matches.
+    """
+    select_tokens = _split(select)
+    if select_tokens:
+        chosen: set[str] = set()
+        for token in select_tokens:
+            chosen |= _matching(token, rules)
+    else:
+        chosen = {rule.code for rule in rules if rule.default}
+    for token in _split(extend_select):
+        chosen |= _matching(token, rules)
+    for token in _split(ignore):
+        chosen -= _matching(token, rules)
+    return tuple(rule for rule in rules if rule.code in chosen)

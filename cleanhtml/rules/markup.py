@@ -1,0 +1,129 @@
+"""Markup rules: comments, CSS, presentational tags and CMS attributes.
+
+None of these removes visible text.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cleanhtml.rule import Context
+from cleanhtml.treeops import count, drop, find, test, unwrap
+
+_COMMENTS = find("//comment()")
+_STYLE_ELEMENTS = find(
+    "//style | //link[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
+)
+_STYLE_ATTRIBUTES = count("//@style")
+_BOLD_CMS = find("//*[self::font or self::span][contains(@cms-style, 'strong-Bold')]")
+_IN_BOLD = test("ancestor::strong | ancestor::b")
+_FONT_COUNT = count("//font")
+
+CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
+_CMS_COUNT = count(" | ".join(f"//@{a}" for a in CMS_ATTRIBUTES))
+TRACKING_ATTRIBUTES = (
+    "data-sudaclick",
+    "data-spm",
+    "data-spm-anchor-id",
+    "data-log",
+    "suda-uatrack",
+)
+_TRACKING_COUNT = count(" | ".join(f"//@{a}" for a in TRACKING_ATTRIBUTES))
+
+
+def remove_comments(root: etree._Element, ctx: Context) -> int:
+    """Remove HTML comments, conditional comments included.
+
+    Scraped posts carry CMS markers (``<!-- 正文下iframe -->``), commented-out blocks
+    (``<!--article_adlist[...]article_adlist-->``) and IE conditionals. The text after a
+    comment stays where it was.
+
+    ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
+    """
+    comments = _COMMENTS(root)
+    for comment in comments:
+        ctx.removed(comment)
+        drop(comment)
+    return len(comments)
+
+
+def remove_style_elements(root: etree._Element, ctx: Context) -> int:
+    """Remove ``<style>`` elements and stylesheet ``<link>`` elements.
+
+    Their CSS is not article text, and it leaks into text output of naive tools.
+
+    ``<style>.a{}</style><p>x</p>`` becomes ``<p>x</p>``.
+    """
+    found = _STYLE_ELEMENTS(root)
+    for el in found:
+        ctx.removed(el)
+        drop(el)
+    return len(found)
+
+
+def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
+    """Remove every ``style`` attribute.
+
+    Inline styles fix fonts, colours and widths of the source site.
+
+    ``<p style="color:red">x</p>`` becomes ``<p>x</p>``.
+    """
+    count = _STYLE_ATTRIBUTES(root)
+    if count:
+        etree.strip_attributes(root, "style")
+    return count
+
+
+def bold_cms_style(root: etree._Element, ctx: Context) -> int:
+    """Turn ``<font cms-style="... strong-Bold ...">`` into ``<strong>``.
+
+    Sina's CMS marks bold text (often section headings) with a ``cms-style`` class on a
+    ``<font>`` or ``<span>``; the emphasis is content, the wrapper is not. A bold
+    wrapper inside another bold wrapper is unwrapped instead, so bold never nests.
+
+    ``<font cms-style="font-L strong-Bold">小标题</font>`` becomes ``<strong>小标题</strong>``.
+    """
+    found = _BOLD_CMS(root)
+    for el in found:
+        if _IN_BOLD(el):
+            unwrap(el)
+            continue
+        el.tag = "strong"
+        for name in list(el.attrib):
+            del el.attrib[name]
+    return len(found)
+
+
+def unwrap_font(root: etree._Element, ctx: Context) -> int:
+    """Unwrap presentational ``<font>`` tags, keeping their text exactly in place.
+
+    ``<p>a<font color="red">b</font>c</p>`` becomes ``<p>abc</p>``.
+    """
+    count = _FONT_COUNT(root)
+    if count:
+        etree.strip_tags(root, "font")
+    return count
+
+
+def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
+    """Remove the CMS's layout attributes (``cms-style``, ``cms-width``, ...).
+
+    They only mean something to the source site's stylesheet.
+
+    ``<p cms-style="font-L">x</p>`` becomes ``<p>x</p>``.
+    """
+    count = _CMS_COUNT(root)
+    if count:
+        etree.strip_attributes(root, *CMS_ATTRIBUTES)
+    return count
+
+
+def remove_tracking_attributes(root: etree._Element, ctx: Context) -> int:
+    """Remove click-tracking attributes (``data-sudaclick``, ``data-spm``, ...).
+
+    ``<a href="/x" data-sudaclick="news_p">x</a>`` becomes ``<a href="/x">x</a>``.
+    """
+    count = _TRACKING_COUNT(root)
+    if count:
+        etree.strip_attributes(root, *TRACKING_ATTRIBUTES)
+    return count

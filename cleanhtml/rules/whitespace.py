@@ -1,0 +1,79 @@
+"""Whitespace rules: what removals leave behind. They never touch text inside a paragraph."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cleanhtml.rule import Context
+from cleanhtml.treeops import WHITESPACE, drop
+
+# Elements that may go when nothing is left in them. Void and media elements
+# (img, br, hr, video, source, ...), table cells and form controls are not listed,
+# so they are never removed for being empty.
+REMOVABLE_WHEN_EMPTY = (
+    "p", "div", "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big",
+    "sup", "sub", "center", "blockquote", "section", "article", "aside", "header",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "figure", "figcaption", "mark", "ins", "del", "cite", "q", "abbr", "label", "a",
+)  # fmt: skip
+_KEEP_ATTRIBUTES = ("id", "name")  # an empty <a name=...> is a link target
+
+# Elements whose whitespace-only text runs sit between blocks, not inside a paragraph.
+BLOCK_CONTAINERS = frozenset(
+    {
+        "html", "head", "body", "div", "section", "article", "aside", "main", "header",
+        "footer", "nav", "blockquote", "ul", "ol", "dl", "table", "thead", "tbody",
+        "tfoot", "tr", "figure", "form", "fieldset", "details",
+    }
+)  # fmt: skip
+_TIDY = " \t\n\r\f"
+
+
+def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
+    """Remove elements that cleaning left empty (whitespace, U+3000 and NBSP count as empty).
+
+    Only containers and inline wrappers go (``p``, ``div``, ``span``, ``strong``, ...):
+    never void or media elements (``img``, ``br``, ``video``, ``source``), table
+    cells, nor anything that holds an element or text. The text after a removed
+    element stays.
+
+    ``<p>　　</p><div><span></span></div><p>x</p>`` becomes ``<p>x</p>``.
+    """
+    edits = 0
+    # reversed document order visits children before their parents
+    for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
+        if el is root or len(el) or (el.text and el.text.strip(WHITESPACE)):
+            continue
+        if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
+            continue
+        drop(el)
+        edits += 1
+    return edits
+
+
+def _tidy(text: str | None) -> str | None:
+    if text is None or text.count("\n") < 2 or text.strip(_TIDY):
+        return None
+    return "\n"
+
+
+def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
+    """Collapse whitespace-only runs between blocks that hold blank lines to one newline.
+
+    Removing comments, styles and promo blocks leaves long runs of blank and
+    indented lines between paragraphs. Only whitespace *between* blocks (children of
+    ``div``, ``body``, ``blockquote``, lists, tables...) is touched, never text inside
+    a paragraph.
+    """
+    edits = 0
+    for el in root.iter(*BLOCK_CONTAINERS):
+        new = _tidy(el.text)
+        if new is not None:
+            el.text = new
+            edits += 1
+        for child in el:
+            new = _tidy(child.tail)
+            if new is not None:
+                child.tail = new
+                edits += 1
+    return edits

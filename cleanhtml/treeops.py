@@ -1,0 +1,92 @@
+"""The two tree edits every rule is built from.
+
+``parent.remove(el)`` in lxml also removes ``el.tail`` (the text that follows the
+element), a classic way to lose article text. Rules therefore never call it
+directly: they :func:`drop` an element (it and its content go, its tail stays) or
+:func:`unwrap` it (the tag goes, its text and children stay in place).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from lxml import etree
+
+WHITESPACE = " \t\n\r\f\v\u3000\xa0\u200b\ufeff"
+"""Characters that do not make an element carry content (includes U+3000 and NBSP)."""
+
+
+def _append_text(parent: etree._Element, prev: etree._Element | None, text: str) -> None:
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def drop(el: etree._Element) -> None:
+    """Remove ``el`` and everything inside it, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        _append_text(parent, el.getprevious(), el.tail)
+    parent.remove(el)
+
+
+def unwrap(el: etree._Element) -> None:
+    """Remove the tag ``el`` but keep its text, children and tail exactly in place.
+
+    >>> # <p>a<b>bc</b>d</p> -> <p>abcd</p>: no character is added or dropped.
+    """
+    parent = el.getparent()
+    if parent is None:
+        return
+    prev = el.getprevious()
+    if el.text:
+        _append_text(parent, prev, el.text)
+    index = parent.index(el)
+    children = list(el)
+    last = children[-1] if children else None
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    # after the moves, ``el`` sits right after its former children
+    if el.tail:
+        if last is not None:
+            last.tail = (last.tail or "") + el.tail
+        else:
+            _append_text(parent, prev, el.tail)
+    parent.remove(el)
+
+
+def text_of(el: etree._Element) -> str:
+    """All text inside ``el`` (not its tail), comments excluded."""
+    return "".join(cast(list[str], list(el.itertext()))) if len(el) else (el.text or "")
+
+
+def is_blank(text: str | None) -> bool:
+    """True when ``text`` is empty or only whitespace (U+3000 and NBSP included)."""
+    return not text or not text.strip(WHITESPACE)
+
+
+Finder = Callable[[etree._Element], list[etree._Element]]
+Counter = Callable[[etree._Element], int]
+Test = Callable[[etree._Element], bool]
+
+
+def find(expr: str) -> Finder:
+    """Compile an XPath expression that selects nodes; the result is typed as a list."""
+    compiled = etree.XPath(expr)
+    return lambda root: cast(list[etree._Element], compiled(root))
+
+
+def count(expr: str) -> Counter:
+    """Compile an XPath ``count(...)`` expression returning an ``int``."""
+    compiled = etree.XPath(f"count({expr})")
+    return lambda root: int(cast(float, compiled(root)))
+
+
+def test(expr: str) -> Test:
+    """Compile an XPath ``boolean(...)`` expression."""
+    compiled = etree.XPath(f"boolean({expr})")
+    return lambda root: bool(compiled(root))

@@ -1,0 +1,81 @@
+"""Every fixtures/<case>/ folder: input + expected outputs, plus idempotency.
+
+A case folder holds ``input.md`` or ``input.html``, the expected outputs
+(``expected.md``/``expected.html`` for ``-t html``, ``expected.txt`` for ``-t text``,
+and any other ``expected.<ext>`` a renderer owns), and optionally ``case.toml`` with
+``select``/``extend-select``/``ignore`` keys as in ``[tool.cleanhtml]``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cleanhtml.api import clean_document, render
+from cleanhtml.document import split_front_matter
+from cleanhtml.rules import select_rules
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FORMAT_OF_SUFFIX = {
+    ".md": "html",
+    ".html": "html",
+    ".txt": "text",
+    ".markdown": "markdown",
+    ".json": "json",
+}
+CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _input(case: Path) -> Path:
+    found = [p for p in case.iterdir() if p.stem == "input"]
+    assert len(found) == 1, f"{case.name}: expected exactly one input.* file"
+    return found[0]
+
+
+def _rules(case: Path):  # type: ignore[no-untyped-def]
+    toml = case / "case.toml"
+    settings = tomllib.loads(toml.read_text("utf-8")) if toml.exists() else {}
+    return select_rules(
+        settings.get("select"), settings.get("extend-select"), settings.get("ignore")
+    )
+
+
+def _expected(case: Path) -> list[tuple[Path, str]]:
+    out = []
+    for path in sorted(case.glob("expected.*")):
+        to = FORMAT_OF_SUFFIX.get(path.suffix)
+        if path.suffix == ".md" and _input(case).suffix != ".md":
+            to = "markdown"
+        assert to, f"{path}: unknown expected-file suffix"
+        out.append((path, to))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
+    source = _input(case).read_bytes()
+    rules = _rules(case)
+    expected_files = _expected(case)
+    assert expected_files, f"{case.name}: no expected.* file"
+    cleaned = clean_document(source, rules=rules, path=_input(case).name)
+    for path, to in expected_files:
+        got = render(cleaned, to)
+        if request.config.getoption("--update-fixtures"):
+            path.write_text(got, "utf-8", newline="")
+            continue
+        assert got == path.read_text("utf-8"), f"{path.relative_to(FIXTURES)} differs"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fixture_idempotent(case: Path) -> None:
+    """Cleaning the expected HTML makes 0 edits and changes no byte; front matter is kept."""
+    source = _input(case).read_bytes()
+    rules = _rules(case)
+    once = render(clean_document(source, rules=rules), "html").encode("utf-8")
+    again = clean_document(once, rules=rules)
+    assert again.edits == {}, f"second pass edited: {again.edits}"
+    assert render(again, "html").encode("utf-8") == once
+    front, _ = split_front_matter(source.decode("utf-8-sig"))
+    assert once.decode("utf-8").startswith(front)

@@ -1,0 +1,46 @@
+"""README's rules table is generated from the registry and must stay current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cleanhtml.rules import RULES
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCK = re.compile(r"(<!-- rules-table:[^>]*-->\n)(.*?)(<!-- /rules-table -->)", re.S)
+
+
+def rules_table() -> str:
+    lines = [
+        "| code | name | group | default | removes text | summary |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in RULES:
+        summary = rule.summary.replace("|", "\\|").replace("<", "&lt;")
+        lines.append(
+            f"| {rule.code} | `{rule.name}` | {rule.group} | {'on' if rule.default else 'off'}"
+            f" | {'yes' if rule.removes_text else 'no'} | {summary} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_rules_table_is_current(request: pytest.FixtureRequest) -> None:
+    text = README.read_text("utf-8")
+    match = BLOCK.search(text)
+    assert match, "README.md lacks the rules-table markers"
+    if request.config.getoption("--update-fixtures"):
+        README.write_text(text[: match.start(2)] + rules_table() + text[match.end(2) :], "utf-8")
+        return
+    assert match.group(2) == rules_table(), (
+        "README rules table is stale: run pytest --update-fixtures"
+    )
+
+
+def test_quick_start_has_two_commands() -> None:
+    text = README.read_text("utf-8")
+    block = re.search(r"## Quick start\n\n```bash\n(.*?)```", text, re.S)
+    assert block, "README.md lacks a Quick start code block"
+    assert len(block.group(1).strip().splitlines()) == 2
