@@ -10,6 +10,16 @@ A file is one of three kinds:
 The front matter is kept as raw text and written back byte for byte. The body is
 parsed once with libxml2's HTML parser. When no rule edits the tree, :func:`dump`
 returns the input bytes unchanged (lxml re-serialization is not byte-stable).
+
+Loading never loses text silently. The encoding is chosen by :mod:`cleanhtml.encoding`
+(binary files are refused there). Before parsing, NUL and other control characters
+(which lxml cannot hold) are removed and form feeds become spaces. libxml2 stops
+building the tree 2048 levels deep and drops everything below; such markup is
+flattened (the deepest tags go, their text stays) and parsed again. Entities are
+never expanded and nothing is fetched: libxml2's HTML parser reads a DTD's internal
+subset as text, as browsers do. Each such repair is listed in ``Document.repairs``
+and makes the document count as edited; notes that change nothing are in
+``Document.warnings``.
 """
 
 from __future__ import annotations
@@ -19,24 +29,68 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from cleanhtml.encoding import decode as decode_bytes
 from cleanhtml.errors import InputError
+from cleanhtml.treeops import find
 
-_FRONT_MATTER = re.compile(
-    r"\A((?:[ \t]*\r?\n)*---[ \t]*\r?\n(?:.*?\r?\n)??---[ \t]*(?:\r?\n|\Z))", re.S
+_OPENING = re.compile(r"\A(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_CLOSING_LINE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.M)
+_YAML_LINE = re.compile(
+    r"[ \t]*(?:#.*)?|[ \t]+\S.*|[ \t]*-(?:[ \t].*)?|[^\s:<#-][^:]*:(?:[ \t].*)?|\.\.\.[ \t]*"
 )
+_YAML_KEY = re.compile(r"[^\s:<#-][^:]*:(?:[ \t]|\Z)")
+_QUOTE_START = re.compile(r"""^[ \t]*(?:-[ \t]+)*(?:[^\s'"#][^#]*?:[ \t]+)?(["'])""")
+_QUOTE_REST = {
+    '"': re.compile(r'(?:[^"\\]|\\.)*"'),
+    "'": re.compile(r"(?:[^']|'')*'(?!')"),
+}
+
 _PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 _DOCTYPE = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<!doctype", re.I | re.S)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\s[^>]*>[ \t]*\n?", re.I)
+_XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 _UNCLOSED_COMMENT = "<!--"
+# Elements whose content the parser reads as text up to their end tag: one left open
+# turns the rest of the file into its text, which a rule then deletes.
+RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+_RAW_OPEN = re.compile(rf"<({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])[^>]*>", re.I)
+_RAW_CLOSE = {tag: re.compile(rf"</{tag}(?=[\s/>])", re.I) for tag in RAW_TEXT_TAGS}
+_MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
+_CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
-_PARSER = etree.HTMLParser(huge_tree=True, no_network=True)
+# Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+_FORM_FEED = "\x0c"
+
+MAX_DEPTH = 1024
+"""Markup nested deeper than this is flattened before parsing (libxml2 stops at 2048)."""
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+VOID_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "param", "source", "track", "wbr", "keygen", "basefont", "bgsound", "frame",
+    }
+)  # fmt: skip
+
+_META_CHARSET = find("//meta[@charset]")
+_META_CONTENT_TYPE = find(
+    "//meta[@content][translate(@http-equiv, 'CONTENTYP', 'contentyp') = 'content-type']"
+)
+_CHARSET_PARAM = re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
 
 _FRAGMENT_OPEN = "<html><body>"
-_FRAGMENT_CLOSE = "</body></html>"
 
 
 @dataclass(eq=False)
 class Document:
-    """A loaded input. ``root`` is ``<body>`` for fragments and posts, ``<html>`` for pages."""
+    """A loaded input. ``root`` is ``<body>`` for fragments and posts, ``<html>`` for pages.
+
+    ``encoding`` names the codec the input was read with (``ascii`` for ASCII bytes);
+    output is always UTF-8. ``prolog`` is an XML declaration the body started with
+    (kept, with its ``encoding`` said as ``utf-8``). ``repairs`` lists what loading
+    had to change (the document then counts as edited); ``warnings`` lists notes
+    that changed nothing.
+    """
 
     source: bytes
     front_matter: str
@@ -49,6 +103,8 @@ class Document:
     has_doctype: bool = False
     trailing: str = ""
     repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    prolog: str = ""
 
     @property
     def tree_root(self) -> etree._Element:
@@ -56,16 +112,66 @@ class Document:
         return self.root
 
 
+def _closing_outside_quotes(text: str, start: int, end: int) -> bool:
+    """True when no YAML quoted scalar is left open in ``text[start:end]``."""
+    quote: str | None = None
+    for line in text[start:end].splitlines():
+        rest = line
+        if quote is None:
+            match = _QUOTE_START.match(rest)
+            if not match:
+                continue
+            quote, rest = match.group(1), rest[match.end() :]
+        closing = _QUOTE_REST[quote].match(rest)
+        if closing:
+            quote = None
+    return quote is None
+
+
+def _unclosed_front_matter(text: str, start: int) -> int | None:
+    """Where an unclosed front-matter block ends, if its lines all look like YAML.
+
+    It ends before the first line that starts with ``<`` (the HTML body), or at the
+    end of the text. ``None`` when some line does not look like YAML.
+    """
+    markup = re.compile(r"^[ \t]*<", re.M).search(text, start)
+    end = markup.start() if markup else len(text)
+    lines = text[start:end].splitlines()
+    if not any(_YAML_KEY.match(line) for line in lines):
+        return None
+    if all(_YAML_LINE.fullmatch(line) for line in lines):
+        return end
+    return None
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """Split ``text`` into (raw front matter, body). No front matter gives ``("", text)``.
 
-    A block that opens with ``---`` but never closes is not front matter: the whole
-    text is the body (nothing is dropped, and the user sees it in the output).
+    A block opens with a ``---`` line (blank lines before it allowed) and closes with
+    the next ``---`` line that is not inside a quoted YAML string spanning lines (a
+    ``---`` line inside quotes is not valid YAML, but scrapers write it). When the
+    quotes never balance, the first ``---`` line closes it, as in Jekyll and Hexo.
+    A block that never closes is front matter up to the first line starting with
+    ``<`` if every line before it looks like YAML (``key: value``, ``- item``,
+    indented lines, comments); otherwise it is not front matter and the whole text
+    is the body, so nothing is dropped.
     """
-    match = _FRONT_MATTER.match(text)
-    if not match:
+    opening = _OPENING.match(text)
+    if not opening:
         return "", text
-    return match.group(1), text[match.end() :]
+    start = opening.end()
+    first: int | None = None
+    for close in _CLOSING_LINE.finditer(text, start):
+        if first is None:
+            first = close.end()
+        if _closing_outside_quotes(text, start, close.start()):
+            return text[: close.end()], text[close.end() :]
+    if first is not None:
+        return text[:first], text[first:]
+    end = _unclosed_front_matter(text, start)
+    if end is None:
+        return "", text
+    return text[:end], text[end:]
 
 
 def detect_newline(text: str) -> str:
@@ -77,18 +183,19 @@ def detect_newline(text: str) -> str:
 
 
 def decode(data: bytes, *, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Decode ``data`` to (text, encoding name, had BOM)."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding, False
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot decode as {encoding}: {exc}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8", True
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 (byte {exc.start}); use --encoding") from None
+    """Decode ``data`` to (text, encoding name, had a UTF-8 BOM); see :mod:`cleanhtml.encoding`."""
+    decoded = decode_bytes(data, encoding=encoding)
+    return decoded.text, decoded.encoding, decoded.bom
+
+
+def _remove_control_chars(body: str, repairs: list[str]) -> str:
+    if _CONTROL_CHARS.search(body):
+        body, count = _CONTROL_CHARS.subn("", body)
+        repairs.append(f"removed {count} control character{'s' if count > 1 else ''} (NUL, ...)")
+    if _FORM_FEED in body:
+        body = body.replace(_FORM_FEED, " ")
+        repairs.append("turned form feeds into spaces")
+    return body
 
 
 def _close_unterminated_comment(body: str, repairs: list[str]) -> str:
@@ -106,48 +213,180 @@ def _close_unterminated_comment(body: str, repairs: list[str]) -> str:
     return body[:end] + "-->" + body[end:]
 
 
+def _close_unterminated_raw_text(body: str, repairs: list[str]) -> str:
+    """Close a ``<style>``, ``<script>``, ``<title>``... left open, before the next markup line.
+
+    Left open, it makes the rest of the file its text (``<style>`` then the article
+    is all CSS to a parser), and removing it would delete the article.
+    """
+    pos = 0
+    while opening := _RAW_OPEN.search(body, pos):
+        tag = opening.group(1).lower()
+        closing = _RAW_CLOSE[tag].search(body, opening.end())
+        if closing:
+            pos = closing.end()
+            continue
+        line = _MARKUP_LINE.search(body, opening.end())
+        if line is None:
+            break
+        repairs.append(f"closed an unterminated <{tag}>")
+        body = body[: line.start()] + f"</{tag}>" + body[line.start() :]
+        pos = line.start() + len(tag) + 3
+    return body
+
+
+def _content_end(text: str) -> int:
+    """``len(text.rstrip())`` without copying a large text."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _drop_cut_tag(body: str, repairs: list[str]) -> str:
+    """Drop a tag cut off by the end of the file (``<a href="http://exa``), as parsers do.
+
+    Recorded as a repair so the output is re-serialized with its elements closed.
+    """
+    end = _content_end(body)
+    match = _CUT_TAG.search(body, max(0, end - 4096), end)
+    if not match or match.group(0).startswith("<!--"):
+        return body
+    repairs.append("dropped a tag cut off at the end of the file")
+    return body[: match.start()] + body[end:]
+
+
+def _flatten(markup: str, limit: int) -> str:
+    """Drop the start and end tags of elements nested deeper than ``limit``; keep all text."""
+    stack: list[tuple[str, bool]] = []
+
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        if not match.group(1):
+            if name in VOID_TAGS:
+                return match.group(0)
+            keep = len(stack) < limit
+            stack.append((name, keep))
+            return match.group(0) if keep else ""
+        for index in range(len(stack) - 1, -1, -1):
+            if stack[index][0] == name:
+                keep = stack[index][1]
+                del stack[index:]
+                return match.group(0) if keep else ""
+        return match.group(0)
+
+    return _TAG.sub(tag, markup)
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
+def _parse_markup(markup: str, repairs: list[str]) -> etree._Element:
+    """Parse with a fresh parser: ``huge_tree`` (no 10 MB text cap), no network, depth checked."""
+    parser = etree.HTMLParser(huge_tree=True, no_network=True)
+    try:
+        root = etree.fromstring(markup, parser)
+        if not _too_deep(parser):
+            return root
+        root = etree.fromstring(_flatten(markup, MAX_DEPTH), parser)
+    except etree.XMLSyntaxError as exc:  # pragma: no cover - libxml2's HTML parser recovers
+        raise InputError(f"cannot parse the markup: {exc}") from None
+    if _too_deep(parser):
+        raise InputError("markup nested too deeply to parse without losing text")
+    repairs.append(f"flattened markup nested deeper than {MAX_DEPTH} levels (its text is kept)")
+    return root
+
+
 def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype)."""
     body = _close_unterminated_comment(body, repairs)
+    body = _close_unterminated_raw_text(body, repairs)
+    body = _drop_cut_tag(body, repairs)
     if _PAGE_START.search(body):
-        root = etree.fromstring(body, _PARSER) if body.strip() else None
+        root = _parse_markup(body, repairs) if body.strip() else None
         if root is None:
-            root = etree.fromstring("<html></html>", _PARSER)
+            root = etree.fromstring("<html></html>", etree.HTMLParser())
         return root, False, bool(_DOCTYPE.match(body))
-    html = etree.fromstring(_FRAGMENT_OPEN + body + _FRAGMENT_CLOSE, _PARSER)
+    # no closing </body></html>: an unclosed <textarea> or <plaintext> would take it as text
+    html = _parse_markup(_FRAGMENT_OPEN + body, repairs)
     container = html.find("body")
     if container is None:  # libxml2 always creates <body> for this input; be safe
         container = etree.SubElement(html, "body")
     return container, True, False
 
 
+def declare_utf8(root: etree._Element) -> int:
+    """Make every ``<meta>`` charset declaration under ``root``'s tree say ``utf-8``; count them."""
+    edits = 0
+    top = root.getroottree().getroot()
+    for meta in _META_CHARSET(top):
+        if meta.get("charset", "").strip().lower() not in ("utf-8", "utf8"):
+            meta.set("charset", "utf-8")
+            edits += 1
+    for meta in _META_CONTENT_TYPE(top):
+        content = meta.get("content", "")
+        match = _CHARSET_PARAM.search(content)
+        if match and match.group(2).lower() not in ("utf-8", "utf8"):
+            meta.set("content", content[: match.start(2)] + "utf-8" + content[match.end(2) :])
+            edits += 1
+    return edits
+
+
+def _split_prolog(body: str) -> tuple[str, str]:
+    match = _XML_DECLARATION.match(body)
+    if not match:
+        return "", body
+    return match.group(0), body[match.end() :]
+
+
 def load(data: bytes, *, encoding: str | None = None) -> Document:
-    """Read ``data`` into a :class:`Document`."""
-    text, encoding_name, bom = decode(data, encoding=encoding)
+    """Read ``data`` into a :class:`Document`.
+
+    Raises :class:`InputError` for binary data, undecodable bytes and markup that
+    cannot be parsed without losing text.
+    """
+    decoded = decode_bytes(data, encoding=encoding)
+    text = decoded.text
     front_matter, body = split_front_matter(text)
-    newline = detect_newline(text)
+    del text
+    newline = detect_newline(front_matter or body)
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
     repairs: list[str] = []
+    if not decoded.is_utf8:
+        repairs.append(f"re-encoded from {decoded.encoding} to utf-8")
+    body = _remove_control_chars(body, repairs)
+    prolog, body = _split_prolog(body)
+    # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
+    # (forcing the rewrite) only when the input bytes were not UTF-8 already
+    prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
     root, is_fragment, has_doctype = parse(body, repairs=repairs)
-    trailing = "" if is_fragment else body[len(body.rstrip()) :]
+    declare_utf8(root)
+    trailing = "" if is_fragment else body[_content_end(body) :]
     return Document(
         source=data,
         front_matter=front_matter,
         body=body,
         root=root,
         is_fragment=is_fragment,
-        encoding=encoding_name,
+        encoding=decoded.encoding,
         newline=newline,
-        bom=bom,
+        bom=decoded.bom,
         has_doctype=has_doctype,
         trailing=trailing,
         repairs=repairs,
+        warnings=decoded.warnings,
+        prolog=prolog,
     )
 
 
 def serialize_body(doc: Document) -> str:
-    """The cleaned body as HTML text with ``\\n`` newlines."""
+    """The cleaned body as HTML text with ``\\n`` newlines (after the XML declaration, if any)."""
+    return doc.prolog + _serialize_tree(doc)
+
+
+def _serialize_tree(doc: Document) -> str:
     if doc.is_fragment:
         html = etree.tostring(doc.root, encoding="unicode", method="html")
         if html.startswith("<body>") and html.endswith("</body>"):

@@ -1,0 +1,337 @@
+"""Bytes to text: choose an input's encoding, refuse binary files, and say which was chosen.
+
+The order, first match wins:
+
+1. ``--encoding`` when given (a failure to decode is an input error);
+2. a byte-order mark (UTF-8, UTF-16, UTF-32);
+3. the declared charset (``<meta charset>``, ``<meta http-equiv=Content-Type>``, the
+   XML declaration of XHTML), *verified*: it must decode the bytes, valid UTF-8 with
+   non-ASCII bytes is UTF-8 whatever it declares (a common mislabel), and a non-UTF-8
+   declaration must be as plausible as what detection finds;
+4. UTF-8, if the bytes decode;
+5. detection with charset-normalizer (imported only here, only when needed).
+
+Labels are read as browsers read them (the WHATWG Encoding Standard): GB2312 and GBK
+are decoded as GB18030 (their superset), Big5 as Big5-HKSCS, Shift_JIS as cp932,
+EUC-KR as cp949 and ISO-8859-1/ASCII as windows-1252. A file of ASCII bytes only is
+``ascii`` whatever it declares: it reads the same in every ASCII-compatible encoding.
+
+Binary files (images, archives, executables, anything with control bytes where text
+would be) are refused with :class:`~cleanhtml.errors.InputError` before any of this.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from cleanhtml.errors import InputError, UsageError
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+# File signatures of formats people keep next to their HTML (by offset 0 unless noted).
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"),
+    (b"7z\xbc\xaf'\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"fLaC", "FLAC audio"),
+    (b"\x1aE\xdf\xa3", "Matroska/WebM video"),
+)
+SNIFF_BYTES = 1024
+"""How much of a file the binary check looks at."""
+MAX_CONTROL_BYTES = 8
+"""A text file holds fewer control bytes (NUL, ...) than this in its first KB."""
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+DECLARATION_BYTES = 16384
+"""How far into a file to look for a declared charset."""
+_META_CHARSET = re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.I)
+_XML_ENCODING = re.compile(
+    rb"\A\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.I
+)
+
+# WHATWG label -> the Python codec browsers effectively use.
+_LABELS: dict[str, str] = {
+    **dict.fromkeys(
+        ("utf8", "utf-8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode11utf8"), "utf-8"
+    ),
+    # a <meta> cannot declare UTF-16 for ASCII-compatible bytes: browsers read UTF-8
+    **dict.fromkeys(("utf-16", "utf-16le", "utf-16be", "unicode", "ucs-2"), "utf-8"),
+    **dict.fromkeys(
+        (
+            "gb2312", "gbk", "x-gbk", "gb_2312", "gb_2312-80", "chinese", "csgb2312",
+            "csiso58gb231280", "iso-ir-58", "cp936", "ms936", "windows-936", "euc-cn",
+            "gb18030", "hz-gb-2312-x",
+        ),
+        "gb18030",
+    ),
+    **dict.fromkeys(
+        ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "big5hkscs"), "big5hkscs"
+    ),
+    **dict.fromkeys(
+        (
+            "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis",
+            "windows-31j", "ms932", "cp932",
+        ),
+        "cp932",
+    ),
+    **dict.fromkeys(
+        (
+            "euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "korean",
+            "windows-949", "csksc56011987", "iso-ir-149", "cp949",
+        ),
+        "cp949",
+    ),
+    **dict.fromkeys(
+        (
+            "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "ascii", "us-ascii",
+            "ansi_x3.4-1968", "cp819", "ibm819", "csisolatin1", "iso-ir-100", "x-cp1252",
+            "windows-1252", "cp1252",
+        ),
+        "cp1252",
+    ),
+    **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5", "windows-1254"), "cp1254"),
+    **dict.fromkeys(("tis-620", "iso-8859-11", "windows-874", "dos-874"), "cp874"),
+}  # fmt: skip
+
+# Codecs that read the same text, for comparing a declaration with a detection.
+_FAMILY: dict[str, str] = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "shift_jis": "cp932",
+    "shift_jis_2004": "cp932",
+    "shift_jisx0213": "cp932",
+    "euc_kr": "cp949",
+    "latin_1": "cp1252",
+    "iso8859-1": "cp1252",
+    "euc_jis_2004": "euc_jp",
+    "euc_jisx0213": "euc_jp",
+}
+# When detection finds several equally plausible encodings, prefer these, in this order:
+# short GBK text is as plausible as Korean cp949, and cleanhtml's users scrape Chinese news.
+PREFERRED: tuple[str, ...] = ("gb18030", "big5hkscs", "cp932", "euc_jp")
+DETECT_BYTES = 1 << 20
+"""Detection reads at most this much (cut at a line break), then the whole file is decoded."""
+CHAOS_TOLERANCE = 0.05
+"""A declared charset is kept when it reads at most this much messier than the detected one."""
+
+
+@dataclass
+class Decoded:
+    """An input's text, the codec chosen, and how it was chosen."""
+
+    text: str
+    encoding: str
+    bom: bool = False
+    how: str = ""
+    """``forced``, ``bom``, ``declared``, ``utf-8``, ``ascii`` or ``detected``."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_utf8(self) -> bool:
+        """True when re-encoding the text as UTF-8 gives the input bytes back (BOM aside)."""
+        return self.encoding in ("utf-8", "ascii")
+
+
+def canonical(label: str) -> str:
+    """The Python codec name for an encoding label, read as browsers read it.
+
+    Raises :class:`LookupError` for a label no codec answers to.
+    """
+    key = label.strip().lower()
+    name = _LABELS.get(key) or _LABELS.get(key.replace("_", "-")) or key
+    return codecs.lookup(name).name
+
+
+def _family(name: str) -> str:
+    name = codecs.lookup(name).name
+    return _FAMILY.get(name, name)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What binary format ``data`` looks like, or ``None`` when it may be text."""
+    for signature, kind in SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[4:8] == b"ftyp":
+        return "MP4/HEIF media"
+    if data.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}[data[8:12]]
+    head = data[:SNIFF_BYTES]
+    if len(_CONTROL_BYTES.findall(head)) >= MAX_CONTROL_BYTES and _utf16(head) is None:
+        return "control bytes where text should be"
+    return None
+
+
+def _utf16(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when BOM-less ``head`` is clearly UTF-16 text, else ``None``."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= len(zeros) * 0.6 and b"<" in (even if zeros is odd else odd):
+            try:
+                head[: len(head) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset label the markup declares (XML declaration or ``<meta>``), if any."""
+    head = data[:DECLARATION_BYTES]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode_forced(data: bytes, label: str) -> Decoded:
+    try:
+        name = canonical(label)
+    except LookupError:
+        raise UsageError(f"unknown encoding {label!r}") from None
+    bom = False
+    for mark, codec in BOMS:
+        if codec == name and data.startswith(mark):
+            data, bom = data[len(mark) :], codec == "utf-8"
+            break
+    if not name.startswith(("utf-16", "utf-32")):
+        kind = binary_kind(data)
+        if kind:
+            raise InputError(f"binary file ({kind}), not HTML")
+    try:
+        return Decoded(data.decode(name), name, bom, "forced")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid {name} (byte {exc.start}); check --encoding") from None
+
+
+def _decode_bom(data: bytes) -> Decoded | None:
+    for mark, codec in BOMS:
+        if data.startswith(mark):
+            body = data[len(mark) :]
+            try:
+                return Decoded(body.decode(codec), codec, codec == "utf-8", "bom")
+            except UnicodeDecodeError as exc:
+                text = body.decode(codec, errors="replace")
+                warning = f"invalid {codec} after its byte-order mark (byte {exc.start}); replaced"
+                return Decoded(text, codec, codec == "utf-8", "bom", [warning])
+    return None
+
+
+def decode(data: bytes, *, encoding: str | None = None) -> Decoded:
+    """Decode ``data``: forced encoding, BOM, verified declaration, UTF-8, detection.
+
+    Raises :class:`InputError` for binary data and for bytes no encoding reads, and
+    :class:`UsageError` for an unknown forced encoding.
+    """
+    if encoding:
+        return _decode_forced(data, encoding)
+    found = _decode_bom(data)
+    if found:
+        return found
+    kind = binary_kind(data)
+    if kind:
+        raise InputError(f"binary file ({kind}), not HTML")
+    wide = _utf16(data[:SNIFF_BYTES])
+    if wide:
+        return Decoded(data.decode(wide, errors="replace"), wide, how="utf-16 without BOM")
+    if data.isascii():
+        return Decoded(data.decode("ascii"), "ascii", how="ascii")
+    utf8: str | None
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    label = declared_charset(data)
+    if utf8 is not None:
+        # valid UTF-8 with non-ASCII bytes is UTF-8, whatever a label says
+        warnings = []
+        if label and _canonical_or_none(label) not in (None, "utf-8"):
+            warnings.append(f"declares {label} but is UTF-8; read as UTF-8")
+        return Decoded(utf8, "utf-8", how="utf-8", warnings=warnings)
+    declared = _canonical_or_none(label) if label else None
+    if declared and declared != "utf-8":
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if _plausible(data, declared):
+                return Decoded(text, declared, how="declared")
+    return _detect(data, label)
+
+
+def _canonical_or_none(label: str) -> str | None:
+    try:
+        return canonical(label)
+    except LookupError:
+        return None
+
+
+def _sample(data: bytes) -> bytes:
+    if len(data) <= DETECT_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, DETECT_BYTES)
+    return data[: cut if cut > 0 else DETECT_BYTES]
+
+
+def _plausible(data: bytes, declared: str) -> bool:
+    """True when ``declared`` reads ``data`` about as cleanly as the best detected codec."""
+    from charset_normalizer import from_bytes
+
+    sample = _sample(data)
+    best = from_bytes(sample).best()
+    if best is None or _family(best.encoding) == _family(declared):
+        return True
+    mine = from_bytes(sample, cp_isolation=[declared]).best()
+    return mine is not None and mine.chaos <= best.chaos + CHAOS_TOLERANCE
+
+
+def _detect(data: bytes, label: str | None) -> Decoded:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(_sample(data)))
+    if not matches:
+        raise InputError("cannot tell the encoding (binary file?); use --encoding")
+    least = min(match.chaos for match in matches)
+    tied = [_family(m.encoding) for m in matches if m.chaos <= least]
+    ranked = [name for name in PREFERRED if name in tied] + tied
+    warnings = [f"declares {label}, which does not fit; detected"] if label else []
+    for name in dict.fromkeys(ranked):
+        try:
+            return Decoded(data.decode(name), name, how="detected", warnings=warnings)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    name = ranked[0]
+    text = data.decode(name, errors="replace")
+    warnings.append(f"bytes that {name} cannot read were replaced with U+FFFD")
+    return Decoded(text, name, how="detected", warnings=warnings)
