@@ -56,6 +56,9 @@ RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "xmp", "iframe", "noemb
 _RAW_OPEN = re.compile(rf"<({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])[^>]*>", re.I)
 _RAW_CLOSE = {tag: re.compile(rf"</{tag}(?=[\s/>])", re.I) for tag in RAW_TEXT_TAGS}
 _MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
+_BODY_END = re.compile(r"</(?:body|html)\s*>", re.I)
+_ONLY_TRAILER = re.compile(r"(?:\s|<!--.*?-->|</(?:body|html)\s*>)*\Z", re.I | re.S)
+_FOREIGN_OR_CDATA = re.compile(r"<(?:svg|math)[\s/>]|<!\[CDATA\[", re.I)
 _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
@@ -278,6 +281,38 @@ def _flatten(markup: str, limit: int) -> str:
     return _TAG.sub(tag, markup)
 
 
+def _reopen_closed_body(body: str, repairs: list[str]) -> str:
+    """Drop ``</body>``/``</html>`` end tags that content follows, as browsers ignore them.
+
+    libxml2 silently discards everything after ``</html>``, and puts what follows
+    ``</body>`` outside the body; a browser shows both in the body.
+    """
+    end = _BODY_END.search(body)
+    if not end or _ONLY_TRAILER.match(body, end.start()):
+        return body
+    repairs.append("moved content after </body> or </html> into the body, as browsers do")
+    return _BODY_END.sub("", body)
+
+
+def _parser_repairs(parser: etree.HTMLParser, markup: str, repairs: list[str]) -> None:
+    """Record what libxml2 dropped or reads unlike a browser, so the output is re-serialized.
+
+    A second ``<body>``/``<html>``/``<head>`` tag is dropped with its attributes
+    (a browser would add ``onload=...`` to the page). SVG, MathML and CDATA are read
+    differently by browsers (``<svg><title><img onerror=...>`` is text to libxml2,
+    markup to a browser), so such input is always written from the parsed tree,
+    where every text is escaped.
+    """
+    for error in parser.error_log:
+        if error.message.startswith("htmlParseStartTag: misplaced <"):
+            tag = error.message.rsplit("<", 1)[-1].rstrip(">").split(">")[0]
+            repairs.append(f"dropped a misplaced <{tag}> tag and its attributes")
+    if _FOREIGN_OR_CDATA.search(markup):
+        repairs.append(
+            "wrote SVG/MathML/CDATA from the parsed tree (browsers parse it differently)"
+        )
+
+
 def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
@@ -288,12 +323,15 @@ def _parse_markup(markup: str, repairs: list[str]) -> etree._Element:
     try:
         root = etree.fromstring(markup, parser)
         if not _too_deep(parser):
+            _parser_repairs(parser, markup, repairs)
             return root
-        root = etree.fromstring(_flatten(markup, MAX_DEPTH), parser)
+        markup = _flatten(markup, MAX_DEPTH)
+        root = etree.fromstring(markup, parser)
     except etree.XMLSyntaxError as exc:  # pragma: no cover - libxml2's HTML parser recovers
         raise InputError(f"cannot parse the markup: {exc}") from None
     if _too_deep(parser):
         raise InputError("markup nested too deeply to parse without losing text")
+    _parser_repairs(parser, markup, repairs)
     repairs.append(f"flattened markup nested deeper than {MAX_DEPTH} levels (its text is kept)")
     return root
 
@@ -304,6 +342,7 @@ def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]
     body = _close_unterminated_raw_text(body, repairs)
     body = _drop_cut_tag(body, repairs)
     if _PAGE_START.search(body):
+        body = _reopen_closed_body(body, repairs)
         root = _parse_markup(body, repairs) if body.strip() else None
         if root is None:
             root = etree.fromstring("<html></html>", etree.HTMLParser())

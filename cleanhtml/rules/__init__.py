@@ -1,7 +1,8 @@
 """The one ordered table of rules, and rule selection.
 
 Rules run in table order; selection filters the table, it never reorders it. Codes
-are grouped by family: ``M`` markup, ``N`` news boilerplate, ``W`` whitespace.
+are grouped by family: ``S`` safety (first, so nothing executable reaches the other
+rules or the output), ``M`` markup, ``N`` news boilerplate, ``W`` whitespace.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ from collections.abc import Iterable, Sequence
 
 from cleanhtml.errors import UnknownRuleError
 from cleanhtml.rule import Rule
-from cleanhtml.rules import markup, news, whitespace
+from cleanhtml.rules import markup, news, safety, whitespace
 
 RULES: tuple[Rule, ...] = (
+    # safety: nothing in the HTML output runs script
+    Rule("S001", "remove-scripts", "safety", "Remove <script> and <noscript> elements.", safety.remove_scripts),
+    Rule("S002", "remove-embeds", "safety", "Remove iframe, frame, object, embed and applet elements.", safety.remove_embeds),
+    Rule("S003", "remove-base-and-refresh", "safety", "Remove <base> and <meta http-equiv=\"refresh\">.", safety.remove_base_and_refresh),
+    Rule("S004", "remove-script-attributes", "safety", "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.", safety.remove_script_attributes),
+    Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations),
+    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes),
     # markup: what the source site's CMS and CSS left in the markup
     Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments),
     Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements),
