@@ -68,6 +68,8 @@ SNIFF_BYTES = 1024
 """How much of a file the binary check looks at."""
 MAX_CONTROL_BYTES = 8
 """A text file holds fewer control bytes (NUL, ...) than this in its first KB."""
+UTF16_ZERO_SHARE = 0.25
+"""BOM-less UTF-16 markup has at least this share of zero bytes on one side."""
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 DECLARATION_BYTES = 16384
@@ -137,8 +139,9 @@ _FAMILY: dict[str, str] = {
     "euc_jisx0213": "euc_jp",
 }
 # When detection finds several equally plausible encodings, prefer these, in this order:
-# short GBK text is as plausible as Korean cp949, and cleanhtml's users scrape Chinese news.
-PREFERRED: tuple[str, ...] = ("gb18030", "big5hkscs", "cp932", "euc_jp")
+# short GBK text is as plausible as Korean cp949, and cleanhtml's users scrape Chinese
+# news; windows-1252 is the web's (and the WHATWG standard's) default Western encoding.
+PREFERRED: tuple[str, ...] = ("gb18030", "big5hkscs", "cp932", "euc_jp", "cp1252")
 DETECT_BYTES = 1 << 20
 """Detection reads at most this much (cut at a line break), then the whole file is decoded."""
 CHAOS_TOLERANCE = 0.05
@@ -193,16 +196,23 @@ def binary_kind(data: bytes) -> str | None:
 
 
 def _utf16(head: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when BOM-less ``head`` is clearly UTF-16 text, else ``None``."""
-    if len(head) < 4:
+    """``utf-16-le``/``-be`` when BOM-less ``head`` reads as markup in UTF-16, else ``None``.
+
+    ASCII markup in UTF-16 has a zero byte in every other position; the text must
+    decode, hold a ``<`` and have next to no control characters.
+    """
+    if len(head) < 8:
         return None
     even, odd = head[0::2], head[1::2]
     for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
-        if zeros.count(0) >= len(zeros) * 0.6 and b"<" in (even if zeros is odd else odd):
-            try:
-                head[: len(head) // 2 * 2].decode(codec)
-            except UnicodeDecodeError:
-                continue
+        if zeros.count(0) < len(zeros) * UTF16_ZERO_SHARE:
+            continue
+        try:
+            text = head[: len(head) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for char in text if char < " " and char not in "\t\n\r")
+        if "<" in text and controls <= len(text) * 0.02:
             return codec
     return None
 
