@@ -60,7 +60,31 @@ def clean_document(
     ctx = Context(explain=explain)
     chosen = select_rules() if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
+    if edits:
+        _settle(doc, chosen, ctx, edits)
     return Cleaned(doc, edits, ctx, path)
+
+
+SETTLE_ROUNDS = 3
+
+
+def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str, int]) -> None:
+    """Parse the output again until it parses back to itself, rerunning the rules if not.
+
+    Edits can leave nesting HTML cannot express (a ``<p>`` left in a ``<b>`` once the
+    ``<a>`` between them went); the output would then parse to another tree, and
+    cleaning it again would change it. One extra parse (in C) usually settles it.
+    """
+    html = document.serialize_body(doc)
+    for _ in range(SETTLE_ROUNDS):
+        document.reparse(doc, html)
+        settled = document.serialize_body(doc)
+        if settled == html:
+            return
+        more = pipeline.run(doc, rules, ctx)
+        for name, count in more.items():
+            edits[name] = edits.get(name, 0) + count
+        html = document.serialize_body(doc) if more else settled
 
 
 def render(cleaned: Cleaned, to: str = "html") -> str:

@@ -25,6 +25,7 @@ and makes the document count as edited; notes that change nothing are in
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -75,6 +76,7 @@ VOID_TAGS = frozenset(
     }
 )  # fmt: skip
 
+_NESTED_LINK = find("//a[ancestor::a]")
 _META_CHARSET = find("//meta[@charset]")
 _META_CONTENT_TYPE = find(
     "//meta[@content][translate(@http-equiv, 'CONTENTYP', 'contentyp') = 'content-type']"
@@ -82,6 +84,7 @@ _META_CONTENT_TYPE = find(
 _CHARSET_PARAM = re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
 
 _FRAGMENT_OPEN = "<html><body>"
+_PLACEHOLDER = etree.Element("body")
 
 
 @dataclass(eq=False)
@@ -355,6 +358,52 @@ def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]
     return container, True, False
 
 
+def _split_after(node: etree._Element) -> etree._Element:
+    """Move ``node`` and its following siblings into a shallow copy of its parent.
+
+    The copy goes right after the parent, taking over the parent's tail, so the text
+    order is unchanged: ``<b>x<a/>y</b>z`` becomes ``<b>x</b><b><a/>y</b>z``.
+    """
+    parent = node.getparent()
+    assert parent is not None  # callers pass a node below the outer link
+    copy = deepcopy(parent)  # not makeelement(): libxml2 accepts tag names lxml refuses
+    for child in list(copy):
+        copy.remove(child)
+    copy.text = None
+    index = parent.index(node)
+    for moved in list(parent)[index:]:
+        copy.append(moved)
+    copy.tail, parent.tail = parent.tail, None
+    parent.addnext(copy)
+    return copy
+
+
+def split_nested_links(root: etree._Element) -> int:
+    """Split each link inside a link as browsers do (the inner one closes the outer).
+
+    HTML cannot express ``<a>`` in ``<a>``: libxml2 builds it from
+    ``<a href=1><font>x<a href=2>y</a></font></a>``, but re-parsing the output would
+    close the outer link early, so cleaning would not be idempotent. The result is
+    ``<a href=1><font>x</font></a><font><a href=2>y</a></font>``: the same text, in
+    the same order, with both links.
+    """
+    edits = 0
+    while (inner := next(iter(_NESTED_LINK(root)), None)) is not None:
+        outer = next(inner.iterancestors("a"))
+        node = inner
+        while node.getparent() is not outer:
+            node = _split_after(node)
+        # move node and what follows it out of the outer link, after it
+        following = list(outer)[outer.index(node) :]
+        tail, outer.tail = outer.tail, None
+        for moved in reversed(following):
+            outer.addnext(moved)
+        last = following[-1]
+        last.tail = (last.tail or "") + (tail or "")
+        edits += 1
+    return edits
+
+
 def declare_utf8(root: etree._Element) -> int:
     """Make every ``<meta>`` charset declaration under ``root``'s tree say ``utf-8``; count them."""
     edits = 0
@@ -401,6 +450,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
     root, is_fragment, has_doctype = parse(body, repairs=repairs)
+    if split_nested_links(root):
+        repairs.append("split links nested in links, as browsers do")
     declare_utf8(root)
     trailing = "" if is_fragment else body[_content_end(body) :]
     return Document(
@@ -418,6 +469,23 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         warnings=decoded.warnings,
         prolog=prolog,
     )
+
+
+def reparse(doc: Document, html: str) -> None:
+    """Replace ``doc``'s tree with one parsed from ``html``, its own serialization.
+
+    Rules can leave a tree HTML syntax cannot express (a ``<p>`` left directly in a
+    ``<b>``); parsing the output then builds another tree. The API parses the output
+    again until it stands still, so cleaning is idempotent. The old tree is let go
+    before the new one is built, so memory does not double.
+    """
+    doc.root = _PLACEHOLDER
+    prolog, body = _split_prolog(html)
+    root, is_fragment, has_doctype = parse(body, repairs=[])
+    split_nested_links(root)
+    doc.root, doc.body, doc.prolog = root, body, prolog
+    doc.is_fragment, doc.has_doctype = is_fragment, has_doctype
+    doc.trailing = "" if is_fragment else body[_content_end(body) :]
 
 
 def serialize_body(doc: Document) -> str:
