@@ -38,7 +38,10 @@ _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
 
 
 def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+    """East Asian wide, fullwidth or halfwidth, and not Hangul (CSS Text 3, segment breaks)."""
+    return unicodedata.east_asian_width(char) in ("W", "F", "H") and not (
+        "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f" or "\uac00" <= char <= "\ud7af"
+    )
 
 
 def _collapse(match: re.Match[str]) -> str:
@@ -74,10 +77,10 @@ def blocks(root: etree._Element) -> list[str]:
             if text:
                 out.append(text)
 
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            if event == "end" and not skip_depth and el.tail:
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail
+            if not skip_depth and el.tail:
                 parts.append(el.tail)
             continue
         if event == "start":
