@@ -67,6 +67,13 @@ class Rule:
     apply: RuleFunc
     default: bool = True
     removes_text: bool = False
+    needles: tuple[str, ...] = ()
+    """Lower-case strings of which the source must hold one for the rule to have work.
+
+    A cheap C-level substring scan of the input skips a rule that cannot fire (a
+    stock-link rule on a page with no ``stock_`` or ``keyword``). Empty: always run.
+    Needles must be conservative: their absence has to prove the rule has nothing to do.
+    """
 
     @property
     def doc(self) -> str:

@@ -15,19 +15,19 @@ from cleanhtml.rules import markup, news, whitespace
 
 RULES: tuple[Rule, ...] = (
     # markup: what the source site's CMS and CSS left in the markup
-    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments),
-    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements),
-    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes),
+    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, needles=("<!--",)),
+    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, needles=("<style", "stylesheet")),
+    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, needles=("style",)),
     # news: the boilerplate a news site wraps around an article
-    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links),
-    Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders),
-    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True),
-    Rule("N004", "remove-promo-boxes", "news", "Remove related-news, 炒股就看… and link-only promo boxes.", news.remove_promo_boxes, removes_text=True),
-    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style),
-    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font),
-    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes),
-    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes),
-    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True),
+    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=("stock_", "keyword", "finance.sina.com.cn")),
+    Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders, needles=("quote_",)),
+    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True, needles=("appendqr", "kaihu-qr")),
+    Rule("N004", "remove-promo-boxes", "news", "Remove related-news, 炒股就看… and link-only promo boxes.", news.remove_promo_boxes, removes_text=True, needles=news.PROMO_NEEDLES),
+    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style, needles=("strong-bold",)),
+    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font, needles=("<font",)),
+    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, needles=("cms-", "black-list")),
+    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, needles=markup.TRACKING_NEEDLES),
+    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True, needles=("编辑", "责编", "article-editor")),
     # whitespace: what the removals leave behind
     Rule("W001", "remove-empty-elements", "whitespace", "Remove elements that cleaning left empty.", whitespace.remove_empty_elements),
     Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),

@@ -48,6 +48,7 @@ PROMO_PREFIXES = re.compile(
     r"|^海量资讯、精准解读，尽在新浪财经APP$"
     r"|^新浪财经(?:APP|app)?[:：]?\s*(?:下载|扫码)"
 )
+PROMO_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经", "<blockquote")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
 _PROMO_CANDIDATES = find(
     "//*[self::blockquote or self::p or self::div or self::section or self::li or self::table]"
