@@ -57,7 +57,7 @@ def clean_document(
     """Load ``data`` and run ``rules`` (default: the default rule set) over it."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = document.load(raw, encoding=encoding)
-    ctx = Context(explain=explain)
+    ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     chosen = select_rules() if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     return Cleaned(doc, edits, ctx, path)

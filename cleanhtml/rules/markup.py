@@ -5,12 +5,16 @@ None of these removes visible text.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from cleanhtml.rule import Context
 from cleanhtml.treeops import count, drop, find, test, unwrap
 
 _COMMENTS = find("//comment()")
+OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
+"""``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
 _STYLE_ELEMENTS = find(
     "//style | //link[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
 )
@@ -39,9 +43,11 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
     (``<!--article_adlist[...]article_adlist-->``) and IE conditionals. The text after a
     comment stays where it was.
 
+    The opt-out markers ``<!-- cleanhtml: off -->`` and ``<!-- cleanhtml: on -->`` stay.
+
     ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
     """
-    comments = _COMMENTS(root)
+    comments = [c for c in _COMMENTS(root) if not OPT_OUT_MARKER.match(c.text or "")]
     for comment in comments:
         ctx.removed(comment)
         drop(comment)
