@@ -68,9 +68,8 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     haystack = _haystack(doc)
     protected = protect(doc.root) if b"cleanhtml:" in haystack else []
     for rule in rules:
-        if rule.needles:
-            if not any(needle.encode("utf-8") in haystack for needle in rule.needles):
-                continue
+        if rule.needles and not any(n.encode("utf-8") in haystack for n in rule.needles):
+            continue
         ctx.rule = rule.name
         count = rule.apply(doc.root, ctx)
         if count:

@@ -10,14 +10,14 @@ from cleanhtml.errors import ConfigError
 from cleanhtml.rules import select_rules
 from cleanhtml.rules.custom import user_rules
 
-PAGE = b"""<!DOCTYPE html>
+PAGE = """<!DOCTYPE html>
 <html><head><title>t</title><meta name="author" content="a"></head>
 <body><div class="nav">Home | News</div>
-<div id="artibody"><p>\xe7\xac\xac\xe4\xb8\x80\xe6\xae\xb5<span class="hl">\xe9\x87\x8d\xe7\x82\xb9</span></p>
+<div id="artibody"><p>第一段<span class="hl">重点</span></p>
 <div class="ad-box">Buy now</div>tail stays
-<p>\xef\xbc\x88\xe6\x9c\xac\xe6\x96\x87\xe4\xbd\x9c\xe8\x80\x85\xe7\xb3\xbb\xe6\x9f\x90\xe6\x9f\x90\xef\xbc\x89</p></div>
+<p>（本文作者系某某）</p></div>
 <div class="footer">Copyright</div></body></html>
-"""
+""".encode()
 CONFIG = {
     "root": "#artibody",
     "drop": [".ad-box"],
