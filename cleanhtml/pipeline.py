@@ -14,7 +14,7 @@ Protected = list[tuple[etree._Element, etree._Element]]
 
 
 def _marker(node: etree._Element) -> str | None:
-    if node.tag is not etree.Comment:
+    if not isinstance(node, etree._Comment):
         return None
     match = OPT_OUT_MARKER.match(node.text or "")
     return match.group(1) if match else None
