@@ -67,7 +67,9 @@ def posts(root: Path) -> list[Path]:
 
 def test_check_in_place_check_again_and_idempotent(sina: Path) -> None:
     files = posts(sina)
-    dirty = [p for p in files if dump(clean_document(p.read_bytes()).doc, edited=True) != p.read_bytes()]
+    dirty = [
+        p for p in files if dump(clean_document(p.read_bytes()).doc, edited=True) != p.read_bytes()
+    ]
     assert dirty, "the corpus has dirty posts"
     before = tree(sina)
 
@@ -155,8 +157,18 @@ def test_progress_bar_on_a_terminal(many: Path, tmp_path: Path) -> None:
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     env.pop("NO_COLOR", None)
-    command = [sys.executable, "-m", "cleanhtml", "--no-config", "-o", str(tmp_path / "o"), str(many)]
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env)
+    command = [
+        sys.executable,
+        "-m",
+        "cleanhtml",
+        "--no-config",
+        "-o",
+        str(tmp_path / "o"),
+        str(many),
+    ]
+    proc = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -254,7 +266,9 @@ def test_chmod_000_file_is_named_exit_3(tmp_path: Path) -> None:
     assert all(p.read_text("utf-8") == CLEAN for p in good)
 
 
-def test_unreadable_folder_is_an_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_folder_is_an_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "ok.html").write_text(DIRTY, "utf-8")
     (tmp_path / "closed").mkdir()
     (tmp_path / "closed" / "x.html").write_text(DIRTY, "utf-8")
