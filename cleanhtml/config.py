@@ -20,9 +20,12 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanhtml.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from cleanhtml.rule import Rule
 
 CONFIG_NAMES = (".cleanhtml.toml", "pyproject.toml")
 REPOSITORY_MARKERS = (".git", ".hg")
@@ -77,7 +80,7 @@ class Settings:
         except AttributeError:  # not on Linux
             return os.cpu_count() or 1
 
-    def rules(self) -> tuple[Any, ...]:
+    def rules(self) -> tuple[Rule, ...]:
         """The selected rules, in table order."""
         from cleanhtml.rules import select_rules
 

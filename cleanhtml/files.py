@@ -57,7 +57,8 @@ class Source:
 
     ``path`` is what to open (``-`` for standard input), ``name`` what to call it in
     messages, ``relative`` its path below the directory it was found in (its file name
-    when named directly), used to mirror it under ``-o``.
+    when named directly), used to mirror it under ``-o``. ``data`` holds standard
+    input once read.
     """
 
     path: str
@@ -65,6 +66,7 @@ class Source:
     relative: str
     explicit: bool = False
     data: bytes | None = field(default=None, repr=False)
+    real: str = ""  # the resolved path, when known: spots one file reached twice
 
 
 @dataclass
@@ -189,7 +191,7 @@ def expand(
         key = os.path.realpath(raw)
         if key not in seen:
             seen.add(key)
-            found.sources.append(Source(raw, raw, os.path.basename(raw), explicit=True))
+            found.sources.append(Source(raw, raw, os.path.basename(raw), True, real=key))
     found.notes.extend(gitignores.notes)
     return found
 
@@ -298,7 +300,7 @@ def _add_file(
     if key in walk.seen:
         return
     walk.seen.add(key)
-    walk.found.sources.append(Source(name, name, relative))
+    walk.found.sources.append(Source(name, name, relative, real=key))
 
 
 def output_path(output_dir: Path, source: Source, suffix: str | None) -> Path:

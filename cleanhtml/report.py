@@ -73,6 +73,7 @@ class Reporter:
         self._progress: Any = None
         self._task: Any = None
         self._tty = _isatty(self.stream)
+        self._bar_wanted = self.wants_bar()
 
     # -- progress ------------------------------------------------------------------------
 
@@ -84,30 +85,38 @@ class Reporter:
         return not (self.settings.to_stdout and _isatty(sys.stdout))
 
     def __enter__(self) -> Reporter:
-        if self.wants_bar():
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            console = Console(file=self.stream, stderr=self.stream is sys.stderr)
-            self._progress = Progress(
-                TextColumn("cleaning"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("cleaning", total=self.total)
         return self
+
+    def _start_bar(self) -> None:
+        """Draw the bar, from the first cleaned file on.
+
+        Not earlier: rich redraws from a thread, and a process pool started with
+        ``fork`` should fork its workers (at the first submission, before the first
+        result) while this process has a single thread.
+        """
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(file=self.stream, stderr=self.stream is sys.stderr)
+        self._progress = Progress(
+            TextColumn("cleaning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("cleaning", total=self.total, completed=self.files)
+        self._bar_wanted = False
 
     def __exit__(
         self,
@@ -140,6 +149,8 @@ class Reporter:
     def add(self, result: FileResult) -> None:
         """Count ``result`` and print what the settings ask for about it."""
         settings = self.settings
+        if self._bar_wanted:
+            self._start_bar()
         if result.status == "failed":
             self.failed += 1
             if settings.verbose and result.traceback:

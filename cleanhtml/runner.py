@@ -244,23 +244,26 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
     """
     if settings.output_dir is None:
         return list(sources)
+    out_root = Path(os.path.realpath(settings.output_dir))
+    suffix = suffix_for(settings.to)
     targets: dict[str, list[int]] = {}
     for index, source in enumerate(sources):
-        path = destination(source, settings)
-        key = os.path.normcase(os.path.realpath(path)) if path is not None else ""
+        key = os.path.normcase(output_path(out_root, source, suffix))
         targets.setdefault(key, []).append(index)
     tasks: list[Task] = list(sources)
-    for target, indexes in targets.items():
+    for key, indexes in targets.items():
+        shown = destination(sources[indexes[0]], settings)
         if len(indexes) > 1:
             names = [sources[i].name for i in indexes]
             for i in indexes:
                 others = ", ".join(n for n in names if n != sources[i].name)
-                reason = f"output {target} would also be written from {others}; not written"
+                reason = f"output {shown} would also be written from {others}; not written"
                 tasks[i] = FileResult.failure(sources[i].name, reason)
             continue
         source = sources[indexes[0]]
-        if source.path != STDIN and os.path.normcase(os.path.realpath(source.path)) == target:
-            reason = f"output {target} is the input itself; use -i to clean in place"
+        real = source.real or os.path.realpath(source.path)
+        if source.path != STDIN and os.path.normcase(real) == key:
+            reason = f"output {shown} is the input itself; use -i to clean in place"
             tasks[indexes[0]] = FileResult.failure(source.name, reason)
     return tasks
 

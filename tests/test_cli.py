@@ -184,10 +184,19 @@ sys.stderr.write(json.dumps([code, after_import, after_run]))
 
 
 def test_single_file_path_stays_light(tmp_path: Path) -> None:
-    """One file or stdin: no process pool, no rich, no subprocess (git) imports."""
+    """One file, stdin or -j 1: no process pool, no rich; no git outside a work tree."""
     heavy = '{"rich", "concurrent", "multiprocessing", "subprocess"}'
     script = f"HEAVY = {heavy}\n{LIGHT}"
-    for args, stdin in (([str(POST)], b""), (["-"], DIRTY.encode()), (["-o", "o", str(POST)], b"")):
+    (tmp_path / "two").mkdir()
+    for name in ("a.html", "b.html"):
+        (tmp_path / "two" / name).write_text(DIRTY, "utf-8")
+    runs = [
+        ([str(POST)], b""),
+        (["-"], DIRTY.encode()),
+        (["-j", "2", "-o", "o", str(POST)], b""),
+        (["-j", "1", "-o", "o", "two"], b""),  # a piped batch in-process: no bar, no pool
+    ]
+    for args, stdin in runs:
         done = subprocess.run(
             [sys.executable, "-c", script, "--no-config", *args],
             input=stdin,
