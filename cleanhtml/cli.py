@@ -128,6 +128,7 @@ def _write_stdout(text: str, *, separate: bool) -> None:
     "-o",
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
     help="Write results under DIR, mirroring paths relative to each PATH given.",
 )
 @click.option(
@@ -161,6 +162,7 @@ def _write_stdout(text: str, *, separate: bool) -> None:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
+    metavar="N",
     help="Worker processes for batches.  [default: number of CPUs]",
 )
 @click.option(

@@ -422,3 +422,16 @@ def test_symlink_loop_is_an_error_line_not_a_hang(tmp_path: Path) -> None:
 def test_no_files_found(tmp_path: Path) -> None:
     code, out, err = run(str(tmp_path))
     assert (code, out) == (0, "") and "no input files" in err
+
+
+def test_include_replaces_the_default_globs(tmp_path: Path) -> None:
+    for rel in ("a.html", "b.txt", "sub/c.txt", "sub/2019/d.htm"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(DIRTY, "utf-8")
+    code, _, err = run("--check", "--include", "*.txt", str(tmp_path))
+    named = sorted(
+        line.split(str(tmp_path))[1] for line in err.splitlines() if line.startswith("would")
+    )
+    assert code == 1 and named == ["/b.txt", "/sub/c.txt"]
+    code, _, err = run("--check", "--exclude", "sub/2019/*", str(tmp_path))
+    assert "a.html" in err and "d.htm" not in err
