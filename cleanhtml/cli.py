@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -22,6 +22,9 @@ from cleanhtml.api import RENDERERS
 from cleanhtml.config import Settings
 from cleanhtml.errors import ConfigError, UsageError
 from cleanhtml.report import Exit
+
+if TYPE_CHECKING:
+    from cleanhtml.rule import Rule
 
 EPILOG = """\b
 Examples:
@@ -61,6 +64,11 @@ CONFIG_OPTIONS = {
     "quiet": "quiet",
     "verbose": "verbose",
     "statistics": "statistics",
+    "profile": "profile",
+    "drop": "drop",
+    "unwrap": "unwrap",
+    "drop_text": "drop-text",
+    "root": "root",
 }
 
 
@@ -75,14 +83,44 @@ def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str)
     return [CompletionItem(prefix + key) for key in keys if key.lower().startswith(last.lower())]
 
 
-def _list_rules() -> None:
-    from cleanhtml.rules import RULES
+def _table(settings: Settings) -> tuple[Rule, ...]:
+    """The whole rule table under ``settings``: built-in rules plus configured ones."""
+    from cleanhtml.rules import with_user_rules
 
-    width = max(len(rule.name) for rule in RULES)
-    click.echo(f"{'code':<5} {'name':<{width}} {'group':<10} {'default':<7} summary")
-    for rule in RULES:
+    selected = settings.rules()
+    return with_user_rules([rule for rule in selected if rule.group == "user"])
+
+
+def _list_rules(settings: Settings) -> None:
+    table = _table(settings)
+    chosen = {rule.code for rule in settings.rules()}
+    width = max(len(rule.name) for rule in table)
+    click.echo(f"{'code':<5} {'name':<{width}} {'group':<10} {'default':<7} {'run':<4} summary")
+    for rule in table:
         on = "on" if rule.default else "off"
-        click.echo(f"{rule.code:<5} {rule.name:<{width}} {rule.group:<10} {on:<7} {rule.summary}")
+        run = "yes" if rule.code in chosen else "no"
+        click.echo(
+            f"{rule.code:<5} {rule.name:<{width}} {rule.group:<10} {on:<7} {run:<4} {rule.summary}"
+        )
+    click.echo(f"\nprofile: {settings.profile} (--profile; built-in: sina, generic)")
+
+
+def _show_rule(settings: Settings, key: str) -> None:
+    import difflib
+
+    table = _table(settings)
+    for rule in table:
+        if key in (rule.code, rule.name):
+            on = "on" if rule.default else "off"
+            removes = "yes" if rule.removes_text else "no"
+            click.echo(f"{rule.code} {rule.name}  (group {rule.group}, default {on},")
+            click.echo(f"removes visible text: {removes})\n")
+            click.echo(rule.doc)
+            return
+    names = [r.name for r in table] + [r.code for r in table]
+    close = difflib.get_close_matches(key, names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise click.UsageError(f"unknown rule {key!r}{hint} (see --list-rules)")
 
 
 INTERRUPTED = 130  # the shell's convention for Ctrl-C (128 + SIGINT)
@@ -158,6 +196,33 @@ def _write_stdout(text: str, *, separate: bool) -> None:
     help="Do not run these rules (applied last).",
 )
 @click.option("--list-rules", is_flag=True, help="Print the table of rules and exit.")
+@click.option("--show-rule", metavar="RULE", help="Print a rule's documentation and exit.")
+@click.option(
+    "--drop",
+    multiple=True,
+    metavar="SELECTOR",
+    help="Also remove elements matching this CSS selector or XPath.",
+)
+@click.option(
+    "--unwrap",
+    multiple=True,
+    metavar="SELECTOR",
+    help="Also unwrap elements matching this selector.",
+)
+@click.option(
+    "--drop-text",
+    multiple=True,
+    metavar="REGEX",
+    help="Also remove blocks whose whole text matches.",
+)
+@click.option(
+    "--root", metavar="SELECTOR", help="Keep only the article container matching this selector."
+)
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="Rule profile: sina (default), generic, or one defined in the config file.",
+)
 @click.option(
     "-j",
     "--jobs",
@@ -196,12 +261,10 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
     recursively), or - for standard input (read when no PATH is given).
     """
     started = time.perf_counter()
-    if options["list_rules"]:
-        _list_rules()
-        return
     from cleanhtml.config import resolve
 
-    if not paths:
+    listing = options["list_rules"] or options["show_rule"]
+    if not paths and not listing:
         if sys.stdin.isatty():
             raise click.UsageError("no PATH given and standard input is a terminal")
         paths = ("-",)
@@ -216,6 +279,12 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
         _fail(f"cleanhtml: config error: {exc}", Exit.USAGE)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    if options["list_rules"]:
+        _list_rules(settings)
+        return
+    if options["show_rule"]:
+        _show_rule(settings, options["show_rule"])
+        return
     if "-" in paths and settings.writes_files:
         raise click.UsageError("standard input cannot be cleaned with -i or -o; drop - or them")
     sys.exit(int(_run(paths, settings, started)))

@@ -58,6 +58,12 @@ class Settings:
     quiet: bool = False
     verbose: bool = False
     statistics: bool = False
+    profile: str = "sina"
+    drop: tuple[str, ...] = ()
+    unwrap: tuple[str, ...] = ()
+    drop_text: tuple[str, ...] = ()
+    root: str | None = None
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -81,10 +87,20 @@ class Settings:
             return os.cpu_count() or 1
 
     def rules(self) -> tuple[Rule, ...]:
-        """The selected rules, in table order."""
-        from cleanhtml.rules import select_rules
+        """The selected rules in table order: the profile's, then the settings' on top."""
+        from cleanhtml.profiles import profile_rules
 
-        return select_rules(self.select, self.extend_select, self.ignore)
+        return profile_rules(
+            self.profile,
+            self.profiles,
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            drop=self.drop,
+            unwrap=self.unwrap,
+            drop_text=self.drop_text,
+            root=self.root,
+        )
 
 
 # --- value parsers: raw TOML / click value -> typed value, or ValueError(reason) ---------
@@ -132,6 +148,32 @@ def _format(value: object) -> str:
     return value
 
 
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a name, got {value!r}")
+    return value
+
+
+def _selector(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a CSS selector or XPath string, got {value!r}")
+    return value
+
+
+def _patterns(value: object) -> tuple[str, ...]:
+    """Selectors or regexes: a list, or one string (commas are not split: they are syntax)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(items)
+
+
+def _profiles(value: object) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("expected tables, e.g. [tool.cleanhtml.profiles.NAME]")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
 def _path(value: object) -> Path:
     if not isinstance(value, str | os.PathLike) or not str(value):
         raise ValueError(f"expected a directory path, got {value!r}")
@@ -156,8 +198,16 @@ KEYS: dict[str, Parser] = {
     "quiet": _bool,
     "verbose": _bool,
     "statistics": _bool,
+    "profile": _name,
+    "profiles": _profiles,
+    "drop": _patterns,
+    "unwrap": _patterns,
+    "drop-text": _patterns,
+    "root": _selector,
 }
 """Every configuration key (a long option name) and its value parser."""
+CONFIG_ONLY = frozenset({"profiles"})
+"""Keys with no command-line option: tables that only make sense in a file."""
 
 
 def _field(key: str) -> str:
@@ -319,4 +369,7 @@ def _check_rules(
                 select_rules(**args)
             except UsageError as exc:
                 raise ConfigError(f"{config}: bad value for {key!r}: {exc}") from None
-    settings.rules()
+    try:
+        settings.rules()  # compiles user selectors and regexes: errors before any file is touched
+    except ConfigError as exc:
+        raise ConfigError(f"{config}: {exc}" if config else str(exc)) from None

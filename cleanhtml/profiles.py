@@ -16,10 +16,13 @@ the keys ``select``, ``extend-select``, ``ignore``, ``drop``, ``unwrap``, ``drop
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from cleanhtml.errors import ConfigError
+
+if TYPE_CHECKING:
+    from cleanhtml.rule import Rule
 
 DEFAULT_PROFILE = "sina"
 PROFILE_KEYS = frozenset(
@@ -62,3 +65,48 @@ def resolve(name: str, user: Mapping[str, Mapping[str, Any]] | None = None) -> d
         settings = {**table, **settings}  # the child overrides what it extends
         current = parent
     return settings
+
+
+def _listed(value: Iterable[str] | str | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def profile_rules(
+    name: str = DEFAULT_PROFILE,
+    user_profiles: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    select: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    drop: Iterable[str] | str | None = None,
+    unwrap: Iterable[str] | str | None = None,
+    drop_text: Iterable[str] | str | None = None,
+    root: str | None = None,
+) -> tuple[Rule, ...]:
+    """The rules to run under profile ``name``, with the caller's settings on top.
+
+    ``select`` and ``root`` given here replace the profile's; ``extend-select``,
+    ``ignore``, ``drop``, ``unwrap`` and ``drop-text`` add to the profile's lists.
+    """
+    from cleanhtml.rules import select_rules, with_user_rules
+    from cleanhtml.rules.custom import user_rules
+
+    base = resolve(name, user_profiles)
+    custom: dict[str, Any] = {
+        "drop": _listed(base.get("drop")) + _listed(drop),
+        "unwrap": _listed(base.get("unwrap")) + _listed(unwrap),
+        "drop-text": _listed(base.get("drop-text")) + _listed(drop_text),
+    }
+    chosen_root = root if root is not None else base.get("root")
+    if chosen_root is not None:
+        custom["root"] = chosen_root
+    compiled = user_rules(custom)
+    # configured rules always run (a profile's ``select`` names built-in groups), unless ignored
+    return select_rules(
+        _listed(select) or _listed(base.get("select")) or None,
+        _listed(base.get("extend-select")) + _listed(extend_select) + [r.code for r in compiled],
+        _listed(base.get("ignore")) + _listed(ignore),
+        rules=with_user_rules(compiled),
+    )

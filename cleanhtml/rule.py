@@ -80,4 +80,6 @@ class Rule:
     @property
     def doc(self) -> str:
         """The rule's documentation: the docstring of its function."""
-        return (self.apply.__doc__ or self.summary).strip()
+        import inspect
+
+        return inspect.cleandoc(self.apply.__doc__ or self.summary)

@@ -38,6 +38,18 @@ GROUPS: frozenset[str] = frozenset(rule.group for rule in RULES)
 DEFAULT: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.default)
 
 
+def with_user_rules(user: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The table with ``user`` rules inserted after the safety rules (first when none).
+
+    User rules (``root``, ``drop``, ``unwrap``, ``drop-text``) run before the built-in
+    clean-up, so a ``root`` cuts the page down before the other rules look at it.
+    """
+    if not user:
+        return RULES
+    at = sum(1 for rule in RULES if rule.group == "safety")
+    return (*RULES[:at], *user, *RULES[at:])
+
+
 def _split(tokens: Iterable[str] | str | None) -> list[str]:
     if tokens is None:
         return []

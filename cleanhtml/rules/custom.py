@@ -8,9 +8,10 @@
     root = "#artibody"                                 # the article container
 
 Each kind becomes one rule in the same registry as the built-in ones (group ``user``,
-codes ``U001``-``U004``), listed by ``--list-rules`` and selectable or ignorable like
-them. Every expression is compiled when the configuration is read, so a broken
-selector, XPath or regex is a configuration error (exit 2) before any file is touched.
+codes ``U001``-``U004``: ``keep-article-root``, ``drop-selected``, ``unwrap-selected``,
+``drop-matching-text``), listed by ``--list-rules``, selectable and ignorable like them.
+Every expression is compiled when the configuration is read, so a broken selector,
+XPath or regex is a configuration error (exit 2) before any file is touched.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 "U001",
-                "user-root",
+                "keep-article-root",
                 "user",
                 f"Keep only the article container {root!r}.",
                 _root_rule(compile_selector(root, key="root")),
@@ -187,7 +188,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 "U002",
-                "user-drop",
+                "drop-selected",
                 "user",
                 f"Remove elements matching {', '.join(drops)}.",
                 _drop_rule(finders),
@@ -200,7 +201,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 "U003",
-                "user-unwrap",
+                "unwrap-selected",
                 "user",
                 f"Unwrap elements matching {', '.join(unwraps)}.",
                 _unwrap_rule(finders),
@@ -219,7 +220,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 "U004",
-                "user-drop-text",
+                "drop-matching-text",
                 "user",
                 f"Remove blocks whose text matches {', '.join(texts)}.",
                 _drop_text_rule(patterns),
