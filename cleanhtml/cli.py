@@ -69,6 +69,7 @@ CONFIG_OPTIONS = {
     "unwrap": "unwrap",
     "drop_text": "drop-text",
     "root": "root",
+    "dask": "dask",
 }
 
 
@@ -248,6 +249,11 @@ def _write_stdout(text: str, *, separate: bool) -> None:
     type=click.Path(dir_okay=False),
     metavar="FILE",
     help="Read settings from FILE instead of searching for one.",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Run the batch on a Dask scheduler (tcp://host:8786) or 'local' (needs cleanhtml[dask]).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")

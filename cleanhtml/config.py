@@ -59,6 +59,7 @@ class Settings:
     verbose: bool = False
     statistics: bool = False
     profile: str = "sina"
+    dask: str | None = None
     drop: tuple[str, ...] = ()
     unwrap: tuple[str, ...] = ()
     drop_text: tuple[str, ...] = ()
@@ -174,6 +175,18 @@ def _profiles(value: object) -> dict[str, dict[str, Any]]:
     return {str(k): dict(v) for k, v in value.items()}
 
 
+def _dask(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected 'local' or a scheduler address, got {value!r}")
+    from cleanhtml.dask import require_dask
+
+    try:
+        require_dask()
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
 def _path(value: object) -> Path:
     if not isinstance(value, str | os.PathLike) or not str(value):
         raise ValueError(f"expected a directory path, got {value!r}")
@@ -204,6 +217,7 @@ KEYS: dict[str, Parser] = {
     "unwrap": _patterns,
     "drop-text": _patterns,
     "root": _selector,
+    "dask": _dask,
 }
 """Every configuration key (a long option name) and its value parser."""
 CONFIG_ONLY = frozenset({"profiles"})

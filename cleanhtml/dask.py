@@ -14,7 +14,7 @@ partition is one task, so the scheduler sees few large tasks rather than one per
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from cleanhtml.api import clean_document, render
@@ -23,6 +23,9 @@ from cleanhtml.rules import select_rules
 
 if TYPE_CHECKING:
     import dask.bag
+
+    from cleanhtml.config import Settings
+    from cleanhtml.runner import FileResult, Task
 
 INSTALL_HINT = "Dask support needs the optional extra: pip install 'cleanhtml[dask]'"
 
@@ -79,3 +82,58 @@ def clean_bag(
     return bag.map_partitions(  # type: ignore[no-untyped-call]
         clean_partition, to=to, select=select, ignore=ignore, errors=errors
     )
+
+
+TASK_FILES = 64
+"""Files per Dask task: big enough that scheduling costs little, small enough to balance."""
+
+
+def _client(address: str, workers: int) -> tuple[Any, Any]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if address == "local":
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster), cluster  # type: ignore[no-untyped-call]
+    return Client(address), None  # type: ignore[no-untyped-call]
+
+
+def run_tasks(tasks: list[Task], settings: Settings) -> Iterator[FileResult]:
+    """Clean a planned batch on a Dask scheduler; yield results in input order.
+
+    ``settings.dask`` is ``"local"`` (start a ``LocalCluster`` with ``settings.workers``
+    worker processes for this run) or a scheduler address (``tcp://host:8786``). Each
+    task cleans up to :data:`TASK_FILES` files with the same code as ``-j``
+    (:func:`cleanhtml.runner.run_chunk`); the workers read the inputs and write ``-o``
+    outputs themselves, so both must be on storage every worker sees.
+    """
+    from collections import deque
+
+    from cleanhtml.runner import run_chunk
+
+    require_dask()
+    address = settings.dask or "local"
+    client, cluster = _client(address, settings.workers)
+    try:
+        chunks = [tasks[i : i + TASK_FILES] for i in range(0, len(tasks), TASK_FILES)]
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})) or 2)
+        pending: deque[Any] = deque()
+        next_chunk = 0
+        while pending or next_chunk < len(chunks):
+            while next_chunk < len(chunks) and len(pending) < window:
+                chunk = chunks[next_chunk]
+                pending.append(client.submit(run_chunk, chunk, settings, pure=False))
+                next_chunk += 1
+            results: list[FileResult] = pending.popleft().result()
+            yield from results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

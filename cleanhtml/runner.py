@@ -268,7 +268,8 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
     return tasks
 
 
-def _run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
+def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
+    """Clean one chunk of a batch (what a pool worker or a Dask task runs)."""
     rules = settings.rules()
     return [
         t if isinstance(t, FileResult) else process_file(t, settings, rules=rules) for t in tasks
@@ -282,6 +283,11 @@ def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResu
     in chunks, a bounded number in flight, so memory stays flat on any batch size.
     """
     tasks = plan(sources, settings)
+    if settings.dask:
+        from cleanhtml.dask import run_tasks
+
+        yield from run_tasks(_read_stdin(tasks), settings)
+        return
     workers = min(settings.workers, len(tasks))
     if workers <= 1:
         rules = settings.rules()
@@ -293,14 +299,20 @@ def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResu
     yield from _run_pool(tasks, settings, workers)
 
 
+def _read_stdin(tasks: list[Task]) -> list[Task]:
+    """Workers cannot read our standard input: read it here, once."""
+    for index, task in enumerate(tasks):
+        if isinstance(task, Source) and task.path == STDIN and task.data is None:
+            tasks[index] = replace(task, data=sys.stdin.buffer.read())
+    return tasks
+
+
 def _run_pool(tasks: list[Task], settings: Settings, workers: int) -> Iterator[FileResult]:
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    for index, task in enumerate(tasks):  # workers cannot read our standard input
-        if isinstance(task, Source) and task.path == STDIN and task.data is None:
-            tasks[index] = replace(task, data=sys.stdin.buffer.read())
+    tasks = _read_stdin(tasks)
     size = max(1, min(CHUNK_MAX, len(tasks) // (workers * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     next_chunk = 0
@@ -310,7 +322,7 @@ def _run_pool(tasks: list[Task], settings: Settings, workers: int) -> Iterator[F
         while pending or next_chunk < len(chunks):
             while next_chunk < len(chunks) and len(pending) < workers * 2:
                 chunk = chunks[next_chunk]
-                pending.append((chunk, pool.submit(_run_chunk, chunk, settings)))
+                pending.append((chunk, pool.submit(run_chunk, chunk, settings)))
                 next_chunk += 1
             chunk, future = pending.popleft()
             try:
