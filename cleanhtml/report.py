@@ -185,14 +185,24 @@ class Reporter:
             self.say(f"{result.status} {result.name}{written}")
 
     def _explain(self, result: FileResult) -> None:
-        if not result.removals:
-            self.say(f"{result.name}: nothing removed")
+        """Per rule that fired: its edit count, then an excerpt of each thing it took out."""
+        if not result.edits:
+            self.say(f"{result.name}: no rule changed anything")
             return
+        self.say(
+            f"{result.name}:",
+            styled=click.style(f"{result.name}:", bold=True) if self._tty else None,
+        )
+        by_rule: dict[str, list[str]] = {}
         for removal in result.removals:
-            where = f"{result.name}:{removal.line}" if removal.line else result.name
-            plain = f"{where}: {removal.rule}: {removal.excerpt}"
-            styled = f"{where}: {click.style(removal.rule, fg='yellow')}: {removal.excerpt}"
-            self.say(plain, styled=styled if self._tty else None)
+            where = f"line {removal.line}: " if removal.line else ""
+            by_rule.setdefault(removal.rule, []).append(f"{where}{removal.excerpt}")
+        for rule, count in result.edits.items():
+            head = f"  {rule}: {count} edit{'s' if count != 1 else ''}"
+            styled = f"  {click.style(rule, fg='yellow')}: {count} edit{'s' if count != 1 else ''}"
+            self.say(head, styled=styled if self._tty else None)
+            for line in by_rule.get(rule, []):
+                self.say(f"    {line}")
 
     def _advance(self) -> None:
         if self._progress is not None:
@@ -227,14 +237,15 @@ class Reporter:
 
     def statistics(self) -> list[str]:
         """The per-rule table: files edited and edits made by each rule, in table order."""
-        from cleanhtml.rules import RULES
+        from cleanhtml.rules import with_user_rules
 
-        rows = [(r.code, r.name, self.rule_files[r.name], self.rule_edits[r.name]) for r in RULES]
+        table = with_user_rules([r for r in self.settings.rules() if r.group == "user"])
+        rows = [(r.code, r.name, self.rule_files[r.name], self.rule_edits[r.name]) for r in table]
         rows = [row for row in rows if row[3]]
         rows += [
             ("?", n, self.rule_files[n], e)
             for n, e in self.rule_edits.items()
-            if n not in {r.name for r in RULES}
+            if n not in {r.name for r in table}
         ]
         if not rows:
             return ["no rule edited anything"]
