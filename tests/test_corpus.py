@@ -126,13 +126,22 @@ def _inline_text(el: etree._Element) -> list[str]:
     return out
 
 
+def _is_link_list(box: etree._Element) -> bool:
+    """A box whose visible text is all link text (a list of research-report links)."""
+    links = [a for a in box.iter("a") if a.get("href")]
+    linked = "".join(_lines(_inline_text(a)) for a in links)
+    return len(links) >= 2 and "".join(_lines(_inline_text(box)).split()) == "".join(linked.split())
+
+
 def _is_boilerplate(el: etree._Element, text: str) -> bool:
     if EDITOR_LINE.match(text) and len(text) <= 40:
         return True
     for node in el.iterancestors():
         if BOILERPLATE_CLASS.search(node.get("class", "")):
             return True
-        if node.tag == "blockquote" and PROMO_START.match(_lines(_inline_text(node))):
+        if node.tag == "blockquote" and (
+            PROMO_START.match(_lines(_inline_text(node))) or _is_link_list(node)
+        ):
             return True
     return bool(BOILERPLATE_CLASS.search(el.get("class", "")) or PROMO_START.match(text))
 
