@@ -69,7 +69,7 @@ FORBIDDEN_IN_TEXT = (
     "appendQr",
     "kaihu",
     "&#123;",
-    "炒股就看",
+    "炒股就看金麒麟",
     "<!--",
     "-->",
 )
@@ -80,7 +80,7 @@ PROMO_LINE = re.compile(r"^(?:相关新闻|相关阅读|相关报道|延伸阅�
 BOILERPLATE_CLASS = re.compile(r"appendQr|kaihu|article-editor")
 EDITOR_LINE = re.compile(r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]")
 PROMO_START = re.compile(
-    r"^(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读|炒股就看|海量资讯)"
+    r"^(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读|炒股就看金麒麟|海量资讯)"
 )
 ARTICLE_BLOCKS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "figcaption"}

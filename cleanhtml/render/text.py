@@ -74,10 +74,12 @@ def blocks(root: etree._Element) -> list[str]:
             if text:
                 out.append(text)
 
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    # iterwalk reports comments and processing instructions only when asked for them;
+    # without these events the text that follows one (its tail) would be lost.
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            if event == "end" and not skip_depth and el.tail:
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
+            if not skip_depth and el.tail:
                 parts.append(el.tail)
             continue
         if event == "start":

@@ -44,7 +44,7 @@ _APP_PROMOS = find(
 # Phrases that open a promo box; checked on the block's whole text.
 PROMO_PREFIXES = re.compile(
     r"^(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|往期回顾)\s*[:：|丨]"
-    r"|^炒股就看"
+    r"|^炒股就看金麒麟"  # the Sina blurb; "炒股就看心态……" can open an article paragraph
     r"|^海量资讯、精准解读，尽在新浪财经APP$"
     r"|^新浪财经(?:APP|app)?[:：]?\s*(?:下载|扫码)"
 )
