@@ -24,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True),
     Rule("N004", "remove-promo-boxes", "news", "Remove related-news, 炒股就看… and link-only promo boxes.", news.remove_promo_boxes, removes_text=True),
     Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style),
+    Rule("M008", "bold-cms-paragraphs", "markup", "Wrap the text of <p cms-style=\"strong-Bold\"> in <strong>.", markup.bold_cms_paragraphs),
     Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font),
     Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes),
     Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes),
