@@ -37,7 +37,9 @@ HELDOUT = Path(__file__).resolve().parent / "heldout"
 
 
 def _posts(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".md", ".html"))
 
 
 POSTS = [
@@ -108,8 +110,11 @@ def normalize_line(text: str) -> str:
     return WS_RUN.sub(_squeeze, text.replace("\xa0", " ")).strip(STRIP)
 
 
+BR = "\x00"  # marks a <br>; a line break in the source is only whitespace
+
+
 def _lines(segments: list[str]) -> str:
-    return "\n".join(line for line in map(normalize_line, "".join(segments).split("\n")) if line)
+    return "\n".join(line for line in map(normalize_line, "".join(segments).split(BR)) if line)
 
 
 def _inline_text(el: etree._Element) -> list[str]:
@@ -119,7 +124,7 @@ def _inline_text(el: etree._Element) -> list[str]:
         out.append(el.text)
     for child in el:
         if isinstance(child.tag, str) and child.tag not in INVISIBLE:
-            out.append("\n" if child.tag == "br" else "")
+            out.append(BR if child.tag == "br" else "")
             out.extend(_inline_text(child))
         if child.tail:
             out.append(child.tail)
