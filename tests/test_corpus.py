@@ -39,7 +39,9 @@ HELDOUT = Path(__file__).resolve().parent / "heldout"
 def _posts(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".md", ".html"))
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in (".md", ".html") and p.stem != "README"
+    )
 
 
 POSTS = [
