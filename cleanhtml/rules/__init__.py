@@ -22,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links),
     Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders),
     Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True),
+    Rule("N008", "remove-ad-slots", "news", "Remove Sina ad slots (<ins class=\"sinaads\">).", news.remove_ad_slots, removes_text=True),
     Rule("N006", "remove-related-link-lists", "news", "Remove a 相关阅读/推荐阅读 heading and the links under it.", news.remove_related_link_lists, removes_text=True),
     Rule("N004", "remove-promo-boxes", "news", "Remove 相关新闻：… lines and boxes and 炒股就看金麒麟… blurbs.", news.remove_promo_boxes, removes_text=True),
     Rule("N007", "remove-link-boxes", "news", "Remove <blockquote> boxes that hold only links.", news.remove_link_boxes, removes_text=True),

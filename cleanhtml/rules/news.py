@@ -43,6 +43,12 @@ _APP_PROMOS = find(
     " or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')])]"
 )
 
+_AD_SLOTS = find(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ') or @data-ad-pdps]"
+    "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
+    " or @data-ad-pdps])]"
+)
+
 # Phrases that open a promo box; checked on the block's whole text.
 _RELATED = (
     r"(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读"
@@ -142,6 +148,22 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     Their ``<style>`` and marker comments go with the style and comment rules.
     """
     found = _APP_PROMOS(root)
+    for el in found:
+        ctx.removed(el)
+        drop(el)
+    return len(found)
+
+
+def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
+    """Remove Sina ad slots: ``<ins class="sinaads" data-ad-pdps="…">`` and what they hold.
+
+    Sina article bodies (and copies of them) carry in-text ad slots, often filled with
+    an ``<iframe>`` to an ad server. The text around the slot stays.
+
+    ``<p>正文<ins class="sinaads" data-ad-pdps="PDPS0000"><iframe …></iframe></ins></p>``
+    becomes ``<p>正文</p>``.
+    """
+    found = _AD_SLOTS(root)
     for el in found:
         ctx.removed(el)
         drop(el)
