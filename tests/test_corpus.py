@@ -5,7 +5,8 @@ clone; skipped with a reason when it is absent) and ``tests/heldout/*.md``, real
 of the same family that the rules were *not* written against. For each post:
 
 * the text output holds none of the boilerplate markers (editor credit, app promo,
-  CSS, comment text, quote-page URLs, promo blurbs);
+  CSS, comment text, quote-page URLs, promo blurbs), and no line of the input's promo
+  boxes (``相关新闻：`` lines, link-list blockquotes) or app/QR blocks;
 * every article block of the input (each ``<p>``, heading, list item, cell, and text
   lying directly in a ``<div>``) is in the text output character for character, after
   the whitespace normalization a browser does (leading indentation ignored);
@@ -172,6 +173,32 @@ def article_blocks(root: etree._Element) -> Iterator[str]:
                     yield text
 
 
+def _leaf_lines(el: etree._Element) -> list[str]:
+    """The text lines of the innermost article blocks in ``el`` (or of ``el`` itself)."""
+    leaves = [
+        d
+        for d in el.iter(*ARTICLE_BLOCKS)
+        if not any(x.tag in ARTICLE_BLOCKS for x in d.iterdescendants())
+    ]
+    texts = [_lines(_inline_text(leaf)) for leaf in leaves or [el]]
+    return [line for text in texts for line in text.split("\n") if len(line) >= 4]
+
+
+def boilerplate_lines(root: etree._Element) -> Iterator[str]:
+    """The text lines of the input's promo boxes and app/QR blocks (must not be output).
+
+    Editor credits are left to the 责任编辑 check: a byline at the top is content.
+    """
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        text = _lines(_inline_text(el))
+        promo_box = el.tag == "blockquote" and (PROMO_START.match(text) or _is_link_list(el))
+        promo_block = el.tag in ARTICLE_BLOCKS and PROMO_START.match(text)
+        if text and (promo_box or promo_block or re.search(r"appendQr|kaihu", el.get("class", ""))):
+            yield from _leaf_lines(el)
+
+
 @functools.cache
 def _outputs(post: Path) -> tuple[str, str]:
     cleaned = clean_document(post.read_bytes(), path=post.name)
@@ -202,6 +229,14 @@ def test_text_keeps_every_article_block(post: Path) -> None:
     assert not missing, f"{post.name}: {len(missing)} article block(s) lost or altered: " + (
         " | ".join(block[:80] for block in missing[:5])
     )
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_text_drops_promo_blocks(post: Path) -> None:
+    _, text = _outputs(post)
+    have = set(_text_lines(text).split("\n"))
+    kept = [line for line in boilerplate_lines(load(post.read_bytes()).root) if line in have]
+    assert not kept, f"{post.name}: promo text in text output: {kept[:5]}"
 
 
 _LEFTOVERS = etree.XPath(
