@@ -266,3 +266,19 @@ def test_second_run_changes_nothing(post: Path) -> None:
     assert again.edits == {}, f"{post.name}: second run edited {again.edits}"
     assert render(again, "html") == html
     assert render(again, "text") == text
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_cli_prints_the_same(post: Path) -> None:
+    """``cleanhtml POST`` and ``cleanhtml -t text POST`` print what the checks above saw."""
+    from click.testing import CliRunner
+
+    from cleanhtml.cli import main
+
+    html, text = _outputs(post)
+    for to, expected in (("html", html), ("text", text)):
+        result = CliRunner().invoke(main, ["-t", to, str(post)])
+        assert result.exit_code == 0, f"{post.name}: exit {result.exit_code}: {result.output}"
+        assert result.stdout_bytes == expected.encode("utf-8"), (
+            f"{post.name}: cleanhtml -t {to} differs from the library"
+        )
