@@ -188,8 +188,12 @@ def _is_link_only(el: etree._Element) -> bool:
 
 
 def _is_detached(el: etree._Element, root: etree._Element) -> bool:
-    """True when ``el`` went with an ancestor that a rule removed already."""
-    return el.getroottree().getroot() is not root.getroottree().getroot()
+    """True when ``el`` went with an ancestor that a rule removed already.
+
+    (A removed subtree stays in the same lxml document, so only the ancestor chain
+    tells whether ``el`` is still under ``root``.)
+    """
+    return el is not root and all(ancestor is not root for ancestor in el.iterancestors())
 
 
 def _is_promo_box(el: etree._Element) -> bool:
