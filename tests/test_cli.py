@@ -92,8 +92,11 @@ def test_missing_file_exit_3_others_done(tmp_path: Path) -> None:
 def test_explain_lists_removals_per_file() -> None:
     code, out, err = run("--explain", input=DIRTY)
     assert code == 0 and out == "<p>采取线上方式</p>\n"
-    assert "<stdin>:1: remove-comments: <!-- ad -->" in err
+    assert "<stdin>:\n  remove-comments: 1 edit\n    line 1: <!-- ad -->\n" in err
+    assert "  unwrap-stock-links: " in err
     assert "\x1b" not in err  # plain text when piped
+    code, out, err = run("--explain", input=out)
+    assert code == 0 and err == "<stdin>: no rule changed anything\n"
 
 
 def test_diff_prints_unified_diff_exit_0_and_check_exit_1(tmp_path: Path) -> None:
