@@ -54,21 +54,53 @@ def restore(protected: Protected) -> None:
             parent.insert(index + offset, node)
 
 
-def _haystack(doc: Document) -> bytes:
-    """The input as lower-cased UTF-8 bytes, for the rules' needle scan (ASCII-only lowering)."""
-    if doc.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig", "ascii"):
-        return doc.source.lower()
-    return doc.body.encode("utf-8", errors="replace").lower()
+_CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF
+
+
+class Needles:
+    """Answers "does the input contain this needle?" with one cached scan per needle.
+
+    The input is lower-cased once (ASCII only, in C). A needle with CJK characters is
+    looked for only when the input holds a byte that starts a CJK ideograph in UTF-8
+    (a ``memchr`` per lead byte), so Chinese-text rules cost next to nothing on pages
+    without Chinese.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        if doc.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig", "ascii"):
+            self.haystack = doc.source.lower()
+        else:
+            self.haystack = doc.body.encode("utf-8", errors="replace").lower()
+        self._seen: dict[str, bool] = {}
+        self._cjk: bool | None = None
+
+    def has_cjk(self) -> bool:
+        """True when the input may hold CJK ideographs."""
+        if self._cjk is None:
+            self._cjk = any(lead in self.haystack for lead in _CJK_LEAD_BYTES)
+        return self._cjk
+
+    def __contains__(self, needle: str) -> bool:
+        found = self._seen.get(needle)
+        if found is None:
+            raw = needle.encode("utf-8")
+            found = (raw.isascii() or self.has_cjk()) and raw in self.haystack
+            self._seen[needle] = found
+        return found
+
+    def any(self, needles: Sequence[str]) -> bool:
+        """True when at least one of ``needles`` occurs."""
+        return any(needle in self for needle in needles)
 
 
 def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dict[str, int]:
     """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
-    haystack = _haystack(doc)
-    protected = protect(doc.root) if b"cleanhtml:" in haystack else []
+    needles = Needles(doc)
+    protected = protect(doc.root) if "cleanhtml:" in needles else []
     for rule in rules:
-        if rule.needles and not any(n.encode("utf-8") in haystack for n in rule.needles):
+        if rule.needles and not needles.any(rule.needles):
             continue
         ctx.rule = rule.name
         count = rule.apply(doc.root, ctx)

@@ -19,7 +19,7 @@ RULES: tuple[Rule, ...] = (
     Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, needles=("<style", "stylesheet")),
     Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, needles=("style",)),
     # news: the boilerplate a news site wraps around an article
-    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=("stock_", "keyword", "finance.sina.com.cn")),
+    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=news.STOCK_NEEDLES),
     Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders, needles=("quote_",)),
     Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True, needles=("appendqr", "kaihu-qr")),
     Rule("N008", "remove-ad-slots", "news", "Remove Sina ad slots (<ins class=\"sinaads\">).", news.remove_ad_slots, removes_text=True, needles=("sinaads", "data-ad-pdps")),

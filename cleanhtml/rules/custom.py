@@ -61,6 +61,25 @@ def compile_selector(expr: str, *, key: str) -> Finder:
     return finder
 
 
+_SIMPLE = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
+
+
+def selector_needles(exprs: Sequence[str]) -> tuple[str, ...]:
+    """Needles for selectors that are one tag, ``#id`` or ``.class``; () when any is not.
+
+    ``#artibody`` can only match where ``artibody`` occurs in the source, so the rule is
+    skipped cheaply on pages without it. Anything more complex always runs.
+    """
+    needles = []
+    for expr in exprs:
+        match = _SIMPLE.match(expr.strip())
+        if not match:
+            return ()
+        kind, name = match.groups()
+        needles.append(name.lower() if kind else f"<{name.lower()}")
+    return tuple(needles)
+
+
 def _strings(config: Mapping[str, Any], key: str) -> list[str]:
     value = config.get(key, [])
     if isinstance(value, str):
@@ -180,6 +199,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 f"Keep only the article container {root!r}.",
                 _root_rule(compile_selector(root, key="root")),
                 removes_text=True,
+                needles=selector_needles([root]),
             )
         )
     drops = _strings(config, "drop")
@@ -193,6 +213,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 f"Remove elements matching {', '.join(drops)}.",
                 _drop_rule(finders),
                 removes_text=True,
+                needles=selector_needles(drops),
             )
         )
     unwraps = _strings(config, "unwrap")
@@ -205,6 +226,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 "user",
                 f"Unwrap elements matching {', '.join(unwraps)}.",
                 _unwrap_rule(finders),
+                needles=selector_needles(unwraps),
             )
         )
     texts = _strings(config, "drop-text")

@@ -30,8 +30,10 @@ _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PART
 _STOCK_WRAPPERS = find(
     "//span[starts-with(@id, 'stock_')]"
     " | //a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
+    "[ancestor::span[starts-with(@id, 'stock_')]]"
     f" | //a[{_HREF_TEST}]"
 )
+STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
 _QUOTE_PLACEHOLDERS = find("//span[starts-with(@id, 'quote_')]")
 _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
@@ -65,11 +67,13 @@ PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|�
 RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
 PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
+# Blocks holding a text node with a promo word: the text nodes are tested in C, and
+# only the few hits are climbed (testing every block's whole text is far slower).
 _PROMO_CANDIDATES = find(
-    "//*[self::blockquote or self::p or self::div or self::section or self::li or self::table"
-    " or self::h2 or self::h3 or self::h4]"
-    "[contains(., '相关') or contains(., '阅读') or contains(., '推荐') or contains(., '精彩')"
-    " or contains(., '往期') or contains(., '炒股就看') or contains(., '新浪财经')]"
+    "//text()[contains(., '相关') or contains(., '阅读') or contains(., '推荐')"
+    " or contains(., '精彩') or contains(., '往期') or contains(., '炒股就看')"
+    " or contains(., '新浪财经')]/ancestor::*[self::blockquote or self::p or self::div"
+    " or self::section or self::li or self::table or self::h2 or self::h3 or self::h4]"
 )
 _LEAVES_INSIDE = find(
     ".//*[self::p or self::div or self::section or self::blockquote or self::li]"
@@ -87,11 +91,17 @@ EDITOR_CREDIT = re.compile(
 _EDITOR_PARAGRAPHS = find(
     "//p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
 )
-_LEAF_BLOCKS = find(
-    "//*[self::p or self::div or self::section or self::blockquote or self::li"
-    " or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    "[not(.//p or .//div or .//section or .//blockquote or .//li)]"
-)
+BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+CONTAINERS = ("p", "div", "section", "blockquote", "li")
+
+
+def _is_leaf_block(el: etree._Element) -> bool:
+    inner = el.iter(*CONTAINERS)
+    if el.tag in CONTAINERS:
+        next(inner)  # el itself
+    return next(inner, None) is None
+
+
 _HAS_MEDIA = test(".//img | .//video | .//audio | .//iframe | .//embed | .//object")
 
 
@@ -298,7 +308,10 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
         ctx.removed(el)
         drop(el)
         edits += 1
-    for el in reversed(_LEAF_BLOCKS(root)):
+    # from the end backwards: only the closing blocks are looked at
+    for el in reversed(list(root.iter(*BLOCKS))):
+        if el is root or not _is_leaf_block(el):
+            continue
         text = text_of(el).strip(WHITESPACE)
         if not text:
             if _HAS_MEDIA(el):
