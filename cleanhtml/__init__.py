@@ -1,17 +1,49 @@
 """cleanhtml: clean scraped HTML; remove the boilerplate, keep the article.
 
-Public API: :func:`clean`, :func:`clean_document`, :class:`Document`, :class:`Rule`,
-:data:`RULES`.
+Public API: :func:`clean`, :func:`clean_document`, :func:`render`, :class:`Document`,
+:class:`Rule`, :data:`RULES`, :func:`select_rules`.
+
+The names are imported on first use (PEP 562), so ``cleanhtml --version`` and the
+command line's start-up do not pay for lxml and the rule table until they need them.
 """
 
 from __future__ import annotations
 
-from cleanhtml.api import Cleaned, clean, clean_document, render
-from cleanhtml.document import Document
-from cleanhtml.rule import Rule
-from cleanhtml.rules import RULES, select_rules
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Cleaned": "cleanhtml.api",
+    "clean": "cleanhtml.api",
+    "clean_document": "cleanhtml.api",
+    "render": "cleanhtml.api",
+    "Document": "cleanhtml.document",
+    "Rule": "cleanhtml.rule",
+    "RULES": "cleanhtml.rules",
+    "select_rules": "cleanhtml.rules",
+}
+
+if TYPE_CHECKING:
+    from cleanhtml.api import Cleaned, clean, clean_document, render
+    from cleanhtml.document import Document
+    from cleanhtml.rule import Rule
+    from cleanhtml.rules import RULES, select_rules
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cleanhtml' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "RULES",

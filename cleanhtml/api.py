@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from cleanhtml import document, pipeline
 from cleanhtml.document import Document
 from cleanhtml.errors import UsageError
+from cleanhtml.profiles import DEFAULT_PROFILE, profile_rules
 from cleanhtml.rule import Context, Rule
-from cleanhtml.rules import select_rules
 
 
 @dataclass
@@ -57,8 +57,8 @@ def clean_document(
     """Load ``data`` and run ``rules`` (default: the default rule set) over it."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = document.load(raw, encoding=encoding)
-    ctx = Context(explain=explain)
-    chosen = select_rules() if rules is None else rules
+    ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
+    chosen = profile_rules() if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     if edits:
         _settle(doc, chosen, ctx, edits)
@@ -104,13 +104,17 @@ def clean(
     to: str = "html",
     select: Iterable[str] | str | None = None,
     ignore: Iterable[str] | str | None = None,
+    profile: str = DEFAULT_PROFILE,
 ) -> str:
-    """Clean ``html`` and return it in the format ``to`` (``html`` or ``text``).
+    """Clean ``html`` and return it in the format ``to`` (``html``, ``text``, ...).
+
+    ``select``/``ignore`` take rule codes, names, groups or ``ALL``; ``profile`` names a
+    built-in profile (``sina``, the default, or ``generic``).
 
     >>> clean('<p>采取<span id="stock_sz300959"><a class="keyword">线上线下</a></span>方式</p>')
     '<p>采取线上线下方式</p>'
     """
-    rules = select_rules(select, None, ignore)
+    rules = profile_rules(profile, select=select, ignore=ignore)
     if to not in RENDERERS:
         raise UsageError(f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}")
     cleaned = clean_document(html, rules=rules)

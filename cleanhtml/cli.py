@@ -1,141 +1,336 @@
-"""The ``cleanhtml`` command: click options in, exit status out. No cleaning logic here."""
+"""The ``cleanhtml`` command: click options in, exit status out. No cleaning logic here.
+
+The layers run one way: this module turns options into
+:class:`~cleanhtml.config.Settings`, :mod:`cleanhtml.files` turns PATHs into inputs,
+:mod:`cleanhtml.runner` cleans them (in a process pool for batches) and
+:mod:`cleanhtml.report` prints messages and decides the exit status.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Any, NoReturn
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
 from cleanhtml import __version__
-from cleanhtml.errors import CleanHtmlError, InputError, UsageError
-from cleanhtml.report import Exit, error_line
+from cleanhtml.api import RENDERERS
+from cleanhtml.config import Settings
+from cleanhtml.errors import ConfigError, UsageError
+from cleanhtml.report import Exit
 
-FORMATS = ("html", "text")
+if TYPE_CHECKING:
+    from cleanhtml.rule import Rule
 
 EPILOG = """\b
 Examples:
   cleanhtml post.md > clean.md            clean one Hexo/Jekyll post
   cleanhtml -t text post.md               the article as plain text
   curl -s URL | cleanhtml -t text         read standard input
+  cleanhtml -i posts/                     clean every post in place
+  cleanhtml -o clean/ -t text posts/      mirror posts/ as plain text under clean/
+  cleanhtml --check --diff posts/         what would change; exit 1 if anything
   cleanhtml --ignore remove-editor-footer post.md
-  cleanhtml --select markup page.html     only the markup rules
   cleanhtml --list-rules                  every rule with its code and group
+
+\b
+Settings can live in [tool.cleanhtml] of pyproject.toml or in .cleanhtml.toml
+(keys are the long option names). Shell completion: see README.
 
 \b
 Exit status: 0 ok, 1 --check found changes, 2 usage or config error,
 3 an input could not be cleaned.
 """
 
+# click parameter name -> config key, for the options a config file may also set
+CONFIG_OPTIONS = {
+    "to": "to",
+    "output_dir": "output-dir",
+    "in_place": "in-place",
+    "check": "check",
+    "diff": "diff",
+    "select": "select",
+    "extend_select": "extend-select",
+    "ignore": "ignore",
+    "jobs": "jobs",
+    "encoding": "encoding",
+    "explain": "explain",
+    "include": "include",
+    "exclude": "exclude",
+    "quiet": "quiet",
+    "verbose": "verbose",
+    "statistics": "statistics",
+    "profile": "profile",
+    "drop": "drop",
+    "unwrap": "unwrap",
+    "drop_text": "drop-text",
+    "root": "root",
+    "dask": "dask",
+}
 
-def _fail(message: str, code: Exit, *, verbose: bool) -> NoReturn:
-    if verbose:
-        import traceback
 
-        traceback.print_exc(file=sys.stderr)
+def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Complete the last comma-separated item of a rule list with codes, names, groups."""
+    from cleanhtml.rules import RULES
+
+    head, _, last = incomplete.rpartition(",")
+    prefix = f"{head}," if head else ""
+    keys = ["ALL", *sorted({r.group for r in RULES}), *(r.code for r in RULES)]
+    keys += [r.name for r in RULES]
+    return [CompletionItem(prefix + key) for key in keys if key.lower().startswith(last.lower())]
+
+
+def _table(settings: Settings) -> tuple[Rule, ...]:
+    """The whole rule table under ``settings``: built-in rules plus configured ones."""
+    from cleanhtml.rules import with_user_rules
+
+    selected = settings.rules()
+    return with_user_rules([rule for rule in selected if rule.group == "user"])
+
+
+def _list_rules(settings: Settings) -> None:
+    table = _table(settings)
+    chosen = {rule.code for rule in settings.rules()}
+    width = max(len(rule.name) for rule in table)
+    click.echo(f"{'code':<5} {'name':<{width}} {'group':<10} {'default':<7} {'run':<4} summary")
+    for rule in table:
+        on = "on" if rule.default else "off"
+        run = "yes" if rule.code in chosen else "no"
+        click.echo(
+            f"{rule.code:<5} {rule.name:<{width}} {rule.group:<10} {on:<7} {run:<4} {rule.summary}"
+        )
+    click.echo(f"\nprofile: {settings.profile} (--profile; built-in: sina, generic)")
+
+
+def _show_rule(settings: Settings, key: str) -> None:
+    import difflib
+
+    table = _table(settings)
+    for rule in table:
+        if key in (rule.code, rule.name):
+            on = "on" if rule.default else "off"
+            removes = "yes" if rule.removes_text else "no"
+            click.echo(f"{rule.code} {rule.name}  (group {rule.group}, default {on},")
+            click.echo(f"removes visible text: {removes})\n")
+            click.echo(rule.doc)
+            return
+    names = [r.name for r in table] + [r.code for r in table]
+    close = difflib.get_close_matches(key, names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise click.UsageError(f"unknown rule {key!r}{hint} (see --list-rules)")
+
+
+INTERRUPTED = 130  # the shell's convention for Ctrl-C (128 + SIGINT)
+
+
+def _fail(message: str, code: Exit) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(int(code))
 
 
-def _list_rules() -> None:
-    from cleanhtml.rules import RULES
+def _explicit_options(ctx: click.Context) -> dict[str, object]:
+    """The options given on the command line (or in CLEANHTML_* variables), by config key."""
+    given = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    return {
+        key: ctx.params[name]
+        for name, key in CONFIG_OPTIONS.items()
+        if ctx.get_parameter_source(name) in given
+    }
 
-    width = max(len(rule.name) for rule in RULES)
-    click.echo(f"{'code':<5} {'name':<{width}} {'group':<10} {'default':<7} summary")
-    for rule in RULES:
-        on = "on" if rule.default else "off"
-        click.echo(f"{rule.code:<5} {rule.name:<{width}} {rule.group:<10} {on:<7} {rule.summary}")
 
-
-def _read(path: str) -> tuple[str, bytes]:
-    if path == "-":
-        return "<stdin>", sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as handle:
-            return path, handle.read()
-    except IsADirectoryError:
-        raise InputError("is a directory") from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
+def _write_stdout(text: str, *, separate: bool) -> None:
+    data = text.encode("utf-8")
+    if separate and data and not data.endswith(b"\n"):
+        data += b"\n"
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EPILOG,
 )
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True), metavar="[PATH]...")
 @click.option(
     "-t",
     "--to",
-    "to",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(RENDERERS)),
     default="html",
     show_default=True,
     help="Output format.",
 )
 @click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write results under DIR, mirroring paths relative to each PATH given.",
+)
+@click.option(
+    "-i", "--in-place", is_flag=True, help="Rewrite the inputs (atomically; only if changed)."
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff on stdout.")
+@click.option(
     "--select",
     multiple=True,
     metavar="RULES",
+    shell_complete=_complete_rules,
     help="Run only these rules (codes, names, groups or ALL; comma-separated).",
 )
 @click.option(
-    "--extend-select", multiple=True, metavar="RULES", help="Add these rules to the selection."
+    "--extend-select",
+    multiple=True,
+    metavar="RULES",
+    shell_complete=_complete_rules,
+    help="Add these rules to the selection.",
 )
 @click.option(
-    "--ignore", multiple=True, metavar="RULES", help="Do not run these rules (applied last)."
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    shell_complete=_complete_rules,
+    help="Do not run these rules (applied last).",
 )
 @click.option("--list-rules", is_flag=True, help="Print the table of rules and exit.")
-@click.option("-q", "--quiet", is_flag=True, help="Less on stderr.")
+@click.option("--show-rule", metavar="RULE", help="Print a rule's documentation and exit.")
+@click.option(
+    "--drop",
+    multiple=True,
+    metavar="SELECTOR",
+    help="Also remove elements matching this CSS selector or XPath.",
+)
+@click.option(
+    "--unwrap",
+    multiple=True,
+    metavar="SELECTOR",
+    help="Also unwrap elements matching this selector.",
+)
+@click.option(
+    "--drop-text",
+    multiple=True,
+    metavar="REGEX",
+    help="Also remove blocks whose whole text matches.",
+)
+@click.option(
+    "--root", metavar="SELECTOR", help="Keep only the article container matching this selector."
+)
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="Rule profile: sina (default), generic, or one defined in the config file.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes for batches.  [default: number of CPUs]",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOBS",
+    help="Files to take from folders (default *.html,*.htm,*.xhtml,*.md,*.markdown).",
+)
+@click.option("--exclude", multiple=True, metavar="GLOBS", help="Files or folders to skip.")
+@click.option("--encoding", metavar="NAME", help="Force the input encoding.")
+@click.option("--explain", is_flag=True, help="Per file, on stderr: what each rule removed.")
+@click.option(
+    "--statistics", is_flag=True, help="Print the per-rule edit totals at the end (stderr)."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Read settings from FILE instead of searching for one.",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Run the batch on a Dask scheduler (tcp://host:8786) or 'local' (needs cleanhtml[dask]).",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="More on stderr; tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="cleanhtml")
-def main(
-    paths: tuple[str, ...],
-    to: str,
-    select: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    list_rules: bool,
-    quiet: bool,
-    verbose: bool,
-    **_: Any,
-) -> None:
+@click.pass_context
+def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
     """Clean scraped HTML: remove the boilerplate, keep the article.
 
-    PATH is an HTML file, a Markdown post with front matter, or - for standard input
-    (read when no PATH is given).
-    """  # fmt: skip
-    if list_rules:
-        _list_rules()
-        return
-    from cleanhtml.api import clean_document, render
-    from cleanhtml.rules import select_rules
+    PATH is an HTML file, a Markdown post with front matter, a folder (searched
+    recursively), or - for standard input (read when no PATH is given).
+    """
+    started = time.perf_counter()
+    from cleanhtml.config import resolve
 
-    try:
-        rules = select_rules(select, extend_select, ignore)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    if not paths:
+    listing = options["list_rules"] or options["show_rule"]
+    if not paths and not listing:
         if sys.stdin.isatty():
             raise click.UsageError("no PATH given and standard input is a terminal")
         paths = ("-",)
-    failed = False
-    for path in paths:
-        name = "<stdin>" if path == "-" else path
+    try:
+        settings = resolve(
+            paths,
+            _explicit_options(ctx),
+            config=options["config_file"],
+            no_config=options["no_config"],
+        )
+    except ConfigError as exc:
+        _fail(f"cleanhtml: config error: {exc}", Exit.USAGE)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if options["list_rules"]:
+        _list_rules(settings)
+        return
+    if options["show_rule"]:
+        _show_rule(settings, options["show_rule"])
+        return
+    if "-" in paths and settings.writes_files:
+        raise click.UsageError("standard input cannot be cleaned with -i or -o; drop - or them")
+    sys.exit(int(_run(paths, settings, started)))
+
+
+def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
+    from cleanhtml.files import expand
+    from cleanhtml.report import Reporter
+    from cleanhtml.runner import run_many
+
+    if settings.verbose:
+        used = settings.config_file or "none (searched from the inputs up to the repository root)"
+        click.echo(f"cleanhtml: config: {used}", err=True)
+    skip = [settings.output_dir] if settings.output_dir is not None else []
+    found = expand(paths, include=settings.include, exclude=settings.exclude, skip=skip)
+    if settings.verbose:
+        for note in found.notes:
+            click.echo(f"cleanhtml: {note}", err=True)
+    total = len(found.sources) + len(found.errors)
+    if total == 0:
+        if not settings.quiet:
+            click.echo("cleanhtml: no input files found; nothing to do", err=True)
+        return Exit.OK
+    separate = len(found.sources) > 1
+    with Reporter(settings, total, started=started) as reporter:
+        for name, reason in found.errors:
+            reporter.input_error(name, reason)
         try:
-            name, data = _read(path)
-            cleaned = clean_document(data, rules=rules, path=name)
-            output = render(cleaned, to)
-        except CleanHtmlError as exc:
-            code = Exit.USAGE if isinstance(exc, UsageError) else Exit.INPUT
-            if len(paths) == 1:
-                _fail(error_line(name, str(exc)), code, verbose=verbose)
-            click.echo(error_line(name, str(exc)), err=True)
-            failed = True
-            continue
-        except Exception as exc:  # a bug: still one line, traceback with -v
-            _fail(error_line(name, f"internal error: {exc!r}"), Exit.INPUT, verbose=verbose)
-        sys.stdout.write(output)
-        sys.stdout.flush()
-    if failed:
-        sys.exit(int(Exit.INPUT))
+            for result in run_many(found.sources, settings):
+                if result.output is not None:
+                    _write_stdout(result.output, separate=separate)
+                if result.diff:
+                    _write_stdout(result.diff, separate=False)
+                reporter.add(result)
+        except BrokenPipeError:  # the reader (head, less) is done: stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return Exit.OK
+        except KeyboardInterrupt:
+            reporter.say("cleanhtml: interrupted; every file written so far is complete")
+            return INTERRUPTED
+    return reporter.finish()

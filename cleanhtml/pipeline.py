@@ -4,17 +4,107 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lxml import etree
+
 from cleanhtml.document import Document
 from cleanhtml.rule import Context, Rule
+from cleanhtml.rules.markup import OPT_OUT_MARKER
+
+Protected = list[tuple[etree._Element, etree._Element]]
+
+
+def _marker(node: etree._Element) -> str | None:
+    if not isinstance(node, etree._Comment):
+        return None
+    match = OPT_OUT_MARKER.match(node.text or "")
+    return match.group(1) if match else None
+
+
+def protect(root: etree._Element) -> Protected:
+    """Move what stands between ``cleanhtml: off`` and ``cleanhtml: on`` out of the tree.
+
+    The nodes (and text) after an ``off`` marker, up to the ``on`` marker with the same
+    parent or the parent's end, go into a detached holder, so no rule sees them;
+    :func:`restore` puts them back unchanged after the rules ran.
+    """
+    protected: Protected = []
+    for comment in list(root.iter(etree.Comment)):
+        if _marker(comment) != "off" or comment.getparent() is None:
+            continue
+        holder = etree.Element("protected")
+        holder.text, comment.tail = comment.tail, None
+        sibling = comment.getnext()
+        while sibling is not None and _marker(sibling) != "on":
+            following = sibling.getnext()
+            holder.append(sibling)  # moves it, with its tail
+            sibling = following
+        protected.append((comment, holder))
+    return protected
+
+
+def restore(protected: Protected) -> None:
+    """Put back what :func:`protect` took out, right after each ``off`` marker."""
+    for comment, holder in protected:
+        comment.tail = holder.text
+        parent = comment.getparent()
+        if parent is None:
+            continue
+        index = parent.index(comment)
+        for offset, node in enumerate(list(holder), start=1):
+            parent.insert(index + offset, node)
+
+
+_CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF
+
+
+class Needles:
+    """Answers "does the input contain this needle?" with one cached scan per needle.
+
+    The input is lower-cased once (ASCII only, in C). A needle with CJK characters is
+    looked for only when the input holds a byte that starts a CJK ideograph in UTF-8
+    (a ``memchr`` per lead byte), so Chinese-text rules cost next to nothing on pages
+    without Chinese.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        if doc.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig", "ascii"):
+            self.haystack = doc.source.lower()
+        else:
+            self.haystack = doc.body.encode("utf-8", errors="replace").lower()
+        self._seen: dict[str, bool] = {}
+        self._cjk: bool | None = None
+
+    def has_cjk(self) -> bool:
+        """True when the input may hold CJK ideographs."""
+        if self._cjk is None:
+            self._cjk = any(lead in self.haystack for lead in _CJK_LEAD_BYTES)
+        return self._cjk
+
+    def __contains__(self, needle: str) -> bool:
+        found = self._seen.get(needle)
+        if found is None:
+            raw = needle.encode("utf-8")
+            found = (raw.isascii() or self.has_cjk()) and raw in self.haystack
+            self._seen[needle] = found
+        return found
+
+    def any(self, needles: Sequence[str]) -> bool:
+        """True when at least one of ``needles`` occurs."""
+        return any(needle in self for needle in needles)
 
 
 def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dict[str, int]:
     """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
+    needles = Needles(doc)
+    protected = protect(doc.root) if "cleanhtml:" in needles else []
     for rule in rules:
+        if rule.needles and not needles.any(rule.needles):
+            continue
         ctx.rule = rule.name
         count = rule.apply(doc.root, ctx)
         if count:
             edits[rule.name] = count
+    restore(protected)
     return edits

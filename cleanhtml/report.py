@@ -1,8 +1,25 @@
-"""Exit codes, defined once, and the one-line error messages."""
+"""Exit codes, messages on stderr, the progress bar and the summary.
+
+Everything cleanhtml says goes to stderr; stdout carries only output. The progress
+bar is drawn by rich, which is imported only when a bar is shown: stderr is a
+terminal, there is more than one file and ``-q`` was not given.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections import Counter
 from enum import IntEnum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from cleanhtml.config import Settings
+
+if TYPE_CHECKING:
+    from cleanhtml.runner import FileResult
 
 
 class Exit(IntEnum):
@@ -18,3 +35,240 @@ def error_line(name: str, reason: str) -> str:
     """``cleanhtml: NAME: REASON`` on one line."""
     reason = " ".join(reason.split())
     return f"cleanhtml: {name}: {reason}"
+
+
+def human_bytes(count: int) -> str:
+    """``1234567`` -> ``1.2 MB`` (decimal units, as file managers show)."""
+    size = float(count)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{count} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"  # pragma: no cover - the loop always returns
+
+
+class Reporter:
+    """Counts results, prints per-file messages, draws the progress bar, owns the exit code.
+
+    Use as a context manager around the run; call :meth:`add` for each result and
+    :meth:`input_error` for inputs that never reached the cleaner, then :meth:`finish`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        total: int,
+        *,
+        started: float | None = None,
+        stream: TextIO | None = None,
+    ) -> None:
+        self.settings = settings
+        self.total = total
+        self.started = time.perf_counter() if started is None else started
+        self.stream = stream if stream is not None else sys.stderr
+        self.cleaned = self.unchanged = self.failed = 0
+        self.bytes_in = self.bytes_out = 0
+        self.rule_edits: Counter[str] = Counter()
+        self.rule_files: Counter[str] = Counter()
+        self._progress: Any = None
+        self._task: Any = None
+        self._tty = _isatty(self.stream)
+        self._bar_wanted = self.wants_bar()
+
+    # -- progress ------------------------------------------------------------------------
+
+    def wants_bar(self) -> bool:
+        """A bar only on a terminal, for several files, without ``-q``, and not when the
+        cleaned documents themselves are being printed to that same terminal."""
+        if self.settings.quiet or self.total <= 1 or not self._tty:
+            return False
+        return not (self.settings.to_stdout and _isatty(sys.stdout))
+
+    def __enter__(self) -> Reporter:
+        return self
+
+    def _start_bar(self) -> None:
+        """Draw the bar, from the first cleaned file on.
+
+        Not earlier: rich redraws from a thread, and a process pool started with
+        ``fork`` should fork its workers (at the first submission, before the first
+        result) while this process has a single thread.
+        """
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(file=self.stream, stderr=self.stream is sys.stderr)
+        self._progress = Progress(
+            TextColumn("cleaning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("cleaning", total=self.total, completed=self.files)
+        self._bar_wanted = False
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def say(self, line: str, *, styled: str | None = None) -> None:
+        """Print one message line on stderr, above the bar if one is drawn.
+
+        ``styled`` is the same line with ANSI colours, used on a terminal without a bar.
+        """
+        if self._progress is not None:
+            self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(styled if styled is not None else line, file=self.stream)
+
+    # -- results -------------------------------------------------------------------------
+
+    def input_error(self, name: str, reason: str) -> None:
+        """An input that could not even be found or listed."""
+        self.failed += 1
+        self.say(error_line(name, reason))
+        self._advance()
+
+    def add(self, result: FileResult) -> None:
+        """Count ``result`` and print what the settings ask for about it."""
+        settings = self.settings
+        if self._bar_wanted:
+            self._start_bar()
+        if result.status == "failed":
+            self.failed += 1
+            if settings.verbose and result.traceback:
+                self.say(result.traceback.rstrip())
+            self.say(error_line(result.name, result.error or "failed"))
+            self._advance()
+            return
+        self.bytes_in += result.bytes_in
+        self.bytes_out += result.bytes_out
+        for rule, count in result.edits.items():
+            self.rule_edits[rule] += count
+            self.rule_files[rule] += 1
+        if result.status == "cleaned":
+            self.cleaned += 1
+        else:
+            self.unchanged += 1
+        if settings.explain:
+            self._explain(result)
+        if not settings.quiet:
+            self._file_line(result)
+        self._advance()
+
+    def _file_line(self, result: FileResult) -> None:
+        settings = self.settings
+        rules = ", ".join(f"{rule} {count}" for rule, count in result.edits.items())
+        if settings.check and result.status == "cleaned":
+            self.say(f"would clean {result.name}" + (f" ({rules})" if settings.verbose else ""))
+        elif settings.verbose and result.status == "cleaned" and result.written:
+            self.say(f"cleaned {result.name} -> {result.destination} ({rules})")
+        elif settings.verbose:
+            written = f" -> {result.destination}" if result.written else ""
+            self.say(f"{result.status} {result.name}{written}")
+
+    def _explain(self, result: FileResult) -> None:
+        """Per rule that fired: its edit count, then an excerpt of each thing it took out."""
+        if not result.edits:
+            self.say(f"{result.name}: no rule changed anything")
+            return
+        self.say(
+            f"{result.name}:",
+            styled=click.style(f"{result.name}:", bold=True) if self._tty else None,
+        )
+        by_rule: dict[str, list[str]] = {}
+        for removal in result.removals:
+            where = f"line {removal.line}: " if removal.line else ""
+            by_rule.setdefault(removal.rule, []).append(f"{where}{removal.excerpt}")
+        for rule, count in result.edits.items():
+            head = f"  {rule}: {count} edit{'s' if count != 1 else ''}"
+            styled = f"  {click.style(rule, fg='yellow')}: {count} edit{'s' if count != 1 else ''}"
+            self.say(head, styled=styled if self._tty else None)
+            for line in by_rule.get(rule, []):
+                self.say(f"    {line}")
+
+    def _advance(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    # -- the end -------------------------------------------------------------------------
+
+    @property
+    def files(self) -> int:
+        """Files seen so far, failed ones included."""
+        return self.cleaned + self.unchanged + self.failed
+
+    def exit_code(self) -> Exit:
+        """3 if any input failed, else 1 if ``--check`` found changes, else 0."""
+        if self.failed:
+            return Exit.INPUT
+        if self.settings.check and self.cleaned:
+            return Exit.WOULD_CHANGE
+        return Exit.OK
+
+    def summary(self) -> str:
+        """One line: counts, bytes, time and speed."""
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        cleaned = "would be cleaned" if self.settings.check or self.settings.diff else "cleaned"
+        noun = "file" if self.files == 1 else "files"
+        rate = self.files / elapsed
+        return (
+            f"cleanhtml: {self.files} {noun}: {self.cleaned} {cleaned}, {self.unchanged} unchanged,"
+            f" {self.failed} failed; {human_bytes(self.bytes_in)} in,"
+            f" {human_bytes(self.bytes_out)} out; {elapsed:.2f} s, {rate:.0f} files/s"
+        )
+
+    def statistics(self) -> list[str]:
+        """The per-rule table: files edited and edits made by each rule, in table order."""
+        from cleanhtml.rules import with_user_rules
+
+        table = with_user_rules([r for r in self.settings.rules() if r.group == "user"])
+        rows = [(r.code, r.name, self.rule_files[r.name], self.rule_edits[r.name]) for r in table]
+        rows = [row for row in rows if row[3]]
+        rows += [
+            ("?", n, self.rule_files[n], e)
+            for n, e in self.rule_edits.items()
+            if n not in {r.name for r in table}
+        ]
+        if not rows:
+            return ["no rule edited anything"]
+        width = max(len("rule"), *(len(row[1]) for row in rows))
+        lines = [f"{'code':<5} {'rule':<{width}} {'files':>7} {'edits':>8}"]
+        lines += [f"{c:<5} {n:<{width}} {f:>7} {e:>8}" for c, n, f, e in rows]
+        return lines
+
+    def finish(self) -> Exit:
+        """Print the summary (and the per-rule table) as the settings ask; the exit code."""
+        settings = self.settings
+        batch = self.total > 1 or not settings.to_stdout
+        show_summary = not settings.quiet and (batch or settings.verbose)
+        if settings.statistics or (show_summary and self._tty):
+            for line in self.statistics():
+                self.say(line)
+        if show_summary:
+            self.say(self.summary())
+        return self.exit_code()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

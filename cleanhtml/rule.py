@@ -33,6 +33,8 @@ class Context:
     meta: dict[str, Any] = field(default_factory=dict)
     removals: list[Removal] = field(default_factory=list)
     rule: str = ""
+    line_offset: int = 0
+    """Lines before the parsed body (the front matter), added to source line numbers."""
 
     def removed(self, node: etree._Element | str) -> None:
         """Record ``node`` (an element, or a text) as removed by the current rule."""
@@ -41,7 +43,7 @@ class Context:
         if isinstance(node, str):
             line, text = None, node
         else:
-            line = node.sourceline if isinstance(node.sourceline, int) else None
+            line = node.sourceline + self.line_offset if isinstance(node.sourceline, int) else None
             text = etree.tostring(node, encoding="unicode", method="html", with_tail=False)
         text = " ".join(text.split())
         if len(text) > EXCERPT_CHARS:
@@ -67,8 +69,17 @@ class Rule:
     apply: RuleFunc
     default: bool = True
     removes_text: bool = False
+    needles: tuple[str, ...] = ()
+    """Lower-case strings of which the source must hold one for the rule to have work.
+
+    A cheap C-level substring scan of the input skips a rule that cannot fire (a
+    stock-link rule on a page with no ``stock_`` or ``keyword``). Empty: always run.
+    Needles must be conservative: their absence has to prove the rule has nothing to do.
+    """
 
     @property
     def doc(self) -> str:
         """The rule's documentation: the docstring of its function."""
-        return (self.apply.__doc__ or self.summary).strip()
+        import inspect
+
+        return inspect.cleandoc(self.apply.__doc__ or self.summary)

@@ -6,7 +6,8 @@ so ``<a>线上线下</a>方式`` gives ``线上线下方式``. Whitespace collap
 would, including CSS Text's rule that a line break between two East Asian wide
 characters disappears (Chinese has no spaces between words). Blocks are separated
 by a blank line, ``<br>`` is a newline, and each line is stripped of leading and
-trailing whitespace, the full-width indentation ``　　`` included.
+trailing whitespace, the full-width indentation ``　　`` included. Text inside
+``<pre>`` keeps its line breaks, spaces and indentation.
 """
 
 from __future__ import annotations
@@ -33,12 +34,17 @@ SKIP_TAGS = frozenset(
 CELL_TAGS = frozenset({"td", "th"})
 BR = "\x00"  # lxml text never holds NUL, so it can mark a <br> until the block is built
 CELL = "\x01"
+PRE_SPACE = "\x02"  # a space or tab inside <pre>, kept through whitespace collapsing
+PRE_TAB = "\x03"
 
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
 
 
 def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F", "H")
+    """East Asian wide, fullwidth or halfwidth, and not Hangul (CSS Text 3, segment breaks)."""
+    return unicodedata.east_asian_width(char) in ("W", "F", "H") and not (
+        "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f" or "\uac00" <= char <= "\ud7af"
+    )
 
 
 def _collapse(match: re.Match[str]) -> str:
@@ -51,11 +57,17 @@ def _collapse(match: re.Match[str]) -> str:
     return " "
 
 
+def _verbatim(text: str) -> str:
+    """Text inside ``<pre>``: its line breaks, spaces and tabs survive collapsing."""
+    return text.replace("\n", BR).replace(" ", PRE_SPACE).replace("\t", PRE_TAB)
+
+
 def _block(raw: str) -> str:
     lines = []
     for line in _SPACE_RUN.sub(_collapse, raw).split(BR):
         cells = [cell.strip().replace("\xa0", " ") for cell in line.split(CELL)]
-        lines.append("\t".join(cells).strip())
+        line = "\t".join(cells).strip()
+        lines.append(line.replace(PRE_SPACE, " ").replace(PRE_TAB, "\t"))
     text = "\n".join(lines).strip("\n")
     return re.sub(r"\n{3,}", "\n\n", text)
 
@@ -65,7 +77,11 @@ def blocks(root: etree._Element) -> list[str]:
     out: list[str] = []
     parts: list[str] = []
     skip_depth = 0
+    pre_depth = 0
     cells_in_row: list[int] = [0]
+
+    def add(text: str) -> None:
+        parts.append(_verbatim(text) if pre_depth else text)
 
     def flush() -> None:
         if parts:
@@ -74,11 +90,13 @@ def blocks(root: etree._Element) -> list[str]:
             if text:
                 out.append(text)
 
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    # iterwalk reports comments and processing instructions only when asked for them;
+    # without these events the text that follows one (its tail) would be lost.
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            if event == "end" and not skip_depth and el.tail:
-                parts.append(el.tail)
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
+            if not skip_depth and el.tail:
+                add(el.tail)
             continue
         if event == "start":
             if skip_depth or tag in SKIP_TAGS:
@@ -88,6 +106,7 @@ def blocks(root: etree._Element) -> list[str]:
                 flush()
                 if tag == "tr":
                     cells_in_row.append(0)
+                pre_depth += tag == "pre"
             elif tag in CELL_TAGS:
                 if cells_in_row[-1]:
                     parts.append(CELL)
@@ -95,7 +114,7 @@ def blocks(root: etree._Element) -> list[str]:
             elif tag == "br":
                 parts.append(BR)
             if el.text:
-                parts.append(el.text)
+                add(el.text)
         else:
             if skip_depth:
                 skip_depth -= 1
@@ -105,8 +124,9 @@ def blocks(root: etree._Element) -> list[str]:
                 flush()
                 if tag == "tr" and len(cells_in_row) > 1:
                     cells_in_row.pop()
+                pre_depth -= tag == "pre"
             if el is not root and el.tail:
-                parts.append(el.tail)
+                add(el.tail)
     flush()
     return out
 

@@ -23,19 +23,23 @@ RULES: tuple[Rule, ...] = (
     Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations),
     Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes),
     # markup: what the source site's CMS and CSS left in the markup
-    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments),
-    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements),
-    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes),
+    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, needles=("<!--",)),
+    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, needles=("<style", "stylesheet")),
+    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, needles=("style",)),
     # news: the boilerplate a news site wraps around an article
-    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links),
-    Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders),
-    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True),
-    Rule("N004", "remove-promo-boxes", "news", "Remove related-news, 炒股就看… and link-only promo boxes.", news.remove_promo_boxes, removes_text=True),
-    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style),
-    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font),
-    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes),
-    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes),
-    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True),
+    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=news.STOCK_NEEDLES),
+    Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders, needles=("quote_",)),
+    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True, needles=("appendqr", "kaihu-qr")),
+    Rule("N008", "remove-ad-slots", "news", "Remove Sina ad slots (<ins class=\"sinaads\">).", news.remove_ad_slots, removes_text=True, needles=("sinaads", "data-ad-pdps")),
+    Rule("N006", "remove-related-link-lists", "news", "Remove a 相关阅读/推荐阅读 heading and the links under it.", news.remove_related_link_lists, removes_text=True, needles=news.RELATED_NEEDLES),
+    Rule("N004", "remove-promo-boxes", "news", "Remove 相关新闻：… lines and boxes and 炒股就看金麒麟… blurbs.", news.remove_promo_boxes, removes_text=True, needles=news.PROMO_NEEDLES),
+    Rule("N007", "remove-link-boxes", "news", "Remove <blockquote> boxes that hold only links.", news.remove_link_boxes, removes_text=True, needles=("<blockquote",)),
+    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style, needles=("strong-bold",)),
+    Rule("M008", "bold-cms-paragraphs", "markup", "Wrap the text of <p cms-style=\"strong-Bold\"> in <strong>.", markup.bold_cms_paragraphs, needles=("strong-bold",)),
+    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font, needles=("<font",)),
+    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, needles=("cms-", "black-list")),
+    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, needles=markup.TRACKING_NEEDLES),
+    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True, needles=("编辑", "责编", "article-editor")),
     # whitespace: what the removals leave behind
     Rule("W001", "remove-empty-elements", "whitespace", "Remove elements that cleaning left empty.", whitespace.remove_empty_elements),
     Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),
@@ -44,6 +48,18 @@ RULES: tuple[Rule, ...] = (
 BY_KEY: dict[str, Rule] = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 GROUPS: frozenset[str] = frozenset(rule.group for rule in RULES)
 DEFAULT: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.default)
+
+
+def with_user_rules(user: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The table with ``user`` rules inserted after the safety rules (first when none).
+
+    User rules (``root``, ``drop``, ``unwrap``, ``drop-text``) run before the built-in
+    clean-up, so a ``root`` cuts the page down before the other rules look at it.
+    """
+    if not user:
+        return RULES
+    at = sum(1 for rule in RULES if rule.group == "safety")
+    return (*RULES[:at], *user, *RULES[at:])
 
 
 def _split(tokens: Iterable[str] | str | None) -> list[str]:

@@ -5,18 +5,26 @@ None of these removes visible text.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import count, drop, find, test, unwrap
+from cleanhtml.treeops import WHITESPACE, count, drop, find, is_blank, test, text_of, unwrap
 
 _COMMENTS = find("//comment()")
+OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
+"""``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
 _STYLE_ELEMENTS = find(
     "//style | //link[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
 )
 _STYLE_ATTRIBUTES = count("//@style")
 _BOLD_CMS = find("//*[self::font or self::span][contains(@cms-style, 'strong-Bold')]")
 _IN_BOLD = test("ancestor::strong | ancestor::b")
+_BOLD_CMS_BLOCKS = find(
+    "//*[self::p or self::div or self::li][contains(@cms-style, 'strong-Bold')]"
+    "[not(.//strong or .//b or ancestor::strong or ancestor::b)]"
+)
 _FONT_COUNT = count("//font")
 
 CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
@@ -28,6 +36,7 @@ TRACKING_ATTRIBUTES = (
     "data-log",
     "suda-uatrack",
 )
+TRACKING_NEEDLES = ("data-sudaclick", "data-spm", "data-log", "suda-uatrack")
 _TRACKING_COUNT = count(" | ".join(f"//@{a}" for a in TRACKING_ATTRIBUTES))
 
 
@@ -38,9 +47,11 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
     (``<!--article_adlist[...]article_adlist-->``) and IE conditionals. The text after a
     comment stays where it was.
 
+    The opt-out markers ``<!-- cleanhtml: off -->`` and ``<!-- cleanhtml: on -->`` stay.
+
     ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
     """
-    comments = _COMMENTS(root)
+    comments = [c for c in _COMMENTS(root) if not OPT_OUT_MARKER.match(c.text or "")]
     for comment in comments:
         ctx.removed(comment)
         drop(comment)
@@ -92,6 +103,31 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
         for name in list(el.attrib):
             del el.attrib[name]
     return len(found)
+
+
+def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
+    """Wrap the content of a ``<p cms-style="... strong-Bold ...">`` in ``<strong>``.
+
+    Sina marks some section headings bold on the paragraph itself; once the CMS
+    attributes go, the emphasis would go with them. The leading indentation stays
+    outside the ``<strong>``; a paragraph that already holds bold text is left alone.
+
+    ``<p cms-style="font-L strong-Bold">　　外贸开门稳</p>`` becomes
+    ``<p cms-style="font-L strong-Bold">　　<strong>外贸开门稳</strong></p>``.
+    """
+    edits = 0
+    for block in _BOLD_CMS_BLOCKS(root):
+        if is_blank(text_of(block)):
+            continue
+        text = block.text or ""
+        content = text.lstrip(WHITESPACE)
+        strong = etree.Element("strong")
+        strong.text = content
+        strong.extend(list(block))  # moves the children, each with its tail
+        block.text = text[: len(text) - len(content)]
+        block.append(strong)
+        edits += 1
+    return edits
 
 
 def unwrap_font(root: etree._Element, ctx: Context) -> int:

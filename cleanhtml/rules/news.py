@@ -8,11 +8,13 @@ link target, its whole text), never by the tag alone.
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import cast
 
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop, find, test, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, drop, find, is_blank, test, text_of, unwrap
 
 # Quote pages a stock keyword links to, in the URL forms Sina uses.
 QUOTE_URL_PARTS = (
@@ -28,8 +30,10 @@ _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PART
 _STOCK_WRAPPERS = find(
     "//span[starts-with(@id, 'stock_')]"
     " | //a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
+    "[ancestor::span[starts-with(@id, 'stock_')]]"
     f" | //a[{_HREF_TEST}]"
 )
+STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
 _QUOTE_PLACEHOLDERS = find("//span[starts-with(@id, 'quote_')]")
 _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
@@ -41,20 +45,43 @@ _APP_PROMOS = find(
     " or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')])]"
 )
 
+_AD_SLOTS = find(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ') or @data-ad-pdps]"
+    "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
+    " or @data-ad-pdps])]"
+)
+
 # Phrases that open a promo box; checked on the block's whole text.
+_RELATED = (
+    r"(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读"
+    r"|热门推荐|热点推荐|更多精彩|往期回顾)"
+)
 PROMO_PREFIXES = re.compile(
-    r"^(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|往期回顾)\s*[:：|丨]"
-    r"|^炒股就看"
+    rf"^{_RELATED}\s*[:：|丨]"
+    r"|^炒股就看金麒麟"  # the Sina blurb; "炒股就看心态……" can open an article paragraph
     r"|^海量资讯、精准解读，尽在新浪财经APP$"
     r"|^新浪财经(?:APP|app)?[:：]?\s*(?:下载|扫码)"
 )
+# A heading over a list of links: the phrase alone, colon optional.
+PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|丨]?$")
+RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
+PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
+# Blocks holding a text node with a promo word: the text nodes are tested in C, and
+# only the few hits are climbed (testing every block's whole text is far slower).
 _PROMO_CANDIDATES = find(
-    "//*[self::blockquote or self::p or self::div or self::section or self::li or self::table]"
-    "[contains(., '相关') or contains(., '阅读') or contains(., '推荐') or contains(., '精彩')"
-    " or contains(., '往期') or contains(., '炒股就看') or contains(., '新浪财经')]"
+    "//text()[contains(., '相关') or contains(., '阅读') or contains(., '推荐')"
+    " or contains(., '精彩') or contains(., '往期') or contains(., '炒股就看')"
+    " or contains(., '新浪财经')]/ancestor::*[self::blockquote or self::p or self::div"
+    " or self::section or self::li or self::table or self::h2 or self::h3 or self::h4]"
+)
+_LEAVES_INSIDE = find(
+    ".//*[self::p or self::div or self::section or self::blockquote or self::li]"
+    "[not(.//p or .//div or .//section or .//blockquote or .//li)]"
 )
 _LINK_BOX_CANDIDATES = find("//blockquote[count(.//a[@href]) >= 2]")
+_LINKS = find(".//a[@href]")
+_UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]")
 
 EDITOR_CREDIT = re.compile(
     r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*"
@@ -64,11 +91,17 @@ EDITOR_CREDIT = re.compile(
 _EDITOR_PARAGRAPHS = find(
     "//p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
 )
-_LEAF_BLOCKS = find(
-    "//*[self::p or self::div or self::section or self::blockquote or self::li"
-    " or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    "[not(.//p or .//div or .//section or .//blockquote or .//li)]"
-)
+BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+CONTAINERS = ("p", "div", "section", "blockquote", "li")
+
+
+def _is_leaf_block(el: etree._Element) -> bool:
+    inner = el.iter(*CONTAINERS)
+    if el.tag in CONTAINERS:
+        next(inner)  # el itself
+    return next(inner, None) is None
+
+
 _HAS_MEDIA = test(".//img | .//video | .//audio | .//iframe | .//embed | .//object")
 
 
@@ -133,34 +166,121 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
+    """Remove Sina ad slots: ``<ins class="sinaads" data-ad-pdps="…">`` and what they hold.
+
+    Sina article bodies (and copies of them) carry in-text ad slots, often filled with
+    an ``<iframe>`` to an ad server. The text around the slot stays.
+
+    ``<p>正文<ins class="sinaads" data-ad-pdps="PDPS0000"><iframe …></iframe></ins></p>``
+    becomes ``<p>正文</p>``.
+    """
+    found = _AD_SLOTS(root)
+    for el in found:
+        ctx.removed(el)
+        drop(el)
+    return len(found)
+
+
 def _block_text(el: etree._Element) -> str:
     return "".join(text_of(el).split())
 
 
+def _unlinked_text(el: etree._Element) -> str:
+    """The text of ``el`` that is not inside a link, whitespace removed."""
+    texts = cast(list[str], _UNLINKED_TEXT(el))
+    return "".join("".join(texts).split())
+
+
+def _is_link_only(el: etree._Element) -> bool:
+    """True when ``el`` holds a link and, besides link text, only bullets and punctuation."""
+    return bool(_LINKS(el)) and all(
+        unicodedata.category(char)[0] in "PSNZ" for char in _unlinked_text(el)
+    )
+
+
+def _is_detached(el: etree._Element, root: etree._Element) -> bool:
+    """True when ``el`` went with an ancestor that a rule removed already.
+
+    (A removed subtree stays in the same lxml document, so only the ancestor chain
+    tells whether ``el`` is still under ``root``.)
+    """
+    return el is not root and all(ancestor is not root for ancestor in el.iterancestors())
+
+
+def _is_promo_box(el: etree._Element) -> bool:
+    text = _block_text(el)
+    if len(text) > PROMO_MAX_CHARS or not PROMO_PREFIXES.match(text):
+        return False
+    # a container is a box only when all it holds after the promo line is links
+    leaves = [leaf for leaf in _LEAVES_INSIDE(el) if not is_blank(text_of(leaf))]
+    return all(_is_link_only(leaf) for leaf in leaves[1:])
+
+
 def remove_promo_boxes(root: etree._Element, ctx: Context) -> int:
-    """Remove promo boxes: related-news lists, ``炒股就看…`` blurbs, link-only quote boxes.
+    """Remove promo boxes: ``相关新闻：…`` lines and boxes, ``炒股就看金麒麟…`` blurbs.
 
     A box is told by what it is, not by its tag: a block whose whole text starts with
-    a promo phrase (``相关新闻：``, ``延伸阅读：``, ``炒股就看``…), or a ``<blockquote>``
-    whose text is all links (two or more). A ``<blockquote>`` of quoted prose stays.
+    a promo phrase (``相关新闻：``, ``延伸阅读：``, ``炒股就看金麒麟``…) and holds
+    nothing after that line but links. A ``<blockquote>`` of quoted prose stays, and so
+    does an article container that merely starts with such a line.
+
+    ``<p>　　相关新闻：<a href="…">某新闻</a></p>`` is removed.
     """
     edits = 0
     for el in _PROMO_CANDIDATES(root):
-        text = _block_text(el)
-        if len(text) > PROMO_MAX_CHARS or not PROMO_PREFIXES.match(text):
+        if _is_detached(el, root) or not _is_promo_box(el):
             continue
-        if el.getroottree().getroot() is not root.getroottree().getroot():
-            continue  # inside a box removed already
         ctx.removed(el)
         drop(el)
         edits += 1
+    return edits
+
+
+def _following_links(heading: etree._Element) -> list[etree._Element]:
+    found = []
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str) or is_blank(text_of(sibling)):
+            continue
+        if not _is_link_only(sibling):
+            break
+        found.append(sibling)
+    return found
+
+
+def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
+    """Remove a ``相关阅读`` / ``推荐阅读`` heading and the link-only blocks under it.
+
+    Related-news lists also come as a heading paragraph followed by one paragraph or
+    list item per link. The list ends at the first block that is not just a link.
+
+    ``<p>推荐阅读</p><p>➤<a href="…">某文章</a></p><p>正文</p>`` keeps ``<p>正文</p>``.
+    """
+    edits = 0
+    for heading in _PROMO_CANDIDATES(root):
+        if _is_detached(heading, root) or not PROMO_HEADING.match(_block_text(heading)):
+            continue
+        links = _following_links(heading)
+        for el in [heading, *links] if links else []:
+            ctx.removed(el)
+            drop(el)
+            edits += 1
+    return edits
+
+
+def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
+    """Remove a ``<blockquote>`` that is a box of links (research-report lists).
+
+    Sina puts lists of paid research-report links in a ``<blockquote>`` at the top of
+    an article. Two or more links and almost no other text (a short label at most)
+    tell it apart from a quotation that happens to contain links.
+    """
+    edits = 0
     for box in _LINK_BOX_CANDIDATES(root):
-        if box.getroottree().getroot() is not root.getroottree().getroot():
+        if _is_detached(box, root):
             continue
         text = _block_text(box)
-        linked = "".join(_block_text(a) for a in box.iter("a") if a.get("href"))
-        rest = text.replace(linked, "", 1) if linked and linked in text else text
-        if linked and len(rest.strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10):
+        if len(_unlinked_text(box).strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10):
             ctx.removed(box)
             drop(box)
             edits += 1
@@ -188,7 +308,10 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
         ctx.removed(el)
         drop(el)
         edits += 1
-    for el in reversed(_LEAF_BLOCKS(root)):
+    # from the end backwards: only the closing blocks are looked at
+    for el in reversed(list(root.iter(*BLOCKS))):
+        if el is root or not _is_leaf_block(el):
+            continue
         text = text_of(el).strip(WHITESPACE)
         if not text:
             if _HAS_MEDIA(el):

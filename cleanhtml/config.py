@@ -1,0 +1,389 @@
+"""Settings: ``[tool.cleanhtml]`` / ``.cleanhtml.toml`` merged with the command line.
+
+The configuration file is the nearest ``.cleanhtml.toml`` (top-level keys) or
+``pyproject.toml`` with a ``[tool.cleanhtml]`` table, searched from the common parent
+of the inputs (the working directory for standard input) upward, stopping at the
+repository root (the first directory holding ``.git`` or ``.hg``). In one directory
+``.cleanhtml.toml`` wins over ``pyproject.toml``.
+
+Keys are the long option names (``to``, ``select``, ``extend-select``, ``ignore``,
+``jobs``, ``include``, ``exclude``, ...). Options given on the command line override
+the file. An unknown key or a bad value is a :class:`~cleanhtml.errors.ConfigError`
+(exit 2) that names the key.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cleanhtml.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from cleanhtml.rule import Rule
+
+CONFIG_NAMES = (".cleanhtml.toml", "pyproject.toml")
+REPOSITORY_MARKERS = (".git", ".hg")
+DEFAULT_INCLUDE: tuple[str, ...] = ("*.html", "*.htm", "*.xhtml", "*.md", "*.markdown")
+
+# Destinations: when the command line names one, the file's destination keys are dropped,
+# so a pre-commit hook's ``-i`` is not refused because the file sets ``output-dir``.
+DESTINATION_KEYS = ("output-dir", "in-place", "check", "diff")
+# Modes that compare a file with its cleaned self: only meaningful in the input's format.
+HTML_ONLY = {"in-place": "-i/--in-place", "check": "--check", "diff": "--diff"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a batch run needs, validated; picklable for worker processes."""
+
+    to: str = "html"
+    output_dir: Path | None = None
+    in_place: bool = False
+    check: bool = False
+    diff: bool = False
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    jobs: int | None = None
+    encoding: str | None = None
+    explain: bool = False
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    quiet: bool = False
+    verbose: bool = False
+    statistics: bool = False
+    profile: str = "sina"
+    dask: str | None = None
+    drop: tuple[str, ...] = ()
+    unwrap: tuple[str, ...] = ()
+    drop_text: tuple[str, ...] = ()
+    root: str | None = None
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
+    config_file: Path | None = field(default=None, compare=False)
+
+    @property
+    def writes_files(self) -> bool:
+        """True with ``-i`` or ``-o``: results go to files, not to stdout."""
+        return self.in_place or self.output_dir is not None
+
+    @property
+    def to_stdout(self) -> bool:
+        """True when cleaned documents are printed (no ``-i``/``-o``/``--check``/``--diff``)."""
+        return not (self.writes_files or self.check or self.diff)
+
+    @property
+    def workers(self) -> int:
+        """Worker processes: ``jobs``, or the CPUs this process may use."""
+        if self.jobs is not None:
+            return self.jobs
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+
+    def rules(self) -> tuple[Rule, ...]:
+        """The selected rules in table order: the profile's, then the settings' on top."""
+        from cleanhtml.profiles import profile_rules
+
+        return profile_rules(
+            self.profile,
+            self.profiles,
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            drop=self.drop,
+            unwrap=self.unwrap,
+            drop_text=self.drop_text,
+            root=self.root,
+        )
+
+
+# --- value parsers: raw TOML / click value -> typed value, or ValueError(reason) ---------
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of strings, or one comma-separated string; commas split either way."""
+    items: Iterable[object] = [value] if isinstance(value, str) else value  # type: ignore[assignment]
+    if not isinstance(value, str | list | tuple) or not all(isinstance(v, str) for v in items):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(p.strip() for v in items for p in str(v).split(",") if p.strip())
+
+
+def _globs(value: object) -> tuple[str, ...]:
+    return _strings(value)
+
+
+def _jobs(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a whole number of 1 or more, got {value!r}")
+    return value
+
+
+def _encoding(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an encoding name, got {value!r}")
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(f"unknown encoding {value!r}") from None
+    return value
+
+
+def _format(value: object) -> str:
+    from cleanhtml.api import RENDERERS
+
+    if not isinstance(value, str) or value not in RENDERERS:
+        raise ValueError(f"expected one of {', '.join(RENDERERS)}, got {value!r}")
+    return value
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a name, got {value!r}")
+    return value
+
+
+def _selector(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a CSS selector or XPath string, got {value!r}")
+    return value
+
+
+def _patterns(value: object) -> tuple[str, ...]:
+    """Selectors or regexes: a list, or one string (commas are not split: they are syntax)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(items)
+
+
+def _profiles(value: object) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("expected tables, e.g. [tool.cleanhtml.profiles.NAME]")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
+def _dask(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected 'local' or a scheduler address, got {value!r}")
+    from cleanhtml.dask import require_dask
+
+    try:
+        require_dask()
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _path(value: object) -> Path:
+    if not isinstance(value, str | os.PathLike) or not str(value):
+        raise ValueError(f"expected a directory path, got {value!r}")
+    return Path(value)
+
+
+Parser = Callable[[object], Any]
+KEYS: dict[str, Parser] = {
+    "to": _format,
+    "output-dir": _path,
+    "in-place": _bool,
+    "check": _bool,
+    "diff": _bool,
+    "select": _strings,
+    "extend-select": _strings,
+    "ignore": _strings,
+    "jobs": _jobs,
+    "encoding": _encoding,
+    "explain": _bool,
+    "include": _globs,
+    "exclude": _globs,
+    "quiet": _bool,
+    "verbose": _bool,
+    "statistics": _bool,
+    "profile": _name,
+    "profiles": _profiles,
+    "drop": _patterns,
+    "unwrap": _patterns,
+    "drop-text": _patterns,
+    "root": _selector,
+    "dask": _dask,
+}
+"""Every configuration key (a long option name) and its value parser."""
+CONFIG_ONLY = frozenset({"profiles"})
+"""Keys with no command-line option: tables that only make sense in a file."""
+
+
+def _field(key: str) -> str:
+    return key.replace("-", "_")
+
+
+# --- finding and reading the file ----------------------------------------------------------
+
+
+def search_start(paths: Sequence[str], cwd: Path | None = None) -> Path:
+    """The common parent directory of ``paths`` (``-`` and no paths mean ``cwd``)."""
+    here = (cwd or Path.cwd()).absolute()
+    parents = []
+    for raw in paths:
+        if raw == "-":
+            continue
+        path = Path(os.path.abspath(here / raw))
+        parents.append(str(path if path.is_dir() else path.parent))
+    if not parents:
+        return here
+    return Path(os.path.commonpath(parents))
+
+
+def _has_section(pyproject: Path) -> bool:
+    try:
+        return b"[tool.cleanhtml" in pyproject.read_bytes()
+    except OSError:
+        return False
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file from ``start`` up to the repository root, or None."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_section(candidate)):
+                return candidate
+        if any((directory / marker).exists() for marker in REPOSITORY_MARKERS):
+            return None
+    return None
+
+
+def read_config(path: Path) -> dict[str, object]:
+    """The raw table of ``path``: ``[tool.cleanhtml]`` of a pyproject.toml, else the top level."""
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("cleanhtml", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.cleanhtml] must be a table")
+        return table
+    return data
+
+
+def parse_table(table: Mapping[str, object], origin: str) -> dict[str, Any]:
+    """Validate a raw config table; keys stay kebab-case, values become typed."""
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        parser = KEYS.get(key)
+        if parser is None:
+            close = difflib.get_close_matches(key, list(KEYS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{origin}: unknown key {key!r}{hint}")
+        try:
+            values[key] = parser(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: bad value for {key!r}: {exc}") from None
+    return values
+
+
+# --- merging ------------------------------------------------------------------------------
+
+
+def resolve(
+    paths: Sequence[str],
+    options: Mapping[str, object],
+    *,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    cwd: Path | None = None,
+) -> Settings:
+    """Settings from the config file (found or given) overridden by ``options``.
+
+    ``options`` holds only what the command line set explicitly, keyed by config key
+    (``"extend-select"``); values are validated the same way as the file's.
+    """
+    if config is not None and no_config:
+        raise UsageError("--config and --no-config exclude each other")
+    config_file: Path | None = None
+    if config is not None:
+        config_file = Path(config)
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: config file not found")
+    elif not no_config:
+        config_file = find_config(search_start(paths, cwd))
+    from_file: dict[str, Any] = {}
+    if config_file is not None:
+        from_file = parse_table(read_config(config_file), str(config_file))
+        if isinstance(from_file.get("output-dir"), Path):
+            from_file["output-dir"] = config_file.parent / from_file["output-dir"]
+    from_cli: dict[str, Any] = {}
+    for key, raw in options.items():
+        try:
+            from_cli[key] = KEYS[key](raw)
+        except ValueError as exc:
+            raise UsageError(f"--{key}: {exc}") from None
+    merged = _merge(from_file, from_cli)
+    settings = Settings(config_file=config_file, **{_field(k): v for k, v in merged.items()})
+    _check_combination(settings, merged, from_cli)
+    _check_rules(settings, from_file, from_cli, config_file)
+    return settings
+
+
+def _merge(from_file: dict[str, Any], from_cli: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(from_file)
+    if any(key in from_cli for key in DESTINATION_KEYS):
+        for key in DESTINATION_KEYS:
+            merged.pop(key, None)
+        if "to" not in from_cli and any(from_cli.get(key) for key in HTML_ONLY):
+            merged.pop("to", None)
+    if from_cli.get("quiet"):
+        merged.pop("verbose", None)
+    if from_cli.get("verbose"):
+        merged.pop("quiet", None)
+    merged.update(from_cli)
+    return merged
+
+
+def _check_combination(settings: Settings, merged: dict[str, Any], cli: dict[str, Any]) -> None:
+    if settings.in_place and settings.output_dir is not None:
+        raise UsageError("-i/--in-place and -o/--output-dir exclude each other")
+    for key, option in HTML_ONLY.items():
+        if merged.get(key) and settings.to != "html":
+            raise UsageError(f"{option} works only with -t html (not -t {settings.to})")
+    if (settings.check or settings.diff) and settings.writes_files:
+        raise UsageError("--check and --diff write nothing; drop -i/--in-place and -o")
+    if settings.quiet and settings.verbose:
+        raise UsageError("-q/--quiet and -v/--verbose exclude each other")
+
+
+def _check_rules(
+    settings: Settings, from_file: dict[str, Any], from_cli: dict[str, Any], config: Path | None
+) -> None:
+    """Unknown rule names: a config error from the file, a usage error from the command line."""
+    from cleanhtml.rules import select_rules
+
+    for key in ("select", "extend-select", "ignore"):
+        if key in from_file and key not in from_cli:
+            args: dict[str, Any] = {"select": None, "extend_select": None, "ignore": None}
+            args[_field(key)] = from_file[key]
+            try:
+                select_rules(**args)
+            except UsageError as exc:
+                raise ConfigError(f"{config}: bad value for {key!r}: {exc}") from None
+    try:
+        settings.rules()  # compiles user selectors and regexes: errors before any file is touched
+    except ConfigError as exc:
+        raise ConfigError(f"{config}: {exc}" if config else str(exc)) from None

@@ -1,0 +1,139 @@
+"""Clean HTML held in a Dask bag: the library side of running on a cluster.
+
+Needs the optional extra: ``pip install 'cleanhtml[dask]'``.
+
+>>> import dask.bag as db
+>>> import cleanhtml.dask
+>>> bag = db.from_sequence(["<p>a<!-- x -->b</p>", "<p>c</p>"], npartitions=2)
+>>> cleanhtml.dask.clean_bag(bag, to="text").compute()
+['ab\\n', 'c\\n']
+
+Rules are selected once per partition, not once per document, and the work of a
+partition is one task, so the scheduler sees few large tasks rather than one per page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+from cleanhtml.api import clean_document, render
+from cleanhtml.errors import CleanHtmlError, UsageError
+from cleanhtml.rules import select_rules
+
+if TYPE_CHECKING:
+    import dask.bag
+
+    from cleanhtml.config import Settings
+    from cleanhtml.runner import FileResult, Task
+
+INSTALL_HINT = "Dask support needs the optional extra: pip install 'cleanhtml[dask]'"
+
+
+def require_dask() -> None:
+    """Raise :class:`UsageError` with the install command when Dask is missing."""
+    try:
+        import dask.bag  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+
+
+def clean_partition(
+    items: Iterable[str | bytes],
+    *,
+    to: str = "html",
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    errors: Literal["raise", "none"] = "raise",
+) -> list[str | None]:
+    """Clean every HTML string of one partition (what each Dask task runs).
+
+    With ``errors="none"`` a document that cannot be cleaned gives ``None`` instead of
+    failing the whole partition.
+    """
+    rules = select_rules(select, None, ignore)
+    out: list[str | None] = []
+    for item in items:
+        try:
+            out.append(render(clean_document(item, rules=rules), to))
+        except CleanHtmlError:
+            if errors == "raise":
+                raise
+            out.append(None)
+    return out
+
+
+def clean_bag(
+    bag: dask.bag.Bag,
+    *,
+    to: str = "html",
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    errors: Literal["raise", "none"] = "raise",
+) -> Any:
+    """A new bag with every HTML string of ``bag`` cleaned to the format ``to``.
+
+    The same as ``bag.map(cleanhtml.clean, to=to)``, but selecting rules once per
+    partition. ``errors="none"`` maps documents that cannot be cleaned to ``None``.
+    """
+    require_dask()
+    select_rules(select, None, ignore)  # fail fast on an unknown rule, before any task runs
+    return bag.map_partitions(  # type: ignore[no-untyped-call]
+        clean_partition, to=to, select=select, ignore=ignore, errors=errors
+    )
+
+
+TASK_FILES = 64
+"""Files per Dask task: big enough that scheduling costs little, small enough to balance."""
+
+
+def _client(address: str, workers: int) -> tuple[Any, Any]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if address == "local":
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster), cluster  # type: ignore[no-untyped-call]
+    return Client(address), None  # type: ignore[no-untyped-call]
+
+
+def run_tasks(tasks: list[Task], settings: Settings) -> Iterator[FileResult]:
+    """Clean a planned batch on a Dask scheduler; yield results in input order.
+
+    ``settings.dask`` is ``"local"`` (start a ``LocalCluster`` with ``settings.workers``
+    worker processes for this run) or a scheduler address (``tcp://host:8786``). Each
+    task cleans up to :data:`TASK_FILES` files with the same code as ``-j``
+    (:func:`cleanhtml.runner.run_chunk`); the workers read the inputs and write ``-o``
+    outputs themselves, so both must be on storage every worker sees.
+    """
+    from collections import deque
+
+    from cleanhtml.runner import run_chunk
+
+    require_dask()
+    address = settings.dask or "local"
+    client, cluster = _client(address, settings.workers)
+    try:
+        chunks = [tasks[i : i + TASK_FILES] for i in range(0, len(tasks), TASK_FILES)]
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})) or 2)
+        pending: deque[Any] = deque()
+        next_chunk = 0
+        while pending or next_chunk < len(chunks):
+            while next_chunk < len(chunks) and len(pending) < window:
+                chunk = chunks[next_chunk]
+                pending.append(client.submit(run_chunk, chunk, settings, pure=False))
+                next_chunk += 1
+            results: list[FileResult] = pending.popleft().result()
+            yield from results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,311 @@
+"""Path expansion: command-line PATHs in, the list of input files out.
+
+* ``-`` is standard input.
+* A directory is searched recursively for files matching ``include`` (default
+  ``*.html *.htm *.xhtml *.md *.markdown``) and not matching ``exclude``. Version
+  control folders, ``node_modules``, caches, virtualenvs and the output directory are
+  skipped, and inside a git work tree so is what ``.gitignore`` ignores (one ``git
+  ls-files`` call per work tree and batch).
+* A file named on the command line is always processed, whatever its name.
+* Files come out in a deterministic order: arguments as given, each directory sorted
+  by name; a file reached twice (through two arguments or a symlink) comes once.
+* A symlink loop, a broken link or an unreadable directory is an error line, never a
+  hang or a crash.
+
+A glob without ``/`` matches a file or folder name anywhere (``drafts``,
+``*.min.html``); a glob with ``/`` matches the path relative to the directory given
+on the command line (``2019/*``; ``*`` also crosses ``/``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS: frozenset[str] = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".direnv",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+"""Folder names never searched (version control, dependencies, virtualenvs, caches)."""
+
+VIRTUALENV_MARKER = "pyvenv.cfg"
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file.
+
+    ``path`` is what to open (``-`` for standard input), ``name`` what to call it in
+    messages, ``relative`` its path below the directory it was found in (its file name
+    when named directly), used to mirror it under ``-o``. ``data`` holds standard
+    input once read.
+    """
+
+    path: str
+    name: str
+    relative: str
+    explicit: bool = False
+    data: bytes | None = field(default=None, repr=False)
+    real: str = ""  # the resolved path, when known: spots one file reached twice
+
+
+@dataclass
+class Expansion:
+    """The inputs found, and the paths that could not be searched or read."""
+
+    sources: list[Source] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Globs:
+    """Compiled include/exclude globs: names, or paths relative to the searched root."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        names: list[str] = []
+        paths: list[str] = []
+        for pattern in patterns:
+            stripped = pattern.strip("/")
+            target = paths if "/" in stripped else names
+            target.append(fnmatch.translate(os.path.normcase(stripped)))
+        self._name = re.compile("|".join(names)) if names else None
+        self._path = re.compile("|".join(paths)) if paths else None
+
+    def match(self, name: str, relative: str) -> bool:
+        if self._name is not None and self._name.match(os.path.normcase(name)):
+            return True
+        return self._path is not None and bool(self._path.match(os.path.normcase(relative)))
+
+
+class _GitIgnores:
+    """What ``.gitignore`` excludes, per git work tree, asked of git once per tree."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, frozenset[str] | None] = {}
+        self.notes: list[str] = []
+
+    def ignored(self, top: str) -> frozenset[str] | None:
+        """Ignored paths below ``top`` (relative, ``/``-separated; folders end in ``/``)."""
+        if top not in self._cache:
+            self._cache[top] = self._ask_git(top)
+        return self._cache[top]
+
+    def _ask_git(self, top: str) -> frozenset[str] | None:
+        import subprocess
+
+        command = ["git", "-C", top, "ls-files", "-z", "--others", "--ignored"]
+        command += ["--exclude-standard", "--directory"]
+        try:
+            done = subprocess.run(command, capture_output=True, check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            self.notes.append(f"{top}: .gitignore not applied (git failed: {exc})")
+            return None
+        return frozenset(os.fsdecode(p) for p in done.stdout.split(b"\0") if p)
+
+
+def git_top(directory: str) -> str | None:
+    """The git work tree ``directory`` is in (the folder holding ``.git``), or None."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+@dataclass
+class _Walk:
+    """State of one directory search."""
+
+    root_name: str
+    include: _Globs
+    exclude: _Globs
+    skip: frozenset[str]
+    gitignores: _GitIgnores
+    found: Expansion
+    seen: set[str]
+
+
+@dataclass
+class _Folder:
+    """A folder to list: its real path, display name, path below the root, git context."""
+
+    real: str
+    name: str
+    relative: str
+    ancestors: frozenset[tuple[int, int]]
+    git_top: str | None
+    git_relative: str
+
+
+def expand(
+    paths: Sequence[str],
+    *,
+    include: Sequence[str],
+    exclude: Sequence[str] = (),
+    skip: Sequence[str | os.PathLike[str]] = (),
+) -> Expansion:
+    """The input files named by ``paths``, in order, with the errors met on the way.
+
+    ``skip`` lists folders never searched (the output directory).
+    """
+    found = Expansion()
+    seen: set[str] = set()
+    gitignores = _GitIgnores()
+    skip_real = frozenset(os.path.realpath(p) for p in skip)
+    for raw in paths:
+        if raw == STDIN:
+            if STDIN not in seen:
+                seen.add(STDIN)
+                found.sources.append(Source(STDIN, "<stdin>", STDIN, explicit=True))
+            continue
+        if os.path.isdir(raw):
+            walk = _Walk(raw, _Globs(include), _Globs(exclude), skip_real, gitignores, found, seen)
+            _search(walk)
+            continue
+        if not os.path.lexists(raw):
+            found.errors.append((raw, "No such file or directory"))
+            continue
+        key = os.path.realpath(raw)
+        if key not in seen:
+            seen.add(key)
+            found.sources.append(Source(raw, raw, os.path.basename(raw), True, real=key))
+    found.notes.extend(gitignores.notes)
+    return found
+
+
+def _search(walk: _Walk) -> None:
+    real = os.path.realpath(walk.root_name)
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        walk.found.errors.append((walk.root_name, exc.strerror or str(exc)))
+        return
+    top = git_top(real)
+    git_relative = "" if top is None else _relative_posix(real, top)
+    # files in the working directory are named "a.html", not "./a.html"
+    shown = "" if os.path.normpath(walk.root_name) == os.curdir else walk.root_name
+    root_key = frozenset({(info.st_dev, info.st_ino)})
+    stack = [_Folder(real, shown, "", root_key, top, git_relative)]
+    while stack:
+        folder = stack.pop()
+        # sub-folders are pushed in reverse so they are listed in name order
+        stack.extend(reversed(list(_list(walk, folder))))
+
+
+def _relative_posix(path: str, start: str) -> str:
+    rel = os.path.relpath(path, start)
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
+
+
+def _list(walk: _Walk, folder: _Folder) -> Iterator[_Folder]:
+    """Record the files of ``folder``; yield its sub-folders to search, in name order."""
+    try:
+        with os.scandir(folder.real) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        name = folder.name or walk.root_name
+        walk.found.errors.append((name, f"cannot list folder: {exc.strerror or exc}"))
+        return
+    top, git_relative = folder.git_top, folder.git_relative
+    if any(entry.name == ".git" for entry in entries):  # a (nested) work tree starts here
+        top, git_relative = folder.real, ""
+    ignored = walk.gitignores.ignored(top) if top is not None else None
+    for entry in entries:
+        relative = folder.relative + entry.name
+        name = os.path.join(folder.name, entry.name)
+        git_path = git_relative + entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if entry.name in SKIP_DIRS or walk.exclude.match(entry.name, relative):
+                continue
+            if ignored is not None and git_path + "/" in ignored:
+                continue
+            sub = _folder(walk, folder, entry, name, relative, top, git_path)
+            if sub is not None:
+                yield sub
+            continue
+        if not walk.include.match(entry.name, relative) or walk.exclude.match(entry.name, relative):
+            continue
+        if ignored is not None and git_path in ignored:
+            continue
+        _add_file(walk, folder, entry, name, relative)
+
+
+def _folder(
+    walk: _Walk,
+    parent: _Folder,
+    entry: os.DirEntry[str],
+    name: str,
+    relative: str,
+    top: str | None,
+    git_path: str,
+) -> _Folder | None:
+    real = (
+        os.path.realpath(entry.path)
+        if entry.is_symlink()
+        else os.path.join(parent.real, entry.name)
+    )
+    if real in walk.skip or os.path.exists(os.path.join(real, "pyvenv.cfg")):
+        return None
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        walk.found.errors.append((name, exc.strerror or str(exc)))
+        return None
+    key = (info.st_dev, info.st_ino)
+    if key in parent.ancestors:
+        walk.found.errors.append((name, "symbolic link loop (a folder inside itself); skipped"))
+        return None
+    return _Folder(real, name, relative + "/", parent.ancestors | {key}, top, git_path + "/")
+
+
+def _add_file(
+    walk: _Walk, folder: _Folder, entry: os.DirEntry[str], name: str, relative: str
+) -> None:
+    if entry.is_symlink():
+        try:
+            os.stat(entry.path)
+        except OSError as exc:
+            walk.found.errors.append((name, f"cannot follow symbolic link: {exc.strerror or exc}"))
+            return
+        key = os.path.realpath(entry.path)
+    else:
+        key = os.path.join(folder.real, entry.name)
+    if key in walk.seen:
+        return
+    walk.seen.add(key)
+    walk.found.sources.append(Source(name, name, relative, real=key))
+
+
+def output_path(output_dir: Path, source: Source, suffix: str | None) -> Path:
+    """Where ``source`` goes under ``output_dir``; ``suffix`` replaces its extension."""
+    relative = Path(source.relative)
+    if suffix is not None:
+        relative = relative.with_suffix(suffix)
+    return output_dir / relative

@@ -1,0 +1,252 @@
+"""User rules from configuration: drop, unwrap, drop-text and root.
+
+``[tool.cleanhtml]`` (or ``.cleanhtml.toml``) may hold::
+
+    drop = [".ad-box", "//div[@data-type='promo']"]   # CSS selectors or XPath
+    unwrap = ["span.highlight"]
+    drop-text = ["^（本文作者.*）$"]                    # regexes on a block's whole text
+    root = "#artibody"                                 # the article container
+
+Each kind becomes one rule in the same registry as the built-in ones (group ``user``,
+codes ``U001``-``U004``: ``keep-article-root``, ``drop-selected``, ``unwrap-selected``,
+``drop-matching-text``), listed by ``--list-rules``, selectable and ignorable like them.
+Every expression is compiled when the configuration is read, so a broken selector,
+XPath or regex is a configuration error (exit 2) before any file is touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from lxml import etree
+
+from cleanhtml.errors import ConfigError
+from cleanhtml.rule import Context, Rule
+from cleanhtml.treeops import WHITESPACE, Finder, drop, text_of, unwrap
+
+USER_KEYS = ("root", "drop", "unwrap", "drop-text")
+_XPATH_START = ("/", "./", "(", "descendant", "ancestor", "self::", "child::")
+TEXT_BLOCKS = (
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
+    "td", "th", "dd", "dt", "figcaption", "pre",
+)  # fmt: skip
+
+
+def compile_selector(expr: str, *, key: str) -> Finder:
+    """Compile a CSS selector or an XPath expression (one that starts like a path)."""
+    if not isinstance(expr, str) or not expr.strip():
+        raise ConfigError(f"{key}: expected a non-empty selector string, got {expr!r}")
+    text = expr.strip()
+    try:
+        if text.startswith(_XPATH_START):
+            xpath = etree.XPath(text)
+        else:
+            from cssselect import HTMLTranslator, SelectorError
+
+            try:
+                xpath = etree.XPath(HTMLTranslator().css_to_xpath(text))
+            except SelectorError as exc:
+                raise ConfigError(f"{key}: invalid CSS selector {expr!r}: {exc}") from None
+    except etree.XPathSyntaxError as exc:
+        raise ConfigError(f"{key}: invalid XPath {expr!r}: {exc}") from None
+
+    def finder(root: etree._Element) -> list[etree._Element]:
+        found = xpath(root)
+        if not isinstance(found, list):
+            return []
+        return [el for el in found if isinstance(el, etree._Element)]
+
+    return finder
+
+
+_SIMPLE = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
+
+
+def selector_needles(exprs: Sequence[str]) -> tuple[str, ...]:
+    """Needles for selectors that are one tag, ``#id`` or ``.class``; () when any is not.
+
+    ``#artibody`` can only match where ``artibody`` occurs in the source, so the rule is
+    skipped cheaply on pages without it. Anything more complex always runs.
+    """
+    needles = []
+    for expr in exprs:
+        match = _SIMPLE.match(expr.strip())
+        if not match:
+            return ()
+        kind, name = match.groups()
+        needles.append(name.lower() if kind else f"<{name.lower()}")
+    return tuple(needles)
+
+
+def _strings(config: Mapping[str, Any], key: str) -> list[str]:
+    value = config.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key}: expected a string or a list of strings, got {value!r}")
+    return value
+
+
+def _outermost(found: Sequence[etree._Element]) -> list[etree._Element]:
+    chosen = set(found)
+    return [el for el in found if not any(a in chosen for a in el.iterancestors())]
+
+
+def _drop_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context], int]:
+    def user_drop(root: etree._Element, ctx: Context) -> int:
+        """Remove the elements the ``drop`` selectors match (their tail text stays)."""
+        edits = 0
+        for finder in finders:
+            for el in _outermost(finder(root)):
+                if el is root or el.getparent() is None:
+                    continue
+                ctx.removed(el)
+                drop(el)
+                edits += 1
+        return edits
+
+    return user_drop
+
+
+def _unwrap_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context], int]:
+    def user_unwrap(root: etree._Element, ctx: Context) -> int:
+        """Remove the tags the ``unwrap`` selectors match, keeping their content in place."""
+        edits = 0
+        for finder in finders:
+            for el in finder(root):
+                if el is root or el.getparent() is None or el.tag in ("html", "head", "body"):
+                    continue
+                ctx.removed(el)
+                unwrap(el)
+                edits += 1
+        return edits
+
+    return user_unwrap
+
+
+def _drop_text_rule(
+    patterns: Sequence[re.Pattern[str]],
+) -> Callable[[etree._Element, Context], int]:
+    def user_drop_text(root: etree._Element, ctx: Context) -> int:
+        """Remove blocks whose whole text (stripped) matches a ``drop-text`` regex."""
+        edits = 0
+        for el in list(root.iter(*TEXT_BLOCKS)):
+            inner = el.iter(*TEXT_BLOCKS)
+            next(inner)  # el itself
+            if el is root or el.getparent() is None or next(inner, None) is not None:
+                continue  # not a leaf block: its inner blocks are checked on their own
+            text = text_of(el).strip(WHITESPACE)
+            if text and any(p.search(text) for p in patterns):
+                ctx.removed(el)
+                drop(el)
+                edits += 1
+        return edits
+
+    return user_drop_text
+
+
+def _root_rule(finder: Finder) -> Callable[[etree._Element, Context], int]:
+    def user_root(root: etree._Element, ctx: Context) -> int:
+        """Keep only the article container the ``root`` selector matches.
+
+        When it matches, everything else in ``<body>`` goes (a page keeps its
+        ``<head>``). When it matches nothing, the document is left as it is.
+        """
+        body = root if root.tag == "body" else root.find("body")
+        if body is None:
+            return 0
+        keep = [
+            el for el in _outermost(finder(root)) if el is not body and body in el.iterancestors()
+        ]
+        if not keep:
+            return 0
+        if (
+            list(body) == keep
+            and not (body.text or "").strip(WHITESPACE)
+            and all(not (el.tail or "").strip(WHITESPACE) for el in keep)
+        ):
+            return 0  # already only the container
+        edits = 0
+        for el in keep:
+            el.getparent().remove(el)  # type: ignore[union-attr]  # the tail goes with what is outside
+        for child in list(body):
+            ctx.removed(child)
+            body.remove(child)
+            edits += 1
+        body.text = "\n"
+        for el in keep:
+            el.tail = "\n"
+            body.append(el)
+        return max(edits, 1)
+
+    return user_root
+
+
+def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
+    """Compile the user rules of a configuration mapping (keys as in ``USER_KEYS``)."""
+    rules: list[Rule] = []
+    root = config.get("root")
+    if root is not None:
+        if not isinstance(root, str):
+            raise ConfigError(f"root: expected one selector string, got {root!r}")
+        rules.append(
+            Rule(
+                "U001",
+                "keep-article-root",
+                "user",
+                f"Keep only the article container {root!r}.",
+                _root_rule(compile_selector(root, key="root")),
+                removes_text=True,
+                needles=selector_needles([root]),
+            )
+        )
+    drops = _strings(config, "drop")
+    if drops:
+        finders = [compile_selector(e, key="drop") for e in drops]
+        rules.append(
+            Rule(
+                "U002",
+                "drop-selected",
+                "user",
+                f"Remove elements matching {', '.join(drops)}.",
+                _drop_rule(finders),
+                removes_text=True,
+                needles=selector_needles(drops),
+            )
+        )
+    unwraps = _strings(config, "unwrap")
+    if unwraps:
+        finders = [compile_selector(e, key="unwrap") for e in unwraps]
+        rules.append(
+            Rule(
+                "U003",
+                "unwrap-selected",
+                "user",
+                f"Unwrap elements matching {', '.join(unwraps)}.",
+                _unwrap_rule(finders),
+                needles=selector_needles(unwraps),
+            )
+        )
+    texts = _strings(config, "drop-text")
+    if texts:
+        patterns = []
+        for expr in texts:
+            try:
+                patterns.append(re.compile(expr))
+            except re.error as exc:
+                raise ConfigError(
+                    f"drop-text: invalid regular expression {expr!r}: {exc}"
+                ) from None
+        rules.append(
+            Rule(
+                "U004",
+                "drop-matching-text",
+                "user",
+                f"Remove blocks whose text matches {', '.join(texts)}.",
+                _drop_text_rule(patterns),
+                removes_text=True,
+            )
+        )
+    return tuple(rules)

@@ -1,0 +1,344 @@
+"""Run the cleaner over files: one file in-process, a batch in a process pool.
+
+:func:`process_file` never raises: whatever happens to one file becomes a
+:class:`FileResult` (cleaned, unchanged or failed, with the reason), so one bad input
+never stops, corrupts or skips the others. :func:`run_many` yields results in input
+order whatever the number of workers; the pool machinery is imported only when a pool
+is used (``-j`` above 1 and several files).
+
+Files are replaced atomically: the new bytes go to a temporary file in the same
+folder, which takes the original's mode and then replaces it with ``os.replace``. A
+file is written only when its bytes change; a failed write leaves the original as it
+was and is reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from cleanhtml.config import Settings
+from cleanhtml.errors import CleanHtmlError, InputError
+from cleanhtml.files import STDIN, Source, output_path
+from cleanhtml.rule import Removal, Rule
+
+Status = Literal["cleaned", "unchanged", "failed"]
+
+SUFFIXES: dict[str, str | None] = {"html": None, "text": ".txt", "markdown": ".md", "json": ".json"}
+"""The output file extension of each format under ``-o`` (None: keep the input's)."""
+
+BINARY_SNIFF = 8000  # bytes looked at for NULs, as git does
+UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+CHUNK_MAX = 32  # files per task sent to a worker: few round trips, steady progress
+TEMP_SUFFIX = ".cleanhtml.tmp"
+
+
+@dataclass
+class FileResult:
+    """What happened to one input. Picklable: it travels back from worker processes."""
+
+    name: str
+    status: Status
+    bytes_in: int = 0
+    bytes_out: int = 0
+    edits: dict[str, int] = field(default_factory=dict)
+    output: str | None = None
+    diff: str | None = None
+    destination: str | None = None
+    written: bool = False
+    error: str | None = None
+    traceback: str | None = None
+    removals: list[Removal] = field(default_factory=list)
+
+    @classmethod
+    def failure(cls, name: str, reason: str, traceback: str | None = None) -> FileResult:
+        """A failed result naming the reason."""
+        return cls(name, "failed", error=reason, traceback=traceback)
+
+
+def suffix_for(to: str) -> str | None:
+    """The extension ``-o`` gives a result in format ``to`` (None keeps the input's)."""
+    return SUFFIXES.get(to, f".{to}")
+
+
+def destination(source: Source, settings: Settings) -> Path | None:
+    """The file ``source``'s result is written to under ``-o``, or None."""
+    if settings.output_dir is None:
+        return None
+    return output_path(settings.output_dir, source, suffix_for(settings.to))
+
+
+def process_file(
+    source: Source | str | os.PathLike[str],
+    settings: Settings,
+    *,
+    rules: Sequence[Rule] | None = None,
+) -> FileResult:
+    """Clean one file as ``settings`` say (print, write, check or diff). Never raises."""
+    if not isinstance(source, Source):
+        path = os.fspath(source)
+        source = Source(path, "<stdin>" if path == STDIN else path, os.path.basename(path), True)
+    try:
+        return _process(source, settings, settings.rules() if rules is None else rules)
+    except CleanHtmlError as exc:
+        return FileResult.failure(source.name, str(exc))
+    except Exception as exc:  # a bug: still one line; -v shows the traceback
+        import traceback
+
+        return FileResult.failure(source.name, f"internal error: {exc!r}", traceback.format_exc())
+
+
+def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileResult:
+    from cleanhtml import document
+    from cleanhtml.api import clean_document, render
+
+    data = read_source(source)
+    cleaned = clean_document(
+        data, rules=rules, encoding=settings.encoding, explain=settings.explain, path=source.name
+    )
+    result = FileResult(source.name, "unchanged", bytes_in=len(data), edits=cleaned.edits)
+    result.removals = cleaned.ctx.removals
+    if settings.to_stdout:
+        result.output = render(cleaned, settings.to)
+        result.bytes_out = len(result.output.encode("utf-8"))
+        result.status = "cleaned" if cleaned.edited else "unchanged"
+        return result
+    if settings.to == "html":
+        new = document.dump(cleaned.doc, edited=cleaned.edited)
+        changed = new != data
+    else:
+        new = render(cleaned, settings.to).encode("utf-8")
+        changed = cleaned.edited
+    result.bytes_out = len(new)
+    result.status = "cleaned" if changed else "unchanged"
+    if settings.diff and changed:
+        result.diff = unified_diff(data, new, source.name, cleaned.doc.encoding)
+    if settings.in_place and changed:
+        target = os.path.realpath(source.path)  # replace a symlink's target, not the link
+        result.destination = source.name
+        _write(target, new, like=target)
+        result.written = True
+    target_path = destination(source, settings)
+    if target_path is not None:
+        result.destination = str(target_path)
+        result.written = _write_if_different(target_path, new)
+    return result
+
+
+def read_source(source: Source) -> bytes:
+    """The bytes of ``source``; a folder, a special file found in a search, or a binary
+    file is an :class:`InputError`."""
+    if source.data is not None:
+        data = source.data
+    elif source.path == STDIN:
+        data = sys.stdin.buffer.read()
+    else:
+        data = _read_file(source)
+    head = data[:BINARY_SNIFF]
+    if b"\0" in head and not head.startswith(UNICODE_BOMS):
+        raise InputError("binary file (contains NUL bytes); not cleaned")
+    return data
+
+
+def _read_file(source: Source) -> bytes:
+    try:
+        if not source.explicit:  # never block on a FIFO met in a folder search
+            mode = os.stat(source.path).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError("not a regular file")
+        with open(source.path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def unified_diff(old: bytes, new: bytes, name: str, encoding: str) -> str:
+    """A unified diff from ``old`` to ``new`` (decoded), ``patch``-ready."""
+    import difflib
+
+    before = old.decode(encoding, errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    after = new.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
+        if not line.endswith("\n"):
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def _write_if_different(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    _write(str(path), data, like=str(path) if path.exists() else None)
+    return True
+
+
+def _write(path: str, data: bytes, *, like: str | None) -> None:
+    """Replace ``path`` atomically; the new file takes the mode (and owner) of ``like``."""
+    try:
+        write_atomic(path, data, like=like)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}; left as it was") from None
+
+
+def write_atomic(path: str, data: bytes, *, like: str | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then ``os.replace`` it.
+
+    A new file gets the default mode (``0o666`` less the umask); with ``like``, the
+    mode, owner and group of that file (owner only where permitted). On any error the
+    temporary file is removed and ``path`` is untouched.
+    """
+    import secrets
+
+    folder, base = os.path.split(path)
+    original = os.stat(like) if like is not None else None
+    while True:
+        temp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if original is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(original.st_mode))
+                if (original.st_uid, original.st_gid) != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(PermissionError):
+                        os.fchown(handle.fileno(), original.st_uid, original.st_gid)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+# --- batches ----------------------------------------------------------------------------
+
+Task = Source | FileResult  # a FileResult here is an input refused before cleaning
+
+
+def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
+    """``sources`` with those that cannot be written safely replaced by failures.
+
+    Under ``-o``, two inputs mapping to the same output (``page.html`` and ``page.md``
+    with ``-t text``) both fail rather than overwrite each other, and an output that
+    would land on an input fails rather than overwrite it.
+    """
+    if settings.output_dir is None:
+        return list(sources)
+    out_root = Path(os.path.realpath(settings.output_dir))
+    suffix = suffix_for(settings.to)
+    targets: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        key = os.path.normcase(output_path(out_root, source, suffix))
+        targets.setdefault(key, []).append(index)
+    tasks: list[Task] = list(sources)
+    for key, indexes in targets.items():
+        shown = destination(sources[indexes[0]], settings)
+        if len(indexes) > 1:
+            names = [sources[i].name for i in indexes]
+            for i in indexes:
+                others = ", ".join(n for n in names if n != sources[i].name)
+                reason = f"output {shown} would also be written from {others}; not written"
+                tasks[i] = FileResult.failure(sources[i].name, reason)
+            continue
+        source = sources[indexes[0]]
+        real = source.real or os.path.realpath(source.path)
+        if source.path != STDIN and os.path.normcase(real) == key:
+            reason = f"output {shown} is the input itself; use -i to clean in place"
+            tasks[indexes[0]] = FileResult.failure(source.name, reason)
+    return tasks
+
+
+def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
+    """Clean one chunk of a batch (what a pool worker or a Dask task runs)."""
+    rules = settings.rules()
+    return [
+        t if isinstance(t, FileResult) else process_file(t, settings, rules=rules) for t in tasks
+    ]
+
+
+def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResult]:
+    """Clean ``sources``; yield one result per source, in the order given.
+
+    With ``settings.workers`` above 1 and several files, a process pool does the work
+    in chunks, a bounded number in flight, so memory stays flat on any batch size.
+    """
+    tasks = plan(sources, settings)
+    if settings.dask:
+        from cleanhtml.dask import run_tasks
+
+        yield from run_tasks(_read_stdin(tasks), settings)
+        return
+    workers = min(settings.workers, len(tasks))
+    if workers <= 1:
+        rules = settings.rules()
+        for task in tasks:
+            yield (
+                task if isinstance(task, FileResult) else process_file(task, settings, rules=rules)
+            )
+        return
+    yield from _run_pool(tasks, settings, workers)
+
+
+def _read_stdin(tasks: list[Task]) -> list[Task]:
+    """Workers cannot read our standard input: read it here, once."""
+    for index, task in enumerate(tasks):
+        if isinstance(task, Source) and task.path == STDIN and task.data is None:
+            tasks[index] = replace(task, data=sys.stdin.buffer.read())
+    return tasks
+
+
+def _run_pool(tasks: list[Task], settings: Settings, workers: int) -> Iterator[FileResult]:
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    tasks = _read_stdin(tasks)
+    size = max(1, min(CHUNK_MAX, len(tasks) // (workers * 4)))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    next_chunk = 0
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pending: deque[tuple[list[Task], Future[list[FileResult]]]] = deque()
+    try:
+        while pending or next_chunk < len(chunks):
+            while next_chunk < len(chunks) and len(pending) < workers * 2:
+                chunk = chunks[next_chunk]
+                pending.append((chunk, pool.submit(run_chunk, chunk, settings)))
+                next_chunk += 1
+            chunk, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # a worker died (a crash in C code): fail this chunk, rerun the rest
+                reason = "a worker process died while cleaning this file or a neighbour"
+                results = [
+                    t if isinstance(t, FileResult) else FileResult.failure(t.name, reason)
+                    for t in chunk
+                ]
+                retry = [c for c, _ in pending]
+                chunks[next_chunk:next_chunk] = retry
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=workers)
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

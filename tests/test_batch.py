@@ -1,0 +1,437 @@
+"""Batches: folders, -i, -o, --check, jobs, failures, progress (issue 3's "Done when")."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cleanhtml import runner
+from cleanhtml.api import clean_document, render
+from cleanhtml.cli import main
+from cleanhtml.document import dump
+
+REPO = Path(__file__).resolve().parent.parent
+SINA = REPO.parent / "shared" / "corpus" / "sina"
+DIRTY = "<p>正文<!-- ad --><span id='stock_sz300959'><a class='keyword'>线上</a></span>。</p>\n"
+CLEAN = "<p>正文线上。</p>\n"
+OLD = 1_000_000_000  # a past mtime, so any rewrite shows
+
+
+def run(*args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--no-config", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A real ``python -m cleanhtml`` run."""
+    command = [sys.executable, "-m", "cleanhtml", "--no-config", *args]
+    return subprocess.run(command, capture_output=True, cwd=cwd, check=False)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def age(paths: list[Path]) -> None:
+    for path in paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+@pytest.fixture
+def sina(tmp_path: Path) -> Path:
+    """A copy of the shared Sina corpus, a few posts moved into a sub-folder."""
+    if not SINA.is_dir():
+        pytest.skip(f"{SINA} not found")
+    copy = tmp_path / "sina"
+    shutil.copytree(SINA, copy)
+    (copy / "2022").mkdir()
+    for name in ("001.md", "002.md", "003.md"):
+        (copy / name).rename(copy / "2022" / name)
+    return copy
+
+
+def posts(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.md"))
+
+
+# --- Done when: the Sina corpus ----------------------------------------------------------
+
+
+def test_check_in_place_check_again_and_idempotent(sina: Path) -> None:
+    files = posts(sina)
+    dirty = [
+        p for p in files if dump(clean_document(p.read_bytes()).doc, edited=True) != p.read_bytes()
+    ]
+    assert dirty, "the corpus has dirty posts"
+    before = tree(sina)
+
+    code, out, err = run("--check", str(sina))
+    assert code == 1 and out == ""
+    for path in dirty:
+        assert f"would clean {path}" in err
+    assert tree(sina) == before  # --check writes nothing
+
+    code, out, err = run("-i", str(sina))
+    assert code == 0 and out == ""
+    assert f"{len(files)} files: {len(dirty)} cleaned" in err
+    for path in files:
+        expected = clean_document(before[path.relative_to(sina).as_posix()])
+        assert path.read_bytes() == dump(expected.doc, edited=expected.edited)
+    assert tree(sina)["manifest.json"] == before["manifest.json"]  # not an input
+
+    code, _, err = run("--check", str(sina))
+    assert code == 0 and "would clean" not in err
+
+    age(files)
+    inodes = {p: p.stat().st_ino for p in files}
+    code, _, err = run("-i", str(sina))
+    assert code == 0 and f"0 cleaned, {len(files)} unchanged" in err
+    for path in files:
+        assert path.stat().st_mtime_ns == OLD, f"{path} was rewritten"
+        assert path.stat().st_ino == inodes[path]
+
+
+def test_output_dir_text_mirrors_relative_paths(sina: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = run("-o", str(out), "-t", "text", str(sina))
+    assert code == 0 and stdout == ""
+    expected = {p.relative_to(sina).with_suffix(".txt").as_posix() for p in posts(sina)}
+    assert set(tree(out)) == expected
+    sample = sina / "2022" / "001.md"
+    text = render(clean_document(sample.read_bytes()), "text")
+    assert (out / "2022" / "001.txt").read_text("utf-8") == text
+    assert "2022/001.md" in tree(sina)  # inputs untouched
+
+
+def test_jobs_1_and_2_give_identical_trees(sina: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    code, _, _ = run("-j", "1", "-o", str(one), "-t", "text", str(sina))
+    done = cli("-j", "2", "-o", str(two), "-t", "text", str(sina))
+    assert code == 0 and done.returncode == 0, done.stderr
+    assert tree(one) == tree(two) and len(tree(one)) == len(posts(sina))
+    html_one, html_two = tmp_path / "h1", tmp_path / "h2"
+    run("-j", "1", "-o", str(html_one), str(sina))
+    cli("-j", "2", "-o", str(html_two), str(sina))
+    assert tree(html_one) == tree(html_two)
+
+
+def test_stdout_order_is_deterministic_whatever_jobs(sina: Path) -> None:
+    one = cli("-j", "1", "-t", "text", str(sina))
+    two = cli("-j", "2", "-t", "text", str(sina))
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    expected = [render(clean_document(p.read_bytes()), "text") for p in posts(sina)]
+    assert one.stdout.decode() == "".join(t if t.endswith("\n") else t + "\n" for t in expected)
+
+
+# --- Done when: 2,000 posts, a progress bar on a terminal and none when piped -----------
+
+
+def make_posts(root: Path, count: int) -> None:
+    for index in range(count):
+        folder = root / f"{index // 500}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = f"---\ntitle: post {index}\n---\n<p>第{index}篇<!-- ad --></p>\n<p>正文</p>\n"
+        (folder / f"{index:04d}.md").write_text(body, "utf-8")
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    root = tmp_path / "posts"
+    make_posts(root, 2000)
+    return root
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal(many: Path, tmp_path: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    env.pop("NO_COLOR", None)
+    command = [
+        sys.executable,
+        "-m",
+        "cleanhtml",
+        "--no-config",
+        "-o",
+        str(tmp_path / "o"),
+        str(many),
+    ]
+    proc = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    stdout, _ = proc.communicate()
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    assert proc.returncode == 0, screen
+    assert stdout == b""
+    assert "2000/2000" in screen  # the bar reached the end
+    assert "━" in screen
+    assert screen.count("cleanhtml: 2000 files: 2000 cleaned") == 1
+    assert len(tree(tmp_path / "o")) == 2000
+
+
+def test_no_bar_when_piped_only_the_summary(many: Path, tmp_path: Path) -> None:
+    done = cli("-o", str(tmp_path / "o"), str(many))
+    assert done.returncode == 0
+    assert done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cleanhtml: 2000 files: 2000 cleaned,")
+    assert "files/s" in lines[0] and "\x1b" not in lines[0]
+    done = cli("-q", "-o", str(tmp_path / "o"), str(many))
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+# --- Done when: failures among good files -----------------------------------------------
+
+
+def _good_bad_tree(root: Path) -> tuple[list[Path], Path, Path]:
+    good = []
+    for index in range(4):
+        path = root / f"good{index}.html"
+        path.write_text(DIRTY, "utf-8")
+        good.append(path)
+    locked = root / "locked.html"
+    locked.write_text(DIRTY, "utf-8")
+    binary = root / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    return good, locked, binary
+
+
+def _deny(path: Path) -> Any:
+    real_open = builtins.open
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(file) == os.fspath(path) or str(file).endswith(path.name):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    return fake_open
+
+
+@pytest.mark.parametrize("mode", ["-i", "-o"])
+def test_unreadable_and_binary_named_good_ones_written_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    good, locked, binary = _good_bad_tree(root)
+    binary_bytes = binary.read_bytes()
+    # tests run as root, where chmod 000 does not stop reading: refuse the open instead
+    monkeypatch.setattr(runner, "open", _deny(locked), raising=False)
+    out = tmp_path / "out"
+    args = ["-i"] if mode == "-i" else ["-o", str(out)]
+    code, _, err = run("-j", "1", *args, str(root))
+    assert code == 3
+    assert f"{locked}: cannot read: Permission denied" in err
+    assert f"{binary}: binary file" in err
+    assert "4 cleaned, 0 unchanged, 2 failed" in err
+    assert binary.read_bytes() == binary_bytes and locked.read_text("utf-8") == DIRTY
+    for path in good:
+        written = path if mode == "-i" else out / path.name
+        assert written.read_text("utf-8") == CLEAN
+    if mode == "-o":
+        assert sorted(tree(out)) == sorted(p.name for p in good)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
+def test_chmod_000_file_is_named_exit_3(tmp_path: Path) -> None:
+    good, locked, _ = _good_bad_tree(tmp_path)
+    locked.chmod(0)
+    try:
+        done = cli("-i", str(tmp_path))
+    finally:
+        locked.chmod(0o644)
+    assert done.returncode == 3
+    assert str(locked) in done.stderr.decode()
+    assert all(p.read_text("utf-8") == CLEAN for p in good)
+
+
+def test_unreadable_folder_is_an_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ok.html").write_text(DIRTY, "utf-8")
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "x.html").write_text(DIRTY, "utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if os.fspath(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _, err = run("-i", str(tmp_path))
+    assert code == 3
+    assert f"{tmp_path / 'closed'}: cannot list folder: Permission denied" in err
+    assert (tmp_path / "ok.html").read_text("utf-8") == CLEAN
+
+
+def test_failed_write_leaves_original_and_others_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.html", "b.html", "c.html"):
+        (tmp_path / name).write_text(DIRTY, "utf-8")
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if os.fspath(dst).endswith("b.html"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = run("-j", "1", "-i", str(tmp_path))
+    assert code == 3
+    assert "b.html: cannot write" in err and "No space left on device" in err
+    assert (tmp_path / "b.html").read_text("utf-8") == DIRTY
+    assert (tmp_path / "a.html").read_text("utf-8") == CLEAN
+    assert (tmp_path / "c.html").read_text("utf-8") == CLEAN
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html", "c.html"]
+
+
+# --- destinations -----------------------------------------------------------------------
+
+
+def test_in_place_keeps_mode_and_writes_through_symlinks(tmp_path: Path) -> None:
+    real = tmp_path / "real.html"
+    real.write_text(DIRTY, "utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    code, _, _ = run("-i", str(link))
+    assert code == 0
+    assert link.is_symlink() and real.read_text("utf-8") == CLEAN
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_dir_keeps_extension_and_skips_unchanged_rewrites(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "page.htm").write_text(DIRTY, "utf-8")
+    (src / "note.md").write_text("---\nt: 1\n---\n<p>ok</p>\n", "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("-o", str(out), str(src))
+    assert code == 0, err
+    assert tree(out) == {"a/page.htm": CLEAN.encode(), "note.md": b"---\nt: 1\n---\n<p>ok</p>\n"}
+    age(list(out.rglob("*.*")))
+    run("-o", str(out), str(src))
+    assert all(p.stat().st_mtime_ns == OLD for p in out.rglob("*.*"))
+
+
+def test_output_dir_inside_the_input_is_not_searched(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(DIRTY, "utf-8")
+    for _ in range(2):
+        code, _, err = run("-o", str(tmp_path / "clean"), str(tmp_path))
+        assert code == 0 and "1 file:" in err
+    assert tree(tmp_path) == {"a.html": DIRTY.encode(), "clean/a.html": CLEAN.encode()}
+
+
+def test_two_inputs_to_one_output_are_reported_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<p>from html</p>", "utf-8")
+    (tmp_path / "page.md").write_text("<p>from md</p>", "utf-8")
+    (tmp_path / "other.html").write_text(DIRTY, "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("-t", "text", "-o", str(out), str(tmp_path))
+    assert code == 3
+    assert "page.html: output" in err and "page.md: output" in err
+    assert "would also be written from" in err
+    assert tree(out) == {"other.txt": "正文线上。\n".encode()}
+
+
+def test_output_onto_the_input_itself_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(DIRTY, "utf-8")
+    code, _, err = run("-o", str(tmp_path), str(tmp_path / "a.html"))
+    assert code == 3 and "use -i" in err
+    assert (tmp_path / "a.html").read_text("utf-8") == DIRTY
+
+
+# --- which files ------------------------------------------------------------------------
+
+
+def test_folder_search_skips_and_explicit_files(tmp_path: Path) -> None:
+    for rel in (
+        "a.html",
+        "b.xhtml",
+        "c.markdown",
+        "notes.txt",
+        ".git/x.html",
+        "node_modules/pkg/y.html",
+        "env/z.html",
+        "drafts/d.html",
+    ):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DIRTY, "utf-8")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n", "utf-8")
+    code, _, err = run("--check", "--exclude", "drafts", str(tmp_path))
+    assert code == 1
+    named = sorted(line.rsplit("/", 1)[-1] for line in err.splitlines() if "would clean" in line)
+    assert named == ["a.html", "b.xhtml", "c.markdown"]
+    # an explicitly named file is always processed, whatever its name or exclusions
+    code, _, err = run("--check", "--exclude", "*.txt", str(tmp_path / "notes.txt"))
+    assert code == 1 and "notes.txt" in err
+
+
+def test_gitignore_respected_in_a_work_tree(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("build/\n*.tmp.html\n", "utf-8")
+    for rel in ("a.html", "build/b.html", "posts/c.tmp.html", "posts/d.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(DIRTY, "utf-8")
+    code, _, err = run("--check", str(tmp_path))
+    assert code == 1
+    assert "a.html" in err and "posts/d.html" in err
+    assert "b.html" not in err and "c.tmp.html" not in err
+    code, _, err = run("--check", str(tmp_path / "build" / "b.html"))
+    assert code == 1  # explicit: always processed
+
+
+def test_symlink_loop_is_an_error_line_not_a_hang(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(DIRTY, "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)
+    (tmp_path / "self.html").symlink_to(tmp_path / "self.html")
+    code, _, err = run("-i", str(tmp_path))
+    assert code == 3
+    assert "sub/up: symbolic link loop" in err
+    assert "self.html: cannot follow symbolic link" in err
+    assert (tmp_path / "a.html").read_text("utf-8") == CLEAN
+
+
+def test_no_files_found(tmp_path: Path) -> None:
+    code, out, err = run(str(tmp_path))
+    assert (code, out) == (0, "") and "no input files" in err
+
+
+def test_include_replaces_the_default_globs(tmp_path: Path) -> None:
+    for rel in ("a.html", "b.txt", "sub/c.txt", "sub/2019/d.htm"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(DIRTY, "utf-8")
+    code, _, err = run("--check", "--include", "*.txt", str(tmp_path))
+    named = sorted(
+        line.split(str(tmp_path))[1] for line in err.splitlines() if line.startswith("would")
+    )
+    assert code == 1 and named == ["/b.txt", "/sub/c.txt"]
+    code, _, err = run("--check", "--exclude", "sub/2019/*", str(tmp_path))
+    assert "a.html" in err and "d.htm" not in err

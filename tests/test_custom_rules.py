@@ -1,0 +1,89 @@
+"""User rules (drop, unwrap, drop-text, root), profiles and the inline opt-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanhtml import profiles
+from cleanhtml.api import clean_document, render
+from cleanhtml.errors import ConfigError
+from cleanhtml.rules import select_rules
+from cleanhtml.rules.custom import user_rules
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>t</title><meta name="author" content="a"></head>
+<body><div class="nav">Home | News</div>
+<div id="artibody"><p>第一段<span class="hl">重点</span></p>
+<div class="ad-box">Buy now</div>tail stays
+<p>（本文作者系某某）</p></div>
+<div class="footer">Copyright</div></body></html>
+""".encode()
+CONFIG = {
+    "root": "#artibody",
+    "drop": [".ad-box"],
+    "unwrap": ["//span[@class='hl']"],
+    "drop-text": ["^（本文作者.*）$"],
+}
+
+
+def _clean(data: bytes, config: dict[str, object], to: str = "html") -> str:
+    chosen = user_rules(config) + select_rules()
+    return render(clean_document(data, rules=chosen), to)
+
+
+def test_user_rules_change_output_as_documented() -> None:
+    html = _clean(PAGE, CONFIG)
+    assert "<title>t</title>" in html and 'name="author"' in html  # head kept
+    assert "Home" not in html and "Copyright" not in html  # outside the root
+    assert "Buy now" not in html and "tail stays" in html  # drop keeps the tail
+    assert "<span" not in html and "第一段重点" in html  # unwrap keeps the word in place
+    assert "本文作者" not in html  # drop-text
+    again = clean_document(html.encode(), rules=user_rules(CONFIG) + select_rules())
+    assert again.edits == {}
+
+
+def test_root_that_matches_nothing_changes_nothing() -> None:
+    cleaned = clean_document(PAGE, rules=user_rules({"root": "#nope"}))
+    assert cleaned.edits == {}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"drop": ["div[[["]}, "drop: invalid CSS selector"),
+        ({"unwrap": ["//div[@"]}, "unwrap: invalid XPath"),
+        ({"drop-text": ["(unclosed"]}, "drop-text: invalid regular expression"),
+        ({"root": ["a", "b"]}, "root: expected one selector"),
+        ({"drop": 3}, "drop: expected a string or a list"),
+    ],
+)
+def test_bad_expressions_are_config_errors(config: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        user_rules(config)
+
+
+def test_profiles_resolve_and_extend() -> None:
+    assert profiles.resolve("generic")["select"] == ["markup", "safety", "whitespace"]
+    user = {"mine": {"extends": "generic", "drop": [".x"]}}
+    assert profiles.resolve("mine", user) == {
+        "select": ["markup", "safety", "whitespace"],
+        "drop": [".x"],
+    }
+    with pytest.raises(ConfigError, match="unknown profile"):
+        profiles.resolve("nope")
+    with pytest.raises(ConfigError, match="loops"):
+        profiles.resolve("a", {"a": {"extends": "b"}, "b": {"extends": "a"}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        profiles.resolve("a", {"a": {"colour": "red"}})
+
+
+def test_opt_out_region_is_left_alone_and_markers_survive() -> None:
+    src = (
+        '<div><p style="x">a<!--c--></p>\n<!-- cleanhtml: off -->kept <p style="y">b'
+        "<!--d--><font>f</font></p>\n<span></span><!-- cleanhtml: on --><p style='z'>c</p></div>"
+    )
+    out = render(clean_document(src), "html")
+    assert '<p style="y">b<!--d--><font>f</font></p>\n<span></span>' in out
+    assert "<!-- cleanhtml: off -->kept " in out and "<!-- cleanhtml: on -->" in out
+    assert "<p>a</p>" in out and "<p>c</p>" in out
+    assert clean_document(out).edits == {}

@@ -1,0 +1,88 @@
+"""The real ``pre-commit try-repo`` against this repository's .pre-commit-hooks.yaml.
+
+pre-commit builds a virtualenv and pip-installs cleanhtml into it (about ten seconds a
+run, network or pip cache needed). The hooks repository is a temporary git repository
+holding the current working tree, committed, so uncommitted work is what gets tested.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DIRTY_POST = "---\ntitle: 标题\n---\n<p>正文<!-- ad --><span id='quote_1'></span></p>\n"
+CLEAN_POST = "---\ntitle: 标题\n---\n<p>正文</p>\n"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, **GIT_ENV}
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def snapshot(target: Path) -> Path:
+    """This working tree (tracked and untracked, minus ignored files), committed in ``target``."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO)
+    for rel in filter(None, listed.split("\0")):
+        source = REPO / rel
+        if source.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+    git("init", "-q", cwd=target)
+    git("add", "-A", cwd=target)
+    git("commit", "-q", "-m", "snapshot", cwd=target)
+    return target
+
+
+def test_hooks_file_matches_the_contract() -> None:
+    yaml = pytest.importorskip("yaml")
+    hooks = {
+        hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    }
+    assert set(hooks) == {"cleanhtml", "cleanhtml-check"}
+    assert hooks["cleanhtml"]["entry"] == "cleanhtml --in-place"
+    assert hooks["cleanhtml-check"]["entry"] == "cleanhtml --check --diff"
+    for hook in hooks.values():
+        assert hook["types_or"] == ["html", "markdown"]
+        assert hook["language"] == "python"
+
+
+def test_pre_commit_try_repo_fixes_then_passes(tmp_path: Path) -> None:
+    pytest.importorskip("pre_commit")
+    hooks = snapshot(tmp_path / "hooks")
+    project = tmp_path / "project"
+    (project / "source" / "_posts").mkdir(parents=True)
+    git("init", "-q", cwd=project)
+    post = project / "source" / "_posts" / "post.md"
+    post.write_text(DIRTY_POST, "utf-8")
+    (project / "notes.txt").write_text("<!-- not html -->\n", "utf-8")
+    git("add", "-A", cwd=project)
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "--all-files"]
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_COLOR": "never"}
+
+    first = subprocess.run(command, cwd=project, env=env, capture_output=True, check=False)
+    output = first.stdout.decode()
+    assert first.returncode == 1, output
+    assert "files were modified by this hook" in output
+    assert post.read_text("utf-8") == CLEAN_POST
+    assert (project / "notes.txt").read_text("utf-8") == "<!-- not html -->\n"
+
+    git("add", "-A", cwd=project)
+    second = subprocess.run(command, cwd=project, env=env, capture_output=True, check=False)
+    output = second.stdout.decode()
+    assert second.returncode == 0, output
+    assert output.count("Passed") == 2  # cleanhtml and cleanhtml-check
