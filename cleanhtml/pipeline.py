@@ -98,13 +98,16 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
     needles = Needles(doc)
-    protected = protect(doc.root) if "cleanhtml:" in needles else []
+    protected: Protected | None = None
     for rule in rules:
+        # the input cannot opt out of the safety rules: protect only after them
+        if protected is None and rule.group != "safety":
+            protected = protect(doc.root) if "cleanhtml:" in needles else []
         if rule.needles and not needles.any(rule.needles):
             continue
         ctx.rule = rule.name
         count = rule.apply(doc.root, ctx)
         if count:
             edits[rule.name] = count
-    restore(protected)
+    restore(protected or [])
     return edits

@@ -18,6 +18,7 @@ EXTRA = [
     b"<p>x</p>",
     b"<p style='a'>x<!--c--></p><style>p{}</style>",
     b'<p>x<span id="stock_sh600000">y</span></p>',
+    b"<p>x<br>y",  # no end tag, no comment: remove-comments has nothing to do
 ]
 
 

@@ -23,7 +23,7 @@ RULES: tuple[Rule, ...] = (
     Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations),
     Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes),
     # markup: what the source site's CMS and CSS left in the markup
-    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, needles=("<!--",)),
+    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, needles=("<!", "<?", "</")),
     Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, needles=("<style", "stylesheet")),
     Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, needles=("style",)),
     # news: the boilerplate a news site wraps around an article
