@@ -54,8 +54,7 @@ _UNCLOSED_COMMENT = "<!--"
 # Elements whose content the parser reads as text up to their end tag: one left open
 # turns the rest of the file into its text, which a rule then deletes.
 RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
-_RAW_OPEN = re.compile(rf"<({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])[^>]*>", re.I)
-_RAW_CLOSE = {tag: re.compile(rf"</{tag}(?=[\s/>])", re.I) for tag in RAW_TEXT_TAGS}
+_RAW_TAG = re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
 _MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
 _BODY_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _ONLY_TRAILER = re.compile(r"(?:\s|<!--.*?-->|</(?:body|html)\s*>)*\Z", re.I | re.S)
@@ -64,6 +63,13 @@ _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+_C0_BYTES = bytes(range(0x09)) + b"\x0b" + bytes(range(0x0E, 0x20))
+# Character references to the same characters (``&#x4;``, ``&#11``): the parser would
+# put them in the tree.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])"
+    r"|[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]));?"
+)
 _FORM_FEED = "\x0c"
 
 MAX_DEPTH = 1024
@@ -77,6 +83,17 @@ VOID_TAGS = frozenset(
 )  # fmt: skip
 
 _NESTED_LINK = find("//a[ancestor::a]")
+_PREFIXED_TAG = re.compile(r"<[A-Za-z][\w.-]*:[A-Za-z]")
+_PREFIXED = find("//*[contains(name(), ':')]")
+ACTIVE_LOCAL_NAMES = frozenset(
+    {
+        "script", "noscript", "template", "iframe", "frame", "frameset", "object",
+        "embed", "applet", "base", "meta", "portal", "fencedframe", "noembed", "noframes",
+        "animate", "set", "animatemotion", "animatetransform", "animatecolor", "handler",
+        "listener",
+    }
+)  # fmt: skip
+"""Local names that make a prefixed element active in XHTML (``<svg:script>``)."""
 _META_CHARSET = find("//meta[@charset]")
 _META_CONTENT_TYPE = find(
     "//meta[@content][translate(@http-equiv, 'CONTENTYP', 'contentyp') = 'content-type']"
@@ -194,6 +211,21 @@ def decode(data: bytes, *, encoding: str | None = None) -> tuple[str, str, bool]
     return decoded.text, decoded.encoding, decoded.bom
 
 
+def _may_hold_controls(data: bytes, encoding: str) -> bool:
+    """False when the bytes prove the text has no control character (a fast C-level check).
+
+    In every ASCII-compatible encoding a C0 control is its own byte; U+FFFE/U+FFFF
+    are ``EF BF BE``/``EF BF BF`` in UTF-8.
+    """
+    if encoding.startswith(("utf-16", "utf-32")):
+        return True
+    return (
+        len(data.translate(None, _C0_BYTES)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    )
+
+
 def _remove_control_chars(body: str, repairs: list[str]) -> str:
     if _CONTROL_CHARS.search(body):
         body, count = _CONTROL_CHARS.subn("", body)
@@ -201,6 +233,15 @@ def _remove_control_chars(body: str, repairs: list[str]) -> str:
     if _FORM_FEED in body:
         body = body.replace(_FORM_FEED, " ")
         repairs.append("turned form feeds into spaces")
+    return body
+
+
+def _remove_control_references(body: str, repairs: list[str]) -> str:
+    if "&#" not in body:
+        return body
+    body, count = _CONTROL_REFERENCE.subn("", body)
+    if count:
+        repairs.append(f"removed {count} character reference{'s' if count > 1 else ''} to controls")
     return body
 
 
@@ -223,21 +264,22 @@ def _close_unterminated_raw_text(body: str, repairs: list[str]) -> str:
     """Close a ``<style>``, ``<script>``, ``<title>``... left open, before the next markup line.
 
     Left open, it makes the rest of the file its text (``<style>`` then the article
-    is all CSS to a parser), and removing it would delete the article.
+    is all CSS to a parser), and removing it would delete the article. Only an
+    opening tag after the last closing one of its name can be left open: one scan.
     """
-    pos = 0
-    while opening := _RAW_OPEN.search(body, pos):
-        tag = opening.group(1).lower()
-        closing = _RAW_CLOSE[tag].search(body, opening.end())
-        if closing:
-            pos = closing.end()
-            continue
-        line = _MARKUP_LINE.search(body, opening.end())
+    pending: dict[str, int] = {}  # tag -> end of its first opening after its last closing
+    for match in _RAW_TAG.finditer(body):
+        tag = match.group(2).lower()
+        if match.group(1):
+            pending.pop(tag, None)
+        elif tag not in pending:
+            pending[tag] = body.find(">", match.end())
+    for tag, end in sorted(pending.items(), key=lambda item: item[1], reverse=True):
+        line = _MARKUP_LINE.search(body, end + 1) if end >= 0 else None
         if line is None:
-            break
+            continue
         repairs.append(f"closed an unterminated <{tag}>")
         body = body[: line.start()] + f"</{tag}>" + body[line.start() :]
-        pos = line.start() + len(tag) + 3
     return body
 
 
@@ -378,6 +420,23 @@ def _split_after(node: etree._Element) -> etree._Element:
     return copy
 
 
+def unprefix_active_elements(root: etree._Element, body: str) -> int:
+    """Rename ``<svg:script>``, ``<x:iframe>``... to their local name; count them.
+
+    In HTML a prefixed name means nothing, but served as XHTML (an EPUB, say) it is
+    the real element, so it is read by its local name and the rules see it.
+    """
+    if not _PREFIXED_TAG.search(body):
+        return 0
+    edits = 0
+    for el in _PREFIXED(root):
+        local = str(el.tag).rsplit(":", 1)[-1].lower()
+        if local in ACTIVE_LOCAL_NAMES:
+            el.tag = local
+            edits += 1
+    return edits
+
+
 def split_nested_links(root: etree._Element) -> int:
     """Split each link inside a link as browsers do (the inner one closes the outer).
 
@@ -444,12 +503,19 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     repairs: list[str] = []
     if not decoded.is_utf8:
         repairs.append(f"re-encoded from {decoded.encoding} to utf-8")
-    body = _remove_control_chars(body, repairs)
+    if _may_hold_controls(data, decoded.encoding):
+        body = _remove_control_chars(body, repairs)
+    elif _FORM_FEED in body:
+        body = body.replace(_FORM_FEED, " ")
+        repairs.append("turned form feeds into spaces")
+    body = _remove_control_references(body, repairs)
     prolog, body = _split_prolog(body)
     # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
     root, is_fragment, has_doctype = parse(body, repairs=repairs)
+    if unprefix_active_elements(root, body):
+        repairs.append("read prefixed elements (<svg:script>) by their local name")
     if split_nested_links(root):
         repairs.append("split links nested in links, as browsers do")
     declare_utf8(root)

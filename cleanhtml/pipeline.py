@@ -67,7 +67,10 @@ class Needles:
     """
 
     def __init__(self, doc: Document) -> None:
-        if doc.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig", "ascii"):
+        name = doc.encoding.replace("-", "").replace("_", "").lower()
+        utf8 = name in ("utf8", "utf8sig", "ascii")
+        # after a load-time repair (NULs removed, ...) the tree may hold what the bytes do not
+        if utf8 and not doc.repairs:
             self.haystack = doc.source.lower()
         else:
             self.haystack = doc.body.encode("utf-8", errors="replace").lower()

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import html
 import re
-from typing import cast
 
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import count, drop, find
+from cleanhtml.treeops import drop, find, test
 
 SCRIPT_TAGS = ("script", "noscript")
 EMBED_TAGS = (
@@ -58,36 +57,21 @@ RASTER_DATA_URL = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp|avif|apng|x-
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")  # fmt: skip # noqa: E501
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+_URL_HINTS = ("script", "data", "mocha", "&")
+_CSS_HINTS = ("xpression", "script", "scr\t", "inding", "ehavio")
 UNSAFE_CSS = ("expression(", "javascript:", "vbscript:", "-moz-binding", "behavior:", "behaviour:")
 
 
-def _outermost(tags: tuple[str, ...]) -> str:
-    inside = " or ".join(f"ancestor::{tag}" for tag in tags)
-    return " | ".join(f"//{tag}[not({inside})]" for tag in tags)
+REFRESH_EQUIVS = frozenset({"refresh", "set-cookie"})
+_IN_FOREIGN = test("ancestor::svg or ancestor::math")
 
 
-_SCRIPTS = count(_outermost(SCRIPT_TAGS))
-_SCRIPTS_FOUND = find(_outermost(SCRIPT_TAGS))
-_EMBEDS = count(_outermost(EMBED_TAGS))
-_EMBEDS_FOUND = find(_outermost(EMBED_TAGS))
-# ``<svg:script>`` is no script in HTML, but it is in XHTML (an EPUB, say)
-_PREFIXED = find("//*[contains(name(), ':')]")
-_BASE_AND_REFRESH = find(
-    "//base | //meta[translate(normalize-space(@http-equiv), 'REFSHTCOKI', 'refshtcoki')"
-    " = 'refresh' or translate(normalize-space(@http-equiv), 'REFSHTCOKI', 'refshtcoki')"
-    " = 'set-cookie']"
+_WITH_ATTRIBUTES = find("//*[@*]")
+# Attributes always looked at; any other only when it may hold a scheme (a colon, or an
+# entity that may spell one) and is not a plain http(s) URL.
+_ALWAYS_CHECKED = frozenset(
+    {"srcdoc", "srcset", "imagesrcset", "values", "to", "from", "by", "style"}
 )
-# One C-level pass picks the attributes worth a look: handlers, srcdoc, and any value
-# that may hold a scheme (a colon) or an entity to decode.
-_SUSPECT_ATTRIBUTES = etree.XPath(
-    "//@*[starts-with(translate(name(), 'ON', 'on'), 'on') or name() = 'srcdoc'"
-    " or contains(., ':') or contains(., '&')]"
-)
-_FOREIGN = "(//svg | //math)"
-_ANIMATIONS = count(_outermost(ANIMATION_TAGS))
-_ANIMATIONS_FOUND = find(_outermost(ANIMATION_TAGS))
-_TEMPLATES_AND_FOREIGN_STYLES = find(f"//template | {_FOREIGN}//style")
-_STYLES = find("//style")
 _TAG_LIKE = re.compile(r"<[A-Za-z/]")
 
 
@@ -104,12 +88,21 @@ def _drop_all(found: list[etree._Element], ctx: Context) -> int:
     return edits
 
 
-def _strip(root: etree._Element, ctx: Context, tags: tuple[str, ...], found: int) -> int:
-    """Remove ``tags`` elements (and ``prefix:tag`` ones) with content, keeping tails."""
-    prefixed = [el for el in _PREFIXED(root) if str(el.tag).rsplit(":", 1)[-1] in tags]
-    if found:
-        etree.strip_elements(root, *tags, with_tail=False)
-    return found + _drop_all(prefixed, ctx)
+def _strip(root: etree._Element, tags: tuple[str, ...], ctx: Context) -> int:
+    """Remove every ``tags`` element with its content (C-level), keeping the text after it.
+
+    Returns how many were removed, not counting those inside another one. A prefixed
+    ``<svg:script>`` was renamed ``script`` when the document was loaded.
+    """
+    found = list(root.iter(*tags))
+    if not found:
+        return 0
+    chosen = set(found)
+    outermost = [el for el in found if not any(a in chosen for a in el.iterancestors())]
+    for el in outermost:
+        ctx.removed(el)
+    etree.strip_elements(root, *tags, with_tail=False)
+    return len(outermost)
 
 
 def remove_scripts(root: etree._Element, ctx: Context) -> int:
@@ -122,11 +115,7 @@ def remove_scripts(root: etree._Element, ctx: Context) -> int:
 
     ``<p>a<script>alert(1)</script>b</p>`` becomes ``<p>ab</p>``.
     """
-    found = _SCRIPTS(root)
-    if found and ctx.explain:
-        for el in _SCRIPTS_FOUND(root):
-            ctx.removed(el)
-    return _strip(root, ctx, SCRIPT_TAGS, found)
+    return _strip(root, SCRIPT_TAGS, ctx)
 
 
 def remove_embeds(root: etree._Element, ctx: Context) -> int:
@@ -138,11 +127,7 @@ def remove_embeds(root: etree._Element, ctx: Context) -> int:
 
     ``<p>a<iframe src="//ads"></iframe>b</p>`` becomes ``<p>ab</p>``.
     """
-    found = _EMBEDS(root)
-    if found and ctx.explain:
-        for el in _EMBEDS_FOUND(root):
-            ctx.removed(el)
-    return _strip(root, ctx, EMBED_TAGS, found)
+    return _strip(root, EMBED_TAGS, ctx)
 
 
 def remove_base_and_refresh(root: etree._Element, ctx: Context) -> int:
@@ -153,7 +138,12 @@ def remove_base_and_refresh(root: etree._Element, ctx: Context) -> int:
 
     ``<meta http-equiv="refresh" content="0;url=//evil">`` is removed.
     """
-    return _drop_all(_BASE_AND_REFRESH(root), ctx)
+    found = [
+        el
+        for el in root.iter("base", "meta")
+        if el.tag == "base" or el.get("http-equiv", "").strip().lower() in REFRESH_EQUIVS
+    ]
+    return _drop_all(found, ctx)
 
 
 def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -> bool:
@@ -163,6 +153,9 @@ def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -
     first, as browsers do (``" jav&#x09;ascript:"`` is ``javascript:``).
     ``raster_ok`` allows ``data:image/png`` and the other raster image types.
     """
+    lowered = "".join(value.lower().split())
+    if not any(hint in lowered for hint in _URL_HINTS):
+        return False  # the common case: an ordinary URL, decided without a regex
     if "&" in value:
         value = html.unescape(value)
     value = _URL_NOISE.sub("", value).lower()
@@ -173,13 +166,24 @@ def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -
     return not (raster_ok and RASTER_DATA_URL.match(value))
 
 
-def unsafe_css(css: str) -> bool:
-    """True when CSS holds script (``expression()``, ``javascript:``, bindings), escapes decoded."""
+def unsafe_css(css: str, *, attribute: bool = False) -> bool:
+    """True when CSS holds script (``expression()``, ``javascript:``, bindings), escapes decoded.
+
+    Only old Internet Explorer and Firefox ran script from CSS; the check is cheap
+    unless a hint of it is there. In a ``style`` attribute comments and entities are
+    looked through too (``expr/**/ession``).
+    """
+    lowered = css.lower()
+    if not (attribute and any(hint in lowered for hint in ("\\", "/*", "&"))):
+        if "\\" in lowered:  # ja\vasc\ript, \65 xpression: escapes hide at most a letter
+            lowered = lowered.replace("\\", "")
+        if not any(hint in lowered for hint in _CSS_HINTS):
+            return False
     css = _CSS_ESCAPE.sub(
         lambda m: chr(min(int(m.group(1), 16), 0x10FFFF) or 0xFFFD) if m.group(1) else m.group(2),
         css,
     )
-    css = _URL_NOISE.sub("", _CSS_COMMENT.sub("", html.unescape(css))).lower()
+    css = _URL_NOISE.sub("", _CSS_COMMENT.sub("", css)).lower()
     return any(marker in css for marker in UNSAFE_CSS)
 
 
@@ -188,7 +192,7 @@ def _unsafe_attribute(el: etree._Element, name: str, value: str) -> bool:
     if local.startswith("on") or local == "srcdoc":
         return True
     if local == "style":
-        return unsafe_css(value)
+        return unsafe_css(value, attribute=True)
     if local in TEXT_ATTRIBUTES:
         return False
     if local in LIST_ATTRIBUTES:
@@ -213,17 +217,22 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     ``<a href=" java&#x09;script:alert(1)" onclick="x()">go</a>`` becomes ``<a>go</a>``.
     """
     edits = 0
-    for value in cast(list[etree._ElementUnicodeResult], _SUSPECT_ATTRIBUTES(root)):
-        el = value.getparent()
-        if el is None or value.attrname is None:
-            continue
-        name = str(value.attrname)
-        if not _unsafe_attribute(el, name, str(value)):
-            continue
-        ctx.removed(f"{name}={str(value)!r}")
-        del el.attrib[name]
-        edits += 1
+    for el in _WITH_ATTRIBUTES(root):  # one pass over the elements that have attributes
+        for key, text in el.items():
+            name, value = str(key), str(text)  # lxml types them str | bytes; HTML gives str
+            if not _worth_a_look(name, value) or not _unsafe_attribute(el, name, value):
+                continue
+            ctx.removed(f"{name}={value!r}")
+            del el.attrib[name]
+            edits += 1
     return edits
+
+
+def _worth_a_look(name: str, value: str) -> bool:
+    """The cheap first test: handlers, listed attributes, values that may hold a scheme."""
+    if name.startswith("on") or name in _ALWAYS_CHECKED:
+        return True
+    return (":" in value or "&" in value) and not value.startswith(("http://", "https://"))
 
 
 def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
@@ -236,11 +245,7 @@ def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
     ``<svg><set attributeName="onload" to="alert(1)"/><circle r="5"/></svg>`` keeps
     only the circle.
     """
-    found = _ANIMATIONS(root)
-    if found and ctx.explain:
-        for el in _ANIMATIONS_FOUND(root):
-            ctx.removed(el)
-    return _strip(root, ctx, ANIMATION_TAGS, found)
+    return _strip(root, ANIMATION_TAGS, ctx)
 
 
 def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
@@ -254,12 +259,14 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
 
     ``<math><style><img src=x onerror=alert(1)></style></math>`` becomes ``<math></math>``.
     """
-    found = _TEMPLATES_AND_FOREIGN_STYLES(root)
-    chosen = set(found)
-    found += [el for el in _STYLES(root) if el not in chosen and _style_unsafe(el)]
+    found = [
+        el
+        for el in root.iter("template", "style")
+        if el.tag == "template" or _IN_FOREIGN(el) or _style_unsafe(el)
+    ]
     return _drop_all(found, ctx)
 
 
 def _style_unsafe(el: etree._Element) -> bool:
     text = el.text or ""
-    return bool(_TAG_LIKE.search(text)) or unsafe_css(text)
+    return ("<" in text and bool(_TAG_LIKE.search(text))) or unsafe_css(text)
