@@ -79,6 +79,9 @@ class Ctx:
     emphasis: frozenset[str] = frozenset()
     in_link: bool = False
     in_code: bool = False
+    other_marker: bool = False
+    """Write a list with ``*``/``1)``: it follows a list written with ``-``/``1.``, and
+    CommonMark would join two lists with the same marker into one."""
 
 
 Piece = str | etree._Element
@@ -131,12 +134,11 @@ def _escape_char(char: str, before: str | None, after: str | None, text: str, i:
         return "&lt;" if after is None or _TAG_START.match(text, i) else char
     if char == "&":
         return "&amp;" if _ENTITY.match(text, i) else char
-    if char == "!":
-        return "\\!" if after is None else char  # "!" then a link would make an image
     return char
 
 
-_SPECIAL = frozenset("`[]\\*~_<&!")
+_COLLAPSIBLE = " \t\n\r\f"  # the whitespace HTML collapses (not U+3000, not NBSP)
+_SPECIAL = frozenset("`[]\\*~_<&")
 
 
 def escape(text: str) -> str:
@@ -283,11 +285,12 @@ def _code(el: etree._Element, ctx: Ctx) -> list[Tok]:
     becomes ``[`x`](href)``."""
     if ctx.in_code:
         return _inline(el, ctx)
-    only = el[0] if len(el) == 1 and not (el.text or "").strip() else None
-    if only is not None and only.tag == "a" and not (only.tail or "").strip():
+    only = el[0] if len(el) == 1 and not (el.text or "").strip(_COLLAPSIBLE) else None
+    if only is not None and only.tag == "a" and not (only.tail or "").strip(_COLLAPSIBLE):
         link = _link(only, ctx)
         if link and link[0].kind == OPEN:
-            return [link[0], Tok(OPEN, CODE), *link[1:-1], Tok(CLOSE, CODE), link[-1]]
+            code = [link[0], Tok(OPEN, CODE), *link[1:-1], Tok(CLOSE, CODE), link[-1]]
+            return [Tok(TEXT, el.text or ""), *code, Tok(TEXT, only.tail or "")]
     return [Tok(OPEN, CODE), *_inline(el, replace(ctx, in_code=True)), Tok(CLOSE, CODE)]
 
 
@@ -450,20 +453,20 @@ def _rendered(tok: Tok) -> str:
     return tok.text
 
 
-def _char_before(toks: list[Tok], i: int) -> str | None:
+def _char_before(toks: list[Tok], i: int, br: str) -> str | None:
     for tok in reversed(toks[:i]):
         if tok.kind == BREAK:
-            return None
+            return br[-1] if br else None
         text = _rendered(tok)
         if text:
             return text[-1]
     return None
 
 
-def _char_after(toks: list[Tok], i: int) -> str | None:
+def _char_after(toks: list[Tok], i: int, br: str) -> str | None:
     for tok in toks[i + 1 :]:
         if tok.kind == BREAK:
-            return None
+            return br[0] if br else None
         text = _rendered(tok)
         if text:
             return text[0]
@@ -477,16 +480,34 @@ def _leading_punct(text: str) -> int:
     return n
 
 
-def _inside_same(toks: list[Tok], pairs: dict[int, int], i: int) -> bool:
-    """True when an emphasis span using the same character is open at ``i``."""
+def _run_length(toks: list[Tok], i: int) -> int:
+    """The length of the delimiter run (same character, side by side) holding ``toks[i]``."""
     char = toks[i].text[0]
-    return any(
-        tok.kind == OPEN and _is_emphasis(tok) and tok.text[0] == char and pairs.get(k, -1) > i
-        for k, tok in enumerate(toks[:i])
-    )
+    start = end = i
+    while start > 0 and _is_emphasis(toks[start - 1]) and toks[start - 1].text[0] == char:
+        start -= 1
+    while end + 1 < len(toks) and _is_emphasis(toks[end + 1]) and toks[end + 1].text[0] == char:
+        end += 1
+    return sum(len(tok.text) for tok in toks[start : end + 1])
 
 
-def _flank_step(toks: list[Tok]) -> list[Tok] | None:
+def _could_close_around(toks: list[Tok], pairs: dict[int, int], i: int) -> bool:
+    """True when the run at ``i``, if it can close, would close a span open around it.
+
+    CommonMark's rule of 3 keeps ``**a*b*c**`` right (run lengths 2 + 1 make 3), but
+    ``***a**b…`` would close the ``**`` early.
+    """
+    char = toks[i].text[0]
+    length = _run_length(toks, i)
+    for k, tok in enumerate(toks[:i]):
+        if tok.kind == OPEN and _is_emphasis(tok) and tok.text[0] == char and pairs.get(k, -1) > i:
+            other = _run_length(toks, k)
+            if (length + other) % 3 or (length % 3 == 0 and other % 3 == 0):
+                return True
+    return False
+
+
+def _flank_step(toks: list[Tok], br: str) -> list[Tok] | None:
     """Fix the first delimiter run CommonMark would not read as emphasis, if any."""
     pairs = _partners(toks)
     i = 0
@@ -502,7 +523,7 @@ def _flank_step(toks: list[Tok]) -> list[Tok] | None:
         ):
             j += 1
         kinds = [tok.kind for tok in toks[i : j + 1]]
-        before, after = _char_before(toks, i), _char_after(toks, j)
+        before, after = _char_before(toks, i, br), _char_after(toks, j, br)
         if OPEN in kinds and CLOSE in kinds:  # "*a***b**": drop the later span's delimiters
             k = i + kinds.index(OPEN)
             return _without(toks, k, pairs[k])
@@ -513,7 +534,11 @@ def _flank_step(toks: list[Tok]) -> list[Tok] | None:
                 moved = [Tok(TEXT, nxt.text[:n]), *toks[i : j + 1], Tok(TEXT, nxt.text[n:])]
                 return toks[:i] + moved + toks[j + 2 :]
             return _without(toks, j, pairs[j])
-        if kinds[0] == OPEN and _right_flanking(before, after) and _inside_same(toks, pairs, i):
+        if (
+            kinds[0] == OPEN
+            and _right_flanking(before, after)
+            and _could_close_around(toks, pairs, i)
+        ):
             return _without(toks, j, pairs[j])  # it could close the span around it
         if kinds[0] == CLOSE and not _right_flanking(before, after):
             prev = toks[i - 1] if i > 0 else None
@@ -526,13 +551,16 @@ def _flank_step(toks: list[Tok]) -> list[Tok] | None:
     return None
 
 
-def _fix_emphasis(toks: list[Tok]) -> list[Tok]:
-    """Make every emphasis span one CommonMark reads as such, or drop its delimiters."""
+def _fix_emphasis(toks: list[Tok], br: str) -> list[Tok]:
+    """Make every emphasis span one CommonMark reads as such, or drop its delimiters.
+
+    ``br`` is what a break becomes: ``""`` (a line end) or ``"<br>"``.
+    """
     toks = _merge_text(toks)
     while True:
         step = _tidy_step(toks)
         if step is None:
-            step = _flank_step(toks)
+            step = _flank_step(toks, br)
         if step is None:
             return toks
         toks = _merge_text(step)
@@ -554,7 +582,15 @@ def _caption_break(toks: list[Tok]) -> list[Tok]:
     return [*toks[: first + 1], Tok(BREAK), *rest]
 
 
-def _lines(toks: list[Tok], *, trim: bool = True) -> list[str]:
+def _bang_at_end(text: str) -> bool:
+    """True when ``text`` ends with a "!" that no backslash escapes."""
+    if not text.endswith("!"):
+        return False
+    body = text[:-1]
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+def _lines(toks: list[Tok], *, trim: bool = True, br: str = "") -> list[str]:
     """Render a run of inline tokens to Markdown lines (hard breaks split lines).
 
     With ``trim``, empty lines go at both ends and never come two in a row, as in the
@@ -564,15 +600,17 @@ def _lines(toks: list[Tok], *, trim: bool = True) -> list[str]:
     toks = _collapsed(toks)
     if trim:
         toks = _caption_break(toks)
-    toks = _fix_emphasis(_code_spans(_strip_lines(toks)))
+    toks = _fix_emphasis(_code_spans(_strip_lines(toks)), br)
     lines: list[str] = []
     current: list[str] = []
     for tok in toks:
         if tok.kind == BREAK:
             lines.append("".join(current))
             current = []
-        else:
-            current.append(_rendered(tok))
+            continue
+        if tok.kind == OPEN and tok.text == LINK and current and _bang_at_end(current[-1]):
+            current[-1] = current[-1][:-1] + "\\!"  # "![" would open an image
+        current.append(_rendered(tok))
     lines.append("".join(current))
     if not trim:
         return lines if any(lines) or len(lines) > 1 else []
@@ -593,7 +631,7 @@ def _paragraph(toks: list[Tok]) -> list[str]:
 
 def _one_line(toks: list[Tok], *, trim: bool = True) -> str:
     """Inline tokens as one line (headings, table cells): breaks become ``<br>``."""
-    return "<br>".join(_lines(toks, trim=trim))
+    return "<br>".join(_lines(toks, trim=trim, br="<br>"))
 
 
 # --- block renderers -----------------------------------------------------------------
@@ -601,6 +639,15 @@ def _one_line(toks: list[Tok], *, trim: bool = True) -> str:
 
 def _holds_block(el: etree._Element) -> bool:
     return next(el.iterdescendants(*BLOCK_TAGS), None) is not None
+
+
+def _same_list(block: str, tag: str) -> bool:
+    """True when ``block`` is a list a ``tag`` list written after it would continue."""
+    marker = {"ul": "- ", "ol": ". "}.get(tag)
+    if marker is None:
+        return False
+    head = block.split("\n", 1)[0].lstrip("0123456789") + " "
+    return head.startswith(marker) and (tag == "ul" or head[0] != block[0])
 
 
 def _flow(pieces: Iterable[Piece], ctx: Ctx) -> list[str]:
@@ -623,7 +670,10 @@ def _flow(pieces: Iterable[Piece], ctx: Ctx) -> list[str]:
             if tag in BLOCK_TAGS:
                 blocks.extend(_paragraph(run))
                 run.clear()
-                blocks.extend(BLOCKS.get(tag, _container)(piece, ctx))
+                follows = bool(blocks) and _same_list(blocks[-1], tag)
+                blocks.extend(
+                    BLOCKS.get(tag, _container)(piece, replace(ctx, other_marker=follows))
+                )
             elif _holds_block(piece):
                 if tag in CELL_TAGS and run:
                     run.append(Tok(TEXT, " "))
@@ -686,10 +736,12 @@ def _list(el: etree._Element, ctx: Ctx) -> list[str]:
     """``<ul>``, ``<ol start>``: a bullet (``-``) or ordered (``1.``) list, nested by indent."""
     start = el.get("start", "1").strip()
     number = int(start) if el.tag == "ol" and start.isdigit() and len(start) < 10 else 1
-    rendered: list[list[str]] = [b for b in (_flow(p, ctx) for p in _list_items(el)) if b]
+    inner = replace(ctx, other_marker=False)
+    rendered: list[list[str]] = [b for b in (_flow(p, inner) for p in _list_items(el)) if b]
+    bullet, delimiter = ("*", ")") if ctx.other_marker else ("-", ".")
     items = []
     for offset, blocks in enumerate(rendered):
-        marker = f"{number + offset}." if el.tag == "ol" else "-"
+        marker = f"{number + offset}{delimiter}" if el.tag == "ol" else bullet
         items.append(_item(blocks, marker))
     if not items:
         return []
