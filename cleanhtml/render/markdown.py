@@ -79,6 +79,8 @@ class Ctx:
     emphasis: frozenset[str] = frozenset()
     in_link: bool = False
     in_code: bool = False
+    holders: frozenset[etree._Element] = frozenset()
+    """The elements that hold a block element (see :func:`block_holders`)."""
     other_marker: bool = False
     """Write a list with ``*``/``1)``: it follows a list written with ``-``/``1.``, and
     CommonMark would join two lists with the same marker into one."""
@@ -95,6 +97,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?]|$)")
 _BAD_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|file|data):", re.I)
 _GOOD_DATA = re.compile(r"^\s*data:image/(?:gif|png|jpeg|webp);", re.I)
+_URL_UNSAFE = re.compile(r"[\x00-\x20<>\x7f]")  # percent-encoded in a destination
+_URL_ESCAPE = re.compile(r"[\\()]")  # backslash-escaped in a destination
 _LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 
 
@@ -139,6 +143,7 @@ def _escape_char(char: str, before: str | None, after: str | None, text: str, i:
 
 _COLLAPSIBLE = " \t\n\r\f"  # the whitespace HTML collapses (not U+3000, not NBSP)
 _SPECIAL = frozenset("`[]\\*~_<&")
+_SPECIAL_RE = re.compile(r"[`\[\]\\*~_<&]")
 
 
 def escape(text: str) -> str:
@@ -147,7 +152,7 @@ def escape(text: str) -> str:
     The edges of ``text`` are treated as unknown neighbours (markup may follow), so a
     ``*`` there is always escaped; inside, ``a * b`` and ``snake_case`` stay as they are.
     """
-    if not any(char in _SPECIAL for char in text):
+    if not _SPECIAL_RE.search(text):
         return text
     out = []
     last = len(text) - 1
@@ -182,11 +187,8 @@ def _escape_line_start(line: str) -> str:
 
 def _destination(url: str, title: str | None = None) -> str:
     """A link destination (and title) in parentheses, escaped for Markdown."""
-    url = "".join(
-        f"%{ord(char):02X}" if char in " <>" or ord(char) < 0x20 or ord(char) == 0x7F else char
-        for char in url.strip()
-    )
-    url = re.sub(r"([\\()])", r"\\\1", url)
+    url = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", url.strip())
+    url = _URL_ESCAPE.sub(r"\\\g<0>", url)
     url = _ENTITY.sub(lambda m: "\\" + m.group(0), url)
     if title is None or not title.strip():
         return f"({url})"
@@ -625,6 +627,8 @@ def _lines(toks: list[Tok], *, trim: bool = True, br: str = "") -> list[str]:
 
 def _paragraph(toks: list[Tok]) -> list[str]:
     """A paragraph block from inline tokens (none if they hold no content)."""
+    if all(tok.kind == TEXT and (not tok.text or tok.text.isspace()) for tok in toks):
+        return []  # the whitespace between blocks
     lines = [_escape_line_start(line) for line in _lines(toks)]
     return ["\\\n".join(lines)] if lines else []
 
@@ -637,8 +641,15 @@ def _one_line(toks: list[Tok], *, trim: bool = True) -> str:
 # --- block renderers -----------------------------------------------------------------
 
 
-def _holds_block(el: etree._Element) -> bool:
-    return next(el.iterdescendants(*BLOCK_TAGS), None) is not None
+def block_holders(root: etree._Element) -> frozenset[etree._Element]:
+    """Every element with a block element inside it, found in one pass over the tree."""
+    holders: set[etree._Element] = set()
+    for block in root.iter(*BLOCK_TAGS):
+        for ancestor in block.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return frozenset(holders)
 
 
 def _same_list(block: str, tag: str) -> bool:
@@ -671,10 +682,9 @@ def _flow(pieces: Iterable[Piece], ctx: Ctx) -> list[str]:
                 blocks.extend(_paragraph(run))
                 run.clear()
                 follows = bool(blocks) and _same_list(blocks[-1], tag)
-                blocks.extend(
-                    BLOCKS.get(tag, _container)(piece, replace(ctx, other_marker=follows))
-                )
-            elif _holds_block(piece):
+                inner = ctx if ctx.other_marker == follows else replace(ctx, other_marker=follows)
+                blocks.extend(BLOCKS.get(tag, _container)(piece, inner))
+            elif piece in ctx.holders:
                 if tag in CELL_TAGS and run:
                     run.append(Tok(TEXT, " "))
                 walk(_pieces(piece))
@@ -693,7 +703,7 @@ def _container(el: etree._Element, ctx: Ctx) -> list[str]:
 
 def _heading(el: etree._Element, ctx: Ctx) -> list[str]:
     """``<h1>``..``<h6>``: an ATX heading (``## Title``)."""
-    if _holds_block(el):
+    if el in ctx.holders:
         return _container(el, ctx)
     line = _one_line(_inline(el, ctx))
     if not line:
@@ -719,17 +729,24 @@ def _item(blocks: list[str], marker: str) -> str:
     return _indent("".join(parts), marker + " ", " " * (len(marker) + 1))
 
 
-def _list_items(el: etree._Element) -> list[list[Piece]]:
-    """The pieces of each item; stray content between items joins the item before."""
-    items: list[list[Piece]] = []
-    for piece in _pieces(el):
-        if isinstance(piece, etree._Element) and piece.tag == "li":
-            items.append(list(_pieces(piece)))
-        elif items:
-            items[-1].append(piece)
-        elif not isinstance(piece, str) or piece.strip():
-            items.append([piece])
-    return items
+def _list_items(el: etree._Element, ctx: Ctx) -> list[list[str]]:
+    """The blocks of each item. Stray content after an item (text or tags between the
+    ``<li>``s) becomes blocks of that item, apart from its own, as in the text output."""
+    items: list[list[str]] = []
+    stray: list[Piece] = []
+    for piece in [*_pieces(el), None]:
+        if (isinstance(piece, etree._Element) and piece.tag == "li") or piece is None:
+            blocks = _flow(stray, ctx)
+            if blocks and items:
+                items[-1] += blocks
+            elif blocks:
+                items.append(blocks)
+            stray = []
+            if piece is not None:
+                items.append(_flow(_pieces(piece), ctx))
+        else:
+            stray.append(piece)
+    return [blocks for blocks in items if blocks]
 
 
 def _list(el: etree._Element, ctx: Ctx) -> list[str]:
@@ -737,7 +754,7 @@ def _list(el: etree._Element, ctx: Ctx) -> list[str]:
     start = el.get("start", "1").strip()
     number = int(start) if el.tag == "ol" and start.isdigit() and len(start) < 10 else 1
     inner = replace(ctx, other_marker=False)
-    rendered: list[list[str]] = [b for b in (_flow(p, inner) for p in _list_items(el)) if b]
+    rendered = _list_items(el, inner)
     bullet, delimiter = ("*", ")") if ctx.other_marker else ("-", ".")
     items = []
     for offset, blocks in enumerate(rendered):
@@ -785,7 +802,7 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     Code holding ``<tag``-like text is written as a ``<pre><code>`` HTML block with
     escaped content, so that cleaning the Markdown again as HTML finds no tag in it.
     """
-    if _holds_block(el):
+    if el in ctx.holders:
         return _container(el, ctx)
     code = _pre_text(el)
     code = code[1:] if code.startswith("\n") else code
@@ -845,10 +862,10 @@ def _grid(rows: list[etree._Element], ctx: Ctx) -> list[str]:
     return ["\n".join(lines)]
 
 
-def _is_grid_row(piece: Piece | None) -> bool:
+def _is_grid_row(piece: Piece | None, ctx: Ctx) -> bool:
     if not isinstance(piece, etree._Element) or piece.tag != "tr":
         return False
-    return not any(_holds_block(cell) for cell in _cells(piece))
+    return not any(cell in ctx.holders for cell in _cells(piece))
 
 
 def _rows(pieces: list[Piece], ctx: Ctx, *, layout: bool) -> list[str]:
@@ -859,7 +876,7 @@ def _rows(pieces: list[Piece], ctx: Ctx, *, layout: bool) -> list[str]:
     for piece in [*pieces, *end]:
         if isinstance(piece, str) and not piece.strip():
             continue
-        if not layout and _is_grid_row(piece):
+        if not layout and _is_grid_row(piece, ctx):
             group.append(piece)  # type: ignore[arg-type]
             continue
         if group:
@@ -923,7 +940,7 @@ def render_markdown(doc: Document) -> str:
     if not doc.is_fragment:
         body = root.find("body")
         root = body if body is not None else root
-    blocks = _container(root, Ctx())
+    blocks = _container(root, Ctx(holders=block_holders(root)))
     text = "\n\n".join(blocks) + "\n" if blocks else ""
     if doc.newline != "\n":
         text = text.replace("\n", doc.newline)
