@@ -235,3 +235,17 @@ def test_any_markup_keeps_its_text(seed: int) -> None:
     r = random.Random(seed)
     html = "".join(_block(r, 0) for _ in range(r.randint(1, 3)))
     check_recleans_unchanged(check_text(clean_document(html, rules=())))
+
+
+@pytest.mark.parametrize("tag", ["div", "b", "span"])
+def test_deep_nesting_falls_back_to_plain_paragraphs(tag: str) -> None:
+    """Markup nested 400 deep is past Python's recursion limit for the renderer; its text
+    still comes out, block for block."""
+    cleaned = clean_document(f"<{tag}>" * 400 + "x<br>*y* 1. z", rules=())
+    assert check_text(cleaned).endswith("x\\\n\\*y\\* 1. z\n")
+
+
+def test_long_paragraph_is_linear() -> None:
+    """Thousands of spans needing a fix in one paragraph (each fix is local)."""
+    cleaned = clean_document("<p>" + "<b>标题：</b>正文" * 3000 + "</p>", rules=())
+    assert render(cleaned, "markdown") == "**标题**：正文" * 3000 + "\n"

@@ -22,6 +22,9 @@ check this on every corpus post). To keep that true:
   Markdown file again as HTML finds no tag and changes nothing. Code that holds such
   text is written as ``<code>``/``<pre>`` HTML with escaped content for the same reason.
 
+Markup nested too deep for the recursive renderer (hundreds of levels) is written as
+the text output's blocks, as plain paragraphs.
+
 A ``<br>`` is a hard break (a backslash at the end of the line); in headings and table
 cells, which are one line, it is written ``<br>``. Tables whose cells hold only inline
 content become GFM tables (the first row is the header; ``colspan`` and ``rowspan``
@@ -50,6 +53,7 @@ from cleanhtml.render.text import (
     SKIP_TAGS,
     collapse_whitespace,
 )
+from cleanhtml.render.text import blocks as text_blocks
 
 # --- tokens --------------------------------------------------------------------------
 
@@ -74,7 +78,7 @@ class Tok(NamedTuple):
 
 @dataclass(frozen=True)
 class Ctx:
-    """What the inline renderers need to know about their ancestors."""
+    """What a renderer needs to know beyond its element: its ancestors, and the tree."""
 
     emphasis: frozenset[str] = frozenset()
     in_link: bool = False
@@ -388,51 +392,8 @@ def _code_spans(toks: list[Tok]) -> list[Tok]:
     return [tok for tok in out if tok.kind != ATOM or tok.text]
 
 
-def _partners(toks: list[Tok]) -> dict[int, int]:
-    stack: list[int] = []
-    pairs: dict[int, int] = {}
-    for i, tok in enumerate(toks):
-        if tok.kind == OPEN:
-            stack.append(i)
-        elif tok.kind == CLOSE and stack:
-            j = stack.pop()
-            pairs[i], pairs[j] = j, i
-    return pairs
-
-
-def _without(toks: list[Tok], *indexes: int) -> list[Tok]:
-    return [tok for i, tok in enumerate(toks) if i not in indexes]
-
-
 def _is_emphasis(tok: Tok) -> bool:
     return tok.kind in (OPEN, CLOSE) and tok.text in EMPHASIS
-
-
-def _tidy_step(toks: list[Tok]) -> list[Tok] | None:
-    """One normalisation of emphasis, or ``None`` when there is nothing left to do."""
-    for i, tok in enumerate(toks):
-        if not _is_emphasis(tok):
-            continue
-        if tok.kind == OPEN and i + 1 < len(toks):
-            after = toks[i + 1]
-            if after.kind == BREAK or (after.kind == CLOSE and after.text == tok.text):
-                rest = [after] if after.kind == BREAK else []
-                return toks[:i] + rest + ([tok] if rest else []) + toks[i + 2 :]
-            if after.kind == TEXT and after.text[:1].isspace():
-                body = after.text.lstrip()
-                space = after.text[: len(after.text) - len(body)]
-                return [*toks[:i], Tok(TEXT, space), tok, Tok(TEXT, body), *toks[i + 2 :]]
-        if tok.kind == CLOSE and i > 0:
-            before = toks[i - 1]
-            if before.kind == BREAK:
-                return [*toks[: i - 1], tok, before, *toks[i + 1 :]]
-            if before.kind == TEXT and before.text[-1:].isspace():
-                body = before.text.rstrip()
-                space = before.text[len(body) :]
-                return [*toks[: i - 1], Tok(TEXT, body), tok, Tok(TEXT, space), *toks[i + 1 :]]
-            if i + 1 < len(toks) and toks[i + 1].kind == OPEN and toks[i + 1].text == tok.text:
-                return toks[:i] + toks[i + 2 :]  # </b><b>: one span
-    return None
 
 
 def _merge_text(toks: list[Tok]) -> list[Tok]:
@@ -447,6 +408,94 @@ def _merge_text(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+def _tidy(toks: list[Tok]) -> list[Tok]:
+    """Move whitespace and breaks out of emphasis, drop empty spans, join ``</b><b>``.
+
+    One pass: ``**`` followed by a space, or a space before a closing ``**``, would not
+    be read as emphasis. ``a<b> b </b>c`` becomes ``a **b** c``.
+    """
+    out: list[Tok] = []
+    pending: list[Tok] = []  # taken out from before closing delimiters
+    for tok in toks:
+        if _is_emphasis(tok) and tok.kind == CLOSE:
+            while out and (
+                out[-1].kind == BREAK or (out[-1].kind == TEXT and out[-1].text[-1:].isspace())
+            ):
+                last = out.pop()
+                body = last.text.rstrip() if last.kind == TEXT else ""
+                pending.insert(0, Tok(TEXT, last.text[len(body) :]) if body else last)
+                if body:
+                    out.append(Tok(TEXT, body))
+                    break
+            if out and out[-1].kind == OPEN and out[-1].text == tok.text:
+                out.pop()  # an empty span
+            else:
+                out.append(tok)
+            continue
+        out += pending
+        if pending:
+            pending = []
+        elif _is_emphasis(tok) and tok.kind == OPEN and out and out[-1] == Tok(CLOSE, tok.text):
+            out.pop()  # </b><b>: one span
+            continue
+        at = len(out)
+        while at and _is_emphasis(out[at - 1]) and out[at - 1].kind == OPEN:
+            at -= 1
+        if at < len(out) and tok.kind == BREAK:
+            out.insert(at, tok)
+        elif at < len(out) and tok.kind == TEXT and tok.text[:1].isspace():
+            body = tok.text.lstrip()
+            out.insert(at, Tok(TEXT, tok.text[: len(tok.text) - len(body)]))
+            if body:
+                out.append(Tok(TEXT, body))
+        elif tok.kind != TEXT or tok.text:
+            out.append(tok)
+    return _merge_text(out + pending)
+
+
+def _padded(toks: list[Tok]) -> list[Tok]:
+    """A text token (maybe empty) before, after and between all other tokens.
+
+    Fixing emphasis then moves characters between text tokens and drops delimiters by
+    emptying them, so the list keeps its length and every index stays valid.
+    """
+    out = [Tok(TEXT)]
+    for tok in toks:
+        if tok.kind != TEXT and out[-1].kind != TEXT:
+            out.append(Tok(TEXT))
+        out.append(tok)
+    if out[-1].kind != TEXT:
+        out.append(Tok(TEXT))
+    return out
+
+
+def _partners(toks: list[Tok]) -> dict[int, int]:
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, tok in enumerate(toks):
+        if tok.kind == OPEN:
+            stack.append(i)
+        elif tok.kind == CLOSE and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    return pairs
+
+
+def _enclosing(toks: list[Tok], pairs: dict[int, int]) -> dict[int, list[int]]:
+    """For each emphasis opener, the openers around it that use the same character."""
+    stack: list[int] = []
+    found: dict[int, list[int]] = {}
+    for i, tok in enumerate(toks):
+        if not _is_emphasis(tok):
+            continue
+        if tok.kind == OPEN:
+            found[i] = [k for k in stack if toks[k].text[0] == tok.text[0]]
+            stack.append(i)
+        elif stack and pairs.get(i) == stack[-1]:
+            stack.pop()
+    return found
+
+
 def _rendered(tok: Tok) -> str:
     if tok.kind == TEXT:
         return escape(tok.text)
@@ -456,116 +505,166 @@ def _rendered(tok: Tok) -> str:
 
 
 def _char_before(toks: list[Tok], i: int, br: str) -> str | None:
-    for tok in reversed(toks[:i]):
-        if tok.kind == BREAK:
+    for k in range(i - 1, -1, -1):
+        if toks[k].kind == BREAK:
             return br[-1] if br else None
-        text = _rendered(tok)
+        text = _rendered(toks[k])
         if text:
             return text[-1]
     return None
 
 
 def _char_after(toks: list[Tok], i: int, br: str) -> str | None:
-    for tok in toks[i + 1 :]:
-        if tok.kind == BREAK:
+    for k in range(i + 1, len(toks)):
+        if toks[k].kind == BREAK:
             return br[0] if br else None
-        text = _rendered(tok)
+        text = _rendered(toks[k])
         if text:
             return text[0]
     return None
 
 
-def _leading_punct(text: str) -> int:
-    n = 0
-    while n < len(text) and _punct(text[n]):
-        n += 1
-    return n
+def _run(toks: list[Tok], i: int) -> list[int]:
+    """The delimiters of the run starting at ``toks[i]``: side by side, same character."""
+    run = [i]
+    k = i + 1
+    while k < len(toks):
+        tok = toks[k]
+        if _is_emphasis(tok) and tok.text[0] == toks[i].text[0]:
+            run.append(k)
+        elif tok.kind != TEXT or tok.text:
+            break
+        k += 1
+    return run
+
+
+def _run_start(toks: list[Tok], i: int) -> int:
+    start = k = i
+    while k > 0:
+        k -= 1
+        tok = toks[k]
+        if _is_emphasis(tok) and tok.text[0] == toks[i].text[0]:
+            start = k
+        elif tok.kind != TEXT or tok.text:
+            break
+    return start
 
 
 def _run_length(toks: list[Tok], i: int) -> int:
-    """The length of the delimiter run (same character, side by side) holding ``toks[i]``."""
-    char = toks[i].text[0]
-    start = end = i
-    while start > 0 and _is_emphasis(toks[start - 1]) and toks[start - 1].text[0] == char:
-        start -= 1
-    while end + 1 < len(toks) and _is_emphasis(toks[end + 1]) and toks[end + 1].text[0] == char:
-        end += 1
-    return sum(len(tok.text) for tok in toks[start : end + 1])
+    return sum(len(toks[k].text) for k in _run(toks, _run_start(toks, i)))
 
 
-def _could_close_around(toks: list[Tok], pairs: dict[int, int], i: int) -> bool:
+def _could_close_around(toks: list[Tok], enclosing: list[int], i: int) -> bool:
     """True when the run at ``i``, if it can close, would close a span open around it.
 
     CommonMark's rule of 3 keeps ``**a*b*c**`` right (run lengths 2 + 1 make 3), but
     ``***a**b…`` would close the ``**`` early.
     """
-    char = toks[i].text[0]
     length = _run_length(toks, i)
-    for k, tok in enumerate(toks[:i]):
-        if tok.kind == OPEN and _is_emphasis(tok) and tok.text[0] == char and pairs.get(k, -1) > i:
+    for k in enclosing:
+        if toks[k].kind == OPEN:
             other = _run_length(toks, k)
             if (length + other) % 3 or (length % 3 == 0 and other % 3 == 0):
                 return True
     return False
 
 
-def _flank_step(toks: list[Tok], br: str) -> list[Tok] | None:
-    """Fix the first delimiter run CommonMark would not read as emphasis, if any."""
-    pairs = _partners(toks)
-    i = 0
-    while i < len(toks):
-        if not _is_emphasis(toks[i]):
-            i += 1
-            continue
-        j = i
-        while (
-            j + 1 < len(toks)
-            and _is_emphasis(toks[j + 1])
-            and toks[j + 1].text[0] == toks[i].text[0]
-        ):
-            j += 1
-        kinds = [tok.kind for tok in toks[i : j + 1]]
-        before, after = _char_before(toks, i, br), _char_after(toks, j, br)
-        if OPEN in kinds and CLOSE in kinds:  # "*a***b**": drop the later span's delimiters
-            k = i + kinds.index(OPEN)
-            return _without(toks, k, pairs[k])
-        if kinds[0] == OPEN and not _left_flanking(before, after):
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and nxt.kind == TEXT and _leading_punct(nxt.text):
-                n = _leading_punct(nxt.text)
-                moved = [Tok(TEXT, nxt.text[:n]), *toks[i : j + 1], Tok(TEXT, nxt.text[n:])]
-                return toks[:i] + moved + toks[j + 2 :]
-            return _without(toks, j, pairs[j])
-        if (
-            kinds[0] == OPEN
-            and _right_flanking(before, after)
-            and _could_close_around(toks, pairs, i)
-        ):
-            return _without(toks, j, pairs[j])  # it could close the span around it
-        if kinds[0] == CLOSE and not _right_flanking(before, after):
-            prev = toks[i - 1] if i > 0 else None
-            if prev is not None and prev.kind == TEXT and _leading_punct(prev.text[::-1]):
-                n = len(prev.text) - _leading_punct(prev.text[::-1])
-                moved = [Tok(TEXT, prev.text[:n]), *toks[i : j + 1], Tok(TEXT, prev.text[n:])]
-                return toks[: i - 1] + moved + toks[j + 1 :]
-            return _without(toks, i, pairs[i])
-        i = j + 1
-    return None
+def _edge(text: str) -> int:
+    """How many leading characters are punctuation or whitespace."""
+    n = 0
+    while n < len(text) and (_punct(text[n]) or text[n].isspace()):
+        n += 1
+    return n
+
+
+def _drop(toks: list[Tok], pairs: dict[int, int], k: int) -> int:
+    """Drop the span whose delimiter is ``toks[k]``; return where to check again."""
+    partner = pairs[k]
+    toks[k] = toks[partner] = Tok(TEXT)
+    return _run_start_near(toks, min(k, partner))
+
+
+def _run_start_near(toks: list[Tok], i: int) -> int:
+    k = i
+    while k > 0 and (
+        (toks[k - 1].kind == TEXT and not toks[k - 1].text) or _is_emphasis(toks[k - 1])
+    ):
+        k -= 1
+    return k
 
 
 def _fix_emphasis(toks: list[Tok], br: str) -> list[Tok]:
     """Make every emphasis span one CommonMark reads as such, or drop its delimiters.
 
-    ``br`` is what a break becomes: ``""`` (a line end) or ``"<br>"``.
+    A run of delimiters must flank its text the CommonMark way: an opening ``**``
+    before a letter, or before punctuation only when punctuation or a space precedes
+    it. Punctuation at the edge of a span moves out of it (``**标题：**正文`` becomes
+    ``**标题**：正文``); a span whose edge is a link or an image, where that is not
+    enough, loses its delimiters. ``br`` is what a break becomes: ``""`` (a line end)
+    or ``"<br>"``. Each fix is local, so a long paragraph costs about linear time.
     """
-    toks = _merge_text(toks)
-    while True:
-        step = _tidy_step(toks)
-        if step is None:
-            step = _flank_step(toks, br)
-        if step is None:
-            return toks
-        toks = _merge_text(step)
+    toks = _padded(_tidy(toks))
+    pairs = _partners(toks)
+    enclosing = _enclosing(toks, pairs)
+    i = 0
+    while i < len(toks):
+        if not _is_emphasis(toks[i]):
+            i += 1
+            continue
+        run = _run(toks, i)
+        j = run[-1]
+        kinds = [toks[k].kind for k in run]
+        before, after = _char_before(toks, i, br), _char_after(toks, j, br)
+        if OPEN in kinds and CLOSE in kinds:  # "*a***b**": drop the later span's delimiters
+            i = _drop(toks, pairs, run[kinds.index(OPEN)])
+        elif kinds[0] == OPEN and not _left_flanking(before, after):
+            at = _filled(toks, j, 1)
+            nxt = toks[at]
+            n = _edge(nxt.text) if nxt.kind == TEXT else 0
+            if n:  # move the punctuation before the run; the run before may need it
+                toks[i - 1] = Tok(TEXT, toks[i - 1].text + nxt.text[:n])
+                toks[at] = Tok(TEXT, nxt.text[n:])
+                i = _drop_empty(toks, pairs, run, _run_start_near(toks, i))
+            else:
+                i = _drop(toks, pairs, j)
+        elif (
+            kinds[0] == OPEN
+            and _right_flanking(before, after)
+            and _could_close_around(toks, enclosing.get(j, []), j)
+        ):
+            i = _drop(toks, pairs, j)  # it could close the span around it
+        elif kinds[0] == CLOSE and not _right_flanking(before, after):
+            at = _filled(toks, i, -1)
+            prev = toks[at]
+            n = _edge(prev.text[::-1]) if prev.kind == TEXT else 0
+            if n:  # move the punctuation after the run
+                toks[at] = Tok(TEXT, prev.text[:-n])
+                toks[j + 1] = Tok(TEXT, prev.text[-n:] + toks[j + 1].text)
+                i = _drop_empty(toks, pairs, run, i)
+            else:
+                i = _drop(toks, pairs, i)
+        else:
+            i = j + 1
+    return _merge_text(toks)
+
+
+def _filled(toks: list[Tok], i: int, step: int) -> int:
+    """The index of the first token from ``i`` in direction ``step`` that is not empty text."""
+    k = i + step
+    while 0 <= k + step < len(toks) and toks[k].kind == TEXT and not toks[k].text:
+        k += step
+    return k
+
+
+def _drop_empty(toks: list[Tok], pairs: dict[int, int], run: list[int], i: int) -> int:
+    """After moving text out of spans, drop those left empty; return where to check again."""
+    for k in run:
+        if toks[k].kind == TEXT:
+            continue
+        a, b = sorted((k, pairs[k]))
+        if all(t.kind == TEXT and not t.text for t in toks[a + 1 : b]):
+            return _drop(toks, pairs, k)
+    return i
 
 
 def _caption_break(toks: list[Tok]) -> list[Tok]:
@@ -653,12 +752,13 @@ def block_holders(root: etree._Element) -> frozenset[etree._Element]:
 
 
 def _same_list(block: str, tag: str) -> bool:
-    """True when ``block`` is a list a ``tag`` list written after it would continue."""
-    marker = {"ul": "- ", "ol": ". "}.get(tag)
-    if marker is None:
-        return False
-    head = block.split("\n", 1)[0].lstrip("0123456789") + " "
-    return head.startswith(marker) and (tag == "ul" or head[0] != block[0])
+    """True when ``block`` is a list that a ``tag`` list written after it would continue."""
+    if tag == "ul":
+        return block.startswith("- ")
+    return tag == "ol" and bool(_ORDERED_DOT.match(block))
+
+
+_ORDERED_DOT = re.compile(r"\d{1,9}\. ")
 
 
 def _flow(pieces: Iterable[Piece], ctx: Ctx) -> list[str]:
@@ -930,6 +1030,17 @@ BLOCKS: Mapping[str, BlockRenderer] = MappingProxyType(
 """Block renderers by tag; any other block tag (``p``, ``div``, ...) renders its content."""
 
 
+def _plain_blocks(root: etree._Element) -> list[str]:
+    """The text output's blocks as escaped paragraphs, without recursion."""
+    out: list[str] = []
+    for block in text_blocks(root):
+        toks: list[Tok] = []
+        for line in block.split("\n"):
+            toks += [Tok(TEXT, line), Tok(BREAK)]
+        out += _paragraph(toks[:-1])
+    return out
+
+
 def render_markdown(doc: Document) -> str:
     """The document as Markdown: a post keeps its raw front matter on top.
 
@@ -940,7 +1051,10 @@ def render_markdown(doc: Document) -> str:
     if not doc.is_fragment:
         body = root.find("body")
         root = body if body is not None else root
-    blocks = _container(root, Ctx(holders=block_holders(root)))
+    try:
+        blocks = _container(root, Ctx(holders=block_holders(root)))
+    except RecursionError:  # markup nested hundreds deep: its text, as plain paragraphs
+        blocks = _plain_blocks(root)
     text = "\n\n".join(blocks) + "\n" if blocks else ""
     if doc.newline != "\n":
         text = text.replace("\n", doc.newline)
