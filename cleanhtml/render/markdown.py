@@ -907,7 +907,7 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     code = _pre_text(el)
     code = code[1:] if code.startswith("\n") else code
     code = code.rstrip("\n")
-    if not code.strip():
+    if not code.strip("\n"):
         return []
     classes = " ".join(e.get("class", "") for e in (el, *el.iterchildren("code")))
     match = _LANGUAGE.search(classes)
