@@ -132,6 +132,21 @@ UNSEEN = [
         {"original_title": "一个标题", "source": "澎湃新闻"},
     ),
     (
+        "original-title-forms",
+        "<p>原标题 “看得出这个寺庙在中国吗？”当地回应</p><p>正文。</p>",
+        {"original_title": "“看得出这个寺庙在中国吗？”当地回应"},
+    ),
+    (
+        "original-title-in-parentheses-at-end",
+        "<p>正文。</p><p>(原标题：俄称对美限制其观摩大选采取对等措施)</p>",
+        {"original_title": "俄称对美限制其观摩大选采取对等措施"},
+    ),
+    (
+        "source-split-across-tags",
+        '<p><font cms-style="font-L">来源</font><font>：</font><b>华夏时报</b></p><p>正文。</p>',
+        {"source": "华夏时报"},
+    ),
+    (
         "not-a-source",
         "<p>正文提到资金来源：财政拨款，用于补贴。</p><p>来源/图虫创意</p>",
         {"source": None, "original_title": None, "editor": None},

@@ -329,7 +329,9 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
-ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<value>\S.{0,199})$")
+ORIGINAL_TITLE = re.compile(
+    r"^(?P<open>[\[【（(])?\s*原标题(?:\s*[:：]\s*|\s+)(?P<value>\S.{0,199})$"
+)
 SOURCE_LINE = re.compile(
     r"^(?P<open>[\[【（(])?\s*(?:文章)?来源\s*[:：|丨｜]\s*(?P<value>[^。！？；;!?]{1,60})$"
 )
@@ -346,25 +348,24 @@ def _lines(el: etree._Element) -> list[str]:
 
 
 def _record_line(ctx: Context, line: str) -> None:
-    match = ORIGINAL_TITLE.match(line)
-    if match:
-        ctx.meta.setdefault("original_title", match.group("value").strip())
-        return
-    match = SOURCE_LINE.match(line)
-    if match:
-        value = match.group("value").strip()
-        closing = _CLOSING.get(match.group("open") or "")
-        if closing and value.endswith(closing):
-            value = value[: -len(closing)].rstrip()
-        if value:
-            ctx.meta.setdefault("source", value)
+    for key, pattern in (("original_title", ORIGINAL_TITLE), ("source", SOURCE_LINE)):
+        match = pattern.match(line)
+        if match:
+            value = match.group("value").strip()
+            closing = _CLOSING.get(match.group("open") or "")
+            if closing and value.endswith(closing):
+                value = value[: -len(closing)].rstrip()
+            if value:
+                ctx.meta.setdefault(key, value)
+            return
 
 
 def record_article_meta(root: etree._Element, ctx: Context) -> int:
     """Record the original title and the source lines in the metadata; edit nothing.
 
-    Reposted news opens with ``原标题：…`` (the title at the original outlet) and
-    ``来源：…`` (the outlet), or closes with ``（来源：新华社）``. Both are article text and
+    Reposted news opens with ``原标题：…`` (the title at the original outlet; also
+    ``原标题 …`` and ``（原标题：…）``) and ``来源：…`` (the outlet), or closes with
+    ``（来源：新华社）``. Both are article text and
     stay; this rule only reads the first and last few paragraphs and records
     ``ctx.meta["original_title"]`` and ``ctx.meta["source"]`` for ``-t json``. The source
     forms are ``来源：``, ``来源|``, ``来源丨`` and ``文章来源：``; an image credit
