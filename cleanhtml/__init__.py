@@ -1,7 +1,7 @@
 """cleanhtml: clean scraped HTML; remove the boilerplate, keep the article.
 
-Public API: :func:`clean`, :func:`clean_document`, :func:`render`, :class:`Document`,
-:class:`Rule`, :data:`RULES`, :func:`select_rules`.
+Public API: :func:`clean`, :func:`clean_document`, :func:`record`, :func:`render`,
+:class:`Document`, :class:`Rule`, :data:`RULES`, :func:`select_rules`.
 
 The names are imported on first use (PEP 562), so ``cleanhtml --version`` and the
 command line's start-up do not pay for lxml and the rule table until they need them.
@@ -18,6 +18,7 @@ _LAZY = {
     "Cleaned": "cleanhtml.api",
     "clean": "cleanhtml.api",
     "clean_document": "cleanhtml.api",
+    "record": "cleanhtml.api",
     "render": "cleanhtml.api",
     "Document": "cleanhtml.document",
     "Rule": "cleanhtml.rule",
@@ -26,7 +27,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from cleanhtml.api import Cleaned, clean, clean_document, render
+    from cleanhtml.api import Cleaned, clean, clean_document, record, render
     from cleanhtml.document import Document
     from cleanhtml.rule import Rule
     from cleanhtml.rules import RULES, select_rules
@@ -53,6 +54,7 @@ __all__ = [
     "__version__",
     "clean",
     "clean_document",
+    "record",
     "render",
     "select_rules",
 ]

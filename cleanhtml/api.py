@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cleanhtml import document, pipeline
 from cleanhtml.document import Document
@@ -41,8 +42,27 @@ def render_text(cleaned: Cleaned) -> str:
     return text(cleaned.doc)
 
 
+def render_markdown(cleaned: Cleaned) -> str:
+    """CommonMark with GFM tables, front matter kept; see :mod:`cleanhtml.render.markdown`."""
+    from cleanhtml.render.markdown import render_markdown as markdown
+
+    return markdown(cleaned.doc)
+
+
+def render_json(cleaned: Cleaned) -> str:
+    """The record as one line of JSON; see :mod:`cleanhtml.render.json`."""
+    from cleanhtml.render.json import render_json as as_json
+
+    return as_json(cleaned)
+
+
 Renderer = Callable[[Cleaned], str]
-RENDERERS: dict[str, Renderer] = {"html": render_html, "text": render_text}
+RENDERERS: dict[str, Renderer] = {
+    "html": render_html,
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+}
 """Output formats by name; ``-t/--to`` takes these keys."""
 
 
@@ -120,7 +140,7 @@ def clean(
     ignore: Iterable[str] | str | None = None,
     profile: str = DEFAULT_PROFILE,
 ) -> str:
-    """Clean ``html`` and return it in the format ``to`` (``html``, ``text``, ...).
+    """Clean ``html`` and return it in the format ``to``: a key of :data:`RENDERERS`.
 
     ``select``/``ignore`` take rule codes, names, groups or ``ALL``; ``profile`` names a
     built-in profile (``sina``, the default, or ``generic``).
@@ -133,3 +153,25 @@ def clean(
         raise UsageError(f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}")
     cleaned = clean_document(html, rules=rules)
     return render(cleaned, to)
+
+
+def record(
+    html: str | bytes,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    profile: str = DEFAULT_PROFILE,
+    path: str | None = None,
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """Clean ``html`` and return its record (what ``-t json`` writes) as a dict.
+
+    The keys and their meaning are in ``cleanhtml/schema/record.schema.json``.
+
+    >>> record('<p>　　原标题：旧标题</p><p>正文</p>')["original_title"]
+    '旧标题'
+    """
+    from cleanhtml.render.json import build_record
+
+    rules = profile_rules(profile, select=select, ignore=ignore)
+    return build_record(clean_document(html, rules=rules, encoding=encoding, path=path))

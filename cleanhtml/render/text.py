@@ -36,8 +36,15 @@ BR = "\x00"  # lxml text never holds NUL, so it can mark a <br> until the block 
 CELL = "\x01"
 PRE_SPACE = "\x02"  # a space or tab inside <pre>, kept through whitespace collapsing
 PRE_TAB = "\x03"
+MARK = "\ud800"
+"""A position mark (an inline tag's edge) that :func:`collapse_whitespace` looks through.
 
-_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+A lone surrogate: text decoded from bytes never holds one. The Markdown renderer
+joins the texts of a paragraph with it, so whitespace collapses across inline tags
+exactly as it does in the text output, where those tags leave no trace.
+"""
+
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+(?:\ud800+[ \t\n\r\f]+)*")
 
 
 def _wide(char: str) -> bool:
@@ -49,12 +56,28 @@ def _wide(char: str) -> bool:
 
 def _collapse(match: re.Match[str]) -> str:
     run = match.group(0)
+    marks = MARK * run.count(MARK)
     if "\n" in run:
         text = match.string
         start, end = match.start(), match.end()
+        while start > 0 and text[start - 1] == MARK:
+            start -= 1
+        while end < len(text) and text[end] == MARK:
+            end += 1
         if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
-            return ""
-    return " "
+            return marks
+    return " " + marks
+
+
+def collapse_whitespace(raw: str) -> str:
+    """Collapse each run of HTML whitespace to one space, as a browser does.
+
+    A run holding a line break between two East Asian wide characters disappears
+    (CSS Text 3: Chinese has no spaces between words). :data:`MARK` characters are
+    looked through and kept, in order, after the space: ``a␣MARK␣b`` gives
+    ``a␣MARKb``. ``BR`` and ``CELL`` marks are not looked through.
+    """
+    return _SPACE_RUN.sub(_collapse, raw)
 
 
 def _verbatim(text: str) -> str:
@@ -64,7 +87,7 @@ def _verbatim(text: str) -> str:
 
 def _block(raw: str) -> str:
     lines = []
-    for line in _SPACE_RUN.sub(_collapse, raw).split(BR):
+    for line in collapse_whitespace(raw).split(BR):
         cells = [cell.strip().replace("\xa0", " ") for cell in line.split(CELL)]
         line = "\t".join(cells).strip()
         lines.append(line.replace(PRE_SPACE, " ").replace(PRE_TAB, "\t"))

@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, needles=("cms-", "black-list")),
     Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, needles=markup.TRACKING_NEEDLES),
     Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True, needles=("编辑", "责编", "article-editor")),
+    Rule("N009", "record-article-meta", "news", "Record the 原标题 and 来源 lines as metadata (edits nothing).", news.record_article_meta, needles=("原标题", "来源")),
     # whitespace: what the removals leave behind
     Rule("W001", "remove-empty-elements", "whitespace", "Remove elements that cleaning left empty.", whitespace.remove_empty_elements),
     Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),

@@ -1,5 +1,8 @@
 """News-site boilerplate: stock-quote links, promo blocks, editor footers.
 
+The rules also record what they see in ``ctx.meta`` (stock codes, the editor's name,
+the original title and the source), so metadata needs no second parse.
+
 These rules know the shapes Sina Finance (and the many feeds copied from it) wrap
 around an article. Each removes or unwraps by what a thing *is* (its class, its
 link target, its whole text), never by the tag alone.
@@ -324,3 +327,60 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
         drop(el)
         edits += 1
     return edits
+
+
+ORIGINAL_TITLE = re.compile(
+    r"^(?P<open>[\[【（(])?\s*原标题(?:\s*[:：]\s*|\s+)(?P<value>\S.{0,199})$"
+)
+SOURCE_LINE = re.compile(
+    r"^(?P<open>[\[【（(])?\s*(?:文章)?来源\s*[:：|丨｜]\s*(?P<value>[^。！？；;!?]{1,60})$"
+)
+_CLOSING = {"[": "]", "【": "】", "（": "）", "(": ")"}
+META_HEAD_BLOCKS = 5  # the original title and the source open an article...
+META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
+_TEXT_AND_BREAKS = etree.XPath(".//text() | .//br")
+
+
+def _lines(el: etree._Element) -> list[str]:
+    found = cast(list[object], _TEXT_AND_BREAKS(el))
+    parts = [part if isinstance(part, str) else "\n" for part in found]
+    return [" ".join(line.split()) for line in "".join(parts).split("\n")]
+
+
+def _record_line(ctx: Context, line: str) -> None:
+    for key, pattern in (("original_title", ORIGINAL_TITLE), ("source", SOURCE_LINE)):
+        match = pattern.match(line)
+        if match:
+            value = match.group("value").strip()
+            closing = _CLOSING.get(match.group("open") or "")
+            if closing and value.endswith(closing):
+                value = value[: -len(closing)].rstrip()
+            if value:
+                ctx.meta.setdefault(key, value)
+            return
+
+
+def record_article_meta(root: etree._Element, ctx: Context) -> int:
+    """Record the original title and the source lines in the metadata; edit nothing.
+
+    Reposted news opens with ``原标题：…`` (the title at the original outlet; also
+    ``原标题 …`` and ``（原标题：…）``) and ``来源：…`` (the outlet), or closes with
+    ``（来源：新华社）``. Both are article text and
+    stay; this rule only reads the first and last few paragraphs and records
+    ``ctx.meta["original_title"]`` and ``ctx.meta["source"]`` for ``-t json``. The source
+    forms are ``来源：``, ``来源|``, ``来源丨`` and ``文章来源：``; an image credit
+    (``来源/燃财经截图``) is not a source. It returns 0: it never edits the tree.
+
+    ``<p>　　来源：燕赵都市报</p>`` records ``source = "燕赵都市报"``.
+    """
+    blocks = [
+        el
+        for el in root.iter(*BLOCKS)
+        if el is not root and _is_leaf_block(el) and text_of(el).strip(WHITESPACE)
+    ]
+    head = blocks[:META_HEAD_BLOCKS]
+    tail = blocks[max(len(head), len(blocks) - META_TAIL_BLOCKS) :]
+    for el in head + tail:
+        for line in _lines(el):
+            _record_line(ctx, line)
+    return 0

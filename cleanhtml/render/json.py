@@ -1,0 +1,186 @@
+"""JSON output: one record per input, for search indexes and text corpora.
+
+The record's keys come in a fixed order (see ``cleanhtml/schema/record.schema.json``):
+``path``, ``encoding``, ``meta``, ``title``, ``original_title``, ``source``, ``editor``,
+``stocks``, ``images``, ``links``, ``text``, ``html``, ``chars``, ``edits``.
+
+The metadata is not parsed a second time: ``stocks``, ``editor``, ``original_title``
+and ``source`` are what the rules recorded in ``ctx.meta`` as they ran (so ignoring a
+rule leaves its field empty). The front matter is parsed with PyYAML's ``safe_load``,
+imported only here; its raw text is kept as well.
+
+:func:`render_json` writes the record as one line of UTF-8 JSON (no ``\\u`` escapes,
+no newline inside), so several records stream as JSON Lines.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+import re
+from email.utils import parsedate_to_datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from cleanhtml import document
+from cleanhtml.render.text import collapse_whitespace, render_text
+from cleanhtml.treeops import text_of
+
+if TYPE_CHECKING:
+    from cleanhtml.api import Cleaned
+
+SCHEMA_RESOURCE = "schema/record.schema.json"
+"""The record's JSON Schema, as package data of ``cleanhtml``."""
+
+MAX_META_NODES = 100_000  # YAML aliases can make a small block expand without bound
+
+_RFC_2822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}\s+"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T|Z)?"
+)
+
+
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every record validates against."""
+    text = resources.files("cleanhtml").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _plain(value: Any, budget: list[int]) -> Any:
+    """A YAML value as JSON: dates in ISO 8601, everything else a JSON type."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError(f"more than {MAX_META_NODES} values")
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, str):
+        if _RFC_2822.fullmatch(value.strip()):
+            try:
+                return parsedate_to_datetime(value.strip()).isoformat()
+            except (TypeError, ValueError):
+                return value
+        return value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict):
+        return {_key(k): _plain(v, budget) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, budget) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v, budget) for v in value), key=str)
+    return str(value)
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, dt.date):
+        return key.isoformat()
+    return key if isinstance(key, str) else json.dumps(key, default=str)
+
+
+def _front_matter_body(raw: str) -> str:
+    lines = raw.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    end = max((i for i, line in enumerate(lines) if line.strip() == "---"), default=start)
+    return "\n".join(lines[start + 1 : end])
+
+
+def parse_front_matter(raw: str) -> dict[str, Any]:
+    """``{"raw": ..., "data": {...}, "error": None | "why it did not parse"}``.
+
+    ``data`` is the YAML mapping made JSON-safe: dates (YAML timestamps, and strings in
+    the RFC 2822 form RSS feeds use, ``Mon, 16 May 2022 02:27:46 GMT``) become ISO 8601.
+    """
+    meta: dict[str, Any] = {"raw": raw, "data": {}, "error": None}
+    if not raw:
+        return meta
+    import yaml
+
+    try:
+        data = yaml.safe_load(_front_matter_body(raw))
+        if data is None:
+            return meta
+        if not isinstance(data, dict):
+            meta["error"] = f"front matter is a {type(data).__name__}, not a mapping"
+            return meta
+        meta["data"] = _plain(data, [MAX_META_NODES])
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        meta["error"] = " ".join(str(exc).split()) or type(exc).__name__
+    return meta
+
+
+def _text(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return collapse_whitespace(text_of(el)).strip()
+
+
+def _title(data: dict[str, Any], root: etree._Element, body: etree._Element) -> str | None:
+    value = data.get("title")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        title = " ".join(str(value).split())
+        if title:
+            return title
+    for found in (root.find("head/title"), root.find(".//title"), body.find(".//h1")):
+        title = _text(found)
+        if title:
+            return title
+    return None
+
+
+def _html(cleaned: Cleaned) -> str:
+    """The cleaned HTML without the front matter (as ``-t html`` writes it, ``\\n`` newlines)."""
+    if not cleaned.edited:
+        return cleaned.doc.body
+    return document.serialize_body(cleaned.doc)
+
+
+def build_record(cleaned: Cleaned) -> dict[str, Any]:
+    """The record of a cleaned document, as a dict with keys in the schema's order."""
+    doc = cleaned.doc
+    root = doc.root
+    found_body = None if doc.is_fragment else root.find("body")
+    body = root if found_body is None else found_body
+    meta = parse_front_matter(doc.front_matter)
+    found = cleaned.ctx.meta
+    text = render_text(doc)
+    images = [
+        {"src": src, "alt": collapse_whitespace(img.get("alt") or "").strip()}
+        for img in body.iter("img")
+        if (src := (img.get("src") or "").strip())
+    ]
+    links = [
+        {"href": href, "text": _text(a)}
+        for a in body.iter("a")
+        if (href := (a.get("href") or "").strip())
+    ]
+    return {
+        "path": cleaned.path,
+        "encoding": doc.encoding,
+        "meta": meta,
+        "title": _title(meta["data"], root, body),
+        "original_title": found.get("original_title"),
+        "source": found.get("source"),
+        "editor": found.get("editor"),
+        "stocks": list(found.get("stocks", [])),
+        "images": images,
+        "links": links,
+        "text": text,
+        "html": _html(cleaned),
+        "chars": sum(1 for char in text if not char.isspace()),
+        "edits": dict(cleaned.edits),
+    }
+
+
+def render_json(cleaned: Cleaned) -> str:
+    """The record as one line of JSON (UTF-8 characters, not ``\\u`` escapes) and a newline."""
+    return json.dumps(build_record(cleaned), ensure_ascii=False, separators=(",", ":")) + "\n"
