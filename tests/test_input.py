@@ -18,7 +18,7 @@ import pytest
 
 import cleanhtml
 from cleanhtml import document
-from cleanhtml.api import clean_document, render
+from cleanhtml.api import RENDERERS, clean_document, render
 from cleanhtml.errors import InputError, UsageError
 
 ZH = (
@@ -175,6 +175,7 @@ def test_empty_and_whitespace_only() -> None:
         html, text, _ = html_and_text(data)
         assert text == ""
         assert not html.strip()
+        assert not cleanhtml.clean(data, to="markdown").strip()
 
 
 def _zip() -> bytes:
@@ -252,6 +253,8 @@ def test_deep_nesting_keeps_all_text(depth: int) -> None:
     data = ("<div>" * depth + "deep text" + "</div>" * depth + "<p>after</p>").encode()
     cleaned = clean_document(data)
     assert render(cleaned, "text") == "deep text\n\nafter\n"
+    for to in RENDERERS:  # no renderer recurses past Python's limit
+        assert "deep text" in render(cleaned, to)
     html = render(cleaned, "html")
     again = clean_document(html.encode())
     assert render(again, "text") == "deep text\n\nafter\n"
@@ -278,7 +281,7 @@ def test_fifty_megabytes_in_bounded_memory() -> None:
     """A 50 MB post is cleaned in one pass; peak memory stays a small multiple of it."""
     script = (
         "import resource, cleanhtml\n"
-        "from cleanhtml.api import clean_document, render\n"
+        "from cleanhtml.api import RENDERERS, clean_document, render\n"
         "para = '　　' + '就业是最大的民生，职业技能培训是保持就业稳定的关键举措。' * 6\n"
         "body = ''.join(f'<p>{i}{para}</p>\\n' for i in range(33_000))\n"
         "data = ('---\\ntitle: big\\n---\\n<div>' + body * 3 + '</div><!-- c -->').encode()\n"

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from test_safety import browser_problems
 
 import cleanhtml
-from cleanhtml.api import clean_document, render
+from cleanhtml.api import RENDERERS, clean_document, render
 from cleanhtml.errors import InputError
 from cleanhtml.rules import select_rules
 
@@ -145,7 +145,8 @@ def test_never_raises_and_is_idempotent(source: str) -> None:
     data = source.encode("utf-8")
     once = clean_document(data)
     html = render(once, "html")
-    render(once, "text")
+    for to in RENDERERS:
+        render(once, to)
     again = clean_document(html.encode("utf-8"))
     assert again.edits == {}, f"second pass edited: {again.edits}"
     assert render(again, "html") == html
@@ -177,8 +178,8 @@ def test_random_bytes_give_output_or_input_error(data: bytes) -> None:
     except InputError as error:
         assert str(error) and "\n" not in str(error)
         return
-    render(cleaned, "html")
-    render(cleaned, "text")
+    for to in RENDERERS:
+        render(cleaned, to)
 
 
 @settings(max_examples=100 * SCALE, deadline=None)
@@ -194,7 +195,8 @@ def test_corrupted_documents_give_output_or_input_error(
     except InputError:
         return
     html = render(cleaned, "html")
-    render(cleaned, "text")
+    for to in RENDERERS:
+        render(cleaned, to)
     assert browser_problems(html) == []
 
 
