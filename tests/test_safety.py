@@ -225,3 +225,27 @@ def test_xxe_and_entity_bombs_are_inert() -> None:
 def test_binary_vector_is_an_input_error() -> None:
     with pytest.raises(InputError):
         cleanhtml.clean(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+
+
+def test_nothing_is_fetched_while_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """External DTDs and entities (file and network) are never read."""
+    import socket
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-42", "utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the parser opened a socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    xhtml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<!DOCTYPE html SYSTEM "file://{secret}" [<!ENTITY s SYSTEM "file://{secret}">'
+        '<!ENTITY n SYSTEM "http://127.0.0.1:9/x.dtd">]>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&s;&n;</p>'
+        f'<img src="file://{secret}"/><xi:include xmlns:xi="http://www.w3.org/2001/XInclude"'
+        f' href="file://{secret}" parse="text"/></body></html>'
+    )
+    for to in ("html", "text"):
+        assert "TOP-SECRET" not in cleanhtml.clean(xhtml.encode("utf-8"), to=to)
