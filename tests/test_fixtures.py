@@ -15,7 +15,8 @@ import pytest
 
 from cleanhtml.api import clean_document, render
 from cleanhtml.document import split_front_matter
-from cleanhtml.rules import select_rules
+from cleanhtml.profiles import DEFAULT_PROFILE, profile_rules
+from cleanhtml.rule import Rule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FORMAT_OF_SUFFIX = {
@@ -34,11 +35,21 @@ def _input(case: Path) -> Path:
     return found[0]
 
 
-def _rules(case: Path):  # type: ignore[no-untyped-def]
+def _rules(case: Path) -> tuple[Rule, ...]:
+    """The rules of a case: the default profile, or what its case.toml says (same keys
+    as ``[tool.cleanhtml]``: profile, select, extend-select, ignore, drop, unwrap,
+    drop-text, root)."""
     toml = case / "case.toml"
     settings = tomllib.loads(toml.read_text("utf-8")) if toml.exists() else {}
-    return select_rules(
-        settings.get("select"), settings.get("extend-select"), settings.get("ignore")
+    return profile_rules(
+        settings.get("profile", DEFAULT_PROFILE),
+        select=settings.get("select"),
+        extend_select=settings.get("extend-select"),
+        ignore=settings.get("ignore"),
+        drop=settings.get("drop"),
+        unwrap=settings.get("unwrap"),
+        drop_text=settings.get("drop-text"),
+        root=settings.get("root"),
     )
 
 

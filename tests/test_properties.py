@@ -19,7 +19,6 @@ import os
 import re
 import string
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_safety import browser_problems
@@ -124,12 +123,7 @@ documents = st.one_of(
     bodies.map(lambda body: f"<!DOCTYPE html><html><head></head><body>{body}</body></html>"),
 )
 
-# remove-empty-elements is left out until it keeps word breaks: it drops an inline
-# element holding only a space (<span>&nbsp;</span>) and an empty block between two
-# runs of text, joining words (see the two xfail tests at the end of this file).
-TEXT_KEEPING_RULES = tuple(
-    rule for rule in select_rules() if not rule.removes_text and rule.code != "W001"
-)
+TEXT_KEEPING_RULES = tuple(rule for rule in select_rules() if not rule.removes_text)
 
 
 def _gaps(text: str) -> list[str]:
@@ -210,15 +204,11 @@ def test_text_after_a_comment_is_rendered() -> None:
     assert render(cleaned, "text") == "ab\n"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="W001 drops an empty block between two runs of text, joining them"
-)
 def test_removing_an_empty_block_keeps_the_break() -> None:
     text = cleanhtml.clean("<span>foo<div></div>bar</span>", to="text")
     assert text.split() == ["foo", "bar"]
 
 
-@pytest.mark.xfail(strict=True, reason="W001 drops an inline element holding only a space")
 def test_removing_a_space_only_inline_keeps_the_space() -> None:
     text = cleanhtml.clean("<p>foo<span>&nbsp;</span>bar</p>", to="text")
     assert text.split() == ["foo", "bar"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop
+from cleanhtml.treeops import WHITESPACE, drop, unwrap
 
 # Elements that may go when nothing is left in them. Void and media elements
 # (img, br, hr, video, source, ...), table cells and form controls are not listed,
@@ -17,6 +17,24 @@ REMOVABLE_WHEN_EMPTY = (
     "figure", "figcaption", "mark", "ins", "del", "cite", "q", "abbr", "label", "a",
 )  # fmt: skip
 _KEEP_ATTRIBUTES = ("id", "name")  # an empty <a name=...> is a link target
+INLINE = frozenset(
+    {
+        "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sup", "sub",
+        "mark", "ins", "del", "cite", "q", "abbr", "label", "a",
+    }
+)  # fmt: skip
+
+
+def _splits_text(el: etree._Element) -> bool:
+    """True when ``el`` is a block with text on both sides: removing it would join words."""
+    if el.tag in INLINE or not (el.tail or "").strip(WHITESPACE):
+        return False
+    before = el.getprevious()
+    if before is None:
+        parent = el.getparent()
+        return parent is not None and bool((parent.text or "").strip(WHITESPACE))
+    return before.tag in INLINE or bool((before.tail or "").strip(WHITESPACE))
+
 
 # Elements whose whitespace-only text runs sit between blocks, not inside a paragraph.
 BLOCK_CONTAINERS = frozenset(
@@ -35,9 +53,11 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     Only containers and inline wrappers go (``p``, ``div``, ``span``, ``strong``, ...):
     never void or media elements (``img``, ``br``, ``video``, ``source``), table
     cells, nor anything that holds an element or text. The text after a removed
-    element stays.
+    element stays. Word breaks stay too: an inline wrapper holding only a space is
+    unwrapped (its space kept), and an empty block between two runs of text is kept.
 
-    ``<p>　　</p><div><span></span></div><p>x</p>`` becomes ``<p>x</p>``.
+    ``<p>　　</p><div><span></span></div><p>x</p>`` becomes ``<p>x</p>``;
+    ``<p>foo<span>&nbsp;</span>bar</p>`` becomes ``<p>foo&nbsp;bar</p>``.
     """
     edits = 0
     # reversed document order visits children before their parents
@@ -46,7 +66,12 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
             continue
         if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
             continue
-        drop(el)
+        if el.text and el.tag in INLINE:
+            unwrap(el)  # its whitespace separates the words around it
+        elif _splits_text(el):
+            continue
+        else:
+            drop(el)
         edits += 1
     return edits
 
