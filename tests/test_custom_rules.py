@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cleanhtml import profiles
@@ -87,3 +89,40 @@ def test_opt_out_region_is_left_alone_and_markers_survive() -> None:
     assert "<!-- cleanhtml: off -->kept " in out and "<!-- cleanhtml: on -->" in out
     assert "<p>a</p>" in out and "<p>c</p>" in out
     assert clean_document(out).edits == {}
+
+
+def test_broken_selector_in_config_exits_2_before_any_file_is_written(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleanhtml.cli import main
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".cleanhtml.toml").write_text('drop = ["div[[["]\n', "utf-8")
+    post = tmp_path / "post.html"
+    post.write_text("<p>a<!-- c -->b</p>", "utf-8")
+    before = post.read_bytes()
+    result = CliRunner().invoke(main, ["-i", str(post)])
+    assert result.exit_code == 2
+    assert "drop: invalid CSS selector 'div[[['" in result.stderr
+    assert ".cleanhtml.toml" in result.stderr
+    assert post.read_bytes() == before
+
+
+def test_profile_from_config_and_explain_names_user_rules(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleanhtml.cli import main
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".cleanhtml.toml").write_text(
+        'profile = "mine"\n[profiles.mine]\nextends = "generic"\ndrop = [".ad"]\n', "utf-8"
+    )
+    post = tmp_path / "post.html"
+    post.write_text(
+        '<p>a<span class="ad">AD</span>b<span id="stock_sh600000">c</span></p>', "utf-8"
+    )
+    result = CliRunner().invoke(main, ["--explain", str(post)])
+    assert result.exit_code == 0, result.stderr
+    # generic: no news rules, so the stock span stays; the profile's drop ran
+    assert result.stdout == '<p>ab<span id="stock_sh600000">c</span></p>'
+    assert "drop-selected: 1 edit" in result.stderr
