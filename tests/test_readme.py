@@ -44,3 +44,38 @@ def test_quick_start_has_two_commands() -> None:
     block = re.search(r"## Quick start\n\n```bash\n(.*?)```", text, re.S)
     assert block, "README.md lacks a Quick start code block"
     assert len(block.group(1).strip().splitlines()) == 2
+
+
+RULE_DOCS = README.parent / "docs" / "rules.md"
+
+
+def rule_docs() -> str:
+    """docs/rules.md: every built-in rule's documentation, in table order."""
+    out = [
+        "# cleanhtml rules",
+        "",
+        "Generated from `cleanhtml.rules.RULES` by `tests/test_readme.py`; do not edit by hand",
+        "(`python -m pytest --update-fixtures tests/test_readme.py` regenerates it).",
+        "`cleanhtml --show-rule NAME` prints the same text. Rules run in this order.",
+        "",
+    ]
+    for rule in RULES:
+        default = "on" if rule.default else "off"
+        removes = "yes" if rule.removes_text else "no"
+        out += [
+            f"## {rule.code} `{rule.name}`",
+            "",
+            f"Group `{rule.group}`, default {default}, removes visible text: {removes}.",
+            "",
+            rule.doc,
+            "",
+        ]
+    return "\n".join(out)
+
+
+def test_rule_docs_are_current(request: pytest.FixtureRequest) -> None:
+    if request.config.getoption("--update-fixtures"):
+        RULE_DOCS.parent.mkdir(exist_ok=True)
+        RULE_DOCS.write_text(rule_docs(), "utf-8")
+        return
+    assert RULE_DOCS.read_text("utf-8") == rule_docs(), "docs/rules.md is stale"
