@@ -114,6 +114,7 @@ def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str,
         document.reparse(doc, html)
         settled = document.serialize_body(doc)
         if settled == html:
+            doc.serialized = settled  # the html renderer need not serialize again
             return
         more = pipeline.run(doc, rules, ctx)
         for name, count in more.items():

@@ -128,6 +128,9 @@ class Document:
     repairs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     prolog: str = ""
+    serialized: str | None = None
+    """The body as :func:`serialize_body` would give it, when already known (set once
+    cleaning is over, so the html output does not serialize the tree twice)."""
 
     @property
     def tree_root(self) -> etree._Element:
