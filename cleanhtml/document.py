@@ -82,7 +82,7 @@ VOID_TAGS = frozenset(
     }
 )  # fmt: skip
 
-_NESTED_LINK = find("//a[ancestor::a]")
+_NESTED_LINK = find("//a//a")
 _PREFIXED_TAG = re.compile(r"<[A-Za-z][\w.-]*:[A-Za-z]")
 _PREFIXED = find("//*[contains(name(), ':')]")
 ACTIVE_LOCAL_NAMES = frozenset(
@@ -94,10 +94,6 @@ ACTIVE_LOCAL_NAMES = frozenset(
     }
 )  # fmt: skip
 """Local names that make a prefixed element active in XHTML (``<svg:script>``)."""
-_META_CHARSET = find("//meta[@charset]")
-_META_CONTENT_TYPE = find(
-    "//meta[@content][translate(@http-equiv, 'CONTENTYP', 'contentyp') = 'content-type']"
-)
 _CHARSET_PARAM = re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
 
 _FRAGMENT_OPEN = "<html><body>"
@@ -219,11 +215,9 @@ def _may_hold_controls(data: bytes, encoding: str) -> bool:
     """
     if encoding.startswith(("utf-16", "utf-32")):
         return True
-    return (
-        len(data.translate(None, _C0_BYTES)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
-    )
+    if len(data.translate(None, _C0_BYTES)) != len(data):
+        return True
+    return b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
 
 
 def _remove_control_chars(body: str, repairs: list[str]) -> str:
@@ -466,12 +460,13 @@ def split_nested_links(root: etree._Element) -> int:
 def declare_utf8(root: etree._Element) -> int:
     """Make every ``<meta>`` charset declaration under ``root``'s tree say ``utf-8``; count them."""
     edits = 0
-    top = root.getroottree().getroot()
-    for meta in _META_CHARSET(top):
-        if meta.get("charset", "").strip().lower() not in ("utf-8", "utf8"):
+    for meta in root.getroottree().getroot().iter("meta"):
+        charset = meta.get("charset")
+        if charset is not None and charset.strip().lower() not in ("utf-8", "utf8"):
             meta.set("charset", "utf-8")
             edits += 1
-    for meta in _META_CONTENT_TYPE(top):
+        if meta.get("http-equiv", "").strip().lower() != "content-type":
+            continue
         content = meta.get("content", "")
         match = _CHARSET_PARAM.search(content)
         if match and match.group(2).lower() not in ("utf-8", "utf8"):
