@@ -375,12 +375,38 @@ def _parse_markup(markup: str, repairs: list[str]) -> etree._Element:
     return root
 
 
+def _is_page(body: str) -> bool:
+    """True when ``<html>``, ``<head>``, ``<body>`` or a doctype starts real markup.
+
+    One named inside a comment or a script (``<!-- <body> -->``, ``"<html>"``) does
+    not make a fragment a page: it would gain ``<html><body>``.
+    """
+    pos = 0
+    while match := _PAGE_START.search(body, pos):
+        prefix = body[: match.start()]
+        comment = prefix.rfind("<!--")
+        if comment >= 0 and prefix.find("-->", comment + 4) < 0:
+            end = body.find("-->", match.start())
+            pos = len(body) if end < 0 else end + 3
+            continue
+        lowered = prefix.lower()
+        for tag in RAW_TEXT_TAGS:
+            opening = lowered.rfind(f"<{tag}")
+            if opening >= 0 and lowered.find(f"</{tag}", opening) < 0:
+                end = body.lower().find(f"</{tag}", match.start())
+                pos = len(body) if end < 0 else end
+                break
+        else:
+            return True
+    return False
+
+
 def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype)."""
     body = _close_unterminated_comment(body, repairs)
     body = _close_unterminated_raw_text(body, repairs)
     body = _drop_cut_tag(body, repairs)
-    if _PAGE_START.search(body):
+    if _is_page(body):
         body = _reopen_closed_body(body, repairs)
         root = _parse_markup(body, repairs) if body.strip() else None
         if root is None:
