@@ -82,7 +82,7 @@ VOID_TAGS = frozenset(
     }
 )  # fmt: skip
 
-_NESTED_LINK = find("//a[ancestor::a]")
+_NESTED_LINK = find("//a//a")
 _PREFIXED_TAG = re.compile(r"<[A-Za-z][\w.-]*:[A-Za-z]")
 _PREFIXED = find("//*[contains(name(), ':')]")
 ACTIVE_LOCAL_NAMES = frozenset(
@@ -94,10 +94,6 @@ ACTIVE_LOCAL_NAMES = frozenset(
     }
 )  # fmt: skip
 """Local names that make a prefixed element active in XHTML (``<svg:script>``)."""
-_META_CHARSET = find("//meta[@charset]")
-_META_CONTENT_TYPE = find(
-    "//meta[@content][translate(@http-equiv, 'CONTENTYP', 'contentyp') = 'content-type']"
-)
 _CHARSET_PARAM = re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
 
 _FRAGMENT_OPEN = "<html><body>"
@@ -222,11 +218,9 @@ def _may_hold_controls(data: bytes, encoding: str) -> bool:
     """
     if encoding.startswith(("utf-16", "utf-32")):
         return True
-    return (
-        len(data.translate(None, _C0_BYTES)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
-    )
+    if len(data.translate(None, _C0_BYTES)) != len(data):
+        return True
+    return b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
 
 
 def _remove_control_chars(body: str, repairs: list[str]) -> str:
@@ -384,12 +378,38 @@ def _parse_markup(markup: str, repairs: list[str]) -> etree._Element:
     return root
 
 
+def _is_page(body: str) -> bool:
+    """True when ``<html>``, ``<head>``, ``<body>`` or a doctype starts real markup.
+
+    One named inside a comment or a script (``<!-- <body> -->``, ``"<html>"``) does
+    not make a fragment a page: it would gain ``<html><body>``.
+    """
+    pos = 0
+    while match := _PAGE_START.search(body, pos):
+        prefix = body[: match.start()]
+        comment = prefix.rfind("<!--")
+        if comment >= 0 and prefix.find("-->", comment + 4) < 0:
+            end = body.find("-->", match.start())
+            pos = len(body) if end < 0 else end + 3
+            continue
+        lowered = prefix.lower()
+        for tag in RAW_TEXT_TAGS:
+            opening = lowered.rfind(f"<{tag}")
+            if opening >= 0 and lowered.find(f"</{tag}", opening) < 0:
+                end = body.lower().find(f"</{tag}", match.start())
+                pos = len(body) if end < 0 else end
+                break
+        else:
+            return True
+    return False
+
+
 def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype)."""
     body = _close_unterminated_comment(body, repairs)
     body = _close_unterminated_raw_text(body, repairs)
     body = _drop_cut_tag(body, repairs)
-    if _PAGE_START.search(body):
+    if _is_page(body):
         body = _reopen_closed_body(body, repairs)
         root = _parse_markup(body, repairs) if body.strip() else None
         if root is None:
@@ -469,12 +489,13 @@ def split_nested_links(root: etree._Element) -> int:
 def declare_utf8(root: etree._Element) -> int:
     """Make every ``<meta>`` charset declaration under ``root``'s tree say ``utf-8``; count them."""
     edits = 0
-    top = root.getroottree().getroot()
-    for meta in _META_CHARSET(top):
-        if meta.get("charset", "").strip().lower() not in ("utf-8", "utf8"):
+    for meta in root.getroottree().getroot().iter("meta"):
+        charset = meta.get("charset")
+        if charset is not None and charset.strip().lower() not in ("utf-8", "utf8"):
             meta.set("charset", "utf-8")
             edits += 1
-    for meta in _META_CONTENT_TYPE(top):
+        if meta.get("http-equiv", "").strip().lower() != "content-type":
+            continue
         content = meta.get("content", "")
         match = _CHARSET_PARAM.search(content)
         if match and match.group(2).lower() not in ("utf-8", "utf8"):

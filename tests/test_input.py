@@ -328,3 +328,15 @@ def test_front_matter(source: str, front: str) -> None:
 def test_front_matter_bytes_pass_through_even_with_controls() -> None:
     source = b"---\ntitle: a\x01b\n---\n<p>x<!--c--></p>\n"
     assert cleanhtml.clean(source).startswith("---\ntitle: a\x01b\n---\n")
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>x</p><!-- <body> --><p>y</p>",
+        '<p>x</p><script>var s = "<html>";</script><p>y</p>',
+        "<p>x</p><style>/* <head> */</style><p>y</p>",
+    ],
+)
+def test_a_fragment_naming_body_in_a_comment_or_script_stays_a_fragment(fragment: str) -> None:
+    assert cleanhtml.clean(fragment) == "<p>x</p><p>y</p>"

@@ -58,7 +58,7 @@ _URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u2
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _URL_HINTS = ("script", "data", "mocha", "&")
-_CSS_HINTS = ("xpression", "script", "scr\t", "inding", "ehavio")
+_CSS_HINTS = ("xpression", "javascript", "vbscript", "inding", "ehavio")
 UNSAFE_CSS = ("expression(", "javascript:", "vbscript:", "-moz-binding", "behavior:", "behaviour:")
 
 
