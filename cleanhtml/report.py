@@ -183,6 +183,10 @@ class Reporter:
         elif settings.verbose:
             written = f" -> {result.destination}" if result.written else ""
             self.say(f"{result.status} {result.name}{written}")
+        if settings.verbose:
+            self.say(f"  encoding: {result.encoding}")
+            for note in result.notes:
+                self.say(f"  note: {note}")
 
     def _explain(self, result: FileResult) -> None:
         """Per rule that fired: its edit count, then an excerpt of each thing it took out."""

@@ -33,8 +33,6 @@ Status = Literal["cleaned", "unchanged", "failed"]
 SUFFIXES: dict[str, str | None] = {"html": None, "text": ".txt", "markdown": ".md", "json": ".json"}
 """The output file extension of each format under ``-o`` (None: keep the input's)."""
 
-BINARY_SNIFF = 8000  # bytes looked at for NULs, as git does
-UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 CHUNK_MAX = 32  # files per task sent to a worker: few round trips, steady progress
 TEMP_SUFFIX = ".cleanhtml.tmp"
 
@@ -55,6 +53,8 @@ class FileResult:
     error: str | None = None
     traceback: str | None = None
     removals: list[Removal] = field(default_factory=list)
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def failure(cls, name: str, reason: str, traceback: str | None = None) -> FileResult:
@@ -104,6 +104,8 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
     )
     result = FileResult(source.name, "unchanged", bytes_in=len(data), edits=cleaned.edits)
     result.removals = cleaned.ctx.removals
+    result.encoding = cleaned.doc.encoding
+    result.notes = [*cleaned.doc.repairs, *cleaned.doc.warnings]
     if settings.to_stdout:
         result.output = render(cleaned, settings.to)
         result.bytes_out = len(result.output.encode("utf-8"))
@@ -132,18 +134,14 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
 
 
 def read_source(source: Source) -> bytes:
-    """The bytes of ``source``; a folder, a special file found in a search, or a binary
-    file is an :class:`InputError`."""
+    """The bytes of ``source``; a folder or a special file found in a search is an
+    :class:`InputError`. Binary files are told apart when loading (by signature and
+    control bytes), where a stray NUL in good HTML and BOM-less UTF-16 are handled."""
     if source.data is not None:
-        data = source.data
-    elif source.path == STDIN:
-        data = sys.stdin.buffer.read()
-    else:
-        data = _read_file(source)
-    head = data[:BINARY_SNIFF]
-    if b"\0" in head and not head.startswith(UNICODE_BOMS):
-        raise InputError("binary file (contains NUL bytes); not cleaned")
-    return data
+        return source.data
+    if source.path == STDIN:
+        return sys.stdin.buffer.read()
+    return _read_file(source)
 
 
 def _read_file(source: Source) -> bytes:

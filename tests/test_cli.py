@@ -210,3 +210,19 @@ def test_single_file_path_stays_light(tmp_path: Path) -> None:
         code, after_import, after_run = json.loads(done.stderr.decode().splitlines()[-1])
         assert code == 0, done.stderr
         assert after_import == [] and after_run == [], (args, after_run)
+
+
+def test_verbose_names_the_encoding_and_a_nul_is_not_binary(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.html"
+    gbk.write_bytes('<meta charset="gbk"><p>责任编辑在文中出现也是正文内容</p>'.encode("gbk"))
+    code, out, err = run("-v", "-t", "text", str(gbk))
+    assert code == 0 and out == "责任编辑在文中出现也是正文内容\n"
+    assert "encoding: gb18030" in err
+    stray = tmp_path / "stray.html"
+    stray.write_bytes(b"<p>a\x00b</p>")
+    code, out, err = run("-t", "text", str(stray))
+    assert (code, out) == (0, "ab\n"), err
+    png = tmp_path / "image.html"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    code, out, err = run(str(png))
+    assert code == 3 and "image.html" in err and "binary" in err and "Traceback" not in err

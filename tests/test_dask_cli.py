@@ -38,7 +38,7 @@ def posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sub = root / f"d{i % 7}"
         sub.mkdir(exist_ok=True)
         (sub / f"{i:04d}.md").write_bytes(src[i % len(src)].read_bytes())
-    (root / "bad.html").write_bytes(b"\x00\x01binary\x00")
+    (root / "bad.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     return root
 
 
