@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 
 from lxml import etree
@@ -57,13 +59,20 @@ def restore(protected: Protected) -> None:
 _CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF
 
 
+_REFERENCE = re.compile(rb"&(?:#|[a-z][a-z0-9]*;)")
+_AROUND = 64  # bytes kept each side of a character reference: longer than any needle spelled out
+
+
 class Needles:
     """Answers "does the input contain this needle?" with one cached scan per needle.
 
     The input is lower-cased once (ASCII only, in C). A needle with CJK characters is
     looked for only when the input holds a byte that starts a CJK ideograph in UTF-8
     (a ``memchr`` per lead byte), so Chinese-text rules cost next to nothing on pages
-    without Chinese.
+    without Chinese. Text spelled with character references (``&#x4e2d;``, ``stock&#95;``)
+    is found too: the stretches around each reference are decoded and searched as well,
+    so a needle the serializer will write out plainly is never missed (which would make
+    a second cleaning do more than the first).
     """
 
     def __init__(self, doc: Document) -> None:
@@ -76,18 +85,39 @@ class Needles:
             self.haystack = doc.body.encode("utf-8", errors="replace").lower()
         self._seen: dict[str, bool] = {}
         self._cjk: bool | None = None
+        self._decoded: bytes | None = None
+
+    def _references(self) -> bytes:
+        """The decoded stretches around character references (empty when there are none)."""
+        if self._decoded is None:
+            spans: list[list[int]] = []
+            for match in _REFERENCE.finditer(self.haystack) if b"&" in self.haystack else ():
+                start, end = max(0, match.start() - _AROUND), match.end() + _AROUND
+                if spans and start <= spans[-1][1]:
+                    spans[-1][1] = end
+                else:
+                    spans.append([start, end])
+            text = " ".join(self.haystack[a:b].decode("utf-8", "ignore") for a, b in spans)
+            self._decoded = html.unescape(text).encode("utf-8", "replace").lower() if text else b""
+        return self._decoded
 
     def has_cjk(self) -> bool:
         """True when the input may hold CJK ideographs."""
         if self._cjk is None:
-            self._cjk = any(lead in self.haystack for lead in _CJK_LEAD_BYTES)
+            self._cjk = any(lead in self.haystack for lead in _CJK_LEAD_BYTES) or any(
+                lead in self._references() for lead in _CJK_LEAD_BYTES
+            )
         return self._cjk
 
-    def __contains__(self, needle: str) -> bool:
+    def __contains__(self, needle: object) -> bool:
+        if not isinstance(needle, str):
+            return False
         found = self._seen.get(needle)
         if found is None:
             raw = needle.encode("utf-8")
-            found = (raw.isascii() or self.has_cjk()) and raw in self.haystack
+            found = (raw.isascii() or self.has_cjk()) and (
+                raw in self.haystack or raw in self._references()
+            )
             self._seen[needle] = found
         return found
 
@@ -101,11 +131,14 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
     needles = Needles(doc)
+    ctx.needles = needles
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them
         if protected is None and rule.group != "safety":
             protected = protect(doc.root) if "cleanhtml:" in needles else []
+        if rule.needs_cjk and not needles.has_cjk():
+            continue
         if rule.needles and not needles.any(rule.needles):
             continue
         ctx.rule = rule.name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,13 @@ class Context:
     rule: str = ""
     line_offset: int = 0
     """Lines before the parsed body (the front matter), added to source line numbers."""
+    needles: Container[str] | None = None
+    """What the input contains (the pipeline's needle scanner), for rules that narrow
+    their search to the words actually present; None means "may contain anything"."""
+
+    def has(self, needle: str) -> bool:
+        """True when the input may contain ``needle``."""
+        return self.needles is None or needle in self.needles
 
     def removed(self, node: etree._Element | str) -> None:
         """Record ``node`` (an element, or a text) as removed by the current rule."""
@@ -69,6 +76,10 @@ class Rule:
     apply: RuleFunc
     default: bool = True
     removes_text: bool = False
+    needs_cjk: bool = False
+    """Run only on inputs holding CJK ideographs: the Sina news family, whose boilerplate
+    (stock spans, editor credits, CMS attributes, promo boxes) surrounds Chinese text.
+    A byte scan for UTF-8 lead bytes decides it, so English pages skip these rules."""
     needles: tuple[str, ...] = ()
     """Lower-case strings of which the source must hold one for the rule to have work.
 

@@ -37,3 +37,19 @@ def test_rule_without_needle_makes_no_edit(rule) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize("rule", [r for r in RULES if r.needles], ids=lambda r: r.name)
 def test_needles_are_lower_case(rule) -> None:  # type: ignore[no-untyped-def]
     assert all(n == n.lower() for n in rule.needles)
+
+
+def test_cjk_gate_is_a_policy_for_the_sina_family() -> None:
+    """Sina boilerplate rules run only where there is Chinese text; English pages skip them.
+
+    This is a choice, not a proof: an all-ASCII page with a stock span keeps it.
+    """
+    from cleanhtml.api import clean_document, render
+
+    gated = {r.name for r in RULES if r.needs_cjk}
+    assert {"unwrap-stock-links", "remove-editor-footer", "remove-cms-attributes"} <= gated
+    assert not any(r.needs_cjk for r in RULES if r.group in ("safety", "whitespace"))
+    ascii_page = '<p>x<span id="stock_sh600000">y</span><p cms-style="font-L">z</p>'
+    assert clean_document(ascii_page).edits == {}
+    chinese = '<p>采取<span id="stock_sh600000">线上</span>方式</p><p cms-style="font-L">字</p>'
+    assert render(clean_document(chinese), "html") == "<p>采取线上方式</p><p>字</p>"

@@ -36,7 +36,7 @@ TRACKING_ATTRIBUTES = (
     "data-log",
     "suda-uatrack",
 )
-TRACKING_NEEDLES = ("data-sudaclick", "data-spm", "data-log", "suda-uatrack")
+TRACKING_NEEDLES = ("suda", "data-spm", "data-log")  # "suda": data-sudaclick, suda-uatrack
 _TRACKING_COUNT = count(" | ".join(f"//@{a}" for a in TRACKING_ATTRIBUTES))
 
 

@@ -10,6 +10,7 @@ link target, its whole text), never by the tag alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import cast
@@ -17,7 +18,7 @@ from typing import cast
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop, find, is_blank, test, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, Finder, drop, find, is_blank, test, text_of, unwrap
 
 # Quote pages a stock keyword links to, in the URL forms Sina uses.
 QUOTE_URL_PARTS = (
@@ -70,14 +71,27 @@ PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|�
 RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
 PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
-# Blocks holding a text node with a promo word: the text nodes are tested in C, and
-# only the few hits are climbed (testing every block's whole text is far slower).
-_PROMO_CANDIDATES = find(
-    "//text()[contains(., '相关') or contains(., '阅读') or contains(., '推荐')"
-    " or contains(., '精彩') or contains(., '往期') or contains(., '炒股就看')"
-    " or contains(., '新浪财经')]/ancestor::*[self::blockquote or self::p or self::div"
-    " or self::section or self::li or self::table or self::h2 or self::h3 or self::h4]"
+PROMO_WORDS = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经")
+_PROMO_HOLDERS = (
+    "ancestor::*[self::blockquote or self::p or self::div or self::section or self::li"
+    " or self::table or self::h2 or self::h3 or self::h4]"
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _promo_finder(words: tuple[str, ...]) -> Finder:
+    """Blocks holding a text node with one of ``words``: the text nodes are tested in C
+    and only the hits are climbed (testing every block's whole text is far slower)."""
+    test = " or ".join(f"contains(., '{word}')" for word in words)
+    return find(f"//text()[{test}]/{_PROMO_HOLDERS}")
+
+
+def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element]:
+    """Promo-box candidates in document order, looking only for the words the input has."""
+    words = tuple(word for word in PROMO_WORDS if ctx.has(word))
+    return _promo_finder(words)(root) if words else []
+
+
 _LEAVES_INSIDE = find(
     ".//*[self::p or self::div or self::section or self::blockquote or self::li]"
     "[not(.//p or .//div or .//section or .//blockquote or .//li)]"
@@ -231,7 +245,7 @@ def remove_promo_boxes(root: etree._Element, ctx: Context) -> int:
     ``<p>　　相关新闻：<a href="…">某新闻</a></p>`` is removed.
     """
     edits = 0
-    for el in _PROMO_CANDIDATES(root):
+    for el in _promo_candidates(root, ctx):
         if _is_detached(el, root) or not _is_promo_box(el):
             continue
         ctx.removed(el)
@@ -260,7 +274,7 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     ``<p>推荐阅读</p><p>➤<a href="…">某文章</a></p><p>正文</p>`` keeps ``<p>正文</p>``.
     """
     edits = 0
-    for heading in _PROMO_CANDIDATES(root):
+    for heading in _promo_candidates(root, ctx):
         if _is_detached(heading, root) or not PROMO_HEADING.match(_block_text(heading)):
             continue
         links = _following_links(heading)
