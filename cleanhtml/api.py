@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +67,20 @@ RENDERERS: dict[str, Renderer] = {
 """Output formats by name; ``-t/--to`` takes these keys."""
 
 
+def _tokens(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _rules_for(
+    profile: str, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] | None = None
+) -> tuple[Rule, ...]:
+    """The rules of a library call, built once per distinct (profile, select, ignore)."""
+    return profile_rules(profile, select=select, ignore=ignore)
+
+
 def clean_document(
     data: bytes | str,
     *,
@@ -78,7 +93,7 @@ def clean_document(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = document.load(raw, encoding=encoding)
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
-    chosen = profile_rules() if rules is None else rules
+    chosen = _rules_for(DEFAULT_PROFILE) if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     if any(name not in SHAPE_KEEPING_RULES for name in edits):
         _settle(doc, chosen, ctx, edits)
@@ -149,7 +164,7 @@ def clean(
     >>> clean('<p>采取<span id="stock_sz300959"><a class="keyword">线上线下</a></span>方式</p>')
     '<p>采取线上线下方式</p>'
     """
-    rules = profile_rules(profile, select=select, ignore=ignore)
+    rules = _rules_for(profile, _tokens(select), _tokens(ignore))
     if to not in RENDERERS:
         raise UsageError(f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}")
     cleaned = clean_document(html, rules=rules)
@@ -174,5 +189,5 @@ def record(
     """
     from cleanhtml.render.json import build_record
 
-    rules = profile_rules(profile, select=select, ignore=ignore)
+    rules = _rules_for(profile, _tokens(select), _tokens(ignore))
     return build_record(clean_document(html, rules=rules, encoding=encoding, path=path))
