@@ -69,6 +69,17 @@ def _collapse(match: re.Match[str]) -> str:
     return " " + marks
 
 
+_LINE_BREAK_RUN = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
+_PLAIN_RUN = re.compile(r"[ \t\n\r\f]+")
+
+
+def _collapse_break(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
+        return ""
+    return " "
+
+
 def collapse_whitespace(raw: str) -> str:
     """Collapse each run of HTML whitespace to one space, as a browser does.
 
@@ -77,7 +88,12 @@ def collapse_whitespace(raw: str) -> str:
     looked through and kept, in order, after the space: ``a␣MARK␣b`` gives
     ``a␣MARKb``. ``BR`` and ``CELL`` marks are not looked through.
     """
-    return _SPACE_RUN.sub(_collapse, raw)
+    if MARK in raw:
+        return _SPACE_RUN.sub(_collapse, raw)
+    # fast path (no marks): only runs with a line break need a look at their neighbours
+    if "\n" in raw:
+        raw = _LINE_BREAK_RUN.sub(_collapse_break, raw)
+    return _PLAIN_RUN.sub(" ", raw)
 
 
 def _verbatim(text: str) -> str:
@@ -85,9 +101,13 @@ def _verbatim(text: str) -> str:
     return text.replace("\n", BR).replace(" ", PRE_SPACE).replace("\t", PRE_TAB)
 
 
-def _block(raw: str) -> str:
+def _block(raw: str, *, marked: bool = True) -> str:
+    """One block's text from its raw pieces; ``marked=False`` promises no BR/CELL/pre marks."""
+    collapsed = collapse_whitespace(raw)
+    if not marked:  # one line, one cell: the common case
+        return collapsed.strip().replace("\xa0", " ")
     lines = []
-    for line in collapse_whitespace(raw).split(BR):
+    for line in collapsed.split(BR):
         cells = [cell.strip().replace("\xa0", " ") for cell in line.split(CELL)]
         line = "\t".join(cells).strip()
         lines.append(line.replace(PRE_SPACE, " ").replace(PRE_TAB, "\t"))
@@ -103,15 +123,25 @@ def blocks(root: etree._Element) -> list[str]:
     pre_depth = 0
     cells_in_row: list[int] = [0]
 
+    marked = False  # the pending block holds a BR, CELL or <pre> mark
+
     def add(text: str) -> None:
-        parts.append(_verbatim(text) if pre_depth else text)
+        nonlocal marked
+        if pre_depth:
+            parts.append(_verbatim(text))
+            marked = True
+        else:
+            parts.append(text)
 
     def flush() -> None:
+        nonlocal marked
         if parts:
-            text = _block("".join(parts))
+            raw = "".join(parts)
             parts.clear()
+            text = "" if raw.isspace() else _block(raw, marked=marked)
             if text:
                 out.append(text)
+        marked = False
 
     # iterwalk reports comments and processing instructions only when asked for them;
     # without these events the text that follows one (its tail) would be lost.
@@ -133,9 +163,11 @@ def blocks(root: etree._Element) -> list[str]:
             elif tag in CELL_TAGS:
                 if cells_in_row[-1]:
                     parts.append(CELL)
+                    marked = True
                 cells_in_row[-1] += 1
             elif tag == "br":
                 parts.append(BR)
+                marked = True
             if el.text:
                 add(el.text)
         else:
