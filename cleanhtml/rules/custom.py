@@ -34,6 +34,22 @@ TEXT_BLOCKS = (
 )  # fmt: skip
 
 
+def _simple_xpath(css: str) -> str | None:
+    """The XPath of a one-part selector (``#id``, ``.class``, ``tag``), as cssselect gives it."""
+    match = _SIMPLE.match(css)
+    if not match:
+        return None
+    kind, name = match.groups()
+    if kind == "#":
+        return f"descendant-or-self::*[@id = '{name}']"
+    if kind == ".":
+        return (
+            "descendant-or-self::*[@class and contains(concat(' ', "
+            f"normalize-space(@class), ' '), ' {name} ')]"
+        )
+    return f"descendant-or-self::{name.lower()}"
+
+
 def compile_selector(expr: str, *, key: str) -> Finder:
     """Compile a CSS selector or an XPath expression (one that starts like a path)."""
     if not isinstance(expr, str) or not expr.strip():
@@ -42,6 +58,8 @@ def compile_selector(expr: str, *, key: str) -> Finder:
     try:
         if text.startswith(_XPATH_START):
             xpath = etree.XPath(text)
+        elif simple := _simple_xpath(text):
+            xpath = etree.XPath(simple)  # no cssselect import for #id, .class or a tag
         else:
             from cssselect import HTMLTranslator, SelectorError
 
