@@ -37,7 +37,9 @@ def test_errors_none_maps_bad_documents_to_none() -> None:
     assert got[1] == "ok\n"
 
 
-def test_missing_dask_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def without_dask(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``import dask``/``import distributed`` fail, as without the extra."""
     real_import = builtins.__import__
 
     def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -46,25 +48,20 @@ def test_missing_dask_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> No
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+@pytest.mark.usefixtures("without_dask")
+def test_missing_dask_says_how_to_install() -> None:
     with pytest.raises(UsageError, match=r"pip install 'cleanhtml\[dask\]'"):
         cdask.require_dask()
 
 
-def test_cli_dask_without_extra_is_usage_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
-) -> None:
+@pytest.mark.usefixtures("without_dask")
+def test_cli_dask_without_extra_is_usage_error() -> None:
     from click.testing import CliRunner
 
     from cleanhtml.cli import main
 
-    real_import = builtins.__import__
-
-    def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.startswith(("dask", "distributed")):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
     result = CliRunner().invoke(main, ["--dask", "local", "--no-config", "-"], input="<p>x</p>")
     assert result.exit_code == 2
     assert "pip install 'cleanhtml[dask]'" in result.stderr
