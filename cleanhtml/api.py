@@ -95,26 +95,12 @@ def clean_document(
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     chosen = _rules_for(DEFAULT_PROFILE) if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
-    if any(name not in SHAPE_KEEPING_RULES for name in edits):
+    if any(rule.reshapes and rule.name in edits for rule in chosen):
         _settle(doc, chosen, ctx, edits)
     return Cleaned(doc, edits, ctx, path)
 
 
 SETTLE_ROUNDS = 3
-SHAPE_KEEPING_RULES = frozenset(
-    {
-        "remove-scripts", "remove-embeds", "remove-base-and-refresh",
-        "remove-script-attributes", "remove-svg-animations", "remove-mutation-shapes",
-        "remove-comments", "remove-style-elements", "remove-style-attributes",
-        "remove-cms-attributes", "remove-tracking-attributes", "remove-app-promos",
-        "remove-ad-slots", "remove-related-link-lists", "remove-promo-boxes",
-        "remove-link-boxes", "remove-editor-footer", "remove-empty-elements",
-        "tidy-blank-lines",
-    }
-)  # fmt: skip
-"""Rules whose edits only drop whole elements, attributes or text: no element changes its
-parent or tag, so the output parses back to the same tree and needs no settling. Any
-other rule (one that unwraps, retags or wraps, a user rule) makes the API settle."""
 
 
 def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str, int]) -> None:

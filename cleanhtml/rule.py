@@ -76,6 +76,10 @@ class Rule:
     apply: RuleFunc
     default: bool = True
     removes_text: bool = False
+    reshapes: bool = False
+    """True when the rule moves or retags elements (unwrap, rename, wrap): its output may
+    hold nesting HTML cannot express, so cleaning settles it by parsing it again. Rules
+    that only drop whole elements, attributes or text leave a tree that parses back."""
     needs_cjk: bool = False
     """Run only on inputs holding CJK ideographs: the Sina news family, whose boilerplate
     (stock spans, editor credits, CMS attributes, promo boxes) surrounds Chinese text.

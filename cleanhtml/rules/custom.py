@@ -217,6 +217,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 f"Keep only the article container {root!r}.",
                 _root_rule(compile_selector(root, key="root")),
                 removes_text=True,
+                reshapes=True,
                 needles=selector_needles([root]),
             )
         )
@@ -231,6 +232,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 f"Remove elements matching {', '.join(drops)}.",
                 _drop_rule(finders),
                 removes_text=True,
+                reshapes=True,
                 needles=selector_needles(drops),
             )
         )
@@ -244,6 +246,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 "user",
                 f"Unwrap elements matching {', '.join(unwraps)}.",
                 _unwrap_rule(finders),
+                reshapes=True,
                 needles=selector_needles(unwraps),
             )
         )
@@ -264,6 +267,7 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 "user",
                 f"Remove blocks whose text matches {', '.join(texts)}.",
                 _drop_text_rule(patterns),
+                reshapes=True,
                 removes_text=True,
             )
         )
