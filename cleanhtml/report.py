@@ -189,24 +189,43 @@ class Reporter:
                 self.say(f"  note: {note}")
 
     def _explain(self, result: FileResult) -> None:
-        """Per rule that fired: its edit count, then an excerpt of each thing it took out."""
+        """Per rule that fired: its edit count, then an excerpt of each thing it took out.
+
+        Plain lines when piped; a rich tree on a terminal (rich is imported only then).
+        """
         if not result.edits:
             self.say(f"{result.name}: no rule changed anything")
             return
-        self.say(
-            f"{result.name}:",
-            styled=click.style(f"{result.name}:", bold=True) if self._tty else None,
-        )
-        by_rule: dict[str, list[str]] = {}
+        by_rule: dict[str, list[tuple[int | None, str]]] = {}
         for removal in result.removals:
-            where = f"line {removal.line}: " if removal.line else ""
-            by_rule.setdefault(removal.rule, []).append(f"{where}{removal.excerpt}")
+            by_rule.setdefault(removal.rule, []).append((removal.line, removal.excerpt))
+        if self._tty:
+            self._explain_rich(result, by_rule)
+            return
+        self.say(f"{result.name}:")
         for rule, count in result.edits.items():
-            head = f"  {rule}: {count} edit{'s' if count != 1 else ''}"
-            styled = f"  {click.style(rule, fg='yellow')}: {count} edit{'s' if count != 1 else ''}"
-            self.say(head, styled=styled if self._tty else None)
-            for line in by_rule.get(rule, []):
-                self.say(f"    {line}")
+            self.say(f"  {rule}: {count} edit{'s' if count != 1 else ''}")
+            for line, excerpt in by_rule.get(rule, []):
+                self.say(f"    line {line}: {excerpt}" if line else f"    {excerpt}")
+
+    def _explain_rich(
+        self, result: FileResult, by_rule: dict[str, list[tuple[int | None, str]]]
+    ) -> None:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.tree import Tree
+
+        tree = Tree(f"[bold]{escape(result.name)}[/]")
+        for rule, count in result.edits.items():
+            branch = tree.add(f"[yellow]{rule}[/] [dim]{count} edit{'s' if count != 1 else ''}[/]")
+            for line, excerpt in by_rule.get(rule, []):
+                where = f"[cyan]line {line}[/] " if line else ""
+                branch.add(f"{where}{escape(excerpt)}")
+        if self._progress is not None:
+            console = self._progress.console
+        else:
+            console = Console(file=self.stream, stderr=self.stream is sys.stderr)
+        console.print(tree, highlight=False)
 
     def _advance(self) -> None:
         if self._progress is not None:

@@ -226,3 +226,23 @@ def test_verbose_names_the_encoding_and_a_nul_is_not_binary(tmp_path: Path) -> N
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     code, out, err = run(str(png))
     assert code == 3 and "image.html" in err and "binary" in err and "Traceback" not in err
+
+
+def test_explain_on_a_terminal_is_a_rich_tree() -> None:
+    import io
+
+    from cleanhtml.config import Settings
+    from cleanhtml.report import Reporter
+    from cleanhtml.rule import Removal
+    from cleanhtml.runner import FileResult
+
+    stream = io.StringIO()
+    reporter = Reporter(Settings(explain=True, quiet=True), 1, stream=stream)
+    reporter._tty = True  # as on a terminal
+    result = FileResult("post.md", "cleaned", edits={"remove-comments": 1, "tidy-blank-lines": 1})
+    result.removals = [Removal("remove-comments", 7, "<!-- ad -->")]
+    reporter.add(result)
+    out = stream.getvalue()
+    assert "post.md" in out and "remove-comments" in out and "1 edit" in out
+    assert "line 7" in out and "<!-- ad -->" in out and "tidy-blank-lines" in out
+    assert any(branch in out for branch in ("├", "└", "+--", "`--"))  # drawn as a tree
