@@ -15,14 +15,15 @@ BLOCK = re.compile(r"(<!-- rules-table:[^>]*-->\n)(.*?)(<!-- /rules-table -->)",
 
 def rules_table() -> str:
     lines = [
-        "| code | name | group | default | removes text | summary |",
-        "|---|---|---|---|---|---|",
+        "| code | name | group | default | removes text | Chinese text only | summary |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in RULES:
         summary = rule.summary.replace("|", "\\|").replace("<", "&lt;")
         lines.append(
             f"| {rule.code} | `{rule.name}` | {rule.group} | {'on' if rule.default else 'off'}"
-            f" | {'yes' if rule.removes_text else 'no'} | {summary} |"
+            f" | {'yes' if rule.removes_text else 'no'} | {'yes' if rule.needs_cjk else ''}"
+            f" | {summary} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -62,10 +63,11 @@ def rule_docs() -> str:
     for rule in RULES:
         default = "on" if rule.default else "off"
         removes = "yes" if rule.removes_text else "no"
+        cjk = " Runs only on inputs holding Chinese (CJK) text." if rule.needs_cjk else ""
         out += [
             f"## {rule.code} `{rule.name}`",
             "",
-            f"Group `{rule.group}`, default {default}, removes visible text: {removes}.",
+            f"Group `{rule.group}`, default {default}, removes visible text: {removes}.{cjk}",
             "",
             rule.doc,
             "",
