@@ -82,9 +82,9 @@ VOID_TAGS = frozenset(
     }
 )  # fmt: skip
 
-_NESTED_LINK = find("//a//a")
+_NESTED_LINK = find("descendant-or-self::a//a")
 _PREFIXED_TAG = re.compile(r"<[A-Za-z][\w.-]*:[A-Za-z]")
-_PREFIXED = find("//*[contains(name(), ':')]")
+_PREFIXED = find("descendant-or-self::*[contains(name(), ':')]")
 ACTIVE_LOCAL_NAMES = frozenset(
     {
         "script", "noscript", "template", "iframe", "frame", "frameset", "object",

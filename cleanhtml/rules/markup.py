@@ -16,19 +16,22 @@ _COMMENTS = find("//comment()")
 OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
 """``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
 _STYLE_ELEMENTS = find(
-    "//style | //link[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
+    "descendant-or-self::style | descendant-or-self::link"
+    "[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
 )
-_STYLE_ATTRIBUTES = count("//@style")
-_BOLD_CMS = find("//*[self::font or self::span][contains(@cms-style, 'strong-Bold')]")
+_STYLE_ATTRIBUTES = count("descendant-or-self::*/@style")
+_BOLD_CMS = find(
+    "descendant-or-self::*[self::font or self::span][contains(@cms-style, 'strong-Bold')]"
+)
 _IN_BOLD = test("ancestor::strong | ancestor::b")
 _BOLD_CMS_BLOCKS = find(
-    "//*[self::p or self::div or self::li][contains(@cms-style, 'strong-Bold')]"
+    "descendant-or-self::*[self::p or self::div or self::li][contains(@cms-style, 'strong-Bold')]"
     "[not(.//strong or .//b or ancestor::strong or ancestor::b)]"
 )
-_FONT_COUNT = count("//font")
+_FONT_COUNT = count("descendant-or-self::font")
 
 CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
-_CMS_COUNT = count(" | ".join(f"//@{a}" for a in CMS_ATTRIBUTES))
+_CMS_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in CMS_ATTRIBUTES))
 TRACKING_ATTRIBUTES = (
     "data-sudaclick",
     "data-spm",
@@ -37,7 +40,7 @@ TRACKING_ATTRIBUTES = (
     "suda-uatrack",
 )
 TRACKING_NEEDLES = ("suda", "data-spm", "data-log")  # "suda": data-sudaclick, suda-uatrack
-_TRACKING_COUNT = count(" | ".join(f"//@{a}" for a in TRACKING_ATTRIBUTES))
+_TRACKING_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in TRACKING_ATTRIBUTES))
 
 
 def remove_comments(root: etree._Element, ctx: Context) -> int:

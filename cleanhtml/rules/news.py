@@ -32,25 +32,26 @@ QUOTE_URL_PARTS = (
 )
 _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PARTS)
 _STOCK_WRAPPERS = find(
-    "//span[starts-with(@id, 'stock_')]"
-    " | //a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
+    "descendant-or-self::span[starts-with(@id, 'stock_')]"
+    " | descendant-or-self::a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
     "[ancestor::span[starts-with(@id, 'stock_')]]"
-    f" | //a[{_HREF_TEST}]"
+    f" | descendant-or-self::a[{_HREF_TEST}]"
 )
 STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
-_QUOTE_PLACEHOLDERS = find("//span[starts-with(@id, 'quote_')]")
+_QUOTE_PLACEHOLDERS = find("descendant-or-self::span[starts-with(@id, 'quote_')]")
 _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
 )
 
 _APP_PROMOS = find(
-    "//*[contains(@class, 'appendQr') or contains(@class, 'kaihu-qr')"
+    "descendant-or-self::*[contains(@class, 'appendQr') or contains(@class, 'kaihu-qr')"
     " or contains(@id, 'kaihu-qr')][not(ancestor::*[contains(@class, 'appendQr')"
     " or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')])]"
 )
 
 _AD_SLOTS = find(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ') or @data-ad-pdps]"
+    "descendant-or-self::*"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ') or @data-ad-pdps]"
     "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
     " or @data-ad-pdps])]"
 )
@@ -83,7 +84,7 @@ def _promo_finder(words: tuple[str, ...]) -> Finder:
     """Blocks holding a text node with one of ``words``: the text nodes are tested in C
     and only the hits are climbed (testing every block's whole text is far slower)."""
     test = " or ".join(f"contains(., '{word}')" for word in words)
-    return find(f"//text()[{test}]/{_PROMO_HOLDERS}")
+    return find(f"descendant-or-self::text()[{test}]/{_PROMO_HOLDERS}")
 
 
 def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element]:
@@ -96,7 +97,7 @@ _LEAVES_INSIDE = find(
     ".//*[self::p or self::div or self::section or self::blockquote or self::li]"
     "[not(.//p or .//div or .//section or .//blockquote or .//li)]"
 )
-_LINK_BOX_CANDIDATES = find("//blockquote[count(.//a[@href]) >= 2]")
+_LINK_BOX_CANDIDATES = find("descendant-or-self::blockquote[count(.//a[@href]) >= 2]")
 _LINKS = find(".//a[@href]")
 _UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]")
 
@@ -106,7 +107,7 @@ EDITOR_CREDIT = re.compile(
     r"(?:\s+[A-Z]{1,4}\d{2,6})?\s*[\]】）)]?$"
 )
 _EDITOR_PARAGRAPHS = find(
-    "//p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
+    "descendant-or-self::p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
 )
 BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 CONTAINERS = ("p", "div", "section", "blockquote", "li")

@@ -66,7 +66,7 @@ REFRESH_EQUIVS = frozenset({"refresh", "set-cookie"})
 _IN_FOREIGN = test("ancestor::svg or ancestor::math")
 
 
-_WITH_ATTRIBUTES = find("//*[@*]")
+_WITH_ATTRIBUTES = find("descendant-or-self::*[@*]")
 # Attributes always looked at; any other only when it may hold a scheme (a colon, or an
 # entity that may spell one) and is not a plain http(s) URL.
 _ALWAYS_CHECKED = frozenset(
