@@ -13,12 +13,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import cast
+from typing import Any, cast
 
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, Finder, drop, find, is_blank, test, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, drop, find, is_blank, test, text_of, unwrap
 
 # Quote pages a stock keyword links to, in the URL forms Sina uses.
 QUOTE_URL_PARTS = (
@@ -73,24 +73,39 @@ RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
 PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
 PROMO_WORDS = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经")
-_PROMO_HOLDERS = (
-    "ancestor::*[self::blockquote or self::p or self::div or self::section or self::li"
-    " or self::table or self::h2 or self::h3 or self::h4]"
-)
+PROMO_HOLDERS = ("blockquote", "p", "div", "section", "li", "table", "h2", "h3", "h4")
 
 
 @functools.lru_cache(maxsize=64)
-def _promo_finder(words: tuple[str, ...]) -> Finder:
-    """Blocks holding a text node with one of ``words``: the text nodes are tested in C
-    and only the hits are climbed (testing every block's whole text is far slower)."""
+def _promo_texts(words: tuple[str, ...]) -> etree.XPath:
+    """Text nodes holding one of ``words``, tested in C (one linear walk)."""
     test = " or ".join(f"contains(., '{word}')" for word in words)
-    return find(f"descendant-or-self::text()[{test}]/{_PROMO_HOLDERS}")
+    return etree.XPath(f"descendant-or-self::text()[{test}]")
 
 
 def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element]:
-    """Promo-box candidates in document order, looking only for the words the input has."""
+    """Blocks holding a text with a promo word, in document order.
+
+    Only the words the input has are looked for; the hits are climbed in Python
+    (XPath's ``ancestor::`` union grows quadratically on big documents), and the
+    holders are put back in document order by one tag-filtered walk.
+    """
     words = tuple(word for word in PROMO_WORDS if ctx.has(word))
-    return _promo_finder(words)(root) if words else []
+    hits = cast(list[Any], _promo_texts(words)(root)) if words else []
+    holders: set[etree._Element] = set()
+    for text in hits:
+        el = text.getparent()
+        if el is not None and text.is_tail:
+            el = el.getparent()  # a tail belongs to the element's parent
+        while el is not None:
+            if el.tag in PROMO_HOLDERS:
+                if el in holders:
+                    break  # its holders above are in already
+                holders.add(el)
+            el = el.getparent()
+    if not holders:
+        return []
+    return [el for el in root.iter(*PROMO_HOLDERS) if el in holders]
 
 
 _LEAVES_INSIDE = find(
