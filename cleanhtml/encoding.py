@@ -326,6 +326,42 @@ def _plausible(data: bytes, declared: str) -> bool:
     return mine is not None and mine.chaos <= best.chaos + CHAOS_TOLERANCE
 
 
+def _script_switches(text: str) -> int:
+    """How often the text switches between Han and Hangul: Korean mixes them in whole
+    words, GBK bytes read as CP949 flip between them almost every character."""
+    switches, last = 0, ""
+    for char in text:
+        if "\u4e00" <= char <= "\u9fff":
+            script = "han"
+        elif "\uac00" <= char <= "\ud7a3":
+            script = "hangul"
+        else:
+            continue
+        switches += bool(last) and script != last
+        last = script
+    return switches
+
+
+def _reads_as_chinese(data: bytes, tied: list[str]) -> bool:
+    """Short Chinese text in GBK can read with less "chaos" as CP949 or UTF-16; prefer
+    GB18030 when it gives pure Han text and the others flip between Han and Hangul."""
+    sample = data[:4096]
+    try:
+        chinese = sample.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    if _script_switches(chinese):
+        return False
+    for name in tied:
+        try:
+            other = sample.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _script_switches(other) * 4 >= sum("\uac00" <= c <= "\ud7a3" for c in other) > 0:
+            return True
+    return False
+
+
 def _detect(data: bytes, label: str | None) -> Decoded:
     from charset_normalizer import from_bytes
 
@@ -334,6 +370,9 @@ def _detect(data: bytes, label: str | None) -> Decoded:
         raise InputError("cannot tell the encoding (binary file?); use --encoding")
     least = min(match.chaos for match in matches)
     tied = [_family(m.encoding) for m in matches if m.chaos <= least]
+    near = [_family(m.encoding) for m in matches if m.chaos <= least + CHAOS_TOLERANCE]
+    if "gb18030" in near and "gb18030" not in tied and _reads_as_chinese(data, tied):
+        tied.insert(0, "gb18030")
     ranked = [name for name in PREFERRED if name in tied] + tied
     warnings = [f"declares {label}, which does not fit; detected"] if label else []
     for name in dict.fromkeys(ranked):

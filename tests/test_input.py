@@ -340,3 +340,14 @@ def test_front_matter_bytes_pass_through_even_with_controls() -> None:
 )
 def test_a_fragment_naming_body_in_a_comment_or_script_stays_a_fragment(fragment: str) -> None:
     assert cleanhtml.clean(fragment) == "<p>x</p><p>y</p>"
+
+
+def test_short_gbk_mislabeled_as_utf8_is_not_read_as_korean() -> None:
+    """charset-normalizer finds CP949 a little "cleaner" for a few GBK characters; text
+    that flips between Han and Hangul every character is not Korean."""
+    from cleanhtml.api import clean
+
+    gbk = '<meta charset="utf-8"><p>中文编码测试</p>'.encode("gbk")
+    assert clean(gbk, to="text") == "中文编码测试\n"
+    korean = "<p>안녕하세요 한국어 문장입니다. 大韓民國 만세</p>".encode("cp949")
+    assert clean(korean, to="text") == "안녕하세요 한국어 문장입니다. 大韓民國 만세\n"
