@@ -19,6 +19,7 @@ import os
 import re
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_safety import browser_problems
@@ -212,3 +213,18 @@ def test_removing_an_empty_block_keeps_the_break() -> None:
 def test_removing_a_space_only_inline_keeps_the_space() -> None:
     text = cleanhtml.clean("<p>foo<span>&nbsp;</span>bar</p>", to="text")
     assert text.split() == ["foo", "bar"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<p><a><div><a href="http://example.com/a"><br></a></div></a></p>',
+        '<p><a><li><a href="http://example.com/a">0</a></li></a></p>',
+    ],
+)
+def test_block_inside_paragraph_settles_in_one_pass(source: str) -> None:
+    """Found by hypothesis: an edited tree with a block inside <p> did not parse back."""
+    once = render(clean_document(source), "html")
+    again = clean_document(once)
+    assert again.edits == {}
+    assert render(again, "html") == once
