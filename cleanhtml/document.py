@@ -128,11 +128,6 @@ class Document:
     """The body as :func:`serialize_body` would give it, when already known (set once
     cleaning is over, so the html output does not serialize the tree twice)."""
 
-    @property
-    def tree_root(self) -> etree._Element:
-        """The element rules search from: ``<body>`` of a fragment, ``<html>`` of a page."""
-        return self.root
-
 
 def _closing_outside_quotes(text: str, start: int, end: int) -> bool:
     """True when no YAML quoted scalar is left open in ``text[start:end]``."""

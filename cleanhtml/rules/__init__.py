@@ -46,10 +46,6 @@ RULES: tuple[Rule, ...] = (
     Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),
 )  # fmt: skip
 
-BY_KEY: dict[str, Rule] = {key: rule for rule in RULES for key in (rule.code, rule.name)}
-GROUPS: frozenset[str] = frozenset(rule.group for rule in RULES)
-DEFAULT: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.default)
-
 
 def with_user_rules(user: Sequence[Rule]) -> tuple[Rule, ...]:
     """The table with ``user`` rules inserted after the safety rules (first when none).

@@ -232,7 +232,6 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 f"Remove elements matching {', '.join(drops)}.",
                 _drop_rule(finders),
                 removes_text=True,
-                reshapes=True,
                 needles=selector_needles(drops),
             )
         )
@@ -267,7 +266,6 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 "user",
                 f"Remove blocks whose text matches {', '.join(texts)}.",
                 _drop_text_rule(patterns),
-                reshapes=True,
                 removes_text=True,
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, drop, is_blank, text_of, unwrap
 
 # Elements that may go when nothing is left in them. Void and media elements
 # (img, br, hr, video, source, ...), table cells and form controls are not listed,
@@ -25,31 +25,27 @@ INLINE = frozenset(
 )  # fmt: skip
 
 
-def _has_text(text: str | None) -> bool:
-    return bool(text and text.strip(WHITESPACE))
-
-
 def _text_before(el: etree._Element) -> bool:
     """Visible text on the same line before ``el`` (up to the previous block)."""
     for sibling in el.itersiblings(preceding=True):
-        if _has_text(sibling.tail):
+        if not is_blank(sibling.tail):
             return True
         if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
             return False  # a block (or a comment): the line breaks there anyway
-        if _has_text(text_of(sibling)):
+        if not is_blank(text_of(sibling)):
             return True
     parent = el.getparent()
-    return parent is not None and _has_text(parent.text)
+    return parent is not None and not is_blank(parent.text)
 
 
 def _text_after(el: etree._Element) -> bool:
     """Visible text on the same line after ``el`` (up to the next block)."""
-    if _has_text(el.tail):
+    if not is_blank(el.tail):
         return True
     for sibling in el.itersiblings():
         if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
             return False
-        if _has_text(text_of(sibling)) or _has_text(sibling.tail):
+        if not is_blank(text_of(sibling)) or not is_blank(sibling.tail):
             return True
     return False
 
