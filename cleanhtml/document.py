@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from cleanhtml import census as census_
+from cleanhtml.census import Census
 from cleanhtml.encoding import decode as decode_bytes
 from cleanhtml.errors import InputError
 from cleanhtml.treeops import find
@@ -58,7 +60,6 @@ _RAW_TAG = re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
 _MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
 _BODY_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _ONLY_TRAILER = re.compile(r"(?:\s|<!--.*?-->|</(?:body|html)\s*>)*\Z", re.I | re.S)
-_FOREIGN_OR_CDATA = re.compile(r"<(?:svg|math)[\s/>]|<!\[CDATA\[", re.I)
 _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
@@ -83,7 +84,6 @@ VOID_TAGS = frozenset(
 )  # fmt: skip
 
 _NESTED_LINK = find("descendant-or-self::a//a")
-_PREFIXED_TAG = re.compile(r"<[A-Za-z][\w.-]*:[A-Za-z]")
 _PREFIXED = find("descendant-or-self::*[contains(name(), ':')]")
 ACTIVE_LOCAL_NAMES = frozenset(
     {
@@ -127,6 +127,8 @@ class Document:
     serialized: str | None = None
     """The body as :func:`serialize_body` would give it, when already known (set once
     cleaning is over, so the html output does not serialize the tree twice)."""
+    census: Census = field(default_factory=Census)
+    """What the tree held when it was parsed (see :mod:`cleanhtml.census`)."""
 
 
 def _closing_outside_quotes(text: str, start: int, end: int) -> bool:
@@ -331,20 +333,23 @@ def _reopen_closed_body(body: str, repairs: list[str]) -> str:
     return _BODY_END.sub("", body)
 
 
-def _parser_repairs(parser: etree.HTMLParser, markup: str, repairs: list[str]) -> None:
+def _parser_repairs(parser: etree.HTMLParser, repairs: list[str]) -> None:
     """Record what libxml2 dropped or reads unlike a browser, so the output is re-serialized.
 
     A second ``<body>``/``<html>``/``<head>`` tag is dropped with its attributes
-    (a browser would add ``onload=...`` to the page). SVG, MathML and CDATA are read
-    differently by browsers (``<svg><title><img onerror=...>`` is text to libxml2,
-    markup to a browser), so such input is always written from the parsed tree,
-    where every text is escaped.
+    (a browser would add ``onload=...`` to the page).
     """
     for error in parser.error_log:
         if error.message.startswith("htmlParseStartTag: misplaced <"):
             tag = error.message.rsplit("<", 1)[-1].rstrip(">").split(">")[0]
             repairs.append(f"dropped a misplaced <{tag}> tag and its attributes")
-    if _FOREIGN_OR_CDATA.search(markup):
+
+
+def _foreign_repair(census: Census, repairs: list[str]) -> None:
+    """SVG, MathML and CDATA are read differently by browsers (``<svg><title><img
+    onerror=...>`` is text to libxml2, markup to a browser), so such input is always
+    written from the parsed tree, where every text is escaped."""
+    if census.cdata or census.has_tag("svg", "math"):
         repairs.append(
             "wrote SVG/MathML/CDATA from the parsed tree (browsers parse it differently)"
         )
@@ -354,21 +359,30 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
-def _parse_markup(markup: str, repairs: list[str]) -> etree._Element:
-    """Parse with a fresh parser: ``huge_tree`` (no 10 MB text cap), no network, depth checked."""
-    parser = etree.HTMLParser(huge_tree=True, no_network=True)
+def _parse_markup(
+    markup: str, repairs: list[str], raw: bytes | None = None, prefix: str = ""
+) -> etree._Element:
+    """Parse ``prefix + markup`` with a fresh parser: ``huge_tree`` (no 10 MB text cap),
+    no network, depth checked.
+
+    ``raw`` is ``markup`` as UTF-8 bytes when the caller has them: libxml2 reads UTF-8
+    bytes faster than a Python string (which it would convert first).
+    """
+    parser = etree.HTMLParser(huge_tree=True, no_network=True, encoding="utf-8")
+    data = raw if raw is not None else markup.encode("utf-8")
     try:
-        root = etree.fromstring(markup, parser)
+        root = etree.fromstring(prefix.encode() + data if prefix else data, parser)
+        del data
         if not _too_deep(parser):
-            _parser_repairs(parser, markup, repairs)
+            _parser_repairs(parser, repairs)
             return root
-        markup = _flatten(markup, MAX_DEPTH)
-        root = etree.fromstring(markup, parser)
+        markup = _flatten(prefix + markup, MAX_DEPTH)
+        root = etree.fromstring(markup.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:  # pragma: no cover - libxml2's HTML parser recovers
         raise InputError(f"cannot parse the markup: {exc}") from None
     if _too_deep(parser):
         raise InputError("markup nested too deeply to parse without losing text")
-    _parser_repairs(parser, markup, repairs)
+    _parser_repairs(parser, repairs)
     repairs.append(f"flattened markup nested deeper than {MAX_DEPTH} levels (its text is kept)")
     return root
 
@@ -399,23 +413,63 @@ def _is_page(body: str) -> bool:
     return False
 
 
-def parse(body: str, *, repairs: list[str]) -> tuple[etree._Element, bool, bool]:
-    """Parse ``body`` to (root, is_fragment, has_doctype)."""
+def _swallowed_by_raw_text(root: etree._Element) -> bool:
+    """True when a raw-text element (``<style>``, ``<script>``...) may have eaten the rest.
+
+    One left open takes everything after it as its text, so it ends the document: it
+    is the last node, and its text holds markup lines. Looking at the tree's last
+    node costs nothing; the string repair runs only then.
+    """
+    last = root.getroottree().getroot()
+    while len(last):
+        last = last[-1]
+    return (
+        isinstance(last.tag, str)
+        and last.tag in RAW_TEXT_TAGS
+        and bool(last.text and _MARKUP_LINE.search(last.text))
+    )
+
+
+def _parse_once(
+    body: str, repairs: list[str], raw: bytes | None
+) -> tuple[etree._Element, bool, bool]:
+    before = body
     body = _close_unterminated_comment(body, repairs)
-    body = _close_unterminated_raw_text(body, repairs)
     body = _drop_cut_tag(body, repairs)
     if _is_page(body):
         body = _reopen_closed_body(body, repairs)
-        root = _parse_markup(body, repairs) if body.strip() else None
+        if body is not before:
+            raw = None
+        root = _parse_markup(body, repairs, raw) if body.strip() else None
         if root is None:
             root = etree.fromstring("<html></html>", etree.HTMLParser())
         return root, False, bool(_DOCTYPE.match(body))
     # no closing </body></html>: an unclosed <textarea> or <plaintext> would take it as text
-    html = _parse_markup(_FRAGMENT_OPEN + body, repairs)
+    html = _parse_markup(body, repairs, raw if body is before else None, _FRAGMENT_OPEN)
     container = html.find("body")
     if container is None:  # libxml2 always creates <body> for this input; be safe
         container = etree.SubElement(html, "body")
     return container, True, False
+
+
+def parse(
+    body: str, *, repairs: list[str], raw: bytes | None = None
+) -> tuple[etree._Element, bool, bool]:
+    """Parse ``body`` to (root, is_fragment, has_doctype).
+
+    ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy).
+    """
+    notes: list[str] = []
+    parsed = _parse_once(body, notes, raw)
+    if _swallowed_by_raw_text(parsed[0]):
+        fixed_notes: list[str] = []
+        fixed = _close_unterminated_comment(body, fixed_notes)
+        fixed = _close_unterminated_raw_text(fixed, fixed_notes)
+        if any(note.startswith("closed an unterminated <") for note in fixed_notes):
+            notes = fixed_notes
+            parsed = _parse_once(fixed, notes, None)
+    repairs.extend(notes)
+    return parsed
 
 
 def _split_after(node: etree._Element) -> etree._Element:
@@ -438,19 +492,21 @@ def _split_after(node: etree._Element) -> etree._Element:
     return copy
 
 
-def unprefix_active_elements(root: etree._Element, body: str) -> int:
+def unprefix_active_elements(root: etree._Element, census: Census) -> int:
     """Rename ``<svg:script>``, ``<x:iframe>``... to their local name; count them.
 
     In HTML a prefixed name means nothing, but served as XHTML (an EPUB, say) it is
-    the real element, so it is read by its local name and the rules see it.
+    the real element, so it is read by its local name and the rules see it. The
+    census learns the new names.
     """
-    if not _PREFIXED_TAG.search(body):
+    if not any(":" in tag for tag in census.tags):
         return 0
     edits = 0
     for el in _PREFIXED(root):
         local = str(el.tag).rsplit(":", 1)[-1].lower()
         if local in ACTIVE_LOCAL_NAMES:
             el.tag = local
+            census.tags.add(local)
             edits += 1
     return edits
 
@@ -517,8 +573,15 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     front_matter, body = split_front_matter(text)
     del text
     newline = detect_newline(front_matter or body)
+    # the body's UTF-8 bytes, when they are the input's own: parsed without a copy
+    raw: bytes | None = None
+    if decoded.is_utf8 and not (decoded.how == "bom" and decoded.warnings):
+        start = (3 if decoded.bom else 0) + len(front_matter.encode("utf-8"))
+        raw = data[start:] if start else data
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if raw is not None else None
+    unrepaired = body
     repairs: list[str] = []
     if not decoded.is_utf8:
         repairs.append(f"re-encoded from {decoded.encoding} to utf-8")
@@ -528,16 +591,24 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         body = body.replace(_FORM_FEED, " ")
         repairs.append("turned form feeds into spaces")
     body = _remove_control_references(body, repairs)
+    if body is not unrepaired:
+        raw = None
     prolog, body = _split_prolog(body)
+    if prolog and raw is not None:
+        raw = raw[len(prolog.encode("utf-8")) :]
     # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
-    root, is_fragment, has_doctype = parse(body, repairs=repairs)
-    if unprefix_active_elements(root, body):
-        repairs.append("read prefixed elements (<svg:script>) by their local name")
+    root, is_fragment, has_doctype = parse(body, repairs=repairs, raw=raw)
+    del raw
     if split_nested_links(root):
         repairs.append("split links nested in links, as browsers do")
-    declare_utf8(root)
+    census = census_.take(root)  # after the last load-time edit that makes elements
+    if unprefix_active_elements(root, census):
+        repairs.append("read prefixed elements (<svg:script>) by their local name")
+    _foreign_repair(census, repairs)
+    if census.has_tag("meta"):
+        declare_utf8(root)
     trailing = "" if is_fragment else body[_content_end(body) :]
     return Document(
         source=data,
@@ -553,6 +624,7 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         repairs=repairs,
         warnings=decoded.warnings,
         prolog=prolog,
+        census=census,
     )
 
 
@@ -568,6 +640,7 @@ def reparse(doc: Document, html: str) -> None:
     prolog, body = _split_prolog(html)
     root, is_fragment, has_doctype = parse(body, repairs=[])
     split_nested_links(root)
+    doc.census = census_.take(root)
     doc.root, doc.body, doc.prolog = root, body, prolog
     doc.is_fragment, doc.has_doctype = is_fragment, has_doctype
     doc.trailing = "" if is_fragment else body[_content_end(body) :]

@@ -59,7 +59,10 @@ def restore(protected: Protected) -> None:
 _CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF
 
 
-_REFERENCE = re.compile(rb"&(?:#|[a-z][a-z0-9]*;)")
+# Only numeric references: libxml2 knows the HTML 4 named entities, and the only ones
+# that spell a character a needle may hold (ASCII, CJK) are &lt; &gt; &amp; &quot; &apos;,
+# which no needle contains or the serializer writes back escaped.
+_REFERENCE = re.compile(rb"&#")
 _AROUND = 64  # bytes kept each side of a character reference: longer than any needle spelled out
 
 
@@ -72,39 +75,58 @@ class Needles:
     without Chinese. Text spelled with character references (``&#x4e2d;``, ``stock&#95;``)
     is found too: the stretches around each reference are decoded and searched as well,
     so a needle the serializer will write out plainly is never missed (which would make
-    a second cleaning do more than the first).
+    a second cleaning do more than the first). Named entities never spell one (see
+    ``_REFERENCE``), so only numeric references are decoded.
     """
 
     def __init__(self, doc: Document) -> None:
-        name = doc.encoding.replace("-", "").replace("_", "").lower()
-        utf8 = name in ("utf8", "utf8sig", "ascii")
-        # after a load-time repair (NULs removed, ...) the tree may hold what the bytes do not
-        if utf8 and not doc.repairs:
-            self.haystack = doc.source.lower()
-        else:
-            self.haystack = doc.body.encode("utf-8", errors="replace").lower()
+        self._doc = doc
+        self._raw: bytes | None = None
+        self._haystack: bytes | None = None
         self._seen: dict[str, bool] = {}
         self._cjk: bool | None = None
         self._decoded: bytes | None = None
+
+    @property
+    def haystack(self) -> bytes:
+        """The input as UTF-8 bytes, ASCII-lower-cased (made on first use)."""
+        if self._haystack is None:
+            self._haystack = self._source().lower()
+        return self._haystack
+
+    def _source(self) -> bytes:
+        if self._raw is None:
+            self._raw = self._read_source()
+        return self._raw
+
+    def _read_source(self) -> bytes:
+        doc = self._doc
+        name = doc.encoding.replace("-", "").replace("_", "").lower()
+        # after a load-time repair (NULs removed, ...) the tree may hold what the bytes do not
+        if name in ("utf8", "utf8sig", "ascii") and not doc.repairs:
+            return doc.source
+        return doc.body.encode("utf-8", errors="replace")
 
     def _references(self) -> bytes:
         """The decoded stretches around character references (empty when there are none)."""
         if self._decoded is None:
             spans: list[list[int]] = []
-            for match in _REFERENCE.finditer(self.haystack) if b"&" in self.haystack else ():
+            source = self._source()
+            for match in _REFERENCE.finditer(source):
                 start, end = max(0, match.start() - _AROUND), match.end() + _AROUND
                 if spans and start <= spans[-1][1]:
                     spans[-1][1] = end
                 else:
                     spans.append([start, end])
-            text = " ".join(self.haystack[a:b].decode("utf-8", "ignore") for a, b in spans)
+            text = " ".join(source[a:b].decode("utf-8", "ignore") for a, b in spans)
             self._decoded = html.unescape(text).encode("utf-8", "replace").lower() if text else b""
         return self._decoded
 
     def has_cjk(self) -> bool:
         """True when the input may hold CJK ideographs."""
         if self._cjk is None:
-            self._cjk = any(lead in self.haystack for lead in _CJK_LEAD_BYTES) or any(
+            source = self._source()
+            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES) or any(
                 lead in self._references() for lead in _CJK_LEAD_BYTES
             )
         return self._cjk
@@ -131,12 +153,17 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
     needles = Needles(doc)
-    ctx.needles = needles
+    census = doc.census
+    ctx.needles, ctx.census = needles, census
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them
         if protected is None and rule.group != "safety":
-            protected = protect(doc.root) if "cleanhtml:" in needles else []
+            protected = protect(doc.root) if census.opt_out else []
+        if rule.tags and census.tags.isdisjoint(rule.tags):
+            continue
+        if rule.attributes and census.attributes.isdisjoint(rule.attributes):
+            continue
         if rule.needs_cjk and not needles.has_cjk():
             continue
         if rule.needles and not needles.any(rule.needles):

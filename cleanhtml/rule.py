@@ -8,6 +8,8 @@ from typing import Any
 
 from lxml import etree
 
+from cleanhtml.census import Census
+
 EXCERPT_CHARS = 60
 
 
@@ -38,6 +40,9 @@ class Context:
     needles: Container[str] | None = None
     """What the input contains (the pipeline's needle scanner), for rules that narrow
     their search to the words actually present; None means "may contain anything"."""
+    census: Census | None = None
+    """What the parsed tree held (tags, attribute names, attributes worth a safety
+    look); None when a rule is called on a bare tree (it then takes its own)."""
 
     def has(self, needle: str) -> bool:
         """True when the input may contain ``needle``."""
@@ -91,6 +96,12 @@ class Rule:
     stock-link rule on a page with no ``stock_`` or ``keyword``). Empty: always run.
     Needles must be conservative: their absence has to prove the rule has nothing to do.
     """
+    tags: tuple[str, ...] = ()
+    """Element names (or :data:`cleanhtml.census.COMMENT`) of which the parsed tree must
+    hold one for the rule to have work; checked against the census, so free. Empty:
+    no such condition."""
+    attributes: tuple[str, ...] = ()
+    """Attribute names of which the parsed tree must hold one (checked like ``tags``)."""
 
     @property
     def doc(self) -> str:

@@ -53,3 +53,22 @@ def test_cjk_gate_is_a_policy_for_the_sina_family() -> None:
     assert clean_document(ascii_page).edits == {}
     chinese = '<p>采取<span id="stock_sh600000">线上</span>方式</p><p cms-style="font-L">字</p>'
     assert render(clean_document(chinese), "html") == "<p>采取线上方式</p><p>字</p>"
+
+
+GATED = [r for r in RULES if r.tags or r.attributes]
+
+
+@pytest.mark.parametrize("rule", GATED, ids=lambda r: r.name)
+def test_rule_without_its_tags_or_attributes_makes_no_edit(rule) -> None:  # type: ignore[no-untyped-def]
+    """The census gate only skips work: a rule whose tags/attributes are absent edits nothing."""
+    checked = 0
+    for data in [p.read_bytes() for p in INPUTS] + EXTRA:
+        census = document.load(data).census
+        if rule.tags and not census.tags.isdisjoint(rule.tags):
+            continue
+        if rule.attributes and not census.attributes.isdisjoint(rule.attributes):
+            continue
+        doc = document.load(data)
+        assert rule.apply(doc.root, Context()) == 0
+        checked += 1
+    assert checked, "every input holds the tags: add one without them to EXTRA"

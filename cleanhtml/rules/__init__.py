@@ -10,22 +10,23 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
+from cleanhtml.census import COMMENT
 from cleanhtml.errors import UnknownRuleError
 from cleanhtml.rule import Rule
 from cleanhtml.rules import markup, news, safety, whitespace
 
 RULES: tuple[Rule, ...] = (
     # safety: nothing in the HTML output runs script
-    Rule("S001", "remove-scripts", "safety", "Remove <script> and <noscript> elements.", safety.remove_scripts),
-    Rule("S002", "remove-embeds", "safety", "Remove iframe, frame, object, embed and applet elements.", safety.remove_embeds),
-    Rule("S003", "remove-base-and-refresh", "safety", "Remove <base> and <meta http-equiv=\"refresh\">.", safety.remove_base_and_refresh),
+    Rule("S001", "remove-scripts", "safety", "Remove <script> and <noscript> elements.", safety.remove_scripts, tags=safety.SCRIPT_TAGS),
+    Rule("S002", "remove-embeds", "safety", "Remove iframe, frame, object, embed and applet elements.", safety.remove_embeds, tags=safety.EMBED_TAGS),
+    Rule("S003", "remove-base-and-refresh", "safety", "Remove <base> and <meta http-equiv=\"refresh\">.", safety.remove_base_and_refresh, tags=("base", "meta")),
     Rule("S004", "remove-script-attributes", "safety", "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.", safety.remove_script_attributes),
-    Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations),
-    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes),
+    Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations, tags=safety.ANIMATION_TAGS),
+    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes, tags=("template", "style")),
     # markup: what the source site's CMS and CSS left in the markup
-    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, needles=("<!", "<?", "</")),
-    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, needles=("<style", "stylesheet")),
-    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, needles=("style",)),
+    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, tags=(COMMENT,)),
+    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, tags=("style", "link")),
+    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, attributes=("style",)),
     # news: the boilerplate a news site wraps around an article
     Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=news.STOCK_NEEDLES, needs_cjk=True, reshapes=True),
     Rule("N002", "remove-quote-placeholders", "news", "Remove empty <span id=\"quote_…\"> quote placeholders.", news.remove_quote_placeholders, needles=("quote_",), needs_cjk=True, reshapes=True),
@@ -33,12 +34,12 @@ RULES: tuple[Rule, ...] = (
     Rule("N008", "remove-ad-slots", "news", "Remove Sina ad slots (<ins class=\"sinaads\">).", news.remove_ad_slots, removes_text=True, needles=("sinaads", "data-ad-pdps"), needs_cjk=True),
     Rule("N006", "remove-related-link-lists", "news", "Remove a 相关阅读/推荐阅读 heading and the links under it.", news.remove_related_link_lists, removes_text=True, needles=news.RELATED_NEEDLES, needs_cjk=True),
     Rule("N004", "remove-promo-boxes", "news", "Remove 相关新闻：… lines and boxes and 炒股就看金麒麟… blurbs.", news.remove_promo_boxes, removes_text=True, needles=news.PROMO_NEEDLES, needs_cjk=True),
-    Rule("N007", "remove-link-boxes", "news", "Remove <blockquote> boxes that hold only links.", news.remove_link_boxes, removes_text=True, needles=("<blockquote",), needs_cjk=True),
-    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style, needles=("strong-bold",), needs_cjk=True, reshapes=True),
-    Rule("M008", "bold-cms-paragraphs", "markup", "Wrap the text of <p cms-style=\"strong-Bold\"> in <strong>.", markup.bold_cms_paragraphs, needles=("strong-bold",), needs_cjk=True, reshapes=True),
-    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font, needles=("<font",), reshapes=True),
-    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, needles=("cms-", "black-list"), needs_cjk=True),
-    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, needles=markup.TRACKING_NEEDLES),
+    Rule("N007", "remove-link-boxes", "news", "Remove <blockquote> boxes that hold only links.", news.remove_link_boxes, removes_text=True, tags=("blockquote",), needs_cjk=True),
+    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style, needles=("strong-bold",), attributes=("cms-style",), needs_cjk=True, reshapes=True),
+    Rule("M008", "bold-cms-paragraphs", "markup", "Wrap the text of <p cms-style=\"strong-Bold\"> in <strong>.", markup.bold_cms_paragraphs, needles=("strong-bold",), attributes=("cms-style",), needs_cjk=True, reshapes=True),
+    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font, tags=("font",), reshapes=True),
+    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, attributes=markup.CMS_ATTRIBUTES, needs_cjk=True),
+    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, attributes=markup.TRACKING_ATTRIBUTES),
     Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True, needles=("编辑", "责编", "article-editor"), needs_cjk=True),
     Rule("N009", "record-article-meta", "news", "Record the 原标题 and 来源 lines as metadata (edits nothing).", news.record_article_meta, needles=("原标题", "来源"), needs_cjk=True),
     # whitespace: what the removals leave behind

@@ -39,7 +39,6 @@ TRACKING_ATTRIBUTES = (
     "data-log",
     "suda-uatrack",
 )
-TRACKING_NEEDLES = ("suda", "data-spm", "data-log")  # "suda": data-sudaclick, suda-uatrack
 _TRACKING_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in TRACKING_ATTRIBUTES))
 
 

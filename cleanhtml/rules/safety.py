@@ -26,8 +26,9 @@ import re
 
 from lxml import etree
 
+from cleanhtml.census import attached, take
 from cleanhtml.rule import Context
-from cleanhtml.treeops import drop, find, test
+from cleanhtml.treeops import drop, test
 
 SCRIPT_TAGS = ("script", "noscript")
 EMBED_TAGS = (
@@ -66,12 +67,6 @@ REFRESH_EQUIVS = frozenset({"refresh", "set-cookie"})
 _IN_FOREIGN = test("ancestor::svg or ancestor::math")
 
 
-_WITH_ATTRIBUTES = find("descendant-or-self::*[@*]")
-# Attributes always looked at; any other only when it may hold a scheme (a colon, or an
-# entity that may spell one) and is not a plain http(s) URL.
-_ALWAYS_CHECKED = frozenset(
-    {"srcdoc", "srcset", "imagesrcset", "values", "to", "from", "by", "style"}
-)
 _TAG_LIKE = re.compile(r"<[A-Za-z/]")
 
 
@@ -217,14 +212,13 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     ``<a href=" java&#x09;script:alert(1)" onclick="x()">go</a>`` becomes ``<a>go</a>``.
     """
     edits = 0
-    for el in _WITH_ATTRIBUTES(root):  # one pass over the elements that have attributes
-        for key, text in el.items():
-            name, value = str(key), str(text)  # lxml types them str | bytes; HTML gives str
-            if not _worth_a_look(name, value) or not _unsafe_attribute(el, name, value):
-                continue
-            ctx.removed(f"{name}={value!r}")
-            _remove_attribute(el, name)
-            edits += 1
+    census = ctx.census or take(root)
+    for el, name, value in census.flagged:  # the census walked every attribute once
+        if not _unsafe_attribute(el, name, value) or not attached(el, root):
+            continue
+        ctx.removed(f"{name}={value!r}")
+        _remove_attribute(el, name)
+        edits += 1
     return edits
 
 
@@ -240,13 +234,6 @@ def _remove_attribute(el: etree._Element, name: str) -> None:
                 el.set(key, value)
             except ValueError:  # a name lxml cannot write back is not a real attribute
                 continue
-
-
-def _worth_a_look(name: str, value: str) -> bool:
-    """The cheap first test: handlers, listed attributes, values that may hold a scheme."""
-    if name.startswith("on") or name in _ALWAYS_CHECKED:
-        return True
-    return (":" in value or "&" in value) and not value.startswith(("http://", "https://"))
 
 
 def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
@@ -273,10 +260,12 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
 
     ``<math><style><img src=x onerror=alert(1)></style></math>`` becomes ``<math></math>``.
     """
+    census = ctx.census or take(root)
+    foreign = census.has_tag("svg", "math")
     found = [
         el
         for el in root.iter("template", "style")
-        if el.tag == "template" or _IN_FOREIGN(el) or _style_unsafe(el)
+        if el.tag == "template" or (foreign and _IN_FOREIGN(el)) or _style_unsafe(el)
     ]
     return _drop_all(found, ctx)
 

@@ -1,0 +1,100 @@
+"""One Python-level walk over a parsed tree, whose findings many rules share.
+
+Every rule that would otherwise walk the whole tree (or scan the whole input) for
+something it usually does not find reads the census instead: which tags, attribute
+names and comments the document holds, and which attributes may carry script. The
+walk is taken once when a document is parsed (:func:`take`), so a page without
+``<font>``, ``<style>``, tracking attributes or SVG costs those rules nothing.
+
+The census is a snapshot. Rules only remove, unwrap or rename elements (the one
+thing they create is ``<strong>``), so what it says is present is a superset of what
+is present later, and its absence answers stay true: a rule skipped because its
+tags are absent had nothing to do. Nodes it lists may have left the tree since;
+:func:`attached` tells.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import cast
+
+from lxml import etree
+
+ALWAYS_FLAGGED = frozenset(
+    {"srcdoc", "srcset", "imagesrcset", "values", "to", "from", "by", "style"}
+)
+"""Attribute names the safety rule looks at whatever their value holds."""
+_PLAIN_URL = ("http://", "https://")
+COMMENT = "!comment"
+"""The name :attr:`Census.tags` holds when the document has comments."""
+OPT_OUT = "cleanhtml:"
+
+
+@dataclass(eq=False)
+class Census:
+    """What one walk over a tree found."""
+
+    tags: set[str] = field(default_factory=set)
+    """Element names present (as parsed: lower case), plus :data:`COMMENT`."""
+    attributes: set[str] = field(default_factory=set)
+    """Attribute names present."""
+    flagged: list[tuple[etree._Element, str, str]] = field(default_factory=list)
+    """``(element, name, value)`` of each attribute that may carry script: a name
+    starting with ``on``, one of :data:`ALWAYS_FLAGGED`, or a value holding ``:`` or
+    ``&`` (a scheme, or an entity that may spell one) that is not a plain http(s) URL.
+    The safety rule decides; this only spares it a second walk."""
+    opt_out: bool = False
+    """A comment holds ``cleanhtml:`` (an opt-out marker may be there)."""
+    cdata: bool = False
+    """A ``<![CDATA[`` section was read (libxml2 makes it a comment)."""
+
+    def has_tag(self, *names: str) -> bool:
+        """True when an element named one of ``names`` was present."""
+        return not self.tags.isdisjoint(names)
+
+    def has_attribute(self, *names: str) -> bool:
+        """True when an attribute named one of ``names`` was present."""
+        return not self.attributes.isdisjoint(names)
+
+
+def take(root: etree._Element) -> Census:
+    """Walk the whole document ``root`` belongs to once and record what it holds."""
+    census = Census()
+    tags, attributes, flagged = census.tags, census.attributes, census.flagged
+    add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
+    top = root.getroottree().getroot()
+    outside = [*top.itersiblings(preceding=True), *top.itersiblings()]
+    for node in itertools.chain(outside, top.iter()):
+        tag = node.tag
+        if not isinstance(tag, str):
+            if tag is etree.Comment:
+                add_tag(COMMENT)
+                text = node.text or ""
+                if OPT_OUT in text:
+                    census.opt_out = True
+                if text.startswith("[CDATA["):
+                    census.cdata = True
+            continue
+        add_tag(tag)
+        for name, value in cast("list[tuple[str, str]]", node.items()):  # HTML: all str
+            add_attribute(name)
+            if (
+                name[:2] == "on"
+                or name in ALWAYS_FLAGGED
+                or ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
+            ):
+                flag((node, name, value))
+    return census
+
+
+def attached(node: etree._Element, root: etree._Element) -> bool:
+    """True when ``node`` is still in the tree ``root`` belongs to (not removed since)."""
+    top = root.getroottree().getroot()
+    outermost = node
+    for outermost in node.iterancestors():
+        pass
+    return outermost is top or outermost.getparent() is None and outermost in (
+        *top.itersiblings(preceding=True),
+        *top.itersiblings(),
+    )

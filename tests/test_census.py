@@ -1,0 +1,63 @@
+"""The census: one walk whose findings the rules share."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cleanhtml import document
+from cleanhtml.api import clean, clean_document
+from cleanhtml.census import COMMENT, attached, take
+
+
+def test_census_lists_tags_attributes_and_comments() -> None:
+    doc = document.load(b"<!--a--><p class='x' style='y'>t<font>f</font></p>")
+    census = doc.census
+    assert {"p", "font", "body", COMMENT} <= census.tags
+    assert census.attributes == {"class", "style"}
+    assert [(name, value) for _, name, value in census.flagged] == [("style", "y")]
+    assert not census.opt_out
+
+
+def test_census_flags_what_may_carry_script_and_nothing_plain() -> None:
+    root = etree.fromstring(
+        '<div><a href="http://x/a:b" title="a:b" onclick="f()">x</a>'
+        '<a href="javascript:f()">y</a><img src="data:x" alt="a&amp;b"><img src="/p.png"></div>',
+        etree.HTMLParser(),
+    )
+    flagged = {(el.tag, name) for el, name, _ in take(root).flagged}
+    # a title with a colon is flagged too: the safety rule, not the census, decides
+    assert flagged == {
+        ("a", "onclick"),
+        ("a", "href"),
+        ("a", "title"),
+        ("img", "src"),
+        ("img", "alt"),
+    }
+
+
+def test_census_sees_comments_outside_the_root_element() -> None:
+    doc = document.load(b"<!-- cleanhtml: off --><html><body><p>x</p></body></html>")
+    assert COMMENT in doc.census.tags and doc.census.opt_out
+
+
+def test_attached_tells_a_removed_element() -> None:
+    root = etree.fromstring("<div><p><b>x</b></p></div>", etree.HTMLParser())
+    bold = root.find(".//b")
+    assert bold is not None and attached(bold, root)
+    paragraph = bold.getparent()
+    assert paragraph is not None
+    paragraph.getparent().remove(paragraph)  # type: ignore[union-attr]
+    assert not attached(bold, root)
+
+
+def test_handlers_on_copies_made_when_splitting_nested_links_are_removed() -> None:
+    """The census is taken after loading splits nested links (which copies elements)."""
+    data = '<p><a href="/1"><font onclick="f()">x<a href="/2">y</a>z</font></a></p>'
+    html = clean(data)
+    assert "onclick" not in html and "x" in html and "y" in html and "z" in html
+
+
+def test_census_is_taken_again_when_the_output_is_settled() -> None:
+    cleaned = clean_document('<p>采取<b><span id="stock_sh600000"><div>股</div></span></b>方式</p>')
+    census = cleaned.doc.census
+    assert "span" not in census.tags  # the settled tree's census, not the input's
