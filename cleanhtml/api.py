@@ -12,7 +12,6 @@ from cleanhtml.document import Document
 from cleanhtml.errors import UsageError
 from cleanhtml.profiles import DEFAULT_PROFILE, profile_rules
 from cleanhtml.rule import Context, Rule
-from cleanhtml.treeops import test
 
 
 @dataclass
@@ -97,27 +96,13 @@ def clean_document(
     chosen = _rules_for(DEFAULT_PROFILE) if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     if any(rule.reshapes and rule.name in edits for rule in chosen) or (
-        edits and _BLOCK_IN_PARAGRAPH(doc.root)
+        edits and doc.census.block_in_paragraph
     ):
         _settle(doc, chosen, ctx, edits)
     return Cleaned(doc, edits, ctx, path)
 
 
 SETTLE_ROUNDS = 3
-_BLOCK_IN_PARAGRAPH = test(
-    "descendant-or-self::p[descendant::*[self::p or self::div or self::ul or self::ol or "
-    "self::dl or self::li or self::dd or self::dt or self::table or self::caption or "
-    "self::colgroup or self::col or self::thead or self::tbody or self::tfoot or "
-    "self::tr or self::td or self::th or self::blockquote or self::pre or self::section or "
-    "self::article or self::aside or self::header or self::footer or self::nav or "
-    "self::main or self::menu or self::hgroup or self::details or self::dialog or "
-    "self::summary or self::fieldset or self::legend or self::figure or self::figcaption or "
-    "self::address or self::center or self::dir or self::listing or self::xmp or "
-    "self::form or self::hr or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or "
-    "self::h6]]"
-)
-"""A block inside a ``<p>``: libxml2 can build it, but its serialization parses back to
-another tree (the ``<p>`` closes), so an edited document holding one is settled too."""
 
 
 def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str, int]) -> None:

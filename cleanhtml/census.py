@@ -26,6 +26,17 @@ ALWAYS_FLAGGED = frozenset(
 )
 """Attribute names the safety rule looks at whatever their value holds."""
 _PLAIN_URL = ("http://", "https://")
+BLOCKS = frozenset(
+    {
+        "p", "div", "ul", "ol", "dl", "li", "dd", "dt", "table", "caption", "colgroup",
+        "col", "thead", "tbody", "tfoot", "tr", "td", "th", "blockquote", "pre",
+        "section", "article", "aside", "header", "footer", "nav", "main", "menu",
+        "hgroup", "details", "dialog", "summary", "fieldset", "legend", "figure",
+        "figcaption", "address", "center", "dir", "listing", "xmp", "form", "hr",
+        "h1", "h2", "h3", "h4", "h5", "h6",
+    }
+)  # fmt: skip
+"""Elements whose start tag closes an open ``<p>`` when HTML is parsed."""
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
 OPT_OUT = "cleanhtml:"
@@ -48,6 +59,11 @@ class Census:
     """A comment holds ``cleanhtml:`` (an opt-out marker may be there)."""
     cdata: bool = False
     """A ``<![CDATA[`` section was read (libxml2 makes it a comment)."""
+    block_in_paragraph: bool = False
+    """A block element (``div``, ``ul``, ``table``...) sits inside a ``<p>``. libxml2
+    builds that (``<p><a><div>``), but its serialization parses back to another tree
+    (the ``<p>`` closes), so an edited document holding one must be settled. Edits
+    never move an element under a ``<p>`` it was not under, so this stays a superset."""
 
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
@@ -64,6 +80,7 @@ def take(root: etree._Element) -> Census:
     tags, attributes, flagged = census.tags, census.attributes, census.flagged
     add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
     top = root.getroottree().getroot()
+    paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     outside = [*top.itersiblings(preceding=True), *top.itersiblings()]
     for node in itertools.chain(outside, top.iter()):
         tag = node.tag
@@ -75,8 +92,19 @@ def take(root: etree._Element) -> Census:
                     census.opt_out = True
                 if text.startswith("[CDATA["):
                     census.cdata = True
+            if node is paragraph_end:
+                paragraph_end = None
             continue
         add_tag(tag)
+        if paragraph_end is not None:
+            if tag in BLOCKS:
+                census.block_in_paragraph = True
+            if node is paragraph_end:
+                paragraph_end = None
+        elif tag == "p" and len(node):
+            paragraph_end = node[-1]
+            while len(paragraph_end):
+                paragraph_end = paragraph_end[-1]
         for name, value in cast("list[tuple[str, str]]", node.items()):  # HTML: all str
             add_attribute(name)
             if (
@@ -91,10 +119,10 @@ def take(root: etree._Element) -> Census:
 def attached(node: etree._Element, root: etree._Element) -> bool:
     """True when ``node`` is still in the tree ``root`` belongs to (not removed since)."""
     top = root.getroottree().getroot()
-    outermost = node
-    for outermost in node.iterancestors():
-        pass
-    return outermost is top or outermost.getparent() is None and outermost in (
-        *top.itersiblings(preceding=True),
-        *top.itersiblings(),
-    )
+    ancestors = list(node.iterancestors())
+    outermost = ancestors[-1] if ancestors else node
+    if outermost is top:
+        return True
+    # a comment or processing instruction beside the root element is in the tree too
+    siblings = (*top.itersiblings(preceding=True), *top.itersiblings())
+    return not ancestors and any(sibling is node for sibling in siblings)

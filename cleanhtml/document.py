@@ -207,17 +207,17 @@ def decode(data: bytes, *, encoding: str | None = None) -> tuple[str, str, bool]
     return decoded.text, decoded.encoding, decoded.bom
 
 
-def _may_hold_controls(data: bytes, encoding: str) -> bool:
-    """False when the bytes prove the text has no control character (a fast C-level check).
+def _may_hold_controls(data: bytes, encoding: str, text: str) -> bool:
+    """False when the input proves the text has no control character (fast C-level checks).
 
-    In every ASCII-compatible encoding a C0 control is its own byte; U+FFFE/U+FFFF
-    are ``EF BF BE``/``EF BF BF`` in UTF-8.
+    In every ASCII-compatible encoding a C0 control is its own byte; U+FFFE/U+FFFF are
+    looked for in the decoded ``text`` (a character search, instant on ASCII text).
     """
     if encoding.startswith(("utf-16", "utf-32")):
         return True
     if len(data.translate(None, _C0_BYTES)) != len(data):
         return True
-    return b"\xef\xbf" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+    return "\ufffe" in text or "\uffff" in text
 
 
 def _remove_control_chars(body: str, repairs: list[str]) -> str:
@@ -231,11 +231,10 @@ def _remove_control_chars(body: str, repairs: list[str]) -> str:
 
 
 def _remove_control_references(body: str, repairs: list[str]) -> str:
-    if "&#" not in body:
+    if not _CONTROL_REFERENCE.search(body):  # one scan for the literal "&#"; rare hits
         return body
     body, count = _CONTROL_REFERENCE.subn("", body)
-    if count:
-        repairs.append(f"removed {count} character reference{'s' if count > 1 else ''} to controls")
+    repairs.append(f"removed {count} character reference{'s' if count > 1 else ''} to controls")
     return body
 
 
@@ -585,7 +584,7 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     repairs: list[str] = []
     if not decoded.is_utf8:
         repairs.append(f"re-encoded from {decoded.encoding} to utf-8")
-    if _may_hold_controls(data, decoded.encoding):
+    if _may_hold_controls(data, decoded.encoding, body):
         body = _remove_control_chars(body, repairs)
     elif _FORM_FEED in body:
         body = body.replace(_FORM_FEED, " ")

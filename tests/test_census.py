@@ -61,3 +61,16 @@ def test_census_is_taken_again_when_the_output_is_settled() -> None:
     cleaned = clean_document('<p>采取<b><span id="stock_sh600000"><div>股</div></span></b>方式</p>')
     census = cleaned.doc.census
     assert "span" not in census.tags  # the settled tree's census, not the input's
+
+
+def test_census_finds_a_block_inside_a_paragraph() -> None:
+    inside = [
+        b"<p>a<a href=x><div>b</div></a></p>",
+        b"<p>a<b><i>c</i><span><ul><li>d</li></ul></span></b></p>",
+    ]
+    beside = [
+        b"<p>a<a href=x>b</a></p><div>c</div>",
+        b"<div><p>a<b>c</b><!--x--></p><table><tr><td>d</td></tr></table></div>",
+    ]
+    assert all(document.load(data).census.block_in_paragraph for data in inside)
+    assert not any(document.load(data).census.block_in_paragraph for data in beside)

@@ -81,11 +81,14 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     edits = 0
     # reversed document order visits children before their parents
     for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
-        if el is root or len(el) or (el.text and el.text.strip(WHITESPACE)):
+        if len(el):
+            continue
+        text = el.text
+        if (text and text.strip(WHITESPACE)) or el is root:
             continue
         if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
             continue
-        if el.text and el.tag in INLINE:
+        if text and el.tag in INLINE:
             unwrap(el)  # its whitespace separates the words around it
         elif _splits_text(el):
             continue
@@ -93,12 +96,6 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
             drop(el)
         edits += 1
     return edits
-
-
-def _tidy(text: str | None) -> str | None:
-    if text is None or text.count("\n") < 2 or text.strip(_TIDY):
-        return None
-    return "\n"
 
 
 def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
@@ -111,13 +108,13 @@ def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     for el in root.iter(*BLOCK_CONTAINERS):
-        new = _tidy(el.text)
-        if new is not None:
-            el.text = new
+        text = el.text
+        if text and text.count("\n") > 1 and not text.strip(_TIDY):
+            el.text = "\n"
             edits += 1
         for child in el:
-            new = _tidy(child.tail)
-            if new is not None:
-                child.tail = new
+            tail = child.tail
+            if tail and tail.count("\n") > 1 and not tail.strip(_TIDY):
+                child.tail = "\n"
                 edits += 1
     return edits
