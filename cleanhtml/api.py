@@ -114,10 +114,12 @@ def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str,
     """
     html = document.serialize_body(doc)
     for _ in range(SETTLE_ROUNDS):
+        ctx.census = None  # the old tree goes before the new one is built
         document.reparse(doc, html)
         settled = document.serialize_body(doc)
         if settled == html:
-            doc.serialized = settled  # the html renderer need not serialize again
+            del settled
+            doc.serialized = html  # the html renderer need not serialize again
             return
         more = pipeline.run(doc, rules, ctx)
         for name, count in more.items():

@@ -142,11 +142,10 @@ def _explicit_options(ctx: click.Context) -> dict[str, object]:
     }
 
 
-def _write_stdout(text: str, *, separate: bool) -> None:
-    data = text.encode("utf-8")
-    if separate and data and not data.endswith(b"\n"):
-        data += b"\n"
+def _write_stdout(data: bytes, *, separate: bool) -> None:
     sys.stdout.buffer.write(data)
+    if separate and data and not data.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
     sys.stdout.buffer.flush()
 
 
@@ -323,7 +322,7 @@ def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
                 if result.output is not None:
                     _write_stdout(result.output, separate=separate)
                 if result.diff:
-                    _write_stdout(result.diff, separate=False)
+                    _write_stdout(result.diff.encode("utf-8"), separate=False)
                 reporter.add(result)
         except BrokenPipeError:  # the reader (head, less) is done: stop quietly
             import os

@@ -113,7 +113,10 @@ class Document:
 
     source: bytes
     front_matter: str
-    body: str
+    body: str | None
+    """The HTML body as text, or None when it is the input's own UTF-8 bytes from
+    ``body_start`` on (then :meth:`body_text` decodes it on demand, so a large input
+    is not held twice while it is cleaned)."""
     root: etree._Element
     is_fragment: bool
     encoding: str = "utf-8"
@@ -129,6 +132,17 @@ class Document:
     cleaning is over, so the html output does not serialize the tree twice)."""
     census: Census = field(default_factory=Census)
     """What the tree held when it was parsed (see :mod:`cleanhtml.census`)."""
+    body_start: int = 0
+    """Where the body starts in ``source`` (after a BOM and the front matter)."""
+
+    def body_text(self) -> str:
+        """The HTML body as text (newlines as ``\\n``, after the XML declaration)."""
+        if self.body is not None:
+            return self.body
+        text = self.source[self.body_start :].decode("utf-8")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return _split_prolog(text)[1]
 
 
 def _closing_outside_quotes(text: str, start: int, end: int) -> bool:
@@ -568,12 +582,13 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     cannot be parsed without losing text.
     """
     decoded = decode_bytes(data, encoding=encoding)
-    text = decoded.text
+    text, decoded.text = decoded.text, ""
     front_matter, body = split_front_matter(text)
     del text
     newline = detect_newline(front_matter or body)
     # the body's UTF-8 bytes, when they are the input's own: parsed without a copy
     raw: bytes | None = None
+    start = 0
     if decoded.is_utf8 and not (decoded.how == "bom" and decoded.warnings):
         start = (3 if decoded.bom else 0) + len(front_matter.encode("utf-8"))
         raw = data[start:] if start else data
@@ -599,6 +614,7 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
     root, is_fragment, has_doctype = parse(body, repairs=repairs, raw=raw)
+    from_source = raw is not None  # body_text() can decode it again: let the text go
     del raw
     if split_nested_links(root):
         repairs.append("split links nested in links, as browsers do")
@@ -612,7 +628,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     return Document(
         source=data,
         front_matter=front_matter,
-        body=body,
+        body=None if from_source else body,
+        body_start=start,
         root=root,
         is_fragment=is_fragment,
         encoding=decoded.encoding,
@@ -635,7 +652,7 @@ def reparse(doc: Document, html: str) -> None:
     again until it stands still, so cleaning is idempotent. The old tree is let go
     before the new one is built, so memory does not double.
     """
-    doc.root = _PLACEHOLDER
+    doc.root, doc.census, doc.serialized = _PLACEHOLDER, Census(), None  # let the old tree go
     prolog, body = _split_prolog(html)
     root, is_fragment, has_doctype = parse(body, repairs=[])
     split_nested_links(root)
@@ -647,6 +664,8 @@ def reparse(doc: Document, html: str) -> None:
 
 def serialize_body(doc: Document) -> str:
     """The cleaned body as HTML text with ``\\n`` newlines (after the XML declaration, if any)."""
+    if doc.serialized is not None:
+        return doc.serialized
     return doc.prolog + _serialize_tree(doc)
 
 

@@ -105,7 +105,7 @@ class Needles:
         # after a load-time repair (NULs removed, ...) the tree may hold what the bytes do not
         if name in ("utf8", "utf8sig", "ascii") and not doc.repairs:
             return doc.source
-        return doc.body.encode("utf-8", errors="replace")
+        return doc.body_text().encode("utf-8", errors="replace")
 
     def _references(self) -> bytes:
         """The decoded stretches around character references (empty when there are none)."""

@@ -46,7 +46,7 @@ class FileResult:
     bytes_in: int = 0
     bytes_out: int = 0
     edits: dict[str, int] = field(default_factory=dict)
-    output: str | None = None
+    output: bytes | None = None
     diff: str | None = None
     destination: str | None = None
     written: bool = False
@@ -107,9 +107,11 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
     result.encoding = cleaned.doc.encoding
     result.notes = [*cleaned.doc.repairs, *cleaned.doc.warnings]
     if settings.to_stdout:
-        result.output = render(cleaned, settings.to)
-        result.bytes_out = len(result.output.encode("utf-8"))
         result.status = "cleaned" if cleaned.edited else "unchanged"
+        text = render(cleaned, settings.to)
+        del cleaned, data  # the tree and input go before the output is encoded (peak memory)
+        result.output = text.encode("utf-8")
+        result.bytes_out = len(result.output)
         return result
     if settings.to == "html":
         new = document.dump(cleaned.doc, edited=cleaned.edited)

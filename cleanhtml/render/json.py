@@ -140,7 +140,7 @@ def _title(data: dict[str, Any], root: etree._Element, body: etree._Element) -> 
 def _html(cleaned: Cleaned) -> str:
     """The cleaned HTML without the front matter (as ``-t html`` writes it, ``\\n`` newlines)."""
     if not cleaned.edited:
-        return cleaned.doc.body
+        return cleaned.doc.body_text()
     return document.serialize_body(cleaned.doc)
 
 
