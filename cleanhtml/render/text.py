@@ -101,10 +101,9 @@ def _verbatim(text: str) -> str:
     return text.replace("\n", BR).replace(" ", PRE_SPACE).replace("\t", PRE_TAB)
 
 
-def _block(raw: str, *, marked: bool = True) -> str:
-    """One block's text from its raw pieces; ``marked=False`` promises no BR/CELL/pre marks."""
-    collapsed = collapse_whitespace(raw)
-    if not marked:  # one line, one cell: the common case
+def _block(collapsed: str) -> str:
+    """One block's text, its whitespace already collapsed."""
+    if not _MARKS.search(collapsed):  # one line, one cell: the common case
         return collapsed.strip().replace("\xa0", " ")
     lines = []
     for line in collapsed.split(BR):
@@ -115,75 +114,73 @@ def _block(raw: str, *, marked: bool = True) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+BLOCK = "\x04"
+"""Where a block starts or ends, in the text gathered from the whole tree."""
+_MARKS = re.compile("[\x00-\x03]")
+
+
 def blocks(root: etree._Element) -> list[str]:
-    """The text blocks of the tree under ``root``, in document order."""
-    out: list[str] = []
+    """The text blocks of the tree under ``root``, in document order.
+
+    One pass gathers every text with :data:`BLOCK` marks at block edges; whitespace
+    is then collapsed over the whole text at once (in C) and split into blocks.
+    """
     parts: list[str] = []
+    append = parts.append
     skip_depth = 0
     pre_depth = 0
     cells_in_row: list[int] = [0]
 
-    marked = False  # the pending block holds a BR, CELL or <pre> mark
-
-    def add(text: str) -> None:
-        nonlocal marked
-        if pre_depth:
-            parts.append(_verbatim(text))
-            marked = True
-        else:
-            parts.append(text)
-
-    def flush() -> None:
-        nonlocal marked
-        if parts:
-            raw = "".join(parts)
-            parts.clear()
-            text = "" if raw.isspace() else _block(raw, marked=marked)
-            if text:
-                out.append(text)
-        marked = False
+    def edge() -> None:
+        """Mark a block edge; whitespace-only texts next to one are dropped (lines are
+        stripped anyway), so the whitespace between blocks costs nothing later."""
+        while parts and parts[-1].isspace():
+            parts.pop()
+        if not parts or parts[-1] is not BLOCK:
+            append(BLOCK)
 
     # iterwalk reports comments and processing instructions only when asked for them;
     # without these events the text that follows one (its tail) would be lost.
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag
         if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
-            if not skip_depth and el.tail:
-                add(el.tail)
-            continue
-        if event == "start":
+            text = None if skip_depth else el.tail
+        elif event == "start":
             if skip_depth or tag in SKIP_TAGS:
                 skip_depth += 1
                 continue
             if tag in BLOCK_TAGS:
-                flush()
+                edge()
                 if tag == "tr":
                     cells_in_row.append(0)
-                pre_depth += tag == "pre"
+                elif tag == "pre":
+                    pre_depth += 1
             elif tag in CELL_TAGS:
                 if cells_in_row[-1]:
-                    parts.append(CELL)
-                    marked = True
+                    append(CELL)
                 cells_in_row[-1] += 1
             elif tag == "br":
-                parts.append(BR)
-                marked = True
-            if el.text:
-                add(el.text)
+                append(BR)
+            text = el.text
         else:
             if skip_depth:
                 skip_depth -= 1
                 if skip_depth:
                     continue
             elif tag in BLOCK_TAGS:
-                flush()
+                edge()
                 if tag == "tr" and len(cells_in_row) > 1:
                     cells_in_row.pop()
-                pre_depth -= tag == "pre"
-            if el is not root and el.tail:
-                add(el.tail)
-    flush()
-    return out
+                elif tag == "pre":
+                    pre_depth -= 1
+            text = el.tail if el is not root else None
+        if text:
+            if pre_depth:
+                append(_verbatim(text))
+            elif not (text.isspace() and parts and parts[-1] is BLOCK):
+                append(text)
+    collapsed = collapse_whitespace("".join(parts))
+    return [text for text in map(_block, filter(None, collapsed.split(BLOCK))) if text]
 
 
 def render_text(doc: Document) -> str:
