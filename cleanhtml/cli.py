@@ -18,8 +18,7 @@ from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
 from cleanhtml import __version__
-from cleanhtml.api import RENDERERS
-from cleanhtml.config import Settings
+from cleanhtml.config import FORMATS, Settings
 from cleanhtml.errors import ConfigError, UsageError
 from cleanhtml.report import Exit
 
@@ -157,7 +156,7 @@ def _write_stdout(data: bytes, *, separate: bool) -> None:
 @click.option(
     "-t",
     "--to",
-    type=click.Choice(list(RENDERERS)),
+    type=click.Choice(FORMATS),
     default="html",
     show_default=True,
     help="Output format.",

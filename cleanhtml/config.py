@@ -24,6 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from cleanhtml.errors import ConfigError, UsageError
 
+FORMATS = ("html", "text", "markdown", "json")
+"""The output formats ``-t/--to`` takes: the keys of :data:`cleanhtml.api.RENDERERS`
+(named here too so the command line can offer them without loading the cleaner)."""
+
 if TYPE_CHECKING:
     from cleanhtml.rule import Rule
 
@@ -142,10 +146,8 @@ def _encoding(value: object) -> str:
 
 
 def _format(value: object) -> str:
-    from cleanhtml.api import RENDERERS
-
-    if not isinstance(value, str) or value not in RENDERERS:
-        raise ValueError(f"expected one of {', '.join(RENDERERS)}, got {value!r}")
+    if not isinstance(value, str) or value not in FORMATS:
+        raise ValueError(f"expected one of {', '.join(FORMATS)}, got {value!r}")
     return value
 
 

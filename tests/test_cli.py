@@ -246,3 +246,25 @@ def test_explain_on_a_terminal_is_a_rich_tree() -> None:
     assert "post.md" in out and "remove-comments" in out and "1 edit" in out
     assert "line 7" in out and "<!-- ad -->" in out and "tidy-blank-lines" in out
     assert any(branch in out for branch in ("├", "└", "+--", "`--"))  # drawn as a tree
+
+
+def test_command_line_formats_are_the_renderers() -> None:
+    """-t offers exactly the library's renderers (named in config so --help need not load them)."""
+    from cleanhtml.api import RENDERERS
+    from cleanhtml.config import FORMATS
+
+    assert tuple(RENDERERS) == FORMATS
+
+
+def test_version_does_not_load_the_cleaner() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from cleanhtml.cli import main; "
+        "CliRunner().invoke(main, ['--version']); "
+        "heavy = ('cleanhtml.api', 'cleanhtml.rules', 'lxml'); "
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
