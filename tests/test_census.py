@@ -74,3 +74,24 @@ def test_census_finds_a_block_inside_a_paragraph() -> None:
     ]
     assert all(document.load(data).census.block_in_paragraph for data in inside)
     assert not any(document.load(data).census.block_in_paragraph for data in beside)
+
+
+def test_comment_removal_in_c_matches_the_explained_walk() -> None:
+    """remove-comments strips in C unless it must keep markers or record excerpts."""
+    from pathlib import Path
+
+    from cleanhtml.rule import Context
+    from cleanhtml.rules.markup import remove_comments
+
+    root = Path(__file__).resolve().parent.parent
+    inputs = [p.read_bytes() for p in sorted(root.glob("fixtures/*/input.*"))]
+    inputs.append(b"<!--top--><html><body><p>a<!--x-->b</p><!--[if IE]>c<![endif]--></body></html>")
+    for data in inputs:
+        fast, slow = document.load(data), document.load(data)
+        fast_ctx = Context()
+        fast_ctx.census = fast.census
+        slow_ctx = Context(explain=True)
+        slow_ctx.census = slow.census
+        counts = remove_comments(fast.root, fast_ctx), remove_comments(slow.root, slow_ctx)
+        assert counts[0] == counts[1]
+        assert document.serialize_body(fast) == document.serialize_body(slow)

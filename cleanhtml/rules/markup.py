@@ -13,6 +13,7 @@ from cleanhtml.rule import Context
 from cleanhtml.treeops import WHITESPACE, count, drop, find, is_blank, test, text_of, unwrap
 
 _COMMENTS = find("//comment()")
+_COMMENT_COUNT = count("//comment()")
 OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
 """``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
 _STYLE_ELEMENTS = find(
@@ -53,6 +54,12 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
 
     ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
     """
+    if not ctx.explain and ctx.census is not None and not ctx.census.opt_out:
+        # no marker to keep, no excerpt to record: libxml2 strips them all (tails stay)
+        count = _COMMENT_COUNT(root)
+        if count:
+            etree.strip_tags(root, etree.Comment)
+        return count
     comments = [c for c in _COMMENTS(root) if not OPT_OUT_MARKER.match(c.text or "")]
     for comment in comments:
         ctx.removed(comment)
