@@ -15,7 +15,6 @@ the file. An unknown key or a bad value is a :class:`~cleanhtml.errors.ConfigErr
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -291,6 +290,8 @@ def parse_table(table: Mapping[str, object], origin: str) -> dict[str, Any]:
     for key, raw in table.items():
         parser = KEYS.get(key)
         if parser is None:
+            import difflib  # only for a mistyped name
+
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{origin}: unknown key {key!r}{hint}")

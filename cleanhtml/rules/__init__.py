@@ -7,7 +7,6 @@ rules or the output), ``M`` markup, ``N`` news boilerplate, ``W`` whitespace.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from cleanhtml.census import COMMENT
@@ -79,6 +78,8 @@ def _matching(token: str, rules: Sequence[Rule]) -> set[str]:
     }
     if not found:
         names = [r.name for r in rules] + [r.code for r in rules] + sorted({r.group for r in rules})
+        import difflib  # only for a mistyped name
+
         close = difflib.get_close_matches(token, names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownRuleError(f"unknown rule {token!r}{hint} (see --list-rules)")
