@@ -4,9 +4,11 @@ Run from the repository root:
 
     python benchmarks/bench.py            # full run (a few minutes)
     python benchmarks/bench.py --quick    # tiny inputs, for the test suite
+    python benchmarks/bench.py --instructions   # + instruction-count ratios (valgrind)
 
-Each measurement runs several rounds and takes the median; the baseline is measured in
-the same run on the same inputs, so a busy machine shifts both sides alike.
+Each ratio is the median over several rounds of (ours / baseline) with the two run back
+to back in every round, on the same inputs, so a slow spell of a busy machine shifts
+both sides of a ratio alike.
 """
 
 from __future__ import annotations
@@ -32,15 +34,28 @@ BENCH_CORPUS = SHARED / "bench-corpus" / "html"
 SINA = SHARED / "corpus" / "sina"
 
 
-def median_time(func: Callable[[], object], rounds: int) -> float:
-    """Median wall time of ``rounds`` calls of ``func`` (after one warm-up call)."""
+def _timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
     func()
-    times = []
+    return time.perf_counter() - start
+
+
+def paired(
+    func: Callable[[], object], base: Callable[[], object], rounds: int
+) -> tuple[float, float]:
+    """(median of per-round ratios ``func``/``base``, median ``base`` time in seconds).
+
+    The two run alternately, one right after the other in each round (after a warm-up
+    call of each), so a slow spell of a shared machine hits both sides of a ratio.
+    """
+    func()
+    base()
+    ratios, bases = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        took_base = _timed(base)
+        ratios.append(_timed(func) / took_base)
+        bases.append(took_base)
+    return statistics.median(ratios), statistics.median(bases)
 
 
 def load_pages(quick: bool) -> list[bytes]:
@@ -128,15 +143,17 @@ def startup(rounds: int) -> list[tuple[str, float, str]]:
     # set (or a read-only checkout) an editable install would otherwise compile every
     # module from source on each start, which no installed copy does
     subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "cleanhtml")], check=False)
-    base = statistics.median(run_cmd([py, "-c", "import lxml.html, click"]) for _ in range(rounds))
-    version = statistics.median(
-        run_cmd([py, "-m", "cleanhtml", "--version"]) for _ in range(rounds)
-    )
-    one = statistics.median(run_cmd([py, "-m", "cleanhtml", "-"], post) for _ in range(rounds))
-    note = f"baseline `python -c 'import lxml.html, click'` = {base * 1000:.0f} ms"
+    version, one, bases = [], [], []
+    for _ in range(rounds):  # interleaved: each ratio from neighbouring runs
+        base = run_cmd([py, "-c", "import lxml.html, click"])
+        version.append(run_cmd([py, "-m", "cleanhtml", "--version"]) / base)
+        one.append(run_cmd([py, "-m", "cleanhtml", "-"], post) / base)
+        bases.append(base)
+    took = statistics.median(bases) * 1000
+    note = f"baseline `python -c 'import lxml.html, click'` = {took:.0f} ms"
     return [
-        ("start-up: cleanhtml --version", version / base, note),
-        ("start-up: clean one post from stdin", one / base, "target <= 1.15x"),
+        ("start-up: cleanhtml --version", statistics.median(version), note),
+        ("start-up: clean one post from stdin", statistics.median(one), "target <= 1.15x"),
     ]
 
 
@@ -149,21 +166,22 @@ def batch(posts: list[bytes], count: int, rounds: int) -> list[tuple[str, float,
         for i in range(count):
             (src / f"{i:05d}.md").write_bytes(posts[i % len(posts)])
         py = sys.executable
-        times = {}
-        for jobs in (1, 2):
 
-            def once(jobs: int = jobs) -> float:
-                out = tmp / f"out{jobs}"
-                shutil.rmtree(out, ignore_errors=True)
-                return run_cmd(
-                    [py, "-m", "cleanhtml", "-q", "-j", str(jobs), "-o", str(out), str(src)]
-                )
+        def once(jobs: int) -> float:
+            out = tmp / f"out{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            return run_cmd([py, "-m", "cleanhtml", "-q", "-j", str(jobs), "-o", str(out), str(src)])
 
-            times[jobs] = statistics.median(once() for _ in range(rounds))
+        times: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(rounds):  # interleaved, like every other ratio
+            for jobs in (1, 2):
+                times[jobs].append(once(jobs))
+        one, two = statistics.median(times[1]), statistics.median(times[2])
+        speedup = statistics.median(a / b for a, b in zip(times[1], times[2], strict=True))
         return [
-            (f"batch {count} posts -j 1: files/s", count / times[1], "absolute"),
-            (f"batch {count} posts -j 2: files/s", count / times[2], "absolute"),
-            ("batch -j 2 throughput / -j 1", times[1] / times[2], "target >= 1.8x"),
+            (f"batch {count} posts -j 1: files/s", count / one, "absolute"),
+            (f"batch {count} posts -j 2: files/s", count / two, "absolute"),
+            ("batch -j 2 throughput / -j 1", speedup, "target >= 1.8x"),
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -236,6 +254,50 @@ def memory(posts: list[bytes], big_mb: int, files: int) -> list[tuple[str, float
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _workload(kind: str, mode: str) -> None:
+    """Run one workload in this process (what ``--instructions`` counts under valgrind)."""
+    from cleanhtml.api import clean_document, render
+
+    docs = load_pages(False)[::6] if kind == "pages" else load_posts(False)
+    render(clean_document(docs[0]), "text")  # warm up: lazy imports and caches
+    lxml.html.tostring(lxml.html.document_fromstring(docs[0]))
+    if mode == "base":
+        baseline(docs)()
+    elif mode != "none":
+        ours(docs, mode)()
+
+
+def _instructions_of(kind: str, mode: str) -> int:
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+         __file__, "--workload", kind, mode],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(proc.stderr.rsplit("Collected :", 1)[1].split()[0])
+
+
+def instructions() -> list[tuple[str, float, str]]:
+    """Ratios of instruction counts (valgrind's callgrind): the same on every run.
+
+    Wall time on a shared machine moves by tens of percent; instructions do not (they
+    ignore cache misses and frequency, so they are a proxy for time, not a measure).
+    Every 6th bench page and every post; start-up and warm-up are counted out.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    modes = ("none", "base", "html", "text")
+    jobs = [(kind, mode) for kind in ("pages", "posts") for mode in modes]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = dict(zip(jobs, pool.map(lambda job: _instructions_of(*job), jobs), strict=True))
+    rows = []
+    for kind in ("pages", "posts"):
+        base = counts[kind, "base"] - counts[kind, "none"]
+        for to in ("html", "text"):
+            ratio = (counts[kind, to] - counts[kind, "none"]) / base
+            rows.append((f"instructions, {kind}: cleanhtml -t {to}", ratio, f"base {base:,}"))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,7 +307,16 @@ def main() -> int:
     parser.add_argument(
         "--skip", default="", help="comma-separated sections to skip: peers,startup,batch,memory"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind (repeatable on a noisy machine; slow)",
+    )
+    parser.add_argument("--workload", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.workload:
+        _workload(*args.workload)
+        return 0
     if not BENCH_CORPUS.exists() or not SINA.exists():
         print(f"benchmark corpora not found under {SHARED}", file=sys.stderr)
         return 2
@@ -254,34 +325,32 @@ def main() -> int:
     pages, posts = load_pages(args.quick), load_posts(args.quick)
     rows: list[tuple[str, float, str]] = []
     for label, docs in (("bench-corpus pages", pages), ("sina posts", posts)):
-        base = median_time(baseline(docs), rounds)
+        base = baseline(docs)
         size = sum(map(len, docs)) / 2**20
+        measured = []
+        for to, target in (("html", "<= 1.15x"), ("text", "<= 1.05x")):
+            ratio, base_time = paired(ours(docs, to), base, rounds)
+            measured.append((f"{label}: cleanhtml -t {to}", ratio, f"target {target}"))
         rows.append(
             (
                 f"{label}: lxml.html parse+serialize",
                 1.0,
-                f"{base * 1000:.0f} ms for {len(docs)} docs, {size:.1f} MiB",
+                f"{base_time * 1000:.0f} ms for {len(docs)} docs, {size:.1f} MiB",
             )
         )
-        for to, target in (("html", "<= 1.15x"), ("text", "<= 1.05x")):
-            rows.append(
-                (
-                    f"{label}: cleanhtml -t {to}",
-                    median_time(ours(docs, to), rounds) / base,
-                    f"target {target}",
-                )
-            )
+        rows += measured
         if "peers" not in skip and label.startswith("bench"):
             for name, func in peers(docs).items():
-                rows.append(
-                    (f"{label}: {name}", median_time(func, max(1, rounds // 2)) / base, "peer")
-                )
+                ratio, _ = paired(func, base, max(1, rounds // 2))
+                rows.append((f"{label}: {name}", ratio, "peer"))
     if "startup" not in skip:
         rows += startup(3 if args.quick else 15)
     if "batch" not in skip:
         rows += batch(posts, 50 if args.quick else 2000, 1 if args.quick else 3)
     if "memory" not in skip:
         rows += memory(posts, 1 if args.quick else 50, 100 if args.quick else 20000)
+    if args.instructions and shutil.which("valgrind"):
+        rows += instructions()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs,"
         f" Python {platform.python_version()}, lxml {lxml.html.etree.__version__}"
