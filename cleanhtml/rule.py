@@ -40,6 +40,8 @@ class Context:
     needles: Container[str] | None = None
     """What the input contains (the pipeline's needle scanner), for rules that narrow
     their search to the words actually present; None means "may contain anything"."""
+    selected: frozenset[str] = frozenset()
+    """The names of the rules this run applies (a rule may leave work to a later one)."""
     census: Census | None = None
     """What the parsed tree held (tags, attribute names, attributes worth a safety
     look); None when a rule is called on a bare tree (it then takes its own)."""

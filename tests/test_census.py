@@ -95,3 +95,21 @@ def test_comment_removal_in_c_matches_the_explained_walk() -> None:
         counts = remove_comments(fast.root, fast_ctx), remove_comments(slow.root, slow_ctx)
         assert counts[0] == counts[1]
         assert document.serialize_body(fast) == document.serialize_body(slow)
+
+
+def test_unsafe_style_goes_whichever_rule_removes_it() -> None:
+    """S006 leaves <style> to remove-style-elements when that runs and nothing is sheltered."""
+    bad = "<style>p{background:url(javascript:alert(1))}</style><p>x</p>"
+    assert clean(bad) == "<p>x</p>"  # remove-style-elements took it
+    assert clean(bad, ignore="remove-style-elements") == "<p>x</p>"  # the safety rule did
+    explained = clean_document(bad, explain=True)
+    assert "remove-style-elements" in explained.edits
+    assert "remove-mutation-shapes" not in explained.edits
+    alone = clean_document(bad, rules=None)
+    assert "javascript" not in document.serialize_body(alone.doc)
+    sheltered = "<!-- cleanhtml: off -->" + bad + "<!-- cleanhtml: on -->"
+    kept = clean(sheltered)
+    assert "javascript" not in kept and "<p>x</p>" in kept  # safety cannot be opted out of
+    assert "<style>p{color:red}</style>" in clean(
+        "<!-- cleanhtml: off --><style>p{color:red}</style><!-- cleanhtml: on -->"
+    )

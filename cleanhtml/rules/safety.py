@@ -259,15 +259,22 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
     URL goes too. ``<template>`` content is inert in browsers and the root of
     several sanitizer bypasses. The text after each element stays.
 
+    When remove-style-elements runs too and no ``cleanhtml: off`` region can shelter
+    a ``<style>``, every ``<style>`` goes with it anyway, so this rule leaves them to
+    it (same output; ``--explain`` then names that rule) and does not read their CSS.
+
     ``<math><style><img src=x onerror=alert(1)></style></math>`` becomes ``<math></math>``.
     """
     census = ctx.census or take(root)
-    foreign = census.has_tag("svg", "math")
-    found = [
-        el
-        for el in root.iter("template", "style")
-        if el.tag == "template" or (foreign and _IN_FOREIGN(el)) or _style_unsafe(el)
-    ]
+    if "remove-style-elements" in ctx.selected and not census.opt_out:
+        found = list(root.iter("template"))
+    else:
+        foreign = census.has_tag("svg", "math")
+        found = [
+            el
+            for el in root.iter("template", "style")
+            if el.tag == "template" or (foreign and _IN_FOREIGN(el)) or _style_unsafe(el)
+        ]
     return _drop_all(found, ctx)
 
 
