@@ -113,3 +113,13 @@ def test_unsafe_style_goes_whichever_rule_removes_it() -> None:
     assert "<style>p{color:red}</style>" in clean(
         "<!-- cleanhtml: off --><style>p{color:red}</style><!-- cleanhtml: on -->"
     )
+
+
+def test_unsafe_style_attribute_goes_whichever_rule_removes_it() -> None:
+    bad = '<p style="background:url(javascript:alert(1))">x</p>'
+    assert clean(bad) == "<p>x</p>"
+    assert clean(bad, ignore="remove-style-attributes") == "<p>x</p>"
+    assert "remove-script-attributes" not in clean_document(bad).edits
+    sheltered = "<!-- cleanhtml: off -->" + bad + '<p style="color:red">y</p><!-- cleanhtml: on -->'
+    kept = clean(sheltered)
+    assert "javascript" not in kept and 'style="color:red"' in kept

@@ -211,10 +211,17 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     or a binding goes too. The element and its text stay.
 
     ``<a href=" java&#x09;script:alert(1)" onclick="x()">go</a>`` becomes ``<a>go</a>``.
+
+    ``style`` attributes are left to remove-style-attributes when that rule runs and
+    no ``cleanhtml: off`` region can shelter one (it removes them all anyway).
     """
     edits = 0
     census = ctx.census or take(root)
+    # remove-style-attributes takes every style= when it runs and nothing is sheltered
+    styles_go = "remove-style-attributes" in ctx.selected and not census.opt_out
     for el, name, value in census.flagged:  # the census walked every attribute once
+        if styles_go and name == "style":
+            continue
         if not _unsafe_attribute(el, name, value) or not attached(el, root):
             continue
         ctx.removed(f"{name}={value!r}")
