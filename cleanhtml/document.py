@@ -65,6 +65,7 @@ _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 _C0_BYTES = bytes(range(0x09)) + b"\x0b" + bytes(range(0x0E, 0x20))
+_C0_SINGLE = tuple(bytes([byte]) for byte in _C0_BYTES)
 # Character references to the same characters (``&#x4;``, ``&#11``): the parser would
 # put them in the tree.
 _CONTROL_REFERENCE = re.compile(
@@ -229,7 +230,8 @@ def _may_hold_controls(data: bytes, encoding: str, text: str) -> bool:
     """
     if encoding.startswith(("utf-16", "utf-32")):
         return True
-    if len(data.translate(None, _C0_BYTES)) != len(data):
+    # one memchr per control byte: several times faster than any one-pass filter in Python
+    if any(byte in data for byte in _C0_SINGLE):
         return True
     return "\ufffe" in text or "\uffff" in text
 
@@ -245,7 +247,7 @@ def _remove_control_chars(body: str, repairs: list[str]) -> str:
 
 
 def _remove_control_references(body: str, repairs: list[str]) -> str:
-    if not _CONTROL_REFERENCE.search(body):  # one scan for the literal "&#"; rare hits
+    if "&#" not in body or not _CONTROL_REFERENCE.search(body):  # rare: decide fast
         return body
     body, count = _CONTROL_REFERENCE.subn("", body)
     repairs.append(f"removed {count} character reference{'s' if count > 1 else ''} to controls")
