@@ -100,12 +100,12 @@ class Needles:
         return self._raw
 
     def _read_source(self) -> bytes:
+        """The body's UTF-8 bytes (never the front matter, which no rule cleans)."""
         doc = self._doc
-        name = doc.encoding.replace("-", "").replace("_", "").lower()
-        # after a load-time repair (NULs removed, ...) the tree may hold what the bytes do not
-        if name in ("utf8", "utf8sig", "ascii") and not doc.repairs:
-            return doc.source
-        return doc.body_text().encode("utf-8", errors="replace")
+        if doc.body is None:  # the body is the input's own bytes, unrepaired
+            return doc.source[doc.body_start :] if doc.body_start else doc.source
+        # re-encoded, or repaired on loading (NULs removed, ...): the text the tree holds
+        return doc.body.encode("utf-8", errors="replace")
 
     def _references(self) -> bytes:
         """The decoded stretches around character references (empty when there are none)."""

@@ -72,3 +72,22 @@ def test_rule_without_its_tags_or_attributes_makes_no_edit(rule) -> None:  # typ
         assert rule.apply(doc.root, Context()) == 0
         checked += 1
     assert checked, "every input holds the tags: add one without them to EXTRA"
+
+
+def test_the_front_matter_does_not_count_as_input_text() -> None:
+    """Needles and the CJK gate read the body only (hypothesis found a second clean that
+    did more: a load-time repair switched the first pass to the body alone)."""
+    from cleanhtml.api import clean_document, render
+
+    post = (
+        "---\ntags:\n - 财经\n---\n<a href=/a><span onclick=f() "
+        'cms-style="font-L strong-Bold">0<a href=/b></a></span></a>'
+    )
+    once = clean_document(post)
+    assert "bold-cms-style" not in once.edits  # the body holds no Chinese text
+    again = clean_document(render(once, "html"))
+    assert again.edits == {}
+    chinese = clean_document(
+        '---\ntags:\n - 财经\n---\n<p><font cms-style="strong-Bold">字</font></p>'
+    )
+    assert render(chinese, "html").endswith("<p><strong>字</strong></p>")
