@@ -313,6 +313,11 @@ def _run_pool(tasks: list[Task], settings: Settings, workers: int) -> Iterator[F
     from concurrent.futures.process import BrokenProcessPool
 
     tasks = _read_stdin(tasks)
+    # load the cleaner here: workers forked from this process then start with it loaded,
+    # instead of each importing it (and building the rule list) on its first chunk
+    import cleanhtml.api  # noqa: F401
+
+    settings.rules()
     size = max(1, min(CHUNK_MAX, len(tasks) // (workers * 4)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     next_chunk = 0
