@@ -15,9 +15,7 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
-from typing import cast
 
 from lxml import etree
 
@@ -81,17 +79,14 @@ def take(root: etree._Element) -> Census:
     add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
-    outside = [*top.itersiblings(preceding=True), *top.itersiblings()]
-    for node in itertools.chain(outside, top.iter()):
+    for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
+        if isinstance(node, etree._Comment):
+            _comment(census, node)
+    for node in top.iter():
         tag = node.tag
         if not isinstance(tag, str):
             if tag is etree.Comment:
-                add_tag(COMMENT)
-                text = node.text or ""
-                if OPT_OUT in text:
-                    census.opt_out = True
-                if text.startswith("[CDATA["):
-                    census.cdata = True
+                _comment(census, node)
             if node is paragraph_end:
                 paragraph_end = None
             continue
@@ -105,9 +100,9 @@ def take(root: etree._Element) -> Census:
             paragraph_end = node[-1]
             while len(paragraph_end):
                 paragraph_end = paragraph_end[-1]
-        for name, value in cast("list[tuple[str, str]]", node.items()):  # HTML: all str
+        items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
+        for name, value in items:
             add_attribute(name)
-            # ordered for speed: operators before method calls, the rare handler name last
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
                 or name in ALWAYS_FLAGGED
@@ -115,6 +110,16 @@ def take(root: etree._Element) -> Census:
             ):
                 flag((node, name, value))
     return census
+
+
+def _comment(census: Census, node: etree._Element) -> None:
+    """Record a comment: that there are comments, an opt-out marker, a CDATA section."""
+    census.tags.add(COMMENT)
+    text = node.text or ""
+    if OPT_OUT in text:
+        census.opt_out = True
+    if text.startswith("[CDATA["):
+        census.cdata = True
 
 
 def attached(node: etree._Element, root: etree._Element) -> bool:
