@@ -96,7 +96,7 @@ def clean_document(
     chosen = _rules_for(DEFAULT_PROFILE) if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     if any(rule.reshapes and rule.name in edits for rule in chosen) or (
-        edits and doc.census.block_in_paragraph
+        edits and doc.census is not None and doc.census.block_in_paragraph
     ):
         _settle(doc, chosen, ctx, edits)
     return Cleaned(doc, edits, ctx, path)

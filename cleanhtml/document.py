@@ -131,8 +131,9 @@ class Document:
     serialized: str | None = None
     """The body as :func:`serialize_body` would give it, when already known (set once
     cleaning is over, so the html output does not serialize the tree twice)."""
-    census: Census = field(default_factory=Census)
-    """What the tree held when it was parsed (see :mod:`cleanhtml.census`)."""
+    census: Census | None = None
+    """What the tree held when it was parsed (see :mod:`cleanhtml.census`); None after
+    :func:`reparse` until the rules run again (settled output seldom needs one)."""
     body_start: int = 0
     """Where the body starts in ``source`` (after a BOM and the front matter)."""
 
@@ -678,11 +679,10 @@ def reparse(doc: Document, html: str) -> None:
     again until it stands still, so cleaning is idempotent. The old tree is let go
     before the new one is built, so memory does not double.
     """
-    doc.root, doc.census, doc.serialized = _PLACEHOLDER, Census(), None  # let the old tree go
+    doc.root, doc.census, doc.serialized = _PLACEHOLDER, None, None  # let the old tree go
     prolog, body = _split_prolog(html)
     root, is_fragment, has_doctype = parse(body, repairs=[])
     split_nested_links(root)
-    doc.census = census_.take(root)
     doc.root, doc.body, doc.prolog = root, body, prolog
     doc.is_fragment, doc.has_doctype = is_fragment, has_doctype
     doc.trailing = "" if is_fragment else body[_content_end(body) :]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from cleanhtml import census as census_
 from cleanhtml.document import Document
 from cleanhtml.rule import Context, Rule
 from cleanhtml.rules.markup import OPT_OUT_MARKER
@@ -153,7 +154,8 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
     needles = Needles(doc)
-    census = doc.census
+    census = doc.census if doc.census is not None else census_.take(doc.root)
+    doc.census = census
     ctx.needles, ctx.census = needles, census
     ctx.selected = frozenset(rule.name for rule in rules)
     protected: Protected | None = None

@@ -59,10 +59,16 @@ def test_handlers_on_copies_made_when_splitting_nested_links_are_removed() -> No
     assert "onclick" not in html and "x" in html and "y" in html and "z" in html
 
 
-def test_census_is_taken_again_when_the_output_is_settled() -> None:
-    cleaned = clean_document('<p>采取<b><span id="stock_sh600000"><div>股</div></span></b>方式</p>')
-    census = cleaned.doc.census
-    assert "span" not in census.tags  # the settled tree's census, not the input's
+def test_census_is_let_go_on_reparse_and_taken_again_when_rules_run() -> None:
+    from cleanhtml import pipeline
+    from cleanhtml.rules import RULES
+
+    doc = document.load(b"<p><span>x</span><font>y</font></p>")
+    assert doc.census is not None and "span" in doc.census.tags
+    document.reparse(doc, "<p>x<b>y</b></p>")
+    assert doc.census is None  # the old tree's census goes with it
+    pipeline.run(doc, RULES)
+    assert doc.census is not None and "b" in doc.census.tags and "span" not in doc.census.tags
 
 
 def test_census_finds_a_block_inside_a_paragraph() -> None:
