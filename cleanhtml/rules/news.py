@@ -69,6 +69,7 @@ PROMO_PREFIXES = re.compile(
 )
 # A heading over a list of links: the phrase alone, colon optional.
 PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|丨]?$")
+PROMO_HEADING_MAX_CHARS = 8  # the longest text PROMO_HEADING matches
 RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
 PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
@@ -128,11 +129,19 @@ BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5
 CONTAINERS = ("p", "div", "section", "blockquote", "li")
 
 
+_CONTAINER_SET = frozenset(CONTAINERS)
+
+
 def _is_leaf_block(el: etree._Element) -> bool:
-    inner = el.iter(*CONTAINERS)
-    if el.tag in CONTAINERS:
-        next(inner)  # el itself
-    return next(inner, None) is None
+    """True when no container (``p``, ``div``, ...) is inside ``el``.
+
+    A plain walk: a leaf block is small, and a container usually shows one at once
+    (a tag-filtered ``iter`` costs more to set up than these few steps).
+    """
+    return all(
+        not isinstance(inner.tag, str) or inner.tag not in _CONTAINER_SET
+        for inner in el.iterdescendants()
+    )
 
 
 _HAS_MEDIA = test(".//img | .//video | .//audio | .//iframe | .//embed | .//object")
@@ -215,8 +224,23 @@ def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
-def _block_text(el: etree._Element) -> str:
-    return "".join(text_of(el).split())
+def _block_text(el: etree._Element, limit: int | None = None) -> str | None:
+    """The text of ``el`` without whitespace; None once it is longer than ``limit``.
+
+    The limit spares reading a whole article container to learn it is no promo line.
+    """
+    if limit is None or not len(el):
+        text = "".join(text_of(el).split())
+        return None if limit is not None and len(text) > limit else text
+    pieces: list[str] = []
+    size = 0
+    for piece in cast(list[str], el.itertext()):
+        piece = "".join(piece.split())
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def _unlinked_text(el: etree._Element) -> str:
@@ -242,8 +266,8 @@ def _is_detached(el: etree._Element, root: etree._Element) -> bool:
 
 
 def _is_promo_box(el: etree._Element) -> bool:
-    text = _block_text(el)
-    if len(text) > PROMO_MAX_CHARS or not PROMO_PREFIXES.match(text):
+    text = _block_text(el, PROMO_MAX_CHARS)
+    if text is None or not PROMO_PREFIXES.match(text):
         return False
     # a container is a box only when all it holds after the promo line is links
     leaves = [leaf for leaf in _LEAVES_INSIDE(el) if not is_blank(text_of(leaf))]
@@ -291,7 +315,10 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     for heading in _promo_candidates(root, ctx):
-        if _is_detached(heading, root) or not PROMO_HEADING.match(_block_text(heading)):
+        if _is_detached(heading, root):
+            continue
+        text = _block_text(heading, PROMO_HEADING_MAX_CHARS)
+        if text is None or not PROMO_HEADING.match(text):
             continue
         links = _following_links(heading)
         for el in [heading, *links] if links else []:
@@ -312,7 +339,7 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
     for box in _LINK_BOX_CANDIDATES(root):
         if _is_detached(box, root):
             continue
-        text = _block_text(box)
+        text = "".join(text_of(box).split())
         if len(_unlinked_text(box).strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10):
             ctx.removed(box)
             drop(box)
@@ -403,13 +430,27 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
 
     ``<p>　　来源：燕赵都市报</p>`` records ``source = "燕赵都市报"``.
     """
-    blocks = [
-        el
-        for el in root.iter(*BLOCKS)
-        if el is not root and _is_leaf_block(el) and text_of(el).strip(WHITESPACE)
-    ]
-    head = blocks[:META_HEAD_BLOCKS]
-    tail = blocks[max(len(head), len(blocks) - META_TAIL_BLOCKS) :]
+    candidates = list(root.iter(*BLOCKS))
+
+    def holds_text(el: etree._Element) -> bool:
+        return el is not root and _is_leaf_block(el) and bool(text_of(el).strip(WHITESPACE))
+
+    # the first few and the last few leaf blocks with text, looked for from each end
+    head: list[etree._Element] = []
+    head_end = len(candidates)  # where the head's last block stands (no tail without one)
+    for position, el in enumerate(candidates):
+        if holds_text(el):
+            head.append(el)
+            if len(head) == META_HEAD_BLOCKS:
+                head_end = position
+                break
+    tail: list[etree._Element] = []
+    for el in reversed(candidates[head_end + 1 :]):
+        if len(tail) == META_TAIL_BLOCKS:
+            break
+        if holds_text(el):
+            tail.append(el)
+    tail.reverse()
     for el in head + tail:
         for line in _lines(el):
             _record_line(ctx, line)
