@@ -158,6 +158,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     doc.census = census
     ctx.needles, ctx.census = needles, census
     ctx.selected = frozenset(rule.name for rule in rules)
+    ctx.shared = {}
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them

@@ -40,6 +40,8 @@ class Context:
     needles: Container[str] | None = None
     """What the input contains (the pipeline's needle scanner), for rules that narrow
     their search to the words actually present; None means "may contain anything"."""
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Values rules of one run compute once and share (emptied when a run starts)."""
     selected: frozenset[str] = frozenset()
     """The names of the rules this run applies (a rule may leave work to a later one)."""
     census: Census | None = None

@@ -89,8 +89,14 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
 
     Only the words the input has are looked for; the hits are climbed in Python
     (XPath's ``ancestor::`` union grows quadratically on big documents), and the
-    holders are put back in document order by one tag-filtered walk.
+    holders are put back in document order by one tag-filtered walk. The list is
+    shared by the promo rules of one run: a removal can detach a holder (callers check
+    :func:`_is_detached`) but never makes a new one, since the text that follows a
+    removed element stays with the same parent.
     """
+    cached = ctx.shared.get("promo-candidates")
+    if cached is not None and cached[0] is root:  # found before: removals only detach some
+        return cast(list[etree._Element], cached[1])
     words = tuple(word for word in PROMO_WORDS if ctx.has(word))
     hits = cast(list[Any], _promo_texts(words)(root)) if words else []
     holders: set[etree._Element] = set()
@@ -104,9 +110,9 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
                     break  # its holders above are in already
                 holders.add(el)
             el = el.getparent()
-    if not holders:
-        return []
-    return [el for el in root.iter(*PROMO_HOLDERS) if el in holders]
+    found = [el for el in root.iter(*PROMO_HOLDERS) if el in holders] if holders else []
+    ctx.shared["promo-candidates"] = (root, found)
+    return found
 
 
 _LEAVES_INSIDE = find(
