@@ -369,7 +369,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     recorded in ``ctx.meta["editor"]``.
     """
     edits = 0
-    for el in _EDITOR_PARAGRAPHS(root):
+    for el in _EDITOR_PARAGRAPHS(root) if ctx.has("article-editor") else ():
         _record_editor(ctx, text_of(el).strip(WHITESPACE))
         ctx.removed(el)
         drop(el)
