@@ -114,7 +114,7 @@ def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str,
     """
     html = document.serialize_body(doc)
     for _ in range(SETTLE_ROUNDS):
-        ctx.census = None  # the old tree goes before the new one is built
+        ctx.census, ctx.shared = None, {}  # the old tree goes before the new one is built
         document.reparse(doc, html)
         settled = document.serialize_body(doc)
         if settled == html:

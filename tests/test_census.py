@@ -150,3 +150,16 @@ def test_byte_level_checks_answer_as_the_text_repairs_do(body: str) -> None:
         assert document._close_unterminated_comment(body, []) is body
     if not document._content_may_follow_body(raw):
         assert document._reopen_closed_body(body, []) is body
+
+
+def test_settling_keeps_nothing_of_the_old_tree() -> None:
+    """Shared values and the census go before the re-parse, so the old tree can be freed."""
+    stock = '<span id="stock_sh600000"><a class="keyword">线上</a></span>'
+    post = f"<p>采取{stock}方式</p><p>相关阅读</p>"
+    cleaned = clean_document(post)
+    assert "unwrap-stock-links" in cleaned.edits  # a reshaping rule ran: settled
+    current = cleaned.doc.root.getroottree().getroot()
+    for value in cleaned.ctx.shared.values():
+        assert value[0].getroottree().getroot() is current
+    census = cleaned.ctx.census
+    assert census is None or all(attached(el, cleaned.doc.root) for el, _, _ in census.flagged)
