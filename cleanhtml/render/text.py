@@ -69,15 +69,17 @@ def _collapse(match: re.Match[str]) -> str:
     return " " + marks
 
 
-_LINE_BREAK_RUN = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
-_PLAIN_RUN = re.compile(r"[ \t\n\r\f]+")
+# A line-break run between two non-ASCII characters: only there can both neighbours be
+# East Asian wide (elsewhere the run is a space, left to the plain collapse).
+_LINE_BREAK_RUN = re.compile(r"(?<=[^\x00-\x7f])[ \t\r\f]*\n[ \t\n\r\f]*(?=[^\x00-\x7f])")
+# A whitespace run that is not already one plain space (those, between most words,
+# are left alone rather than replaced by themselves)
+_PLAIN_RUN = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 
 
 def _collapse_break(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
-    if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
-        return ""
-    return " "
+    return "" if _wide(text[start - 1]) and _wide(text[end]) else " "
 
 
 def collapse_whitespace(raw: str) -> str:
