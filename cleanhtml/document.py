@@ -64,8 +64,7 @@ _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
-_C0_BYTES = bytes(range(0x09)) + b"\x0b" + bytes(range(0x0E, 0x20))
-_C0_SINGLE = tuple(bytes([byte]) for byte in _C0_BYTES)
+_C0_BYTES = tuple(bytes([byte]) for byte in (*range(0x09), 0x0B, *range(0x0E, 0x20)))
 # Character references to the same characters (``&#x4;``, ``&#11``): the parser would
 # put them in the tree.
 _CONTROL_REFERENCE = re.compile(
@@ -232,7 +231,7 @@ def _may_hold_controls(data: bytes, encoding: str, text: str) -> bool:
     if encoding.startswith(("utf-16", "utf-32")):
         return True
     # one memchr per control byte: several times faster than any one-pass filter in Python
-    if any(byte in data for byte in _C0_SINGLE):
+    if any(byte in data for byte in _C0_BYTES):
         return True
     return "\ufffe" in text or "\uffff" in text
 
@@ -471,6 +470,8 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
 def _parse_once(
     body: str, repairs: list[str], raw: bytes | None
 ) -> tuple[etree._Element, bool, bool]:
+    """The text repairs a parse needs first (each asked of ``raw`` first, when given),
+    then the parse itself, from ``raw`` when no repair changed the text."""
     before = body
     if raw is None or _comment_may_be_open(raw):
         body = _close_unterminated_comment(body, repairs)
