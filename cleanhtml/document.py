@@ -354,22 +354,6 @@ def _comment_may_be_open(raw: bytes) -> bool:
     return start >= 0 and raw.find(b"-->", start + 4) < 0
 
 
-def _content_may_follow_body(raw: bytes) -> bool:
-    """:func:`_reopen_closed_body`'s question, asked of the body's UTF-8 bytes.
-
-    Any end tag it looks for starts with ``</body`` or ``</html`` in ASCII, so the text
-    from the first of those (usually the last few bytes) is all the regex must read.
-    """
-    lowered = raw.lower()
-    found = [at for at in (lowered.find(b"</body"), lowered.find(b"</html")) if at >= 0]
-    if not found:
-        return False
-    del lowered
-    tail = raw[min(found) :].decode("utf-8", errors="replace")
-    end = _BODY_END.search(tail)
-    return end is not None and not _ONLY_TRAILER.match(tail, end.start())
-
-
 def _parser_repairs(parser: etree.HTMLParser, repairs: list[str]) -> None:
     """Record what libxml2 dropped or reads unlike a browser, so the output is re-serialized.
 
@@ -470,15 +454,14 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
 def _parse_once(
     body: str, repairs: list[str], raw: bytes | None
 ) -> tuple[etree._Element, bool, bool]:
-    """The text repairs a parse needs first (each asked of ``raw`` first, when given),
-    then the parse itself, from ``raw`` when no repair changed the text."""
+    """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
+    text's UTF-8 bytes, when given) if no repair changed the text."""
     before = body
     if raw is None or _comment_may_be_open(raw):
         body = _close_unterminated_comment(body, repairs)
     body = _drop_cut_tag(body, repairs)
     if _is_page(body):
-        if raw is None or body is not before or _content_may_follow_body(raw):
-            body = _reopen_closed_body(body, repairs)
+        body = _reopen_closed_body(body, repairs)
         if body is not before:
             raw = None
         root = _parse_markup(body, repairs, raw) if body.strip() else None
