@@ -348,12 +348,6 @@ def _reopen_closed_body(body: str, repairs: list[str]) -> str:
     return _BODY_END.sub("", body)
 
 
-def _comment_may_be_open(raw: bytes) -> bool:
-    """:func:`_close_unterminated_comment`'s question, asked of the UTF-8 bytes (faster)."""
-    start = raw.rfind(b"<!--")
-    return start >= 0 and raw.find(b"-->", start + 4) < 0
-
-
 def _parser_repairs(parser: etree.HTMLParser, repairs: list[str]) -> None:
     """Record what libxml2 dropped or reads unlike a browser, so the output is re-serialized.
 
@@ -457,8 +451,7 @@ def _parse_once(
     """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
     text's UTF-8 bytes, when given) if no repair changed the text."""
     before = body
-    if raw is None or _comment_may_be_open(raw):
-        body = _close_unterminated_comment(body, repairs)
+    body = _close_unterminated_comment(body, repairs)
     body = _drop_cut_tag(body, repairs)
     if _is_page(body):
         body = _reopen_closed_body(body, repairs)
