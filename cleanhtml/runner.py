@@ -252,8 +252,8 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
         targets.setdefault(key, []).append(index)
     tasks: list[Task] = list(sources)
     for key, indexes in targets.items():
-        shown = destination(sources[indexes[0]], settings)
         if len(indexes) > 1:
+            shown = destination(sources[indexes[0]], settings)
             names = [sources[i].name for i in indexes]
             for i in indexes:
                 others = ", ".join(n for n in names if n != sources[i].name)
@@ -263,6 +263,7 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
         source = sources[indexes[0]]
         real = source.real or os.path.realpath(source.path)
         if source.path != STDIN and os.path.normcase(real) == key:
+            shown = destination(source, settings)
             reason = f"output {shown} is the input itself; use -i to clean in place"
             tasks[indexes[0]] = FileResult.failure(source.name, reason)
     return tasks
