@@ -91,3 +91,32 @@ def test_the_front_matter_does_not_count_as_input_text() -> None:
         '---\ntags:\n - 财经\n---\n<p><font cms-style="strong-Bold">字</font></p>'
     )
     assert render(chinese, "html").endswith("<p><strong>字</strong></p>")
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        "炒股<font>就看</font>金麒麟",  # unwrap-font joins it after the promo rules ran
+        "炒股<span></span>就看金麒麟",  # remove-empty-elements joins it
+        "炒<b><i></i></b>股就看金麒麟",
+        "炒股<!-- x -->就看金麒麟",
+    ],
+)
+def test_a_promo_phrase_split_by_markup_goes_in_the_first_clean(split: str) -> None:
+    """Promo words are looked for in the joined text, so a second clean finds nothing new."""
+    from cleanhtml.api import clean_document, render
+
+    blurb = f"<p>{split}分析师研报，权威，专业，及时，全面，助您挖掘潜力主题机会！</p>"
+    once = clean_document("<p>正文第一段。</p>" + blurb)
+    assert "remove-promo-boxes" in once.edits
+    html = render(once, "html")
+    assert html == "<p>正文第一段。</p>"
+    assert clean_document(html).edits == {}
+
+
+def test_an_editor_credit_split_by_markup_goes_in_the_first_clean() -> None:
+    from cleanhtml.api import clean_document, render
+
+    once = clean_document("<p>正文。</p><p>责任编<font>辑</font>：张三</p>")
+    assert render(once, "html") == "<p>正文。</p>"
+    assert once.ctx.meta.get("editor") == "张三"

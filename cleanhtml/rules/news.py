@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any, cast
+from typing import cast
 
 from lxml import etree
 
@@ -70,47 +70,35 @@ PROMO_PREFIXES = re.compile(
 # A heading over a list of links: the phrase alone, colon optional.
 PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|丨]?$")
 PROMO_HEADING_MAX_CHARS = 8  # the longest text PROMO_HEADING matches
-RELATED_NEEDLES = ("相关", "阅读", "推荐", "精彩", "往期")
-PROMO_NEEDLES = (*RELATED_NEEDLES, "炒股就看", "新浪财经")
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
 PROMO_WORDS = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经")
 PROMO_HOLDERS = ("blockquote", "p", "div", "section", "li", "table", "h2", "h3", "h4")
 
 
 @functools.lru_cache(maxsize=64)
-def _promo_texts(words: tuple[str, ...]) -> etree.XPath:
-    """Text nodes holding one of ``words``, tested in C (one linear walk)."""
+def _promo_holders(words: tuple[str, ...]) -> etree.XPath:
+    """Blocks whose text, joined across their tags, holds one of ``words`` (in C)."""
+    holder = " or ".join(f"self::{tag}" for tag in PROMO_HOLDERS)
     test = " or ".join(f"contains(., '{word}')" for word in words)
-    return etree.XPath(f"descendant-or-self::text()[{test}]")
+    return etree.XPath(f"descendant-or-self::*[{holder}][{test}]")
 
 
 def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element]:
-    """Blocks holding a text with a promo word, in document order.
+    """Blocks holding a promo word in their joined text, in document order.
 
-    Only the words the input has are looked for; the hits are climbed in Python
-    (XPath's ``ancestor::`` union grows quadratically on big documents), and the
-    holders are put back in document order by one tag-filtered walk. The list is
-    shared by the promo rules of one run: a removal can detach a holder (callers check
-    :func:`_is_detached`) but never makes a new one, since the text that follows a
-    removed element stays with the same parent.
+    The words are looked for in the tree's text as it is now, joined across tags, so a
+    phrase split by markup (``炒股<font>就看</font>``) is found before a later rule
+    joins it (otherwise a second cleaning would remove what the first kept). The list
+    is shared by the promo rules of one run: a removal can detach a holder (callers
+    check :func:`_is_detached`); what it joins stands in a holder listed already, which
+    held the removed heading's promo word too.
     """
     cached = ctx.shared.get("promo-candidates")
-    if cached is not None and cached[0] is root:  # found before: removals only detach some
+    if cached is not None and cached[0] is root:
         return cast(list[etree._Element], cached[1])
-    words = tuple(word for word in PROMO_WORDS if ctx.has(word))
-    hits = cast(list[Any], _promo_texts(words)(root)) if words else []
-    holders: set[etree._Element] = set()
-    for text in hits:
-        el = text.getparent()
-        if el is not None and text.is_tail:
-            el = el.getparent()  # a tail belongs to the element's parent
-        while el is not None:
-            if el.tag in PROMO_HOLDERS:
-                if el in holders:
-                    break  # its holders above are in already
-                holders.add(el)
-            el = el.getparent()
-    found = [el for el in root.iter(*PROMO_HOLDERS) if el in holders] if holders else []
+    text = etree.tostring(root, method="text", encoding="unicode")
+    words = tuple(word for word in PROMO_WORDS if word in text)
+    found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
     ctx.shared["promo-candidates"] = (root, found)
     return found
 
