@@ -43,9 +43,15 @@ EXAMPLES = settings(
 
 words = st.text(alphabet=CJK + PUNCTUATION + ASCII, min_size=1, max_size=12)
 spaces = st.text(alphabet=SPACES, min_size=1, max_size=3)
-texts = st.lists(st.one_of(words, words, spaces, st.sampled_from(ENTITIES)), max_size=4).map(
-    "".join
-)
+# Pieces of the boilerplate the news rules look for, so random markup splits them
+# (炒股<font>就看</font>...) and the rules must still act the same on the first clean.
+BOILERPLATE = (
+    "炒股", "就看", "金麒麟", "相关", "阅读", "推荐", "：", "责任", "编辑", "原标题", "来源",
+)  # fmt: skip
+texts = st.lists(
+    st.one_of(words, words, spaces, st.sampled_from(ENTITIES), st.sampled_from(BOILERPLATE)),
+    max_size=4,
+).map("".join)
 
 HOSTILE_ATTRIBUTES = (
     ' onclick="alert(1)"',

@@ -52,7 +52,11 @@ _RASTER = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp|avif|apng|x-icon)[;,
 
 
 def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+    # html5lib writes a namespaced attribute as "{ns}local"; a "}" anywhere else is a
+    # literal character of the name ("}onmouseover" is no handler to a browser)
+    if name.startswith("{"):
+        name = name.split("}", 1)[-1]
+    return name.rsplit(":", 1)[-1].lower()
 
 
 def _is_script_url(value: str, *, raster_ok: bool) -> bool:
