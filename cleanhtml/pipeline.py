@@ -164,9 +164,9 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
         # the input cannot opt out of the safety rules: protect only after them
         if protected is None and rule.group != "safety":
             protected = protect(doc.root) if census.opt_out else []
-        if rule.tags and census.tags.isdisjoint(rule.tags):
+        if rule.tags and not census.has_tag(*rule.tags):
             continue
-        if rule.attributes and census.attributes.isdisjoint(rule.attributes):
+        if rule.attributes and not census.has_attribute(*rule.attributes):
             continue
         if rule.needs_cjk and not needles.has_cjk():
             continue

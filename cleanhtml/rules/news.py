@@ -17,6 +17,7 @@ from typing import cast
 
 from lxml import etree
 
+from cleanhtml.census import attached
 from cleanhtml.rule import Context
 from cleanhtml.treeops import WHITESPACE, drop, find, is_blank, test, text_of, unwrap
 
@@ -90,8 +91,8 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
     phrase split by markup (``炒股<font>就看</font>``) is found before a later rule
     joins it (otherwise a second cleaning would remove what the first kept). The list
     is shared by the promo rules of one run: a removal can detach a holder (callers
-    check :func:`_is_detached`); what it joins stands in a holder listed already, which
-    held the removed heading's promo word too.
+    check :func:`~cleanhtml.census.attached`); what it joins stands in a holder listed
+    already, which held the removed heading's promo word too.
     """
     cached = ctx.shared.get("promo-candidates")
     if cached is not None and cached[0] is root:
@@ -250,15 +251,6 @@ def _is_link_only(el: etree._Element) -> bool:
     )
 
 
-def _is_detached(el: etree._Element, root: etree._Element) -> bool:
-    """True when ``el`` went with an ancestor that a rule removed already.
-
-    (A removed subtree stays in the same lxml document, so only the ancestor chain
-    tells whether ``el`` is still under ``root``.)
-    """
-    return el is not root and all(ancestor is not root for ancestor in el.iterancestors())
-
-
 def _is_promo_box(el: etree._Element) -> bool:
     text = _block_text(el, PROMO_MAX_CHARS)
     if text is None or not PROMO_PREFIXES.match(text):
@@ -280,7 +272,7 @@ def remove_promo_boxes(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     for el in _promo_candidates(root, ctx):
-        if _is_detached(el, root) or not _is_promo_box(el):
+        if not attached(el, root) or not _is_promo_box(el):
             continue
         ctx.removed(el)
         drop(el)
@@ -309,7 +301,7 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     for heading in _promo_candidates(root, ctx):
-        if _is_detached(heading, root):
+        if not attached(heading, root):
             continue
         text = _block_text(heading, PROMO_HEADING_MAX_CHARS)
         if text is None or not PROMO_HEADING.match(text):
@@ -331,7 +323,7 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     for box in _LINK_BOX_CANDIDATES(root):
-        if _is_detached(box, root):
+        if not attached(box, root):
             continue
         text = "".join(text_of(box).split())
         if len(_unlinked_text(box).strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10):
