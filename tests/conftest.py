@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -11,6 +12,15 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+"""The real corpora beside the repository (``../shared``): about a third of the tests."""
+SHARED_NEEDED = ("corpus/sina", "bench-corpus")
+
+
+def missing_shared() -> list[Path]:
+    """The folders of ``../shared`` the tests read that are not there."""
+    return [SHARED / name for name in SHARED_NEEDED if not (SHARED / name).is_dir()]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -18,3 +28,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite fixtures' expected files from current output, for review in git diff",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under CI, a missing ``../shared`` is an error, not a third of the suite skipped."""
+    missing = missing_shared()
+    if missing and os.environ.get("CI"):
+        names = ", ".join(str(p) for p in missing)
+        raise pytest.UsageError(
+            f"CI is set and the shared corpora are missing ({names}): the tests that read "
+            "them would be skipped. Put the corpora beside the repository, or unset CI."
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    missing = missing_shared()
+    if not missing:
+        return f"shared corpora: {SHARED}"
+    return f"shared corpora MISSING ({', '.join(map(str, missing))}): their tests are skipped"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 import cleanhtml
-from cleanhtml.errors import UsageError
+from cleanhtml.errors import InputError, UsageError
 
 db = pytest.importorskip("dask.bag")
 import cleanhtml.dask as cdask  # noqa: E402
@@ -31,10 +31,34 @@ def test_clean_bag_unknown_rule_fails_before_compute() -> None:
         cdask.clean_bag(db.from_sequence(DOCS), ignore="no-such-rule")
 
 
-def test_errors_none_maps_bad_documents_to_none() -> None:
-    bag = db.from_sequence([b"\xff\xfe<p>\x00bad", "<p>ok</p>"], npartitions=1)
+# the first bytes of a 1x1 PNG: binary, so cleaning it raises InputError
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+BAD_AND_GOOD = [PNG, "<p>ok</p>", PNG, "<p>a<!-- x -->b</p>"]
+
+
+@pytest.mark.parametrize("npartitions", [1, 2])
+def test_errors_none_maps_bad_documents_to_none(npartitions: int) -> None:
+    bag = db.from_sequence(BAD_AND_GOOD, npartitions=npartitions)
     got = cdask.clean_bag(bag, errors="none", to="text").compute(scheduler="synchronous")
-    assert got[1] == "ok\n"
+    assert got == [None, "ok\n", None, "ab\n"]
+
+
+def test_errors_raise_fails_the_compute_naming_the_reason() -> None:
+    bag = db.from_sequence(BAD_AND_GOOD, npartitions=2)
+    with pytest.raises(InputError, match=r"^binary file \(PNG image\), not HTML$"):
+        cdask.clean_bag(bag, to="text").compute(scheduler="synchronous")
+    with pytest.raises(InputError, match="binary file"):
+        cdask.clean_bag(bag, errors="raise").compute(scheduler="synchronous")
+
+
+@pytest.mark.parametrize("errors", ["raise", "none"])
+def test_clean_partition_errors_modes(errors: Literal["raise", "none"]) -> None:
+    if errors == "raise":
+        with pytest.raises(InputError, match="binary file"):
+            cdask.clean_partition(BAD_AND_GOOD, errors=errors)
+    else:
+        got = cdask.clean_partition(BAD_AND_GOOD, errors=errors)
+        assert got == [None, "<p>ok</p>", None, "<p>ab</p>"]
 
 
 @pytest.fixture

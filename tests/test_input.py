@@ -77,10 +77,14 @@ def test_declared_charset_is_verified(text: str, declared: str, codec: str, expe
 
 
 def test_detection_without_any_declaration() -> None:
-    for text, codec in ((ZH, "gbk"), (TW, "big5"), (JA, "shift_jis")):
+    for text, codec, expected in (
+        (ZH, "gbk", "gb18030"),
+        (TW, "big5", "big5hkscs"),
+        (JA, "shift_jis", "cp932"),
+    ):
         html, _, doc = html_and_text(page(text).encode(codec))
         assert text in html, codec
-        assert doc.encoding != "utf-8"
+        assert doc.encoding == expected
 
 
 def test_http_equiv_and_xml_declaration_say_utf8_after_transcoding() -> None:
