@@ -254,6 +254,11 @@ def _write_stdout(data: bytes, *, separate: bool) -> None:
     help="Run the batch on a Dask scheduler (tcp://host:8786) or 'local' (needs cleanhtml[dask]).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Clean every file, neither reading nor writing the cache of batch results.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="More on stderr; tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="cleanhtml")
@@ -283,6 +288,10 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
         _fail(f"cleanhtml: config error: {exc}", Exit.USAGE)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    if options["no_cache"]:
+        from dataclasses import replace
+
+        settings = replace(settings, cache=False)
     if options["list_rules"]:
         _list_rules(settings)
         return

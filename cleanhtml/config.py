@@ -67,6 +67,7 @@ class Settings:
     unwrap: tuple[str, ...] = ()
     drop_text: tuple[str, ...] = ()
     root: str | None = None
+    cache: bool = True  # the content cache of batches (--no-cache: False)
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
     config_file: Path | None = field(default=None, compare=False)
 

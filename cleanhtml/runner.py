@@ -18,15 +18,18 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cleanhtml.config import Settings
 from cleanhtml.errors import CleanHtmlError, InputError
 from cleanhtml.files import STDIN, Source, output_path
 from cleanhtml.rule import Removal, Rule
+
+if TYPE_CHECKING:
+    from cleanhtml.cache import Outcome
 
 Status = Literal["cleaned", "unchanged", "failed"]
 
@@ -55,6 +58,7 @@ class FileResult:
     removals: list[Removal] = field(default_factory=list)
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    cached: Outcome | None = None  # what the content cache keeps of it (batches only)
 
     @classmethod
     def failure(cls, name: str, reason: str, traceback: str | None = None) -> FileResult:
@@ -98,6 +102,13 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
     from cleanhtml import document
     from cleanhtml.api import clean_document, render
 
+    caching = _caching(source, settings)
+    if caching:
+        from cleanhtml import cache
+
+        # before reading: a write after it shows as a newer time (bytes already read
+        # for the cache are not vouched for by a time)
+        stamp = cache.stamp(source.path) if source.data is None else None
     data = read_source(source)
     cleaned = clean_document(
         data, rules=rules, encoding=settings.encoding, explain=settings.explain, path=source.name
@@ -121,6 +132,12 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
         changed = cleaned.edited
     result.bytes_out = len(new)
     result.status = "cleaned" if changed else "unchanged"
+    if caching:
+        if stamp is None or stamp[0] != len(data):
+            stamp = (len(data), -1)
+        in_digest = cache.digest(data)
+        out_digest = in_digest if new is data or new == data else cache.digest(new)
+        result.cached = cache.Outcome(stamp, in_digest, out_digest)
     if settings.diff and changed:
         result.diff = unified_diff(data, new, source.name, cleaned.doc.encoding)
     if settings.in_place and changed:
@@ -133,6 +150,15 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
         result.destination = str(target_path)
         result.written = _write_if_different(target_path, new)
     return result
+
+
+def _caching(source: Source, settings: Settings) -> bool:
+    """True when the content cache keeps what cleaning ``source`` gives."""
+    if source.path == STDIN or settings.to_stdout:
+        return False
+    from cleanhtml.cache import enabled
+
+    return enabled(settings)
 
 
 def read_source(source: Source) -> bytes:
@@ -280,10 +306,37 @@ def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
 def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResult]:
     """Clean ``sources``; yield one result per source, in the order given.
 
+    What the content cache (:mod:`cleanhtml.cache`) can answer is not cleaned again.
     With ``settings.workers`` above 1 and several files, a process pool does the work
     in chunks, a bounded number in flight, so memory stays flat on any batch size.
     """
     tasks = plan(sources, settings)
+    from cleanhtml.cache import open_cache, split
+
+    store = open_cache(settings)
+    if store is None:
+        yield from _run_tasks(tasks, settings)
+        return
+    hits, left = split(store, tasks)
+    results = _run_tasks(left, settings)
+    try:
+        for index, task in enumerate(tasks):
+            if index in hits:
+                yield hits[index]
+                continue
+            result = next(results)
+            if isinstance(task, Source):
+                store.record(task, result)
+            yield result
+    finally:
+        results.close()  # a pool stops before the cache is saved
+        store.save()
+
+
+def _run_tasks(tasks: list[Task], settings: Settings) -> Generator[FileResult, None, None]:
+    """Clean ``tasks`` (a refused input passes through); results in the order given."""
+    if not tasks:
+        return
     if settings.dask:
         from cleanhtml.dask import run_tasks
 

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# No test reads or writes the user's cache: every run of the suite (and every cleanhtml
+# it starts as a subprocess) uses a fresh temporary cache folder, removed at the end.
+CACHE_DIR = tempfile.mkdtemp(prefix="cleanhtml-test-cache-")
+os.environ["CLEANHTML_CACHE_DIR"] = CACHE_DIR
 
 # CI runs the property tests on a fixed sequence of examples, so a result there can be
 # reproduced; local runs stay random and keep hunting (CLEANHTML_HYPOTHESIS_SCALE=20).
@@ -46,3 +53,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     if not missing:
         return f"shared corpora: {SHARED}"
     return f"shared corpora MISSING ({', '.join(map(str, missing))}): their tests are skipped"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)

@@ -1,0 +1,340 @@
+"""The content cache of batch runs (``--check``, ``-i``, ``-o``, ``--diff``).
+
+A re-run over an unchanged tree costs a ``stat`` per file, as with black and ruff.
+What is cached is the *outcome* of cleaning one file (status, sizes, edit counts,
+encoding, notes and a digest of the output), never a guess: an entry is used only when
+
+* the file's bytes are the ones cleaned: same BLAKE2b digest, or (as black does) the
+  same size and modification time, where that time was at least :data:`RACY_NS` older
+  than the moment it was read (like git's "racy" index entries: a file written again
+  within the clock's resolution could keep its time with new bytes, so a fresh time is
+  never trusted and the bytes are hashed instead);
+* the settings that shape the output are the same: every cache file is named by
+  :func:`settings_key`, which covers the format, the profile and its definitions, the
+  rule selection, the user rules, the forced encoding, the cleanhtml version and a
+  fingerprint of its source files, and the lxml and libxml2 versions;
+* what the run must do is answerable without cleaning: ``--check`` always; ``-i`` and
+  ``--diff`` only for a file that would not change; ``-o`` only when the output file
+  already holds the right bytes (its digest is checked), so it is not rewritten.
+
+The cache lives in the user cache directory (``$XDG_CACHE_HOME/cleanhtml``, by default
+``~/.cache/cleanhtml``; ``~/Library/Caches/cleanhtml`` on macOS; ``%LOCALAPPDATA%``
+on Windows) or in ``$CLEANHTML_CACHE_DIR``; ``--no-cache`` turns it off. Each file
+starts with a digest of its body: a truncated or corrupt file is ignored (and
+rebuilt), never trusted. Files are replaced atomically, so concurrent runs never see
+half a cache; the last one to finish wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cleanhtml.config import Settings
+    from cleanhtml.files import Source
+    from cleanhtml.runner import FileResult
+
+FORMAT = b"cleanhtml-cache 1"
+"""The first word of every cache file; a new layout changes the number."""
+RACY_NS = 2_000_000_000
+"""A modification time this recent when read is not trusted (coarse file-system clocks)."""
+ENV_DIR = "CLEANHTML_CACHE_DIR"
+
+
+def digest(data: bytes) -> str:
+    """The cache's digest of some bytes (BLAKE2b, 128 bits, hex)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def cache_dir() -> Path:
+    """Where cache files go: ``$CLEANHTML_CACHE_DIR``, else the user cache directory.
+
+    Written by hand rather than with platformdirs: three stable rules, no dependency, and
+    no import cost (platformdirs brings in ``tempfile`` and ``random``) on each run.
+    """
+    chosen = os.environ.get(ENV_DIR)
+    if chosen:
+        return Path(chosen).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")
+        return Path(base) / "cleanhtml" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "cleanhtml"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")
+    return Path(base) / "cleanhtml"
+
+
+def _code_fingerprint() -> list[list[object]]:
+    """Size and modification time of every module of this package: an edited checkout
+    (an editable install keeps its version number) gets a new key."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    found: list[list[object]] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir() and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith((".py", ".json")):
+                    info = entry.stat()
+                    found.append(
+                        [os.path.relpath(entry.path, root), info.st_size, info.st_mtime_ns]
+                    )
+    return sorted(found)
+
+
+def settings_key(settings: Settings) -> str:
+    """One digest of everything that shapes a file's output besides its bytes.
+
+    The only place that reads :class:`~cleanhtml.config.Settings` for the cache, so a
+    settings value with its own cache key can take its place. Destinations and report
+    options (``-i``, ``--check``, ``-q``, ``-j``...) are left out: they change what is
+    done with a result, not the result.
+    """
+    from lxml import etree
+
+    from cleanhtml import __version__
+
+    shape = {
+        "to": settings.to,
+        "profile": settings.profile,
+        "profiles": settings.profiles,
+        "select": settings.select,
+        "extend_select": settings.extend_select,
+        "ignore": settings.ignore,
+        "drop": settings.drop,
+        "unwrap": settings.unwrap,
+        "drop_text": settings.drop_text,
+        "root": settings.root,
+        "encoding": settings.encoding,
+        "cleanhtml": __version__,
+        "code": _code_fingerprint(),
+        "lxml": etree.LXML_VERSION,
+        "libxml2": etree.LIBXML_VERSION,
+        "python": sys.version_info[:2],
+    }
+    text = json.dumps(shape, sort_keys=True, default=repr)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def enabled(settings: Settings) -> bool:
+    """True when a batch under ``settings`` uses the cache (files checked or written)."""
+    return settings.cache and not settings.to_stdout and not settings.explain
+
+
+# An entry, stored as a JSON list (small and quick to load):
+# [size, mtime_ns (-1: not trusted), digest, status, bytes_in, bytes_out, output digest,
+#  edits, encoding, notes]
+Entry = list[Any]
+_FIELDS = 10
+
+
+def _valid(entry: object) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == _FIELDS
+        and all(isinstance(entry[i], int) for i in (0, 1, 4, 5))
+        and all(isinstance(entry[i], str) for i in (2, 3, 6, 8))
+        and entry[3] in ("cleaned", "unchanged")
+        and isinstance(entry[7], dict)
+        and isinstance(entry[9], list)
+    )
+
+
+def stamp(path: str) -> tuple[int, int] | None:
+    """``(size, mtime_ns)`` of a regular file, the time only when old enough to trust
+    (-1 otherwise); None when it cannot be read or is no regular file. Take it *before*
+    reading the bytes: a later write then shows as a newer time."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    trusted = info.st_mtime_ns < time.time_ns() - RACY_NS
+    return info.st_size, info.st_mtime_ns if trusted else -1
+
+
+@dataclass
+class Outcome:
+    """What a worker tells the cache about a file it cleaned."""
+
+    stamp: tuple[int, int]
+    digest: str
+    output_digest: str
+
+
+def _read(path: Path) -> dict[str, Entry]:
+    """The entries of one cache file; empty when it is missing, truncated or corrupt."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    head, _, body = raw.partition(b"\n")
+    words = head.split(b" ")
+    if len(words) != 3 or b" ".join(words[:2]) != FORMAT:
+        return {}
+    if words[2].decode("ascii", "replace") != digest(body):
+        return {}
+    try:
+        entries = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(k, str) and _valid(v)}
+
+
+def _write(path: Path, entries: dict[str, Entry]) -> None:
+    """Replace ``path`` atomically (temporary file in the same folder, then rename)."""
+    body = json.dumps(entries, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    data = FORMAT + b" " + digest(body).encode("ascii") + b"\n" + body
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+class Cache:
+    """The entries of one settings key, loaded once per run and saved at its end."""
+
+    def __init__(self, settings: Settings, folder: Path | None = None) -> None:
+        self.settings = settings
+        self.folder = folder if folder is not None else cache_dir()
+        self.path = self.folder / f"cache.{settings_key(settings)}.json"
+        self.entries = _read(self.path)
+        self.changed: dict[str, Entry] = {}
+        self.hits = 0
+
+    def lookup(self, source: Source) -> FileResult | Source | None:
+        """The cached result of ``source``; else None, or the source with its bytes
+        attached when they had to be read to find out (so they are not read twice)."""
+        if source.path == "-" or source.data is not None:
+            return None
+        key = os.path.abspath(source.path)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        now = stamp(source.path)
+        if now is None or now[0] != entry[0]:
+            return None
+        if now[1] == -1 or now[1] != entry[1]:  # not trusted: compare the bytes
+            try:
+                with open(source.path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            if digest(data) != entry[2]:
+                from dataclasses import replace
+
+                return replace(source, data=data)
+            if now[1] != entry[1]:
+                entry = [*entry[:1], now[1], *entry[2:]]
+                self.entries[key] = self.changed[key] = entry
+        return self._answer(source, entry)
+
+    def _answer(self, source: Source, entry: Entry) -> FileResult | None:
+        from cleanhtml.runner import FileResult, destination
+
+        settings = self.settings
+        status = entry[3]
+        if status == "cleaned" and (settings.in_place or settings.diff):
+            return None  # the file must be rewritten, or its diff printed: clean it
+        result = FileResult(
+            source.name,
+            status,
+            bytes_in=entry[4],
+            bytes_out=entry[5],
+            edits=dict(entry[7]),
+            encoding=entry[8],
+            notes=list(entry[9]),
+        )
+        target = destination(source, settings)
+        if target is not None:
+            try:
+                with open(target, "rb") as handle:
+                    held = handle.read()
+            except OSError:
+                return None
+            if len(held) != entry[5] or digest(held) != entry[6]:
+                return None
+            result.destination = str(target)
+        self.hits += 1
+        return result
+
+    def record(self, source: Source, result: FileResult) -> None:
+        """Remember what cleaning ``source`` gave (failures and rewritten inputs are not)."""
+        outcome = result.cached
+        if outcome is None or result.status == "failed" or source.path == "-":
+            return
+        if result.written and self.settings.in_place:
+            return  # the input holds new bytes now; the next run cleans them once
+        key = os.path.abspath(source.path)
+        entry = [
+            *outcome.stamp,
+            outcome.digest,
+            result.status,
+            result.bytes_in,
+            result.bytes_out,
+            outcome.output_digest,
+            result.edits,
+            result.encoding or "",
+            result.notes,
+        ]
+        self.entries[key] = self.changed[key] = entry
+
+    def save(self) -> None:
+        """Write the new entries, merged with what the file holds now (another run may
+        have saved since we loaded it). Errors are ignored: a cache is optional."""
+        if not self.changed:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        entries = _read(self.path)
+        entries.update(self.changed)
+        _write(self.path, entries)
+        self.changed = {}
+
+
+def open_cache(settings: Settings) -> Cache | None:
+    """The cache of a batch under ``settings``, or None when it is not used."""
+    if not enabled(settings):
+        return None
+    return Cache(settings)
+
+
+def split(cache: Cache, sources: Iterable[Any]) -> tuple[dict[int, FileResult], list[Any]]:
+    """Answer what the cache can; return (results by position, the tasks left to run)."""
+    from cleanhtml.files import Source
+    from cleanhtml.runner import FileResult
+
+    hits: dict[int, FileResult] = {}
+    left: list[Any] = []
+    for index, task in enumerate(sources):
+        if isinstance(task, Source):
+            found = cache.lookup(task)
+            if isinstance(found, FileResult):
+                hits[index] = found
+                continue
+            if found is not None:
+                task = found
+        left.append(task)
+    return hits, left
