@@ -1,7 +1,7 @@
 """cleanhtml: clean scraped HTML; remove the boilerplate, keep the article.
 
 Public API: :func:`clean`, :func:`clean_document`, :func:`record`, :func:`render`,
-:class:`Document`, :class:`Rule`, :data:`RULES`, :func:`select_rules`.
+:class:`Settings`, :class:`Document`, :class:`Rule`, :data:`RULES`, :func:`select_rules`.
 
 The names are imported on first use (PEP 562), so ``cleanhtml --version`` and the
 command line's start-up do not pay for lxml and the rule table until they need them.
@@ -22,12 +22,14 @@ _LAZY = {
     "render": "cleanhtml.api",
     "Document": "cleanhtml.document",
     "Rule": "cleanhtml.rule",
+    "Settings": "cleanhtml.config",
     "RULES": "cleanhtml.rules",
     "select_rules": "cleanhtml.rules",
 }
 
 if TYPE_CHECKING:
     from cleanhtml.api import Cleaned, clean, clean_document, record, render
+    from cleanhtml.config import Settings
     from cleanhtml.document import Document
     from cleanhtml.rule import Rule
     from cleanhtml.rules import RULES, select_rules
@@ -51,6 +53,7 @@ __all__ = [
     "Cleaned",
     "Document",
     "Rule",
+    "Settings",
     "__version__",
     "clean",
     "clean_document",

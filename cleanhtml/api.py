@@ -1,16 +1,17 @@
-"""The library entry points. Pure: no I/O, no printing."""
+"""The library entry points. Pure: no I/O (but reading a `config=` file), no printing."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cleanhtml import document, pipeline
+from cleanhtml.config import Settings
 from cleanhtml.document import Document
 from cleanhtml.errors import UsageError
-from cleanhtml.profiles import DEFAULT_PROFILE, profile_rules
 from cleanhtml.rule import Context, Rule
 
 
@@ -67,18 +68,41 @@ RENDERERS: dict[str, Renderer] = {
 """Output formats by name; ``-t/--to`` takes these keys."""
 
 
-def _tokens(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 @functools.lru_cache(maxsize=64)
-def _rules_for(
-    profile: str, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] | None = None
-) -> tuple[Rule, ...]:
-    """The rules of a library call, built once per distinct (profile, select, ignore)."""
-    return profile_rules(profile, select=select, ignore=ignore)
+def _built(config: tuple[str, int, int] | None, options: Any) -> Settings:
+    return Settings.build(None if config is None else config[0], **dict(options))
+
+
+def settings_for(
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> Settings:
+    """The settings of a library call: ``settings`` as given, or built from ``config``
+    (a file path) and keyword ``options`` named like the config keys (see
+    :meth:`Settings.build`). Built once per distinct call (a changed config file is read
+    again)."""
+    if settings is not None:
+        if config is not None or any(v is not None for v in options.values()):
+            raise TypeError("pass either settings= or config=/keyword settings, not both")
+        return settings
+    key = None
+    if config is not None:
+        try:
+            st = os.stat(config)
+            key = (os.fspath(config), st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = (os.fspath(config), 0, -1)  # Settings.build says it is missing
+    frozen = tuple(sorted((k, _hashable(v)) for k, v in options.items()))
+    return _built(key, frozen)
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
 
 
 def clean_document(
@@ -93,7 +117,7 @@ def clean_document(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = document.load(raw, encoding=encoding)
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
-    chosen = _rules_for(DEFAULT_PROFILE) if rules is None else rules
+    chosen = Settings().rules() if rules is None else rules
     edits = pipeline.run(doc, chosen, ctx)
     if any(rule.reshapes and rule.name in edits for rule in chosen) or (
         edits and doc.census is not None and doc.census.block_in_paragraph
@@ -141,43 +165,53 @@ def render(cleaned: Cleaned, to: str = "html") -> str:
 def clean(
     html: str | bytes,
     *,
-    to: str = "html",
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
-    profile: str = DEFAULT_PROFILE,
+    to: str | None = None,
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
+    **options: Any,
 ) -> str:
-    """Clean ``html`` and return it in the format ``to``: a key of :data:`RENDERERS`.
+    """Clean ``html`` and return it in the format ``to`` (default ``html``; see
+    :data:`cleanhtml.render.FORMATS`).
 
-    ``select``/``ignore`` take rule codes, names, groups or ``ALL``; ``profile`` names a
-    built-in profile (``sina``, the default, or ``generic``).
+    The settings are what the command line takes, as keywords named like the config
+    keys: ``profile``, ``root``, ``drop``, ``unwrap``, ``drop_text``, ``select``,
+    ``extend_select``, ``ignore``, ``encoding``, ``profiles``...; or ``config=PATH``
+    (a ``.cleanhtml.toml`` or ``pyproject.toml``, read only when given), or both
+    (keywords win); or a ready :class:`~cleanhtml.config.Settings` as ``settings=``.
 
     >>> clean('<p>采取<span id="stock_sz300959"><a class="keyword">线上线下</a></span>方式</p>')
     '<p>采取线上线下方式</p>'
+    >>> clean('<div><p>menu</p><article><p>text</p></article></div>', root="article", to="text")
+    'text\\n'
+    >>> clean('<p>a</p><p class="ad">buy</p>', drop=[".ad"])
+    '<p>a</p>'
     """
-    rules = _rules_for(profile, _tokens(select), _tokens(ignore))
-    if to not in RENDERERS:
-        raise UsageError(f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}")
-    cleaned = clean_document(html, rules=rules)
-    return render(cleaned, to)
+    chosen = settings_for(settings, config, **options)
+    fmt = chosen.to if to is None else to
+    if fmt not in RENDERERS:
+        raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(RENDERERS)}")
+    cleaned = clean_document(html, rules=chosen.rules(), encoding=chosen.encoding)
+    return render(cleaned, fmt)
 
 
 def record(
     html: str | bytes,
     *,
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
-    profile: str = DEFAULT_PROFILE,
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
     path: str | None = None,
-    encoding: str | None = None,
+    **options: Any,
 ) -> dict[str, Any]:
     """Clean ``html`` and return its record (what ``-t json`` writes) as a dict.
 
-    The keys and their meaning are in ``cleanhtml/schema/record.schema.json``.
+    Settings are taken as by :func:`clean`. The keys and their meaning are in
+    ``cleanhtml/schema/record.schema.json``.
 
     >>> record('<p>　　原标题：旧标题</p><p>正文</p>')["original_title"]
     '旧标题'
     """
     from cleanhtml.render.json import build_record
 
-    rules = _rules_for(profile, _tokens(select), _tokens(ignore))
-    return build_record(clean_document(html, rules=rules, encoding=encoding, path=path))
+    chosen = settings_for(settings, config, **options)
+    cleaned = clean_document(html, rules=chosen.rules(), encoding=chosen.encoding, path=path)
+    return build_record(cleaned)

@@ -212,7 +212,7 @@ def _write_stdout(data: bytes, *, separate: bool) -> None:
     "--drop-text",
     multiple=True,
     metavar="REGEX",
-    help="Also remove blocks whose whole text matches.",
+    help="Also remove blocks whose whole text matches REGEX ('contains:REGEX': anywhere in it).",
 )
 @click.option(
     "--root", metavar="SELECTOR", help="Keep only the article container matching this selector."
@@ -300,6 +300,13 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
         return
     if "-" in paths and settings.writes_files:
         raise click.UsageError("standard input cannot be cleaned with -i or -o; drop - or them")
+    if settings.dask:
+        from cleanhtml.dask import require_dask
+
+        try:
+            require_dask()
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
     sys.exit(int(_run(paths, settings, started)))
 
 

@@ -15,9 +15,10 @@ the file. An unknown key or a bad value is a :class:`~cleanhtml.errors.ConfigErr
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +42,39 @@ DESTINATION_KEYS = ("output-dir", "in-place", "check", "diff")
 HTML_ONLY = {"in-place": "-i/--in-place", "check": "--check", "diff": "--diff"}
 
 
+OUTPUT_NEUTRAL = frozenset(
+    {
+        "output_dir", "in_place", "check", "diff", "jobs", "explain", "include", "exclude",
+        "quiet", "verbose", "statistics", "dask", "config_file", "timeout", "cache",
+    }
+)  # fmt: skip
+"""Settings fields that decide where and how a batch runs, never what a document
+becomes: left out of :meth:`Settings.cache_key`. A new field counts unless listed here."""
+
+
+def _frozen(value: object) -> object:
+    """A hashable, order-stable copy of ``value`` (mappings sorted, lists as tuples)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything a batch run needs, validated; picklable for worker processes."""
+    """One value holding every setting: what to clean with, and how a batch runs.
+
+    Immutable, hashable and picklable (it travels to worker processes and Dask tasks),
+    like black's ``Mode``. Build it from keyword arguments named like the config keys
+    (``drop_text`` for ``drop-text``), from a config file, or both, with
+    :meth:`Settings.build`; the command line builds it with :func:`resolve`. Its
+    :meth:`rules` is the one place settings become the ordered rule list.
+
+    >>> s = Settings.build(root="#artibody", drop=[".ad"])
+    >>> s.drop, s == Settings.build(drop=".ad", root="#artibody")
+    (('.ad',), True)
+    """
 
     to: str = "html"
     output_dir: Path | None = None
@@ -68,8 +99,63 @@ class Settings:
     drop_text: tuple[str, ...] = ()
     root: str | None = None
     cache: bool = True  # the content cache of batches (--no-cache: False)
-    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # a list or a lone string given for a list field becomes a tuple, so the value
+        # stays hashable and equal to what a config file gives
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type == "tuple[str, ...]" and not isinstance(value, tuple):
+                object.__setattr__(
+                    self, f.name, (value,) if isinstance(value, str) else tuple(value)
+                )
+
+    def __hash__(self) -> int:
+        return hash(tuple(_frozen(getattr(self, f.name)) for f in fields(self) if f.compare))
+
+    @classmethod
+    def build(cls, config: str | os.PathLike[str] | None = None, **options: object) -> Settings:
+        """Settings from keyword arguments (config keys, ``_`` for ``-``), a config file, or both.
+
+        Keywords override the file's keys, as command-line options do; ``None`` leaves a
+        key unset. Values are validated as a config file's are: a bad one raises
+        :class:`~cleanhtml.errors.UsageError` naming it, an unknown keyword
+        :class:`TypeError`. Selectors and regexes are compiled here, so a broken one
+        fails before any document is cleaned.
+        """
+        given: dict[str, object] = {}
+        for name, value in options.items():
+            key = name.replace("_", "-")
+            if key not in KEYS:
+                import difflib
+
+                close = difflib.get_close_matches(key, list(KEYS), n=1)
+                hint = f" (did you mean {_field(close[0])!r}?)" if close else ""
+                raise TypeError(f"unknown setting {name!r}{hint}")
+            if value is not None:
+                given[key] = value
+        config_file = None if config is None else Path(config)
+        return _settings(config_file, given, label=_field)
+
+    def cache_key(self) -> str:
+        """A short string that differs whenever the settings could change an output.
+
+        Two settings with the same key clean every document to the same bytes; the
+        fields in :data:`OUTPUT_NEUTRAL` (where results go, workers, messages) are left
+        out. Versions are not part of it: a cache adds the ones it depends on.
+        """
+        import hashlib
+        import json
+
+        shown = {
+            f.name: _frozen(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in OUTPUT_NEUTRAL
+        }
+        text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     @property
     def writes_files(self) -> bool:
@@ -92,20 +178,40 @@ class Settings:
             return os.cpu_count() or 1
 
     def rules(self) -> tuple[Rule, ...]:
-        """The selected rules in table order: the profile's, then the settings' on top."""
-        from cleanhtml.profiles import profile_rules
+        """The selected rules in table order: the profile's, then the settings' on top.
 
-        return profile_rules(
+        The one way settings become rules (command line, runner, library, Dask and the
+        fixture tests all come here); built once per distinct rule settings.
+        """
+        return _rules(
             self.profile,
-            self.profiles,
-            select=self.select,
-            extend_select=self.extend_select,
-            ignore=self.ignore,
-            drop=self.drop,
-            unwrap=self.unwrap,
-            drop_text=self.drop_text,
-            root=self.root,
+            _frozen(self.profiles),
+            self.select,
+            self.extend_select,
+            self.ignore,
+            self.drop,
+            self.unwrap,
+            self.drop_text,
+            self.root,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _rules(profile: str, profiles: Any, *lists_and_root: Any) -> tuple[Rule, ...]:
+    from cleanhtml.profiles import profile_rules
+
+    select, extend_select, ignore, drop, unwrap, drop_text, root = lists_and_root
+    return profile_rules(
+        profile,
+        {name: dict(table) for name, table in profiles},
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        drop=drop,
+        unwrap=unwrap,
+        drop_text=drop_text,
+        root=root,
+    )
 
 
 # --- value parsers: raw TOML / click value -> typed value, or ValueError(reason) ---------
@@ -180,12 +286,12 @@ def _profiles(value: object) -> dict[str, dict[str, Any]]:
 def _dask(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected 'local' or a scheduler address, got {value!r}")
-    from cleanhtml.dask import require_dask
+    import importlib.util  # whether the extra is installed, without importing it
 
-    try:
-        require_dask()
-    except UsageError as exc:
-        raise ValueError(str(exc)) from None
+    if any(importlib.util.find_spec(name) is None for name in ("dask", "distributed")):
+        from cleanhtml.errors import DASK_HINT
+
+        raise ValueError(DASK_HINT)
     return value
 
 
@@ -324,12 +430,22 @@ def resolve(
     config_file: Path | None = None
     if config is not None:
         config_file = Path(config)
-        if not config_file.is_file():
-            raise ConfigError(f"{config_file}: config file not found")
     elif not no_config:
         config_file = find_config(search_start(paths, cwd))
+    return _settings(config_file, options, label=lambda key: f"--{key}")
+
+
+def _settings(
+    config_file: Path | None, options: Mapping[str, object], *, label: Callable[[str], str]
+) -> Settings:
+    """The file's settings (if any) overridden by ``options`` (keyed by config key).
+
+    ``label`` names an option in an error message (``--drop-text``, ``drop_text``).
+    """
     from_file: dict[str, Any] = {}
     if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: config file not found")
         from_file = parse_table(read_config(config_file), str(config_file))
         if isinstance(from_file.get("output-dir"), Path):
             from_file["output-dir"] = config_file.parent / from_file["output-dir"]
@@ -338,7 +454,7 @@ def resolve(
         try:
             from_cli[key] = KEYS[key](raw)
         except ValueError as exc:
-            raise UsageError(f"--{key}: {exc}") from None
+            raise UsageError(f"{label(key)}: {exc}") from None
     merged = _merge(from_file, from_cli)
     settings = Settings(config_file=config_file, **{_field(k): v for k, v in merged.items()})
     _check_combination(settings, merged, from_cli)

@@ -8,26 +8,26 @@ Needs the optional extra: ``pip install 'cleanhtml[dask]'``.
 >>> cleanhtml.dask.clean_bag(bag, to="text").compute()
 ['ab\\n', 'c\\n']
 
-Rules are selected once per partition, not once per document, and the work of a
-partition is one task, so the scheduler sees few large tasks rather than one per page.
+The settings are built and their rules selected once, before any task runs, and the
+work of a partition is one task, so the scheduler sees few large tasks rather than one
+per page.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from cleanhtml.api import clean_document, render
-from cleanhtml.errors import CleanHtmlError, UsageError
-from cleanhtml.rules import select_rules
+from cleanhtml.config import Settings
+from cleanhtml.errors import DASK_HINT, CleanHtmlError, UsageError
 
 if TYPE_CHECKING:
     import dask.bag
 
-    from cleanhtml.config import Settings
     from cleanhtml.runner import FileResult, Task
 
-INSTALL_HINT = "Dask support needs the optional extra: pip install 'cleanhtml[dask]'"
+INSTALL_HINT = DASK_HINT
 
 
 def require_dask() -> None:
@@ -42,9 +42,8 @@ def require_dask() -> None:
 def clean_partition(
     items: Iterable[str | bytes],
     *,
-    to: str = "html",
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
+    settings: Settings,
+    to: str | None = None,
     errors: Literal["raise", "none"] = "raise",
 ) -> list[str | None]:
     """Clean every HTML string of one partition (what each Dask task runs).
@@ -52,11 +51,12 @@ def clean_partition(
     With ``errors="none"`` a document that cannot be cleaned gives ``None`` instead of
     failing the whole partition.
     """
-    rules = select_rules(select, None, ignore)
+    from cleanhtml.api import clean
+
     out: list[str | None] = []
     for item in items:
         try:
-            out.append(render(clean_document(item, rules=rules), to))
+            out.append(clean(item, to=to, settings=settings))
         except CleanHtmlError:
             if errors == "raise":
                 raise
@@ -67,20 +67,26 @@ def clean_partition(
 def clean_bag(
     bag: dask.bag.Bag,
     *,
-    to: str = "html",
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
+    to: str | None = None,
+    settings: Settings | None = None,
+    config: str | os.PathLike[str] | None = None,
     errors: Literal["raise", "none"] = "raise",
+    **options: Any,
 ) -> Any:
     """A new bag with every HTML string of ``bag`` cleaned to the format ``to``.
 
-    The same as ``bag.map(cleanhtml.clean, to=to)``, but selecting rules once per
-    partition. ``errors="none"`` maps documents that cannot be cleaned to ``None``.
+    The same as ``bag.map(cleanhtml.clean, to=to, **options)``, and it takes the same
+    settings (``settings=``, ``config=PATH`` and keywords such as ``profile``, ``root``,
+    ``drop``, ``ignore``); they are checked once, before any task runs.
+    ``errors="none"`` maps documents that cannot be cleaned to ``None``.
     """
+    from cleanhtml.api import settings_for
+
     require_dask()
-    select_rules(select, None, ignore)  # fail fast on an unknown rule, before any task runs
+    chosen = settings_for(settings, config, **options)
+    chosen.rules()  # fail fast on an unknown rule or a bad selector, before any task runs
     return bag.map_partitions(  # type: ignore[no-untyped-call]
-        clean_partition, to=to, select=select, ignore=ignore, errors=errors
+        clean_partition, settings=chosen, to=to, errors=errors
     )
 
 

@@ -21,3 +21,7 @@ class UnknownRuleError(UsageError):
 
 class ConfigError(UsageError):
     """A configuration file has an unknown key or a bad value (exit 2)."""
+
+
+DASK_HINT = "Dask support needs the optional extra: pip install 'cleanhtml[dask]'"
+"""What to install for ``--dask`` / ``cleanhtml.dask``."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import cleanhtml
 from cleanhtml import profiles
 from cleanhtml.api import clean_document, render
 from cleanhtml.errors import ConfigError
@@ -126,3 +127,30 @@ def test_profile_from_config_and_explain_names_user_rules(tmp_path: Path) -> Non
     # generic: no news rules, so the stock span stays; the profile's drop ran
     assert result.stdout == '<p>ab<span id="stock_sh600000">c</span></p>'
     assert "drop-selected: 1 edit" in result.stderr
+
+
+POST = "<p>稳就业是头等大事。</p><p>就业</p><p>（本文作者：张三）</p>"
+
+
+def test_drop_text_matches_the_whole_text() -> None:
+    kept = "<p>稳就业是头等大事。</p><p>（本文作者：张三）</p>"
+    assert cleanhtml.clean(POST, drop_text=["就业"]) == kept
+    no_author = "<p>稳就业是头等大事。</p><p>就业</p>"
+    assert cleanhtml.clean(POST, drop_text=["（本文作者.*）"]) == no_author
+
+
+def test_drop_text_contains_matches_anywhere() -> None:
+    assert cleanhtml.clean(POST, drop_text=["contains:就业"]) == "<p>（本文作者：张三）</p>"
+
+
+def test_drop_text_is_documented_the_same_everywhere() -> None:
+    from click.testing import CliRunner
+
+    from cleanhtml.cli import main
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert "whole** text" in readme and "`contains:`" in readme
+    helped = " ".join(CliRunner().invoke(main, ["--help"]).stdout.split())
+    assert "whole text matches REGEX ('contains:REGEX': anywhere in it)" in helped
+    shown = CliRunner().invoke(main, ["--drop-text", "x", "--show-rule", "U004"]).stdout
+    assert "whole text" in shown and "``contains:``" in shown and "re.fullmatch" in shown

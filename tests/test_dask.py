@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -89,3 +90,37 @@ def test_cli_dask_without_extra_is_usage_error() -> None:
     result = CliRunner().invoke(main, ["--dask", "local", "--no-config", "-"], input="<p>x</p>")
     assert result.exit_code == 2
     assert "pip install 'cleanhtml[dask]'" in result.stderr
+
+
+def test_clean_bag_equals_clean_on_every_fixture() -> None:
+    """Every fixture (whole pages included), with its case.toml's settings and in every
+    format it has an expected file for: the bag gives what ``clean()`` gives, and for
+    html/text/markdown exactly the expected file."""
+    from collections import defaultdict
+
+    from test_fixtures import CASES, _expected, _input, settings_of
+
+    groups: dict[tuple[object, str], list[tuple[bytes, str | None]]] = defaultdict(list)
+    for case in CASES:
+        for path, to in _expected(case):
+            want = None if to == "json" else path.read_text("utf-8")  # json names the path
+            groups[settings_of(case), to].append((_input(case).read_bytes(), want))
+    assert any(len(items) > 1 for items in groups.values())
+    checked = 0
+    for (settings, to), items in groups.items():
+        inputs = [data for data, _ in items]
+        bag = db.from_sequence(inputs, npartitions=min(3, len(inputs)))
+        got = cdask.clean_bag(bag, to=to, settings=settings).compute(scheduler="synchronous")
+        assert got == [cleanhtml.clean(d, to=to, settings=settings) for d in inputs]
+        for out, (_, want) in zip(got, items, strict=True):
+            assert want is None or out == want
+            checked += 1
+    assert checked >= len(CASES)
+
+
+def test_clean_bag_takes_the_keywords_of_clean() -> None:
+    page = (Path(__file__).parent.parent / "fixtures/page-sina-article/input.html").read_bytes()
+    bag = db.from_sequence([page], npartitions=1)
+    for options in ({}, {"root": "#artibody"}, {"profile": "generic"}, {"drop": ["p"]}):
+        got = cdask.clean_bag(bag, to="text", **options).compute(scheduler="synchronous")
+        assert got == [cleanhtml.clean(page, to="text", **options)]

@@ -8,14 +8,13 @@ and any other ``expected.<ext>`` a renderer owns), and optionally ``case.toml`` 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from cleanhtml.api import clean_document, render
+from cleanhtml.config import Settings
 from cleanhtml.document import split_front_matter
-from cleanhtml.profiles import DEFAULT_PROFILE, profile_rules
 from cleanhtml.rule import Rule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -35,22 +34,16 @@ def _input(case: Path) -> Path:
     return found[0]
 
 
-def _rules(case: Path) -> tuple[Rule, ...]:
-    """The rules of a case: the default profile, or what its case.toml says (same keys
-    as ``[tool.cleanhtml]``: profile, select, extend-select, ignore, drop, unwrap,
-    drop-text, root)."""
+def settings_of(case: Path) -> Settings:
+    """The settings of a case: the defaults, or its case.toml (the same keys as
+    ``[tool.cleanhtml]``: profile, select, extend-select, ignore, drop, unwrap,
+    drop-text, root), read as ``clean(config=...)`` reads a config file."""
     toml = case / "case.toml"
-    settings = tomllib.loads(toml.read_text("utf-8")) if toml.exists() else {}
-    return profile_rules(
-        settings.get("profile", DEFAULT_PROFILE),
-        select=settings.get("select"),
-        extend_select=settings.get("extend-select"),
-        ignore=settings.get("ignore"),
-        drop=settings.get("drop"),
-        unwrap=settings.get("unwrap"),
-        drop_text=settings.get("drop-text"),
-        root=settings.get("root"),
-    )
+    return Settings.build(config=toml if toml.exists() else None)
+
+
+def _rules(case: Path) -> tuple[Rule, ...]:
+    return settings_of(case).rules()
 
 
 def _expected(case: Path) -> list[tuple[Path, str]]:

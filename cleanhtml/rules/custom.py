@@ -4,7 +4,7 @@
 
     drop = [".ad-box", "//div[@data-type='promo']"]   # CSS selectors or XPath
     unwrap = ["span.highlight"]
-    drop-text = ["^（本文作者.*）$"]                    # regexes on a block's whole text
+    drop-text = ["（本文作者.*）", "contains:广告"]      # a block's whole text; or anywhere
     root = "#artibody"                                 # the article container
 
 Each kind becomes one rule in the same registry as the built-in ones (group ``user``,
@@ -144,11 +144,46 @@ def _unwrap_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context
     return user_unwrap
 
 
+CONTAINS = "contains:"
+"""Prefix of a ``drop-text`` pattern that may match anywhere in a block's text."""
+
+
+def compile_text_pattern(expr: str) -> Callable[[str], bool]:
+    """A ``drop-text`` pattern as a test on a block's text.
+
+    A plain pattern must match the block's whole text (stripped), as
+    :func:`re.fullmatch` does; ``contains:REGEX`` matches anywhere in it
+    (:func:`re.search`).
+
+    >>> compile_text_pattern("责任编辑：.*")("责任编辑：张三")
+    True
+    >>> compile_text_pattern("就业")("稳就业"), compile_text_pattern("contains:就业")("稳就业")
+    (False, True)
+    """
+    contains = expr.startswith(CONTAINS)
+    source = expr[len(CONTAINS) :] if contains else expr
+    try:
+        pattern = re.compile(source)
+    except re.error as exc:
+        raise ConfigError(f"drop-text: invalid regular expression {expr!r}: {exc}") from None
+    if contains:
+        return lambda text: pattern.search(text) is not None
+    return lambda text: pattern.fullmatch(text) is not None
+
+
 def _drop_text_rule(
-    patterns: Sequence[re.Pattern[str]],
+    tests: Sequence[Callable[[str], bool]],
 ) -> Callable[[etree._Element, Context], int]:
     def user_drop_text(root: etree._Element, ctx: Context) -> int:
-        """Remove blocks whose whole text (stripped) matches a ``drop-text`` regex."""
+        """Remove blocks whose text matches a ``drop-text`` pattern.
+
+        A block is a leaf paragraph-like element (``p``, ``div``, ``li``, ``h1``-``h6``,
+        ``td``, ...). A pattern must match the block's whole text, stripped of
+        whitespace (``re.fullmatch``); prefix it with ``contains:`` to match anywhere
+        in the text (``re.search``). Example: ``drop-text = ["（本文作者.*）"]`` drops
+        ``<p>（本文作者：张三）</p>`` but keeps ``<p>见（本文作者：张三）</p>``;
+        ``"contains:本文作者"`` drops both.
+        """
         edits = 0
         for el in list(root.iter(*TEXT_BLOCKS)):
             inner = el.iter(*TEXT_BLOCKS)
@@ -156,7 +191,7 @@ def _drop_text_rule(
             if el is root or el.getparent() is None or next(inner, None) is not None:
                 continue  # not a leaf block: its inner blocks are checked on their own
             text = text_of(el).strip(WHITESPACE)
-            if text and any(p.search(text) for p in patterns):
+            if text and any(test(text) for test in tests):
                 ctx.removed(el)
                 drop(el)
                 edits += 1
@@ -251,21 +286,14 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
         )
     texts = _strings(config, "drop-text")
     if texts:
-        patterns = []
-        for expr in texts:
-            try:
-                patterns.append(re.compile(expr))
-            except re.error as exc:
-                raise ConfigError(
-                    f"drop-text: invalid regular expression {expr!r}: {exc}"
-                ) from None
+        tests = [compile_text_pattern(expr) for expr in texts]
         rules.append(
             Rule(
                 "U004",
                 "drop-matching-text",
                 "user",
-                f"Remove blocks whose text matches {', '.join(texts)}.",
-                _drop_text_rule(patterns),
+                f"Remove blocks whose whole text matches {', '.join(texts)}.",
+                _drop_text_rule(tests),
                 removes_text=True,
             )
         )
