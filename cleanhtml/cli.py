@@ -313,7 +313,7 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
 def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
     from cleanhtml.files import expand
     from cleanhtml.report import Reporter
-    from cleanhtml.runner import run_many
+    from cleanhtml.runner import onto_inputs, run_many
 
     if settings.verbose:
         used = settings.config_file or "none (searched from the inputs up to the repository root)"
@@ -323,6 +323,13 @@ def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
     if settings.verbose:
         for note in found.notes:
             click.echo(f"cleanhtml: {note}", err=True)
+    onto = onto_inputs(found.sources, settings)
+    if onto:
+        more = f" (and {len(onto) - 1} more)" if len(onto) > 1 else ""
+        raise click.UsageError(
+            f"-o {settings.output_dir} would overwrite the input {onto[0].name}{more}; "
+            "use -i to clean in place, or write to another folder"
+        )
     total = len(found.sources) + len(found.errors)
     if total == 0:
         if not settings.quiet:

@@ -388,6 +388,16 @@ def read_config(path: Path) -> dict[str, object]:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.cleanhtml] must be a table")
         return table
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "cleanhtml" in tool:
+        # the README's pyproject table pasted as is: take it when it is all there is
+        table = tool["cleanhtml"]
+        if set(data) == {"tool"} and set(tool) == {"cleanhtml"} and isinstance(table, dict):
+            return table
+        raise ConfigError(
+            f"{path}: unknown key 'tool': keys of {path.name} go at the top level;"
+            " drop the [tool.cleanhtml] header"
+        )
     return data
 
 

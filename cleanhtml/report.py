@@ -67,6 +67,7 @@ class Reporter:
         self.started = time.perf_counter() if started is None else started
         self.stream = stream if stream is not None else sys.stderr
         self.cleaned = self.unchanged = self.failed = 0
+        self.written = 0
         self.bytes_in = self.bytes_out = 0
         self.rule_edits: Counter[str] = Counter()
         self.rule_files: Counter[str] = Counter()
@@ -167,6 +168,7 @@ class Reporter:
             self.cleaned += 1
         else:
             self.unchanged += 1
+        self.written += result.written
         if settings.explain:
             self._explain(result)
         if not settings.quiet:
@@ -252,8 +254,14 @@ class Reporter:
         cleaned = "would be cleaned" if self.settings.check or self.settings.diff else "cleaned"
         noun = "file" if self.files == 1 else "files"
         rate = self.files / elapsed
+        counts = f"{self.cleaned} {cleaned}, {self.unchanged} unchanged"
+        if self.settings.output_dir is not None:
+            # under -o what matters is which outputs were rewritten: a second run over the
+            # same inputs writes nothing, and must not claim to have cleaned anything
+            current = self.cleaned + self.unchanged - self.written
+            counts = f"{self.written} written, {current} already up to date"
         return (
-            f"cleanhtml: {self.files} {noun}: {self.cleaned} {cleaned}, {self.unchanged} unchanged,"
+            f"cleanhtml: {self.files} {noun}: {counts},"
             f" {self.failed} failed; {human_bytes(self.bytes_in)} in,"
             f" {human_bytes(self.bytes_out)} out; {elapsed:.2f} s, {rate:.0f} files/s"
         )

@@ -295,6 +295,21 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
     return tasks
 
 
+def onto_inputs(sources: Sequence[Source], settings: Settings) -> list[Source]:
+    """The inputs whose ``-o`` output would be the input file itself (``-o DIR DIR``)."""
+    if settings.output_dir is None:
+        return []
+    out_root = Path(os.path.realpath(settings.output_dir))
+    suffix = suffix_for(settings.to)
+    return [
+        source
+        for source in sources
+        if source.path != STDIN
+        and os.path.normcase(source.real or os.path.realpath(source.path))
+        == os.path.normcase(output_path(out_root, source, suffix))
+    ]
+
+
 def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     """Clean one chunk of a batch (what a pool worker or a Dask task runs)."""
     rules = settings.rules()

@@ -186,7 +186,7 @@ def test_progress_bar_on_a_terminal(many: Path, tmp_path: Path) -> None:
     assert stdout == b""
     assert "2000/2000" in screen  # the bar reached the end
     assert "━" in screen
-    assert screen.count("cleanhtml: 2000 files: 2000 cleaned") == 1
+    assert screen.count("cleanhtml: 2000 files: 2000 written, 0 already up to date") == 1
     assert len(tree(tmp_path / "o")) == 2000
 
 
@@ -195,7 +195,7 @@ def test_no_bar_when_piped_only_the_summary(many: Path, tmp_path: Path) -> None:
     assert done.returncode == 0
     assert done.stdout == b""
     lines = done.stderr.decode().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("cleanhtml: 2000 files: 2000 cleaned,")
+    assert len(lines) == 1 and lines[0].startswith("cleanhtml: 2000 files: 2000 written,")
     assert "files/s" in lines[0] and "\x1b" not in lines[0]
     done = cli("-q", "-o", str(tmp_path / "o"), str(many))
     assert (done.returncode, done.stderr) == (0, b"")
@@ -244,7 +244,8 @@ def test_unreadable_and_binary_named_good_ones_written_exit_3(
     assert code == 3
     assert f"{locked}: cannot read: Permission denied" in err
     assert f"{binary}: binary file" in err
-    assert "4 cleaned, 0 unchanged, 2 failed" in err
+    summary = "4 cleaned, 0 unchanged" if mode == "-i" else "4 written, 0 already up to date"
+    assert f"{summary}, 2 failed" in err
     assert binary.read_bytes() == binary_bytes and locked.read_text("utf-8") == DIRTY
     for path in good:
         written = path if mode == "-i" else out / path.name
@@ -360,8 +361,42 @@ def test_two_inputs_to_one_output_are_reported_not_overwritten(tmp_path: Path) -
 def test_output_onto_the_input_itself_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(DIRTY, "utf-8")
     code, _, err = run("-o", str(tmp_path), str(tmp_path / "a.html"))
-    assert code == 3 and "use -i" in err
+    assert code == 2 and "use -i" in err
     assert (tmp_path / "a.html").read_text("utf-8") == DIRTY
+
+
+def test_second_output_run_says_nothing_was_written(tmp_path: Path) -> None:
+    """The summary tells rewritten outputs from outputs already up to date."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for name in ("a.html", "b.html", "c.md"):
+        (posts / name).write_text(DIRTY, "utf-8")
+    (posts / "d.html").write_text("<p>clean</p>\n", "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("-j", "1", "-o", str(out), str(posts))
+    assert code == 0 and "4 files: 4 written, 0 already up to date, 0 failed" in err
+    code, _, err = run("-j", "1", "-o", str(out), str(posts))
+    assert code == 0 and "4 files: 0 written, 4 already up to date, 0 failed" in err
+    assert "cleaned" not in err
+    (out / "b.html").write_text("stale", "utf-8")
+    code, _, err = run("-j", "1", "-o", str(out), str(posts))
+    assert "4 files: 1 written, 3 already up to date, 0 failed" in err
+
+
+def test_output_dir_that_is_the_input_dir_is_one_usage_error(tmp_path: Path) -> None:
+    """``-o same/ same/``: one line, exit 2, nothing written (not one error per file)."""
+    same = tmp_path / "same"
+    same.mkdir()
+    for name in ("a.html", "b.html", "c.md"):
+        (same / name).write_text(DIRTY, "utf-8")
+    code, out, err = run("-o", str(same), str(same))
+    assert code == 2 and out == ""
+    errors = [line for line in err.splitlines() if "overwrite" in line]
+    assert len(errors) == 1 and "(and 2 more)" in errors[0] and "use -i" in errors[0]
+    assert all(p.read_text("utf-8") == DIRTY for p in same.iterdir())
+    # plain text beside the inputs overwrites nothing: allowed
+    code, _, _ = run("-t", "text", "-o", str(same), str(same))
+    assert code == 0 and (same / "a.txt").exists()
 
 
 # --- which files ------------------------------------------------------------------------

@@ -44,6 +44,19 @@ def test_pyproject_ignore_changes_the_result(repo: Path) -> None:
     assert invoke("--ignore", "M001", post) == (0, KEEP_COMMENT, "")
 
 
+def test_cleanhtml_toml_with_the_pyproject_header_works(repo: Path) -> None:
+    """The README's ``[tool.cleanhtml]`` table pasted into .cleanhtml.toml just works;
+    mixed with top-level keys, the error says to drop the header."""
+    post = str(repo / "posts" / "a.md")
+    config = repo / ".cleanhtml.toml"
+    config.write_text('[tool.cleanhtml]\nignore = ["remove-editor-footer"]\n', "utf-8")
+    assert invoke(post)[:2] == (0, KEEP_FOOTER)
+    config.write_text('jobs = 2\n[tool.cleanhtml]\nignore = ["N005"]\n', "utf-8")
+    code, out, err = invoke(post)
+    assert code == 2 and out == ""
+    assert "unknown key 'tool'" in err and "drop the [tool.cleanhtml] header" in err
+
+
 def test_typo_key_exits_2_naming_it(repo: Path) -> None:
     (repo / "pyproject.toml").write_text('[tool.cleanhtml]\nignor = ["N005"]\n', "utf-8")
     code, out, err = invoke(str(repo / "posts" / "a.md"))
