@@ -83,6 +83,28 @@ def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str)
     return [CompletionItem(prefix + key) for key in keys if key.lower().startswith(last.lower())]
 
 
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Complete --profile with the built-in profiles and those of the config file found."""
+    from cleanhtml import profiles
+    from cleanhtml.config import find_config, parse_table, read_config, search_start
+
+    names = {name: profiles.DESCRIPTIONS.get(name, "") for name in profiles.BUILTIN}
+    try:
+        found = ctx.params.get("config_file") or find_config(
+            search_start(ctx.params.get("paths") or ())
+        )
+        if found is not None:
+            user = parse_table(read_config(Path(found)), str(found)).get("profiles", {})
+            names.update({name: "defined in config" for name in user})
+    except (ConfigError, OSError):
+        pass  # completion never fails: the built-in names still complete
+    return [
+        CompletionItem(name, help=help_text)
+        for name, help_text in sorted(names.items())
+        if name.startswith(incomplete)
+    ]
+
+
 def _table(settings: Settings) -> tuple[Rule, ...]:
     """The whole rule table under ``settings``: built-in rules plus configured ones."""
     from cleanhtml.rules import with_user_rules
@@ -141,7 +163,15 @@ def _explicit_options(ctx: click.Context) -> dict[str, object]:
     }
 
 
-def _write_stdout(data: bytes, *, separate: bool) -> None:
+DOCUMENT_SEPARATOR: dict[str, bytes] = {"text": b"\f\n"}
+"""What goes between two documents printed to stdout, by format: with ``-t text`` a
+line holding one form feed (which text output never contains: input form feeds become
+spaces), so ``out.split("\\f\\n")`` gives the documents back. Other formats: nothing
+(each document ends with a newline; ``-t json`` is one object per line)."""
+
+
+def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
+    sys.stdout.buffer.write(before)
     sys.stdout.buffer.write(data)
     if separate and data and not data.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
@@ -220,6 +250,7 @@ def _write_stdout(data: bytes, *, separate: bool) -> None:
 @click.option(
     "--profile",
     metavar="NAME",
+    shell_complete=_complete_profiles,
     help="Rule profile: sina (default), generic, or one defined in the config file.",
 )
 @click.option(
@@ -336,13 +367,16 @@ def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
             click.echo("cleanhtml: no input files found; nothing to do", err=True)
         return Exit.OK
     separate = len(found.sources) > 1
+    separator, printed = DOCUMENT_SEPARATOR.get(settings.to, b""), 0
     with Reporter(settings, total, started=started) as reporter:
         for name, reason in found.errors:
             reporter.input_error(name, reason)
         try:
             for result in run_many(found.sources, settings):
                 if result.output is not None:
-                    _write_stdout(result.output, separate=separate)
+                    between = separator if printed else b""
+                    _write_stdout(result.output, separate=separate, before=between)
+                    printed += 1
                 if result.diff:
                     _write_stdout(result.diff.encode("utf-8"), separate=False)
                 reporter.add(result)

@@ -365,6 +365,22 @@ def test_output_onto_the_input_itself_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "a.html").read_text("utf-8") == DIRTY
 
 
+def test_text_documents_on_stdout_are_separated_by_a_form_feed_line(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.html").write_text("<p>一</p><p>二</p>", "utf-8")
+    (posts / "b.html").write_text("<p>three\ffour</p>", "utf-8")  # a form feed: a space
+    (posts / "c.md").write_text("---\nt: 1\n---\n<p>五</p>\n", "utf-8")
+    code, out, _ = run("-j", "1", "-t", "text", str(posts))
+    assert code == 0
+    assert out == "一\n\n二\n\f\nthree four\n\f\n五\n"
+    assert out.split("\f\n") == ["一\n\n二\n", "three four\n", "五\n"]
+    code, out, _ = run("-t", "text", str(posts / "a.html"))  # one document: no separator
+    assert out == "一\n\n二\n"
+    code, out, _ = run("-j", "1", str(posts))  # html: one after another, as before
+    assert "\f" not in out
+
+
 def test_second_output_run_says_nothing_was_written(tmp_path: Path) -> None:
     """The summary tells rewritten outputs from outputs already up to date."""
     posts = tmp_path / "posts"

@@ -163,6 +163,26 @@ def test_shell_completion_of_rules() -> None:
     assert "M001,remove-comments" in result.stdout
 
 
+def test_shell_completion_of_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--profile completes the built-in profiles and those of the config file found."""
+
+    def complete(words: str) -> list[str]:
+        env = {"_CLEANHTML_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": "2"}
+        result = CliRunner().invoke(main, [], env=env, prog_name="cleanhtml")
+        return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    from cleanhtml.profiles import BUILTIN
+
+    assert complete("cleanhtml --profile ") == sorted(BUILTIN)
+    assert complete("cleanhtml --profile g") == ["generic"]
+    (tmp_path / ".cleanhtml.toml").write_text('[profiles.myblog]\nextends = "generic"\n')
+    assert "myblog" in complete("cleanhtml --profile ")
+    (tmp_path / ".cleanhtml.toml").write_text("not toml [")
+    assert complete("cleanhtml --profile s") == ["sina"]
+
+
 def test_python_m_cleanhtml() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "cleanhtml", "--no-config", "-t", "text", str(POST)],
