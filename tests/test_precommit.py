@@ -86,3 +86,43 @@ def test_pre_commit_try_repo_fixes_then_passes(tmp_path: Path) -> None:
     output = second.stdout.decode()
     assert second.returncode == 0, output
     assert output.count("Passed") == 2  # cleanhtml and cleanhtml-check
+
+
+def _readme_snippet(name: str) -> str:
+    """The fenced block of the README's pre-commit section whose language is ``name``."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("\n## pre-commit\n", 1)[1].split("\n## ", 1)[0]
+    return section.split(f"```{name}\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_snippet_works_as_written(tmp_path: Path) -> None:
+    """The README's .pre-commit-config.yaml and its autoupdate command, run as written
+    (only the repository URL points at a local copy): the pin is filled in with a
+    commit SHA, and the hook then cleans a post."""
+    pytest.importorskip("pre_commit")
+    hooks = snapshot(tmp_path / "hooks")
+    url = "https://github.com/OWNER/cleanhtml"
+    config = _readme_snippet("yaml")
+    command = _readme_snippet("bash").strip()
+    assert url in config and "rev: COMMIT-SHA" in config and url in command
+    project = tmp_path / "project"
+    (project / "_posts").mkdir(parents=True)
+    git("init", "-q", cwd=project)
+    (project / ".pre-commit-config.yaml").write_text(config.replace(url, str(hooks)), "utf-8")
+    post = project / "_posts" / "post.md"
+    post.write_text(DIRTY_POST, "utf-8")
+    git("add", "-A", cwd=project)
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_COLOR": "never"}
+    words = command.replace(url, str(hooks)).split()
+    assert words[:2] == ["pre-commit", "autoupdate"]
+    update = [sys.executable, "-m", "pre_commit", *words[1:]]
+    done = subprocess.run(update, cwd=project, env=env, capture_output=True, check=False)
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    sha = git("rev-parse", "HEAD", cwd=hooks).strip()
+    assert f"rev: {sha}" in (project / ".pre-commit-config.yaml").read_text("utf-8")
+
+    git("add", "-A", cwd=project)
+    run = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    done = subprocess.run(run, cwd=project, env=env, capture_output=True, check=False)
+    assert done.returncode == 1, done.stdout.decode()
+    assert post.read_text("utf-8") == CLEAN_POST
