@@ -42,17 +42,19 @@ def require_dask() -> None:
 def clean_partition(
     items: Iterable[str | bytes],
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     to: str | None = None,
     errors: Literal["raise", "none"] = "raise",
 ) -> list[str | None]:
-    """Clean every HTML string of one partition (what each Dask task runs).
+    """Clean every HTML string of one partition (what each Dask task runs), with
+    ``settings`` (default: the default settings).
 
     With ``errors="none"`` a document that cannot be cleaned gives ``None`` instead of
     failing the whole partition.
     """
     from cleanhtml.api import clean
 
+    settings = Settings() if settings is None else settings
     out: list[str | None] = []
     for item in items:
         try:

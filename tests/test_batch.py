@@ -129,7 +129,8 @@ def test_stdout_order_is_deterministic_whatever_jobs(sina: Path) -> None:
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout
     expected = [render(clean_document(p.read_bytes()), "text") for p in posts(sina)]
-    assert one.stdout.decode() == "".join(t if t.endswith("\n") else t + "\n" for t in expected)
+    documents = [t if t.endswith("\n") else t + "\n" for t in expected]
+    assert one.stdout.decode() == "\f\n".join(documents)  # text: a form-feed line between
 
 
 # --- Done when: 2,000 posts, a progress bar on a terminal and none when piped -----------
