@@ -188,7 +188,7 @@ def batch(posts: list[bytes], count: int, rounds: int) -> list[tuple[str, float,
 
 
 def peak_rss_mib(args: list[str]) -> float:
-    """Peak RSS of a child process in MiB (Linux ru_maxrss is KiB)."""
+    """Peak RSS of a child process in MiB (VmHWM, else ru_maxrss: both KiB on Linux)."""
     import resource
 
     proc = subprocess.run(
@@ -197,7 +197,12 @@ def peak_rss_mib(args: list[str]) -> float:
          "sys.stdout = open('/dev/null', 'w')\n"
          "try:\n    runpy.run_module('cleanhtml', run_name='__main__')\n"
          "except SystemExit:\n    pass\n"
-         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "try:  # ru_maxrss keeps the parent's size across fork+exec; VmHWM is our own\n"
+         "    peak = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
+         "except (OSError, IndexError):\n"
+         "    pass\n"
+         "print(peak, file=sys.stderr)",
          "cleanhtml", *args],
         capture_output=True, check=False,
     )  # fmt: skip
