@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -255,16 +257,85 @@ def test_unreadable_and_binary_named_good_ones_written_exit_3(
         assert sorted(tree(out)) == sorted(p.name for p in good)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
-def test_chmod_000_file_is_named_exit_3(tmp_path: Path) -> None:
-    good, locked, _ = _good_bad_tree(tmp_path)
-    locked.chmod(0)
+@pytest.fixture
+def unprivileged(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], Path]]:
+    """A command prefix that runs as an unprivileged user, and a folder it may use.
+
+    Root reads a ``chmod 000`` file anyway, so as root the command runs as ``nobody``
+    (``setpriv``); the folder is then a fresh one outside pytest's private temp folder,
+    which ``nobody`` cannot enter. The fixture first checks that ``nobody`` can run this
+    Python and import cleanhtml (the venv and the source readable by all); if not, it
+    copies cleanhtml and its dependencies into the folder and points PYTHONPATH there.
+    """
+    if sys.platform == "win32" or not hasattr(os, "geteuid"):
+        pytest.skip("POSIX permissions")
+    folder = Path(tempfile.mkdtemp(prefix="cleanhtml-unprivileged-"))
     try:
-        done = cli("-i", str(tmp_path))
+        if os.geteuid() != 0:
+            yield [], folder
+            return
+        import pwd
+
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "running as root needs setpriv (util-linux) to test as nobody"
+        user = pwd.getpwnam("nobody")
+        prefix = [setpriv, f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups"]
+        folder.chmod(0o755)
+        probe = [*prefix, sys.executable, "-c", "import cleanhtml.cli, cleanhtml.runner"]
+        if subprocess.run(probe, cwd=folder, capture_output=True).returncode != 0:
+            _copy_packages(folder / "lib")
+            monkeypatch.setenv("PYTHONPATH", str(folder / "lib"))
+        done = subprocess.run(probe, cwd=folder, capture_output=True, text=True)
+        assert done.returncode == 0, f"nobody cannot run cleanhtml: {done.stderr}"
+        work = folder / "work"
+        work.mkdir()
+        os.chown(work, user.pw_uid, user.pw_gid)
+        yield prefix, work
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy_packages(lib: Path) -> None:
+    """Copy cleanhtml and the packages it imports to ``lib`` (readable by everyone)."""
+    import importlib.util
+
+    for name in ("cleanhtml", "lxml", "click", "charset_normalizer", "yaml", "rich"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        source = Path(next(iter(spec.submodule_search_locations)))
+        shutil.copytree(source, lib / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [lib, *lib.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_chmod_000_file_is_named_exit_3(unprivileged: tuple[list[str], Path], jobs: str) -> None:
+    """A file its user cannot read, for real (as ``nobody`` when the suite runs as root)."""
+    prefix, root = unprivileged
+    good, locked, binary = _good_bad_tree(root)
+    binary_bytes = binary.read_bytes()
+    if prefix:  # as root: the files belong to nobody, who then runs the batch
+        owner = root.stat()
+        for path in root.iterdir():
+            os.chown(path, owner.st_uid, owner.st_gid)
+    (root / "cache").mkdir()
+    if prefix:
+        os.chown(root / "cache", owner.st_uid, owner.st_gid)
+    locked.chmod(0)
+    command = [*prefix, sys.executable, "-m", "cleanhtml", "--no-config", "-j", jobs, "-i"]
+    env = {**os.environ, "CLEANHTML_CACHE_DIR": str(root / "cache")}
+    try:
+        done = subprocess.run([*command, str(root)], capture_output=True, cwd=root, env=env)
     finally:
         locked.chmod(0o644)
-    assert done.returncode == 3
-    assert str(locked) in done.stderr.decode()
+    err = done.stderr.decode()
+    assert done.returncode == 3, err
+    assert f"{locked}: cannot read: Permission denied\n" in err
+    assert f"{binary}: binary file (PNG image), not HTML\n" in err
+    assert "4 cleaned, 0 unchanged, 2 failed" in err
+    assert "Traceback" not in err
+    assert locked.read_text("utf-8") == DIRTY and binary.read_bytes() == binary_bytes
     assert all(p.read_text("utf-8") == CLEAN for p in good)
 
 
