@@ -23,6 +23,8 @@ from cleanhtml.errors import ConfigError, UsageError
 from cleanhtml.report import Exit
 
 if TYPE_CHECKING:
+    from cleanhtml.config import Resolver
+    from cleanhtml.files import Source
     from cleanhtml.rule import Rule
 
 EPILOG = """\b
@@ -286,6 +288,11 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Where standard input lives: its config file, and its name in messages.",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="Clean every file, neither reading nor writing the cache of batch results.",
@@ -308,12 +315,13 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
         if sys.stdin.isatty():
             raise click.UsageError("no PATH given and standard input is a terminal")
         paths = ("-",)
+    stdin_name: str | None = options["stdin_filename"]
+    # standard input takes its config from where --stdin-filename says it lives
+    where = [stdin_name if p == "-" and stdin_name else p for p in paths]
+    explicit = _explicit_options(ctx)
     try:
         settings = resolve(
-            paths,
-            _explicit_options(ctx),
-            config=options["config_file"],
-            no_config=options["no_config"],
+            where, explicit, config=options["config_file"], no_config=options["no_config"]
         )
     except ConfigError as exc:
         _fail(f"cleanhtml: config error: {exc}", Exit.USAGE)
@@ -338,10 +346,43 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
             require_dask()
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
-    sys.exit(int(_run(paths, settings, started)))
+    from cleanhtml.config import Resolver
+
+    fixed = options["config_file"] is not None or options["no_config"]
+    resolver = Resolver(settings, explicit, fixed=fixed)
+    sys.exit(int(_run(paths, settings, started, resolver=resolver, stdin_name=stdin_name)))
 
 
-def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
+def _per_file(
+    sources: list[Source], settings: Settings, resolver: Resolver, stdin_name: str | None
+) -> list[Source]:
+    """Each source with its own settings when its nearest config file is not the run's;
+    standard input named and placed by ``--stdin-filename``."""
+    from dataclasses import replace
+
+    from cleanhtml.files import STDIN
+
+    out = []
+    for source in sources:
+        where = source.path
+        if source.path == STDIN:
+            if stdin_name is None:
+                out.append(source)
+                continue
+            source, where = replace(source, name=stdin_name), stdin_name
+        own = resolver.settings_for(where)
+        out.append(source if own == settings else replace(source, settings=own))
+    return out
+
+
+def _run(
+    paths: tuple[str, ...],
+    settings: Settings,
+    started: float,
+    *,
+    resolver: Resolver,
+    stdin_name: str | None = None,
+) -> int:
     from cleanhtml.files import expand
     from cleanhtml.report import Reporter
     from cleanhtml.runner import onto_inputs, run_many
@@ -354,6 +395,13 @@ def _run(paths: tuple[str, ...], settings: Settings, started: float) -> int:
     if settings.verbose:
         for note in found.notes:
             click.echo(f"cleanhtml: {note}", err=True)
+    try:
+        found.sources = _per_file(found.sources, settings, resolver, stdin_name)
+    except ConfigError as exc:
+        _fail(f"cleanhtml: config error: {exc}", Exit.USAGE)
+    if settings.verbose:
+        for config in sorted({str(s.settings.config_file) for s in found.sources if s.settings}):
+            click.echo(f"cleanhtml: config (for the files below its folder): {config}", err=True)
     onto = onto_inputs(found.sources, settings)
     if onto:
         more = f" (and {len(onto) - 1} more)" if len(onto) > 1 else ""

@@ -18,7 +18,7 @@ import codecs
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -419,6 +419,35 @@ def parse_table(table: Mapping[str, object], origin: str) -> dict[str, Any]:
     return values
 
 
+def load_config(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The validated settings of the config file ``path`` (keys stay kebab-case).
+
+    ``extend = "../base.toml"`` (relative to the file) starts from another config file's
+    settings: the extending file's keys replace the extended file's, and ``profiles``
+    tables are merged by name. ``output-dir`` is relative to the file that sets it.
+    """
+    real = path.resolve()
+    if real in _seen:
+        chain = " -> ".join(str(p) for p in (*_seen, real))
+        raise ConfigError(f"{path}: 'extend' loops: {chain}")
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    raw = dict(read_config(path))
+    parent = raw.pop("extend", None)
+    values = parse_table(raw, str(path))
+    if isinstance(values.get("output-dir"), Path):
+        values["output-dir"] = path.parent / values["output-dir"]
+    if parent is None:
+        return values
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{path}: bad value for 'extend': expected the path of a config file")
+    base = load_config(path.parent / parent, (*_seen, real))
+    merged = {**base, **values}
+    if "profiles" in base or "profiles" in values:
+        merged["profiles"] = {**base.get("profiles", {}), **values.get("profiles", {})}
+    return merged
+
+
 # --- merging ------------------------------------------------------------------------------
 
 
@@ -452,13 +481,7 @@ def _settings(
 
     ``label`` names an option in an error message (``--drop-text``, ``drop_text``).
     """
-    from_file: dict[str, Any] = {}
-    if config_file is not None:
-        if not config_file.is_file():
-            raise ConfigError(f"{config_file}: config file not found")
-        from_file = parse_table(read_config(config_file), str(config_file))
-        if isinstance(from_file.get("output-dir"), Path):
-            from_file["output-dir"] = config_file.parent / from_file["output-dir"]
+    from_file = {} if config_file is None else load_config(config_file)
     from_cli: dict[str, Any] = {}
     for key, raw in options.items():
         try:
@@ -517,3 +540,55 @@ def _check_rules(
         settings.rules()  # compiles user selectors and regexes: errors before any file is touched
     except ConfigError as exc:
         raise ConfigError(f"{config}: {exc}" if config else str(exc)) from None
+
+
+PER_FILE = (
+    "profile", "profiles", "select", "extend_select", "ignore", "drop", "unwrap",
+    "drop_text", "root", "encoding",
+)  # fmt: skip
+"""The settings a file takes from its nearest config file; the others (format,
+destination, workers, file search, messages) are the run's, from the config file of
+the common parent of the inputs (or ``--config``)."""
+
+
+class Resolver:
+    """Each file's settings from the config file nearest to it (ruff's resolver).
+
+    ``base`` is the run's settings (the config of the inputs' common parent, or the one
+    ``--config`` names, with the command line on top); ``options`` the command line's
+    explicit options, which override every config file. With ``fixed`` (``--config`` or
+    ``--no-config``) every file takes ``base``. Config files are found once per folder
+    and read once each.
+    """
+
+    def __init__(self, base: Settings, options: Mapping[str, object], *, fixed: bool) -> None:
+        self.base = base
+        self.options = options
+        self.fixed = fixed
+        self._found: dict[str, Path | None] = {}
+        self._settings: dict[Path | None, Settings] = {}
+        config = base.config_file
+        self._settings[None if config is None else Path(os.path.abspath(config))] = base
+
+    def config_for(self, path: str | os.PathLike[str]) -> Path | None:
+        """The config file nearest to the file ``path`` (up to the repository root)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._found:
+            found = find_config(Path(folder))
+            self._found[folder] = None if found is None else Path(os.path.abspath(found))
+        return self._found[folder]
+
+    def settings_for(self, path: str | os.PathLike[str]) -> Settings:
+        """The settings of the file ``path``: ``base``, or ``base`` with the per-file
+        keys (:data:`PER_FILE`) of its nearest config file. Raises :class:`ConfigError`
+        for a bad config file."""
+        if self.fixed:
+            return self.base
+        config = self.config_for(path)
+        known = self._settings.get(config)
+        if known is None:
+            own = _settings(config, self.options, label=lambda key: f"--{key}")
+            per_file = {name: getattr(own, name) for name in PER_FILE}
+            known = replace(self.base, config_file=config, **per_file)
+            self._settings[config] = known
+        return known

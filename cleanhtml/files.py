@@ -25,6 +25,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleanhtml.config import Settings
 
 SKIP_DIRS: frozenset[str] = frozenset(
     {
@@ -67,6 +71,8 @@ class Source:
     explicit: bool = False
     data: bytes | None = field(default=None, repr=False)
     real: str = ""  # the resolved path, when known: spots one file reached twice
+    settings: Settings | None = field(default=None, repr=False)
+    """This file's own settings when its nearest config file differs from the run's."""
 
 
 @dataclass

@@ -88,6 +88,8 @@ def process_file(
     if not isinstance(source, Source):
         path = os.fspath(source)
         source = Source(path, "<stdin>" if path == STDIN else path, os.path.basename(path), True)
+    if source.settings is not None:  # its nearest config file is not the run's
+        settings, rules = source.settings, None
     try:
         return _process(source, settings, settings.rules() if rules is None else rules)
     except CleanHtmlError as exc:
@@ -328,7 +330,7 @@ def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResu
     tasks = plan(sources, settings)
     from cleanhtml.cache import open_cache, split
 
-    store = open_cache(settings)
+    store = open_cache(_cache_settings(tasks, settings))
     if store is None:
         yield from _run_tasks(tasks, settings)
         return
@@ -346,6 +348,17 @@ def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResu
     finally:
         results.close()  # a pool stops before the cache is saved
         store.save()
+
+
+def _cache_settings(tasks: Sequence[Task], settings: Settings) -> Settings:
+    """The settings the cache is keyed by: the run's, or the one settings every file
+    takes from its own config file. Files under several configs are not cached (the
+    cache holds one settings key per run)."""
+    own = {task.settings for task in tasks if isinstance(task, Source)}
+    if len(own) == 1:
+        (one,) = own
+        return settings if one is None else one
+    return settings if not own else replace(settings, cache=False)
 
 
 def _run_tasks(tasks: list[Task], settings: Settings) -> Generator[FileResult, None, None]:

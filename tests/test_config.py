@@ -181,3 +181,109 @@ def test_unknown_rule_in_file_is_a_config_error(repo: Path) -> None:
     (repo / ".cleanhtml.toml").write_text('extend-select = ["remove-comment"]\n', "utf-8")
     with pytest.raises(ConfigError, match="extend-select"):
         resolve([str(repo)], {})
+
+
+# --- nearest config per file ----------------------------------------------------------------
+
+SITE_PAGE = (
+    '<body><div id="nav"><p>导航</p></div><div id="a163"><p>网易正文</p></div>'
+    '<div id="aif"><p>凤凰正文</p></div></body>'
+)
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> Path:
+    """sites/163 and sites/ifeng, each with its own config; ifeng extends ../base.toml."""
+    (tmp_path / ".git").mkdir()
+    for name in ("163", "ifeng"):
+        (tmp_path / "sites" / name).mkdir(parents=True)
+        (tmp_path / "sites" / name / "p.html").write_text(SITE_PAGE, "utf-8")
+    (tmp_path / "sites" / "163" / ".cleanhtml.toml").write_text('root = "#a163"\n', "utf-8")
+    (tmp_path / "sites" / "ifeng" / "pyproject.toml").write_text(
+        '[tool.cleanhtml]\nextend = "../base.toml"\nroot = "#aif"\n', "utf-8"
+    )
+    (tmp_path / "sites" / "base.toml").write_text('drop = ["#a163"]\nroot = "body"\n', "utf-8")
+    return tmp_path / "sites"
+
+
+def test_each_folder_takes_its_nearest_config_in_one_run(sites: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = invoke("-j", "1", "-t", "text", "-o", str(out), str(sites))
+    assert code == 0, err
+    assert (out / "163" / "p.txt").read_text("utf-8") == "网易正文\n"
+    assert (out / "ifeng" / "p.txt").read_text("utf-8") == "凤凰正文\n"  # root replaced base's
+    # the same through a process pool
+    code, stdout, _ = invoke("-j", "2", "-t", "text", str(sites / "163"), str(sites / "ifeng"))
+    assert code == 0 and stdout.split("\f\n") == ["网易正文\n", "凤凰正文\n"]
+    (sites / "loose.html").write_text(SITE_PAGE, "utf-8")  # no config above it: defaults
+    code, stdout, _ = invoke("-j", "1", "-t", "text", str(sites))
+    assert sorted(stdout.split("\f\n")) == sorted(
+        ["网易正文\n", "凤凰正文\n", "导航\n\n网易正文\n\n凤凰正文\n"]
+    )
+
+
+def test_extend_inherits_and_the_command_line_overrides_every_file(sites: Path) -> None:
+    (sites / "ifeng" / "pyproject.toml").write_text(
+        '[tool.cleanhtml]\nextend = "../base.toml"\n', "utf-8"
+    )  # ifeng now takes base.toml's root and drop
+    code, stdout, _ = invoke("-j", "1", "-t", "text", str(sites))
+    assert stdout.split("\f\n") == ["网易正文\n", "导航\n\n凤凰正文\n"]
+    assert code == 0
+    code, stdout, _ = invoke("-j", "1", "-t", "text", "--root", "#aif", str(sites))
+    assert (code, stdout.split("\f\n")) == (0, ["凤凰正文\n", "凤凰正文\n"])
+
+
+def test_config_option_overrides_all_nearest_configs(sites: Path, tmp_path: Path) -> None:
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text('root = "#nav"\n', "utf-8")
+    code, stdout, _ = invoke("-j", "1", "-t", "text", "--config", str(chosen), str(sites))
+    assert stdout.split("\f\n") == ["导航\n", "导航\n"]
+    code, stdout, _ = invoke("-j", "1", "-t", "text", "--no-config", str(sites))
+    assert (code, stdout.split("\f\n")) == (0, ["导航\n\n网易正文\n\n凤凰正文\n"] * 2)
+
+
+def test_a_bad_nearest_config_is_a_config_error_before_anything_runs(sites: Path) -> None:
+    (sites / "163" / ".cleanhtml.toml").write_text('extend = "../163/.cleanhtml.toml"\n')
+    code, stdout, err = invoke("-t", "text", str(sites))
+    assert code == 2 and stdout == "" and "'extend' loops" in err
+    (sites / "163" / ".cleanhtml.toml").write_text('extend = "missing.toml"\n')
+    code, _, err = invoke("-t", "text", str(sites))
+    assert code == 2 and "missing.toml: config file not found" in err
+
+
+def test_stdin_filename_picks_the_config_of_that_path(sites: Path) -> None:
+    args = ["-t", "text", "--stdin-filename"]
+    result = CliRunner().invoke(main, [*args, str(sites / "ifeng" / "new.html")], input=SITE_PAGE)
+    assert (result.exit_code, result.stdout) == (0, "凤凰正文\n")
+    result = CliRunner().invoke(main, [*args, str(sites / "163" / "new.html")], input=SITE_PAGE)
+    assert result.stdout == "网易正文\n"
+    # and names standard input in messages
+    result = CliRunner().invoke(main, [*args, "163/x.html", "-"], input=b"\x89PNG\r\n\x1a\n\0\0")
+    assert result.exit_code == 3 and "163/x.html: binary file" in result.stderr
+
+
+def test_resolver_reads_each_config_once(sites: Path) -> None:
+    from cleanhtml.config import Resolver
+
+    base = resolve([str(sites)], {})
+    resolver = Resolver(base, {}, fixed=False)
+    one = resolver.settings_for(sites / "163" / "p.html")
+    assert one.root == "#a163" and one is resolver.settings_for(sites / "163" / "q.html")
+    assert resolver.settings_for(sites / "ifeng" / "p.html").drop == ("#a163",)
+    assert resolver.settings_for(sites / "other.html") is base
+    assert Resolver(base, {}, fixed=True).settings_for(sites / "163" / "p.html") is base
+
+
+def test_a_changed_nearest_config_is_seen_by_the_cache(sites: Path, tmp_path: Path) -> None:
+    import os
+
+    (sites / "ifeng" / "p.html").unlink()  # every file left is under one config, not the run's
+    page = sites / "163" / "p.html"
+    os.utime(page, (1_000_000_000, 1_000_000_000))  # old: the cache trusts its size and time
+    out = tmp_path / "out"
+    args = ["-t", "text", "-o", str(out), str(sites.parent)]
+    assert invoke(*args)[0] == 0
+    assert (out / "sites" / "163" / "p.txt").read_text("utf-8") == "网易正文\n"
+    (sites / "163" / ".cleanhtml.toml").write_text('root = "#aif"\n', "utf-8")
+    assert invoke(*args)[0] == 0
+    assert (out / "sites" / "163" / "p.txt").read_text("utf-8") == "凤凰正文\n"
