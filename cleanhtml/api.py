@@ -45,7 +45,12 @@ def render_text(cleaned: Cleaned) -> str:
 
 
 def render_markdown(cleaned: Cleaned) -> str:
-    """CommonMark with GFM tables, front matter kept; see :mod:`cleanhtml.render.markdown`."""
+    """CommonMark with GFM tables, front matter kept; see :mod:`cleanhtml.render.markdown`.
+
+    A Markdown post is already Markdown: its cleaned self, as ``-t html`` writes it.
+    """
+    if cleaned.doc.markdown:
+        return render_html(cleaned)
     from cleanhtml.render.markdown import render_markdown as markdown
 
     return markdown(cleaned.doc)
@@ -112,12 +117,59 @@ def clean_document(
     encoding: str | None = None,
     explain: bool = False,
     path: str | None = None,
+    keep_comments: Sequence[str] = (),
 ) -> Cleaned:
-    """Load ``data`` and run ``rules`` (default: the default rule set) over it."""
+    """Load ``data`` and run ``rules`` (default: the default rule set) over it.
+
+    A post whose body is Markdown has only its raw HTML cleaned (see
+    :mod:`cleanhtml.markdown_body`); ``path`` tells a Markdown file without front
+    matter by its name. ``keep_comments`` names comments to keep, besides the
+    generator markers every post keeps (:data:`~cleanhtml.rules.markup.KEEP_COMMENTS`).
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    chosen = Settings().rules() if rules is None else rules
+    from cleanhtml import markdown_body
+
+    if markdown_body.is_candidate(raw, path):
+        post = markdown_body.clean_post(
+            raw, chosen, encoding=encoding, explain=explain, path=path, keep_comments=keep_comments
+        )
+        if post is not None:
+            return post
+    return clean_html(
+        raw,
+        rules=chosen,
+        encoding=encoding,
+        explain=explain,
+        path=path,
+        keep_comments=keep_comments,
+    )
+
+
+def clean_html(
+    raw: bytes,
+    *,
+    rules: Sequence[Rule],
+    encoding: str | None = None,
+    explain: bool = False,
+    path: str | None = None,
+    keep_comments: Sequence[str] = (),
+    markers: bool = False,
+) -> Cleaned:
+    """Load ``raw`` as HTML (front matter kept aside) and run ``rules`` over it.
+
+    A post (front matter, or ``markers``: the HTML of a Markdown body) keeps its
+    generator markers (:data:`~cleanhtml.rules.markup.KEEP_COMMENTS`); every document
+    keeps ``keep_comments``.
+    """
     doc = document.load(raw, encoding=encoding)
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
-    chosen = Settings().rules() if rules is None else rules
+    if doc.front_matter or markers:  # a post: its generator's markers stay
+        from cleanhtml.rules.markup import KEEP_COMMENTS
+
+        keep_comments = (*KEEP_COMMENTS, *keep_comments)
+    ctx.keep_comments = tuple(keep_comments)
+    chosen = rules
     edits = pipeline.run(doc, chosen, ctx)
     if any(rule.reshapes and rule.name in edits for rule in chosen) or (
         edits and doc.census is not None and doc.census.block_in_paragraph
@@ -190,7 +242,9 @@ def clean(
     fmt = chosen.to if to is None else to
     if fmt not in RENDERERS:
         raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(RENDERERS)}")
-    cleaned = clean_document(html, rules=chosen.rules(), encoding=chosen.encoding)
+    cleaned = clean_document(
+        html, rules=chosen.rules(), encoding=chosen.encoding, keep_comments=chosen.keep_comments
+    )
     return render(cleaned, fmt)
 
 
@@ -213,5 +267,11 @@ def record(
     from cleanhtml.render.json import build_record
 
     chosen = settings_for(settings, config, **options)
-    cleaned = clean_document(html, rules=chosen.rules(), encoding=chosen.encoding, path=path)
+    cleaned = clean_document(
+        html,
+        rules=chosen.rules(),
+        encoding=chosen.encoding,
+        path=path,
+        keep_comments=chosen.keep_comments,
+    )
     return build_record(cleaned)

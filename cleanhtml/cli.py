@@ -71,6 +71,8 @@ CONFIG_OPTIONS = {
     "drop_text": "drop-text",
     "root": "root",
     "dask": "dask",
+    "keep_comments": "keep-comments",
+    "force_exclude": "force-exclude",
 }
 
 
@@ -269,6 +271,17 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
     help="Files to take from folders (default *.html,*.htm,*.xhtml,*.md,*.markdown).",
 )
 @click.option("--exclude", multiple=True, metavar="GLOBS", help="Files or folders to skip.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply --exclude to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--keep-comments",
+    multiple=True,
+    metavar="TEXTS",
+    help="Also keep these comments (texts; a trailing * matches a prefix), like <!-- more -->.",
+)
 @click.option("--encoding", metavar="NAME", help="Force the input encoding.")
 @click.option("--explain", is_flag=True, help="Per file, on stderr: what each rule removed.")
 @click.option(
@@ -391,7 +404,13 @@ def _run(
         used = settings.config_file or "none (searched from the inputs up to the repository root)"
         click.echo(f"cleanhtml: config: {used}", err=True)
     skip = [settings.output_dir] if settings.output_dir is not None else []
-    found = expand(paths, include=settings.include, exclude=settings.exclude, skip=skip)
+    found = expand(
+        paths,
+        include=settings.include,
+        exclude=settings.exclude,
+        skip=skip,
+        force_exclude=settings.force_exclude,
+    )
     if settings.verbose:
         for note in found.notes:
             click.echo(f"cleanhtml: {note}", err=True)

@@ -46,6 +46,7 @@ OUTPUT_NEUTRAL = frozenset(
     {
         "output_dir", "in_place", "check", "diff", "jobs", "explain", "include", "exclude",
         "quiet", "verbose", "statistics", "dask", "config_file", "timeout", "cache",
+        "force_exclude",
     }
 )  # fmt: skip
 """Settings fields that decide where and how a batch runs, never what a document
@@ -99,6 +100,8 @@ class Settings:
     drop_text: tuple[str, ...] = ()
     root: str | None = None
     cache: bool = True  # the content cache of batches (--no-cache: False)
+    keep_comments: tuple[str, ...] = ()
+    force_exclude: bool = False
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = field(default=None, compare=False)
 
@@ -326,6 +329,8 @@ KEYS: dict[str, Parser] = {
     "drop-text": _patterns,
     "root": _selector,
     "dask": _dask,
+    "keep-comments": _strings,
+    "force-exclude": _bool,
 }
 """Every configuration key (a long option name) and its value parser."""
 CONFIG_ONLY = frozenset({"profiles"})
@@ -544,7 +549,7 @@ def _check_rules(
 
 PER_FILE = (
     "profile", "profiles", "select", "extend_select", "ignore", "drop", "unwrap",
-    "drop_text", "root", "encoding",
+    "drop_text", "root", "encoding", "keep_comments",
 )  # fmt: skip
 """The settings a file takes from its nearest config file; the others (format,
 destination, workers, file search, messages) are the run's, from the config file of

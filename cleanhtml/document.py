@@ -135,6 +135,9 @@ class Document:
     :func:`reparse` until the rules run again (settled output seldom needs one)."""
     body_start: int = 0
     """Where the body starts in ``source`` (after a BOM and the front matter)."""
+    markdown: bool = False
+    """True for a Markdown post (see :mod:`cleanhtml.markdown_body`): ``body`` and
+    ``serialized`` hold the cleaned Markdown, ``root`` that Markdown rendered to HTML."""
 
     def body_text(self) -> str:
         """The HTML body as text (newlines as ``\\n``, after the XML declaration)."""

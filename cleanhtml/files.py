@@ -6,7 +6,8 @@
   control folders, ``node_modules``, caches, virtualenvs and the output directory are
   skipped, and inside a git work tree so is what ``.gitignore`` ignores (one ``git
   ls-files`` call per work tree and batch).
-* A file named on the command line is always processed, whatever its name.
+* A file named on the command line is always processed, whatever its name, unless
+  ``force_exclude`` is set and ``exclude`` matches it.
 * Files come out in a deterministic order: arguments as given, each directory sorted
   by name; a file reached twice (through two arguments or a symlink) comes once.
 * A symlink loop, a broken link or an unreadable directory is an error line, never a
@@ -172,16 +173,22 @@ def expand(
     include: Sequence[str],
     exclude: Sequence[str] = (),
     skip: Sequence[str | os.PathLike[str]] = (),
+    force_exclude: bool = False,
 ) -> Expansion:
     """The input files named by ``paths``, in order, with the errors met on the way.
 
-    ``skip`` lists folders never searched (the output directory).
+    ``skip`` lists folders never searched (the output directory). With
+    ``force_exclude``, ``exclude`` also drops paths named in ``paths`` (as black and
+    ruff do: pre-commit names every staged file).
     """
     found = Expansion()
     seen: set[str] = set()
     gitignores = _GitIgnores()
     skip_real = frozenset(os.path.realpath(p) for p in skip)
+    excluded = _Globs(exclude) if force_exclude and exclude else None
     for raw in paths:
+        if excluded is not None and raw != STDIN and _named_excluded(raw, excluded):
+            continue
         if raw == STDIN:
             if STDIN not in seen:
                 seen.add(STDIN)
@@ -200,6 +207,14 @@ def expand(
             found.sources.append(Source(raw, raw, os.path.basename(raw), True, real=key))
     found.notes.extend(gitignores.notes)
     return found
+
+
+def _named_excluded(raw: str, globs: _Globs) -> bool:
+    """True when ``exclude`` matches a path named on the command line: a glob without
+    ``/`` any of its parts, a glob with ``/`` the path as given (``./`` dropped)."""
+    parts = [part for part in os.path.normpath(raw).split(os.sep) if part not in ("", ".")]
+    relative = "/".join(parts)
+    return any(globs.match(part, relative) for part in parts)
 
 
 def _search(walk: _Walk) -> None:

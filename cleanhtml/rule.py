@@ -44,6 +44,9 @@ class Context:
     """Values rules of one run compute once and share (emptied when a run starts)."""
     selected: frozenset[str] = frozenset()
     """The names of the rules this run applies (a rule may leave work to a later one)."""
+    keep_comments: tuple[str, ...] = ()
+    """Comments ``remove-comments`` keeps: texts, or prefixes ending in ``*`` (a post's
+    generator markers and the ``keep-comments`` setting)."""
     census: Census | None = None
     """What the parsed tree held (tags, attribute names, attributes worth a safety
     look); None when a rule is called on a bare tree (it then takes its own)."""

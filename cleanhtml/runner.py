@@ -113,7 +113,12 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
         stamp = cache.stamp(source.path) if source.data is None else None
     data = read_source(source)
     cleaned = clean_document(
-        data, rules=rules, encoding=settings.encoding, explain=settings.explain, path=source.name
+        data,
+        rules=rules,
+        encoding=settings.encoding,
+        explain=settings.explain,
+        path=source.name,
+        keep_comments=settings.keep_comments,
     )
     result = FileResult(source.name, "unchanged", bytes_in=len(data), edits=cleaned.edits)
     result.removals = cleaned.ctx.removals

@@ -138,7 +138,14 @@ def _title(data: dict[str, Any], root: etree._Element, body: etree._Element) -> 
 
 
 def _html(cleaned: Cleaned) -> str:
-    """The cleaned HTML without the front matter (as ``-t html`` writes it, ``\\n`` newlines)."""
+    """The cleaned HTML without the front matter (as ``-t html`` writes it, ``\\n`` newlines).
+
+    For a Markdown post: its cleaned Markdown rendered to HTML.
+    """
+    if cleaned.doc.markdown:
+        from cleanhtml.markdown_body import render_html
+
+        return render_html(cleaned.doc.body or "")
     if not cleaned.edited:
         return cleaned.doc.body_text()
     return document.serialize_body(cleaned.doc)

@@ -5,6 +5,7 @@ None of these removes visible text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -43,6 +44,47 @@ TRACKING_ATTRIBUTES = (
 _TRACKING_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in TRACKING_ATTRIBUTES))
 
 
+KEEP_COMMENTS = (
+    "more", "excerpt", "toc", "tocstop", "omit in toc",
+    "prettier-ignore", "prettier-ignore-start", "prettier-ignore-end", "markdownlint-*",
+)  # fmt: skip
+"""Generator markers ``remove-comments`` keeps in a post (front matter, or a Markdown
+body): a comment whose text, whitespace collapsed and case ignored, is one of these (or
+starts with one ending in ``*``). Hexo, Hugo and Jekyll cut the excerpt at
+``<!-- more -->``; table-of-contents tools, prettier and markdownlint read the others.
+The ``keep-comments`` setting adds to the list."""
+
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_finder(patterns: tuple[str, ...]) -> tuple[etree.XPath, dict[str, str]]:
+    """An XPath (run in C) counting the comments to keep, and its variables."""
+    text = f"translate(normalize-space(.), '{_UPPER}', '{_UPPER.lower()}')"
+    tests, variables = [], {}
+    for index, pattern in enumerate(patterns):
+        name = f"p{index}"
+        if pattern.endswith("*"):
+            variables[name] = " ".join(pattern[:-1].split()).lower()
+            tests.append(f"starts-with({text}, ${name})")
+        else:
+            variables[name] = " ".join(pattern.split()).lower()
+            tests.append(f"{text} = ${name}")
+    return etree.XPath(f"count(//comment()[{' or '.join(tests)}])"), variables
+
+
+def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
+    if OPT_OUT_MARKER.match(comment.text or ""):
+        return True
+    text = " ".join((comment.text or "").split()).lower()
+    for pattern in patterns:
+        wanted = " ".join(pattern.rstrip("*").split()).lower()
+        if text == wanted or (pattern.endswith("*") and text.startswith(wanted)):
+            return True
+    return False
+
+
 def remove_comments(root: etree._Element, ctx: Context) -> int:
     """Remove HTML comments, conditional comments included.
 
@@ -50,17 +92,26 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
     (``<!--article_adlist[...]article_adlist-->``) and IE conditionals. The text after a
     comment stays where it was.
 
-    The opt-out markers ``<!-- cleanhtml: off -->`` and ``<!-- cleanhtml: on -->`` stay.
+    The opt-out markers ``<!-- cleanhtml: off -->`` and ``<!-- cleanhtml: on -->`` stay,
+    and so do, in a post, generator markers (:data:`KEEP_COMMENTS`: ``<!-- more -->``,
+    ``<!-- toc -->``, ``<!-- prettier-ignore -->``, ``<!-- markdownlint-disable -->``...)
+    and, in any document, the comments of the ``keep-comments`` setting.
 
     ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
     """
-    if not ctx.explain and ctx.census is not None and not ctx.census.opt_out:
+    patterns = ctx.keep_comments
+    if (
+        not ctx.explain
+        and ctx.census is not None
+        and not ctx.census.opt_out
+        and not (patterns and _kept_finder(patterns)[0](root, **_kept_finder(patterns)[1]))
+    ):
         # no marker to keep, no excerpt to record: libxml2 strips them all (tails stay)
         count = _COMMENT_COUNT(root)
         if count:
             etree.strip_tags(root, etree.Comment)
         return count
-    comments = [c for c in _COMMENTS(root) if not OPT_OUT_MARKER.match(c.text or "")]
+    comments = [c for c in _COMMENTS(root) if not _kept(c, patterns)]
     for comment in comments:
         ctx.removed(comment)
         drop(comment)

@@ -1,0 +1,569 @@
+"""Markdown posts: clean the raw HTML inside a CommonMark body, copy every other byte.
+
+Most Hexo/Jekyll/Hugo posts are Markdown holding a little HTML. Parsing such a body as
+HTML would rewrite its code samples and delete ``<!-- more -->``; this module cleans
+only what CommonMark itself reads as raw HTML.
+
+**Which bodies are Markdown.** Only a *post* (a document with front matter) or a file
+named ``*.md``/``*.markdown`` can be one. Its body is cleaned as HTML, as before, when
+its first non-blank line starts with ``<`` and CommonMark reads it as an HTML block (or
+as no HTML at all: a tag it rejects, such as ``<img onerror=`x`>``, is broken HTML, which
+a browser would still run), and it holds no construct only Markdown has outside its
+HTML blocks: a fenced code block, a heading, a list, a block quote, a
+thematic break, a table, a code span, a link or an image, or a Hexo/Jekyll/Hugo tag
+line (``{% ... %}``, ``{{< ... >}}``). Every other body is Markdown. (Feed posts are one
+HTML document: their first line is ``<div>`` or ``<p>`` and nothing in them is
+Markdown-only, so they come out as before. Indented lines after a blank line, which
+CommonMark reads as code, are not evidence: HTML documents indent their markup and CSS.)
+
+**How the HTML is found.** markdown-it-py (CommonMark, plus GFM tables) parses the
+body. An ``html_block`` token's source lines come from its ``map``; an ``html_inline``
+token's offset is recorded as the inline parser meets it and mapped back to the
+source through its paragraph's lines. A span is kept only when the source bytes at
+the computed place are exactly the token's text, so a mapping mistake leaves HTML
+alone rather than damaging anything else. HTML inside a tag plugin that holds code
+(``{% raw %}``, ``{% codeblock %}``, ``{% highlight %}``, ``{% code %}``,
+``{% comment %}``, Hugo's ``{{< highlight >}}``) is not touched, and Liquid/Hugo tags
+inside HTML (``<a href="{{ site.url }}">``) are kept as they are.
+
+**How it is cleaned: one shadow document.** Inline HTML comes in pieces
+(``<span style=x>``, the text, ``</span>``), and a block can open in one HTML block
+and close in another with Markdown between them. So the whole body becomes one HTML
+document in which every stretch that is not raw HTML (text, code, blank lines, tag
+plugins) is replaced by an opaque placeholder: a private-use delimiter, its number,
+and its text escaped (so the rules see CJK text, and an element holding Markdown is
+not empty). The rules run on that document once, as on any HTML. It is then split at
+the placeholders; each stretch of HTML between two placeholders is compared with the
+same stretch of the document parsed without the rules: unchanged stretches keep
+their source bytes, changed ones take the cleaned markup, and every placeholder gives
+back its original bytes. A placeholder that disappeared went with the element that
+held it (a ``<div class="ad">`` wrapping Markdown). A changed stretch never gains a
+blank line it did not have (that would end an HTML block and turn the next indented
+line into code), an HTML block that is emptied goes with its lines, and a stretch
+that ended a line still ends it. If the placeholders cannot be found again in order,
+the body is left as it was and a warning says so.
+
+**Boilerplate paragraphs.** Scraped posts converted to Markdown carry the same
+footers as HTML ones, so the rules that remove whole blocks by their text
+(``removes_text``: the editor credit, promo lines, ``drop-text`` rules) also look at
+each top-level Markdown paragraph, rendered to HTML; a paragraph they remove whole
+goes with its lines. A paragraph they would only shorten is kept.
+
+**Output.** ``-t html`` writes the cleaned post (front matter and Markdown);
+``-t markdown`` the same, so cleaning it again changes nothing; ``-t text`` and
+``-t json`` read the cleaned Markdown rendered to HTML, so they carry the text, not
+the markup characters.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cleanhtml import document
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+    from cleanhtml.api import Cleaned
+    from cleanhtml.rule import Rule
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
+"""File names whose body is read as Markdown even without front matter."""
+
+_OPEN, _MID, _CLOSE = "\ue000", "\ue002", "\ue001"
+_TOKEN = "cleanhtmlliquid"  # ASCII: lxml URL-escapes other characters in href/src
+_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue002[^\ue001]*\ue001|" + _TOKEN + "([0-9]+)x")
+_DELIMITERS = (_OPEN, _MID, _CLOSE, _TOKEN)
+_ONE_TAG = re.compile(r"\{[{%][^\n]*[}%]\}\Z")
+
+# Sound shortcut: without any of these, no Markdown-only construct can be present.
+_MAYBE_MARKDOWN = re.compile(
+    r"`|\]\(|\]\[|\{%|\{\{"
+    r"|^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
+    r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$)",
+    re.M,
+)
+_TAG_START = re.compile(r"</?[A-Za-z]")
+_TAG_LINE = re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
+_MARKDOWN_BLOCKS = frozenset(
+    {
+        "fence", "heading_open", "bullet_list_open", "ordered_list_open",
+        "blockquote_open", "hr", "table_open",
+    }
+)  # fmt: skip
+_MARKDOWN_INLINE = frozenset({"code_inline", "link_open", "image"})
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+# Tag plugins whose content is code or literal text: never cleaned.
+_CODE_TAGS = ("raw", "codeblock", "code", "highlight", "comment", "verbatim", "include_code")
+_LIQUID_OPEN = re.compile(r"\{%-?\s*(end)?(" + "|".join(_CODE_TAGS) + r")\b")
+_HUGO_OPEN = re.compile(r"\{\{[<%]\s*(/)?\s*(highlight|code|raw)\b")
+
+
+@functools.lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """CommonMark with raw HTML and GFM tables; ``html_inline`` tokens know their offset."""
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline.html_inline import html_inline
+
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+    def positioned(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not html_inline(state, silent):
+            return False
+        if not silent:
+            state.tokens[-1].meta["pos"] = start
+        return True
+
+    md.inline.ruler.at("html_inline", positioned)
+    return md
+
+
+def is_candidate(data: bytes, path: str | None) -> bool:
+    """True when ``data`` may be a Markdown post: front matter, or a Markdown file name."""
+    if path is not None and path.lower().endswith(MARKDOWN_SUFFIXES):
+        return True
+    head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return head.lstrip(b" \t\r\n")[:3] == b"---"
+
+
+def _first_line(body: str) -> str:
+    for line in body.split("\n", 50):
+        if line.strip():
+            return line
+    return body.lstrip()
+
+
+def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
+    """True when ``body`` is Markdown, False when it is one HTML document (see the module doc)."""
+    first = _first_line(body)
+    if not first.lstrip(" ").startswith("<") or len(first) - len(first.lstrip(" ")) > 3:
+        return bool(body.strip())
+    if not _MAYBE_MARKDOWN.search(body):
+        return False
+    if _TAG_LINE.search(body):
+        return True
+    tokens = parser().parse(body) if tokens is None else tokens
+    if not tokens or tokens[0].type not in ("html_block", "paragraph_open"):
+        return True
+    if tokens[0].type == "paragraph_open":
+        children = tokens[1].children or []
+        # a first tag CommonMark rejects is broken HTML, which browsers still read
+        return not (
+            children and children[0].type == "text" and _TAG_START.match(children[0].content)
+        )
+    for token in tokens:
+        if token.type in _MARKDOWN_BLOCKS:
+            return True
+        if token.type == "inline" and any(
+            child.type in _MARKDOWN_INLINE for child in token.children or ()
+        ):
+            return True
+    return False
+
+
+# --- where the raw HTML is -------------------------------------------------------------
+
+
+class _Lines:
+    """The body's lines (split at ``\\n`` only, as markdown-it splits them) and offsets."""
+
+    def __init__(self, body: str) -> None:
+        self.text = body.split("\n")
+        self.starts = [0]
+        for line in self.text[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.cursor: dict[int, int] = {}
+
+
+def _block_spans(token: Token, lines: _Lines) -> list[tuple[int, int]]:
+    """The source spans of an HTML block: each line's part after its container prefix."""
+    assert token.map is not None
+    content = token.content
+    parts = content.split("\n")
+    if content.endswith("\n"):
+        parts.pop()
+    spans = []
+    for index, part in enumerate(parts):
+        number = token.map[0] + index
+        if number >= min(token.map[1], len(lines.text)):
+            return []
+        line = lines.text[number]
+        if not line.endswith(part):
+            return []
+        start = lines.starts[number] + len(line) - len(part)
+        end = lines.starts[number] + len(line)
+        if number + 1 < len(lines.text) and (index + 1 < len(parts) or content.endswith("\n")):
+            end += 1  # the newline ends the HTML block's line
+        spans.append((start, end))
+    return spans
+
+
+def _inline_offsets(token: Token, lines: _Lines) -> list[tuple[int, int]] | None:
+    """(offset in the token's content, offset in the body) of each content line."""
+    assert token.map is not None
+    parts = token.content.split("\n")
+    offsets = []
+    position = 0
+    for index, part in enumerate(parts):
+        number = token.map[0] + index
+        if number >= len(lines.text):
+            return None
+        line = lines.text[number]
+        if index < len(parts) - 1:
+            if not line.endswith(part):
+                return None
+            column = len(line) - len(part)
+        else:
+            column = line.find(part, lines.cursor.get(number, 0)) if part else len(line)
+            if column < 0:
+                return None
+            lines.cursor[number] = column + len(part)
+        offsets.append((position, lines.starts[number] + column))
+        position += len(part) + 1
+    return offsets
+
+
+def _inline_spans(token: Token, body: str, lines: _Lines) -> list[tuple[int, int]]:
+    children = [c for c in token.children or () if c.type == "html_inline" and "pos" in c.meta]
+    if not children or token.map is None:
+        return []
+    offsets = _inline_offsets(token, lines)
+    if offsets is None:
+        return []
+    spans = []
+    for child in children:
+        pos = child.meta["pos"]
+        base_content, base_source = offsets[0]
+        for content_at, source_at in offsets:
+            if content_at > pos:
+                break
+            base_content, base_source = content_at, source_at
+        start = base_source + pos - base_content
+        end = start + len(child.content)
+        if body[start:end] == child.content:  # else leave it alone: never guess
+            spans.append((start, end))
+    return spans
+
+
+def _protected(body: str) -> list[tuple[int, int]]:
+    """Spans of tag plugins that hold code or literal text (``{% raw %}`` ... ``{% endraw %}``)."""
+    spans: list[tuple[int, int]] = []
+    for pattern in (_LIQUID_OPEN, _HUGO_OPEN):
+        open_at: dict[str, int] = {}
+        for match in pattern.finditer(body):
+            closing, name = match.group(1), match.group(2)
+            if not closing:
+                open_at.setdefault(name, match.start())
+            elif name in open_at:
+                end = body.find("}}" if pattern is _HUGO_OPEN else "%}", match.end())
+                spans.append((open_at.pop(name), len(body) if end < 0 else end + 2))
+        spans.extend((start, len(body)) for start in open_at.values())  # never closed
+    return spans
+
+
+def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
+    """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``)."""
+    pieces = []
+    position = start
+    while position < end:
+        found = [(i, mark) for mark in ("{{", "{%") if (i := body.find(mark, position, end)) >= 0]
+        if not found:
+            break
+        at, mark = min(found)
+        closer = body.find("}}" if mark == "{{" else "%}", at + 2, end)
+        if at > position:
+            pieces.append((position, at))
+        position = end if closer < 0 else closer + 2
+    if position < end:
+        pieces.append((position, end))
+    return pieces
+
+
+def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The merged, ordered source spans of the raw HTML in ``body``."""
+    lines = _Lines(body)
+    spans: list[tuple[int, int]] = []
+    for token in tokens:
+        if token.type == "html_block" and token.map is not None:
+            spans.extend(_block_spans(token, lines))
+        elif token.type == "inline":
+            spans.extend(_inline_spans(token, body, lines))
+    protected = _protected(body) if "{%" in body or "{{" in body else []
+    if protected:
+        spans = [
+            span
+            for span in spans
+            if not any(span[0] < end and start < span[1] for start, end in protected)
+        ]
+    if "{{" in body or "{%" in body:
+        spans = [piece for span in spans for piece in _without_liquid(*span, body)]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --- cleaning ------------------------------------------------------------------------------
+
+
+class _Shadow:
+    """The body as alternating stretches: ``html[k]`` precedes ``kept[k]``, ``html[-1]`` ends."""
+
+    def __init__(self, body: str, spans: Sequence[tuple[int, int]]) -> None:
+        self.body = body
+        self.html: list[str] = []
+        self.kept: list[str] = []
+        self.html_at: list[tuple[int, int]] = []
+        position, current, current_at = 0, "", (0, 0)
+        for start, end in spans:  # merged: two spans never touch
+            if start > position:
+                self.html.append(current)
+                self.html_at.append(current_at)
+                self.kept.append(body[position:start])
+            current, current_at, position = body[start:end], (start, end), end
+        if position < len(body):
+            self.html.append(current)
+            self.html_at.append(current_at)
+            self.kept.append(body[position:])
+            current, current_at = "", (len(body), len(body))
+        self.html.append(current)
+        self.html_at.append(current_at)
+
+    def markup(self) -> str:
+        parts = [self.html[0]]
+        for index, kept in enumerate(self.kept):
+            if _ONE_TAG.match(kept):  # a template tag, maybe inside an attribute value
+                parts.append(f"{_TOKEN}{index}x")
+            else:
+                escaped = html.escape(kept, quote=True)
+                parts.append(f"{_OPEN}{index}{_MID}{escaped}{_CLOSE}")
+            parts.append(self.html[index + 1])
+        return "".join(parts)
+
+
+def _split(serialized: str) -> tuple[list[int], list[str]] | None:
+    """Placeholder numbers in order, and the markup before each (plus the tail)."""
+    numbers: list[int] = []
+    gaps: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(serialized):
+        numbers.append(int(match.group(1) or match.group(2)))
+        gaps.append(serialized[position : match.start()])
+        position = match.end()
+    gaps.append(serialized[position:])
+    if any(a >= b for a, b in itertools.pairwise(numbers)):
+        return None
+    if any(mark in gap for gap in gaps for mark in _DELIMITERS):
+        return None
+    return numbers, gaps
+
+
+def _settled_gap(cleaned: str, source: str, body: str, at: int) -> str:
+    """A changed stretch of HTML, shaped so the Markdown around it reads the same."""
+    if not _BLANK_LINE.search(source):
+        cleaned = _BLANK_RUN.sub("\n", cleaned)
+    at_line_start = at == 0 or body[at - 1] == "\n"
+    if source.endswith("\n") and at_line_start and not cleaned.strip():
+        return ""
+    if source.endswith("\n") and not cleaned.endswith("\n") and cleaned.strip():
+        cleaned += "\n"
+    return cleaned
+
+
+def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
+    split_before, split_after = _split(before), _split(after)
+    if split_before is None or split_after is None:
+        return None
+    numbers_before, gaps_before = split_before
+    numbers, gaps = split_after
+    if numbers_before != list(range(len(shadow.kept))):
+        return None
+    out: list[str] = []
+    previous = -1
+    for number, gap in [*zip(numbers, gaps, strict=False), (len(shadow.kept), gaps[-1])]:
+        emptied = False
+        if number == previous + 1 and gaps_before[number] == gap:
+            out.append(shadow.html[number])
+        else:
+            start = shadow.html_at[previous + 1][0]
+            end = shadow.html_at[number][1]
+            source = shadow.body[start:end]
+            settled = _settled_gap(gap, source, shadow.body, start)
+            emptied = bool(source) and not settled
+            out.append(settled)
+        if number < len(shadow.kept):
+            kept = shadow.kept[number]
+            tail = "".join(out[-3:])
+            if emptied and (tail.endswith("\n\n") or previous == -1):
+                kept = kept.lstrip("\n")  # the blank lines around a removed block: one stays
+            out.append(kept)
+        previous = number
+    return "".join(out)
+
+
+def _clean_html(
+    body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
+) -> tuple[str, Cleaned | None, str | None]:
+    """The body with its raw HTML cleaned; the shadow's result; a warning if given up."""
+    from cleanhtml.api import clean_html
+
+    spans = html_spans(body, tokens)
+    if not spans:
+        return body, None, None
+    shadow = _Shadow(body, spans)
+    markup = shadow.markup()
+    cleaned = clean_html(markup.encode("utf-8"), rules=rules, markers=True, **options)
+    if not cleaned.edited:
+        return body, cleaned, None
+    after = document.serialize_body(cleaned.doc)
+    before = document.serialize_body(document.load(markup.encode("utf-8")))
+    result = _reassemble(shadow, before, after)
+    if result is None:
+        return body, None, "markdown: raw HTML left as it was (its pieces could not be told apart)"
+    return result, cleaned, None
+
+
+def _paragraph_text_rules(rules: Sequence[Rule]) -> list[Rule]:
+    return [rule for rule in rules if rule.removes_text and rule.name != "keep-article-root"]
+
+
+def _drop_boilerplate_paragraphs(
+    body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
+) -> tuple[str, Cleaned | None]:
+    """Remove top-level paragraphs the text-removing rules remove whole."""
+    from cleanhtml.api import clean_html
+
+    chosen = _paragraph_text_rules(rules)
+    md = parser()
+    paragraphs: list[tuple[int, int]] = []
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or token.level != 1 or token.map is None:
+            continue
+        if index == 0 or tokens[index - 1].type != "paragraph_open":
+            continue
+        number = len(paragraphs)
+        paragraphs.append((token.map[0], token.map[1]))
+        inner = str(md.renderer.renderInline(token.children or [], md.options, {}))  # type: ignore[attr-defined]
+        parts.append(f'<p data-cleanhtml-md="{number}">{inner}</p>\n')
+    if not chosen or not paragraphs:
+        return body, None
+    cleaned = clean_html("".join(parts).encode("utf-8"), rules=chosen, **options)
+    if not cleaned.edits:
+        return body, None
+    kept = {int(p.get("data-cleanhtml-md", "-1")) for p in cleaned.doc.root.iter("p")}
+    gone = [span for number, span in enumerate(paragraphs) if number not in kept]
+    if not gone:
+        return body, None
+    lines = body.split("\n")
+    drop: set[int] = set()
+    for first, last in gone:
+        drop.update(range(first, last))
+        after = last
+        before_blank = first == 0 or (first - 1 in drop) or not lines[first - 1].strip()
+        if before_blank and after < len(lines) - 1 and not lines[after].strip():
+            drop.add(after)  # the blank line that separated it
+    return "\n".join(line for number, line in enumerate(lines) if number not in drop), cleaned
+
+
+def clean_markdown(
+    body: str, rules: Sequence[Rule], options: dict[str, Any]
+) -> tuple[str, dict[str, int], list[Cleaned], list[str]]:
+    """Clean the raw HTML of a Markdown ``body`` (``\\n`` newlines) with ``rules``.
+
+    Returns the new body, the edits per rule, the runs whose metadata and removals
+    count, and warnings.
+    """
+    edits: dict[str, int] = {}
+    runs: list[Cleaned] = []
+    warnings: list[str] = []
+    if any(mark in body for mark in _DELIMITERS):
+        return body, edits, runs, ["markdown: private-use delimiters in the text; left as it was"]
+    original = body
+    tokens = parser().parse(body)
+    body, dropped = _drop_boilerplate_paragraphs(body, tokens, rules, options)
+    if dropped is not None:
+        for removal in dropped.ctx.removals:
+            removal.line = None  # a line of the paragraphs' own document, not of the post
+        runs.append(dropped)
+        tokens = parser().parse(body)
+    if "<" in body:
+        new, cleaned, warning = _clean_html(body, tokens, rules, options)
+        if warning:
+            warnings.append(warning)
+        if cleaned is not None and new != body:
+            runs.append(cleaned)
+        body = new
+    if original.endswith("\n") and not original.endswith("\n\n") and body.endswith("\n\n"):
+        body = body.rstrip("\n") + "\n"  # what a removal left at the end
+    for run in runs:
+        for name, count in run.edits.items():
+            edits[name] = edits.get(name, 0) + count
+    return body, edits, runs, warnings
+
+
+def render_html(body: str) -> str:
+    """The Markdown ``body`` rendered to HTML (what a blog shows), raw HTML included."""
+    return str(parser().render(body))
+
+
+def clean_post(
+    data: bytes,
+    rules: Sequence[Rule],
+    *,
+    encoding: str | None = None,
+    explain: bool = False,
+    path: str | None = None,
+    keep_comments: Sequence[str] = (),
+) -> Cleaned | None:
+    """Clean ``data`` as a Markdown post, or return None when its body is HTML.
+
+    The result's document holds the cleaned Markdown as its serialized body (written by
+    ``-t html`` and ``-t markdown``) and, as its tree, that Markdown rendered to HTML
+    (read by ``-t text`` and ``-t json``).
+    """
+    from cleanhtml.api import Cleaned
+    from cleanhtml.encoding import decode
+    from cleanhtml.rule import Context
+
+    decoded = decode(data, encoding=encoding)
+    front_matter, body = document.split_front_matter(decoded.text)
+    if not front_matter and not (path and path.lower().endswith(MARKDOWN_SUFFIXES)):
+        return None
+    newline = document.detect_newline(front_matter or body)
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if not is_markdown(body):
+        return None
+    options: dict[str, Any] = {"explain": explain, "keep_comments": tuple(keep_comments)}
+    new_body, edits, runs, warnings = clean_markdown(body, rules, options)
+    if new_body == body:
+        edits, runs = {}, []
+    ctx = Context(explain=explain, line_offset=front_matter.count("\n"))
+    for run in runs:
+        ctx.meta.update(run.ctx.meta)
+        ctx.removals.extend(run.ctx.removals)
+    for removal in ctx.removals:
+        if removal.line is not None:
+            removal.line += ctx.line_offset
+    doc = document.load(render_html(new_body).encode("utf-8"))
+    doc.source, doc.front_matter, doc.body = data, front_matter, new_body
+    doc.encoding, doc.newline, doc.bom = decoded.encoding, newline, decoded.bom
+    doc.repairs = [] if decoded.is_utf8 else [f"re-encoded from {decoded.encoding} to utf-8"]
+    doc.warnings = [*decoded.warnings, *warnings]
+    doc.serialized, doc.markdown = new_body, True
+    return Cleaned(doc, edits, ctx, path)

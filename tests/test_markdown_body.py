@@ -1,0 +1,180 @@
+"""Markdown posts: only the raw HTML is cleaned; code, text, markers and tags stay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cleanhtml.api import clean_document, render
+from cleanhtml.cli import main
+from cleanhtml.markdown_body import is_markdown
+
+POST = """\
+---
+title: Hello
+---
+This is the excerpt with `<span style="color:red">inline code</span>`.
+
+<!-- more -->
+
+```html
+<!-- a comment in code -->
+<p style="color: red">Hello</p>
+```
+
+    <script>alert(1)</script>
+
+Some <span style="color:red">red *text*</span> and <!-- a note --> more.
+
+<div align="center" style="margin:0">
+
+![img](x.png)
+
+</div>
+
+<script>alert(2)</script>
+
+| a | b |
+|---|---|
+| <b style="x">c</b> | `<i>` |
+
+{% codeblock %}
+<p style="x">code</p>
+{% endcodeblock %}
+
+<a href="{{ site.url }}" style="c">x</a> and <img src="{{ '/a.png' | relative_url }}" style="w">
+"""
+
+CLEANED = """\
+---
+title: Hello
+---
+This is the excerpt with `<span style="color:red">inline code</span>`.
+
+<!-- more -->
+
+```html
+<!-- a comment in code -->
+<p style="color: red">Hello</p>
+```
+
+    <script>alert(1)</script>
+
+Some <span>red *text*</span> and  more.
+
+<div align="center">
+
+![img](x.png)
+
+</div>
+
+| a | b |
+|---|---|
+| <b>c</b> | `<i>` |
+
+{% codeblock %}
+<p style="x">code</p>
+{% endcodeblock %}
+
+<a href="{{ site.url }}">x</a> and <img src="{{ '/a.png' | relative_url }}">
+"""
+
+
+def clean(text: str, to: str = "html", path: str | None = None) -> str:
+    return render(clean_document(text, path=path), to)
+
+
+def test_only_the_raw_html_is_cleaned() -> None:
+    assert clean(POST) == CLEANED
+
+
+def test_cleaning_twice_changes_nothing() -> None:
+    cleaned = clean_document(CLEANED)
+    assert not cleaned.edited
+    assert render(cleaned, "html") == CLEANED
+
+
+def test_markdown_output_is_the_cleaned_post() -> None:
+    assert clean(POST, "markdown") == CLEANED
+
+
+def test_text_output_has_no_markup_characters() -> None:
+    text = clean(POST, "text")
+    assert "Some red text and more." in text
+    assert "**" not in text and "](" not in text and "```" not in text
+    assert "<!-- a comment in code -->" in text  # code is content
+    record = json.loads(clean(POST, "json"))
+    assert record["text"] == text
+    assert record["html"].startswith("<p>This is the excerpt with <code>")
+
+
+def test_post_without_raw_html_is_left_alone() -> None:
+    post = "---\ntitle: x\n---\n# Title\n\nA `<b>` code span & an *emphasis*.\n\n    <p>code</p>\n"
+    cleaned = clean_document(post.encode())
+    assert not cleaned.edited and cleaned.edits == {}
+
+
+def test_markdown_file_without_front_matter_by_its_name() -> None:
+    readme = "# Read me\n\nShow `<!-- more -->` and <font color=red>this</font>.\n"
+    assert clean(readme, path="README.md") == "# Read me\n\nShow `<!-- more -->` and this.\n"
+    assert clean(readme, path="page.html") != readme  # not Markdown: the HTML rules read it all
+
+
+def test_crlf_post_keeps_its_newlines() -> None:
+    post = POST.replace("\n", "\r\n")
+    assert clean(post) == CLEANED.replace("\n", "\r\n")
+
+
+def test_news_rules_act_on_html_and_on_boilerplate_paragraphs() -> None:
+    post = (
+        "---\ntitle: 新闻\n---\n"
+        '正文，<span id="stock_sz300959"><a class="keyword" '
+        'href="http://finance.sina.com.cn/realstock/company/sz300959/nc.shtml">线上线下</a>'
+        "</span>方式。\n\n"
+        "**炒股就看金麒麟分析师研报，权威，专业，及时，全面，助您挖掘潜力主题机会！**\n\n"
+        "第二段 `code`。\n\n"
+        "责任编辑：李四\n"
+    )
+    cleaned = clean_document(post)
+    assert (
+        render(cleaned, "html")
+        == "---\ntitle: 新闻\n---\n正文，线上线下方式。\n\n第二段 `code`。\n"
+    )
+    assert cleaned.ctx.meta["editor"] == "李四"
+    assert cleaned.edits["remove-editor-footer"] == 1
+    assert cleaned.edits["remove-promo-boxes"] == 1
+
+
+def test_all_html_bodies_are_html() -> None:
+    assert not is_markdown("<div>\n<p>　　正文</p>\n\n    <p>indented</p>\n\n　　text\n</div>\n")
+    assert is_markdown("<p align=center><img src=x></p>\n\n# Title\n")
+    assert is_markdown("Text first\n\n<p>x</p>\n")
+    assert is_markdown("<p>x</p>\n\n{% raw %}\n<b>\n{% endraw %}\n")
+
+
+def test_keep_comments_setting(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\nt: 1\n---\nA <!-- keep me --> b <!-- drop -->.\n", "utf-8")
+    (tmp_path / ".cleanhtml.toml").write_text('keep-comments = ["keep me"]\n', "utf-8")
+    result = CliRunner().invoke(main, [str(post)])
+    assert result.stdout == "---\nt: 1\n---\nA <!-- keep me --> b .\n"
+
+
+def test_markers_kept_in_html_posts_not_in_pages() -> None:
+    post = "---\nt: 1\n---\n<p>a</p>\n<!--more-->\n<p>b<!-- x --></p>\n"
+    assert clean(post) == "---\nt: 1\n---\n<p>a</p>\n<!--more-->\n<p>b</p>\n"
+    assert clean("<p>a</p><!--more--><p>b</p>") == "<p>a</p><p>b</p>"
+
+
+def test_force_exclude_applies_to_named_files(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    post = drafts / "a.md"
+    post.write_text("---\nt: 1\n---\n<p style='x'>a</p>\n", "utf-8")
+    runner = CliRunner()
+    named = runner.invoke(main, ["--check", "--exclude", "drafts", str(post)])
+    assert named.exit_code == 1  # named files are cleaned whatever --exclude says
+    forced = runner.invoke(main, ["--check", "--force-exclude", "--exclude", "drafts", str(post)])
+    assert forced.exit_code == 0 and "no input files" in forced.stderr
