@@ -557,6 +557,39 @@ def split_nested_links(root: etree._Element) -> int:
     return edits
 
 
+VOID_LEFT_OPEN = ("embed",)
+"""Void elements (no content, no end tag) that libxml2 parses as containers and a rule
+removes: ``<embed src=x><p>text</p>`` puts the paragraph inside the embed. (libxml2 does
+the same with ``source``, ``track``, ``wbr``, ``keygen`` and ``bgsound``, but no rule
+removes those, and closing them would rewrite every page holding a ``<wbr>``.)"""
+
+
+def close_void_elements(root: etree._Element, census: Census) -> int:
+    """Move what libxml2 put inside an ``<embed>`` (a void element) after it.
+
+    A browser never nests anything in them; libxml2 makes ``<embed src=x>`` swallow
+    the rest of its container, and removing the embed (remove-embeds) would take that
+    text with it. ``<div>a<embed src=x>b<p>c</p></div>`` becomes
+    ``<div>a<embed src=x></embed>b<p>c</p></div>``: the same text, in the same order.
+    Moves elements only, so the census stays true. Returns how many were closed.
+    """
+    if not census.has_tag(*VOID_LEFT_OPEN):
+        return 0
+    edits = 0
+    for el in list(root.iter(*VOID_LEFT_OPEN)):
+        children = list(el)
+        if el.text is None and not children:
+            continue
+        tail = el.tail or ""
+        el.tail, el.text = el.text, None
+        for child in reversed(children):
+            el.addnext(child)
+        last = children[-1] if children else el
+        last.tail = (last.tail or "") + tail or None
+        edits += 1
+    return edits
+
+
 def declare_utf8(root: etree._Element) -> int:
     """Make every ``<meta>`` charset declaration under ``root``'s tree say ``utf-8``; count them."""
     edits = 0
@@ -628,6 +661,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     census = census_.take(root)  # after the last load-time edit that makes elements
     if unprefix_active_elements(root, census):
         repairs.append("read prefixed elements (<svg:script>) by their local name")
+    if close_void_elements(root, census):
+        repairs.append("closed <embed> elements libxml2 left open")
     _foreign_repair(census, repairs)
     if census.has_tag("meta"):
         declare_utf8(root)

@@ -253,3 +253,16 @@ def test_nothing_is_fetched_while_parsing(tmp_path: Path, monkeypatch: pytest.Mo
     )
     for to in ("html", "text"):
         assert "TOP-SECRET" not in cleanhtml.clean(xhtml.encode("utf-8"), to=to)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<div>a<embed src=x.swf>b<p>c</p></div>d", "<div>ab<p>c</p></div>d"),
+        ("<p>a<embed src=x.swf>b</p><p>c</p>", "<p>ab</p><p>c</p>"),
+        ("<div><embed src=a.swf><embed src=b.swf><p>x</p></div>y", "<div><p>x</p></div>y"),
+    ],
+)
+def test_removed_embed_keeps_the_text_after_it(source: str, expected: str) -> None:
+    """libxml2 parses ``<embed>`` (void in HTML) as a container of all that follows it."""
+    assert cleanhtml.clean(source) == expected
