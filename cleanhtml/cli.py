@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -44,7 +46,7 @@ Settings can live in [tool.cleanhtml] of pyproject.toml or in .cleanhtml.toml
 
 \b
 Exit status: 0 ok, 1 --check found changes, 2 usage or config error,
-3 an input could not be cleaned.
+3 an input could not be cleaned (or ran past --timeout), 130 interrupted (Ctrl-C).
 """
 
 # click parameter name -> config key, for the options a config file may also set
@@ -73,6 +75,7 @@ CONFIG_OPTIONS = {
     "dask": "dask",
     "keep_comments": "keep-comments",
     "force_exclude": "force-exclude",
+    "timeout": "timeout",
 }
 
 
@@ -282,6 +285,13 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
     metavar="TEXTS",
     help="Also keep these comments (texts; a trailing * matches a prefix), like <!-- more -->.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Give up a file that takes longer (it is left unchanged; exit 3); 0: no limit."
+    "  [default: 60]",
+)
 @click.option("--encoding", metavar="NAME", help="Force the input encoding.")
 @click.option("--explain", is_flag=True, help="Per file, on stderr: what each rule removed.")
 @click.option(
@@ -363,7 +373,20 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
 
     fixed = options["config_file"] is not None or options["no_config"]
     resolver = Resolver(settings, explicit, fixed=fixed)
-    sys.exit(int(_run(paths, settings, started, resolver=resolver, stdin_name=stdin_name)))
+    try:
+        code = _run(paths, settings, started, resolver=resolver, stdin_name=stdin_name)
+    except KeyboardInterrupt:  # before or after the batch itself (searching folders, ...)
+        code = _interrupted(lambda line: click.echo(line, err=True))
+    sys.exit(int(code))
+
+
+def _interrupted(say: Callable[[str], None]) -> int:
+    """Ctrl-C: one line, no traceback, status 130; a second Ctrl-C cannot cut it short."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    say("cleanhtml: interrupted; every file written so far is complete")
+    return INTERRUPTED
 
 
 def _per_file(
@@ -439,20 +462,21 @@ def _run(
         for name, reason in found.errors:
             reporter.input_error(name, reason)
         try:
-            for result in run_many(found.sources, settings):
-                if result.output is not None:
-                    between = separator if printed else b""
-                    _write_stdout(result.output, separate=separate, before=between)
-                    printed += 1
-                if result.diff:
-                    _write_stdout(result.diff.encode("utf-8"), separate=False)
-                reporter.add(result)
+            # closing: however the loop ends, the workers are stopped before we go on
+            with closing(run_many(found.sources, settings, on_tick=reporter.tick)) as results:
+                for result in results:
+                    if result.output is not None:
+                        between = separator if printed else b""
+                        _write_stdout(result.output, separate=separate, before=between)
+                        printed += 1
+                    if result.diff:
+                        _write_stdout(result.diff.encode("utf-8"), separate=False)
+                    reporter.add(result)
         except BrokenPipeError:  # the reader (head, less) is done: stop quietly
             import os
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return Exit.OK
         except KeyboardInterrupt:
-            reporter.say("cleanhtml: interrupted; every file written so far is complete")
-            return INTERRUPTED
+            return _interrupted(reporter.say)
     return reporter.finish()

@@ -102,6 +102,7 @@ class Settings:
     cache: bool = True  # the content cache of batches (--no-cache: False)
     keep_comments: tuple[str, ...] = ()
     force_exclude: bool = False
+    timeout: float = 60.0
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = field(default=None, compare=False)
 
@@ -244,6 +245,15 @@ def _jobs(value: object) -> int:
     return value
 
 
+def _timeout(value: object) -> float:
+    """Seconds one file may take (0: no limit)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ValueError(f"expected a number of seconds, 0 for no limit, got {value!r}")
+    if value == float("inf"):
+        return 0.0
+    return float(value)
+
+
 def _encoding(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected an encoding name, got {value!r}")
@@ -331,6 +341,7 @@ KEYS: dict[str, Parser] = {
     "dask": _dask,
     "keep-comments": _strings,
     "force-exclude": _bool,
+    "timeout": _timeout,
 }
 """Every configuration key (a long option name) and its value parser."""
 CONFIG_ONLY = frozenset({"profiles"})

@@ -19,7 +19,12 @@ import click
 from cleanhtml.config import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cleanhtml.runner import FileResult
+
+REDRAW = 0.1  # seconds between redraws of the progress bar
+SLOW = 3.0  # seconds after which the bar names the file in flight the longest
 
 
 class Exit(IntEnum):
@@ -75,6 +80,7 @@ class Reporter:
         self._task: Any = None
         self._tty = _isatty(self.stream)
         self._bar_wanted = self.wants_bar()
+        self._drawn = 0.0
 
     # -- progress ------------------------------------------------------------------------
 
@@ -86,14 +92,17 @@ class Reporter:
         return not (self.settings.to_stdout and _isatty(sys.stdout))
 
     def __enter__(self) -> Reporter:
+        if self._bar_wanted:
+            self._start_bar()
         return self
 
     def _start_bar(self) -> None:
-        """Draw the bar, from the first cleaned file on.
+        """Draw the bar now, as the batch starts.
 
-        Not earlier: rich redraws from a thread, and a process pool started with
-        ``fork`` should fork its workers (at the first submission, before the first
-        result) while this process has a single thread.
+        The bar is redrawn from this thread (on each result and each tick of the
+        runner), not by rich's refresh thread: the runner forks worker processes during
+        the run (a replacement for one killed at its time limit), which must happen
+        while this process has a single thread.
         """
         from rich.console import Console
         from rich.progress import (
@@ -110,14 +119,39 @@ class Reporter:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
+            TextColumn("{task.fields[flight]}"),
             console=console,
             transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
+            auto_refresh=False,
         )
         self._progress.start()
-        self._task = self._progress.add_task("cleaning", total=self.total, completed=self.files)
+        self._task = self._progress.add_task(
+            "cleaning", total=self.total, completed=self.files, flight=""
+        )
         self._bar_wanted = False
+        self._redraw(force=True)
+
+    def _redraw(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self._progress is not None and (force or now - self._drawn >= REDRAW):
+            self._drawn = now
+            self._progress.refresh()
+
+    def tick(self, in_flight: Sequence[tuple[str, float]]) -> None:
+        """The files being cleaned right now, with the ``time.monotonic()`` each started:
+        their count on the bar, and the name of the slowest once it takes a while."""
+        if self._progress is None:
+            return
+        flight = f"{len(in_flight)} in flight" if in_flight else ""
+        if in_flight:
+            name, since = min(in_flight, key=lambda item: item[1])
+            waited = time.monotonic() - since
+            if waited >= SLOW:
+                flight += f"; {name} for {waited:.0f} s"
+        self._progress.update(self._task, flight=flight)
+        self._redraw()
 
     def __exit__(
         self,
@@ -150,8 +184,6 @@ class Reporter:
     def add(self, result: FileResult) -> None:
         """Count ``result`` and print what the settings ask for about it."""
         settings = self.settings
-        if self._bar_wanted:
-            self._start_bar()
         if result.status == "failed":
             self.failed += 1
             if settings.verbose and result.traceback:
@@ -232,6 +264,7 @@ class Reporter:
     def _advance(self) -> None:
         if self._progress is not None:
             self._progress.advance(self._task)
+            self._redraw()
 
     # -- the end -------------------------------------------------------------------------
 

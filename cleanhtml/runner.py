@@ -1,10 +1,12 @@
-"""Run the cleaner over files: one file in-process, a batch in a process pool.
+"""Run the cleaner over files, in worker processes that can be killed, or in-process.
 
 :func:`process_file` never raises: whatever happens to one file becomes a
 :class:`FileResult` (cleaned, unchanged or failed, with the reason), so one bad input
 never stops, corrupts or skips the others. :func:`run_many` yields results in input
-order whatever the number of workers; the pool machinery is imported only when a pool
-is used (``-j`` above 1 and several files).
+order whatever the number of workers. Under a time limit (``--timeout``, 60 s unless
+set to 0) or with several workers, files are cleaned in children of this process that
+it can kill (:mod:`cleanhtml.workers`), so no file can hold up a run past its limit;
+without a limit, one worker cleans in-process.
 
 Files are replaced atomically: the new bytes go to a temporary file in the same
 folder, which takes the original's mode and then replaces it with ``os.replace``. A
@@ -18,7 +20,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -83,15 +85,21 @@ def process_file(
     settings: Settings,
     *,
     rules: Sequence[Rule] | None = None,
+    on_write: Callable[[], None] | None = None,
 ) -> FileResult:
-    """Clean one file as ``settings`` say (print, write, check or diff). Never raises."""
+    """Clean one file as ``settings`` say (print, write, check or diff). Never raises.
+
+    ``on_write`` is called just before a file is written (a worker tells its parent that
+    the file is past its time limit's reach: a write is never cut short).
+    """
     if not isinstance(source, Source):
         path = os.fspath(source)
         source = Source(path, "<stdin>" if path == STDIN else path, os.path.basename(path), True)
     if source.settings is not None:  # its nearest config file is not the run's
         settings, rules = source.settings, None
     try:
-        return _process(source, settings, settings.rules() if rules is None else rules)
+        chosen = settings.rules() if rules is None else rules
+        return _process(source, settings, chosen, on_write)
     except CleanHtmlError as exc:
         return FileResult.failure(source.name, str(exc))
     except Exception as exc:  # a bug: still one line; -v shows the traceback
@@ -100,7 +108,12 @@ def process_file(
         return FileResult.failure(source.name, f"internal error: {exc!r}", traceback.format_exc())
 
 
-def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileResult:
+def _process(
+    source: Source,
+    settings: Settings,
+    rules: Sequence[Rule],
+    on_write: Callable[[], None] | None = None,
+) -> FileResult:
     from cleanhtml import document
     from cleanhtml.api import clean_document, render
 
@@ -147,12 +160,14 @@ def _process(source: Source, settings: Settings, rules: Sequence[Rule]) -> FileR
         result.cached = cache.Outcome(stamp, in_digest, out_digest)
     if settings.diff and changed:
         result.diff = unified_diff(data, new, source.name, cleaned.doc.encoding)
+    target_path = destination(source, settings)
+    if on_write is not None and (target_path is not None or (settings.in_place and changed)):
+        on_write()
     if settings.in_place and changed:
         target = os.path.realpath(source.path)  # replace a symlink's target, not the link
         result.destination = source.name
         _write(target, new, like=target)
         result.written = True
-    target_path = destination(source, settings)
     if target_path is not None:
         result.destination = str(target_path)
         result.written = _write_if_different(target_path, new)
@@ -325,22 +340,36 @@ def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
     ]
 
 
-def run_many(sources: Sequence[Source], settings: Settings) -> Iterator[FileResult]:
+Ticker = Callable[[Sequence[tuple[str, float]]], None]
+"""Called with the files in flight: (name, ``time.monotonic()`` when it started)."""
+
+
+def run_many(
+    sources: Sequence[Source],
+    settings: Settings,
+    *,
+    on_tick: Ticker | None = None,
+) -> Generator[FileResult, None, None]:
     """Clean ``sources``; yield one result per source, in the order given.
 
     What the content cache (:mod:`cleanhtml.cache`) can answer is not cleaned again.
-    With ``settings.workers`` above 1 and several files, a process pool does the work
-    in chunks, a bounded number in flight, so memory stays flat on any batch size.
+    The rest is cleaned in worker processes that this one can kill
+    (:mod:`cleanhtml.workers`): ``settings.workers`` of them, in chunks, a bounded number
+    of results ahead, so memory stays flat on any batch size; each file has
+    ``settings.timeout`` seconds. With no time limit and one worker (or where processes
+    cannot be forked) the files are cleaned here, one after another. ``on_tick``
+    receives the files in flight, with the time each started, several times a second.
+    Close the iterator (or let it finish) to stop the workers.
     """
     tasks = plan(sources, settings)
     from cleanhtml.cache import open_cache, split
 
     store = open_cache(_cache_settings(tasks, settings))
     if store is None:
-        yield from _run_tasks(tasks, settings)
+        yield from _run_tasks(tasks, settings, on_tick)
         return
     hits, left = split(store, tasks)
-    results = _run_tasks(left, settings)
+    results = _run_tasks(left, settings, on_tick)
     try:
         for index, task in enumerate(tasks):
             if index in hits:
@@ -366,7 +395,9 @@ def _cache_settings(tasks: Sequence[Task], settings: Settings) -> Settings:
     return settings if not own else replace(settings, cache=False)
 
 
-def _run_tasks(tasks: list[Task], settings: Settings) -> Generator[FileResult, None, None]:
+def _run_tasks(
+    tasks: list[Task], settings: Settings, on_tick: Ticker | None = None
+) -> Generator[FileResult, None, None]:
     """Clean ``tasks`` (a refused input passes through); results in the order given."""
     if not tasks:
         return
@@ -375,62 +406,25 @@ def _run_tasks(tasks: list[Task], settings: Settings) -> Generator[FileResult, N
 
         yield from run_tasks(_read_stdin(tasks), settings)
         return
-    workers = min(settings.workers, len(tasks))
-    if workers <= 1:
-        rules = settings.rules()
-        for task in tasks:
-            yield (
-                task if isinstance(task, FileResult) else process_file(task, settings, rules=rules)
-            )
+    workers = min(settings.workers, sum(isinstance(task, Source) for task in tasks))
+    if workers >= 1 and (settings.timeout > 0 or workers > 1) and hasattr(os, "fork"):
+        from cleanhtml.workers import run
+
+        yield from run(_read_stdin(tasks), settings, workers, on_tick=on_tick, preload=workers > 1)
         return
-    yield from _run_pool(tasks, settings, workers)
+    rules = settings.rules()
+    for task in tasks:
+        yield task if isinstance(task, FileResult) else process_file(task, settings, rules=rules)
 
 
 def _read_stdin(tasks: list[Task]) -> list[Task]:
-    """Workers cannot read our standard input: read it here, once."""
+    """Workers cannot read our standard input: read it here, once (and its reading
+    never counts against a file's time limit)."""
     for index, task in enumerate(tasks):
         if isinstance(task, Source) and task.path == STDIN and task.data is None:
-            tasks[index] = replace(task, data=sys.stdin.buffer.read())
-    return tasks
-
-
-def _run_pool(tasks: list[Task], settings: Settings, workers: int) -> Iterator[FileResult]:
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    tasks = _read_stdin(tasks)
-    # load the cleaner here: workers forked from this process then start with it loaded,
-    # instead of each importing it (and building the rule list) on its first chunk
-    import cleanhtml.api  # noqa: F401
-
-    settings.rules()
-    size = max(1, min(CHUNK_MAX, len(tasks) // (workers * 4)))
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    next_chunk = 0
-    pool = ProcessPoolExecutor(max_workers=workers)
-    pending: deque[tuple[list[Task], Future[list[FileResult]]]] = deque()
-    try:
-        while pending or next_chunk < len(chunks):
-            while next_chunk < len(chunks) and len(pending) < workers * 2:
-                chunk = chunks[next_chunk]
-                pending.append((chunk, pool.submit(run_chunk, chunk, settings)))
-                next_chunk += 1
-            chunk, future = pending.popleft()
             try:
-                results = future.result()
-            except BrokenProcessPool:
-                # a worker died (a crash in C code): fail this chunk, rerun the rest
-                reason = "a worker process died while cleaning this file or a neighbour"
-                results = [
-                    t if isinstance(t, FileResult) else FileResult.failure(t.name, reason)
-                    for t in chunk
-                ]
-                retry = [c for c, _ in pending]
-                chunks[next_chunk:next_chunk] = retry
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers)
-            yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                tasks[index] = replace(task, data=sys.stdin.buffer.read())
+            except (OSError, AttributeError, ValueError) as exc:  # closed or unreadable
+                reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+                tasks[index] = FileResult.failure(task.name, reason)
+    return tasks

@@ -1,0 +1,452 @@
+"""Worker processes the parent can kill: a per-file time limit and a clean stop.
+
+The files of a batch (and a single file, when a time limit is set) are cleaned in
+child processes forked from this one. A child cleans the files it is sent one after
+another and sends each result back as soon as it has it, so the parent always knows
+which file every child is on and since when. A file that runs past the time limit has
+its child killed with SIGKILL, which works even while the child is inside C code that
+never returns to Python (a libxml2 parse, an XPath, a regular expression); the file is
+reported as failed, nothing is written for it, and the rest of the child's files go to
+a fresh child.
+
+Ctrl-C reaches the whole process group, but children ignore SIGINT: only the parent
+acts on it. It stops its children with SIGTERM, which a child turns into an exception
+so that a write in progress removes its temporary file (the original stays as it
+was), then SIGKILL after :data:`GRACE` seconds for a child stuck in C code. Files are
+always either as they were or completely written (see
+:func:`cleanhtml.runner.write_atomic`).
+
+Messages are pickles framed by their length on plain pipes: importing
+``multiprocessing.connection`` alone costs more (~14 ms) than forking a child (~1 ms).
+Needs ``os.fork`` (Linux, macOS, BSD); :func:`available` says whether it is there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cleanhtml.runner import FileResult, Task, process_file
+
+if TYPE_CHECKING:
+    from cleanhtml.config import Settings
+    from cleanhtml.rule import Rule
+
+InFlight = Sequence[tuple[str, float]]
+"""The files being cleaned right now: (name, ``time.monotonic()`` when it started)."""
+Ticker = Callable[[InFlight], None]
+
+FRAME = struct.Struct("!Q")
+TICK = 0.2  # seconds between looks at the clock (and chances to redraw the progress bar)
+GRACE = 0.5  # seconds a stopped child gets to finish its write and remove its temp file
+BACKSTOP = 5.0  # CPU seconds past the limit after which an orphaned child ends itself
+READ_SIZE = 1 << 20
+
+
+def available() -> bool:
+    """True where children can be forked (not on Windows)."""
+    return hasattr(os, "fork")
+
+
+def timeout_reason(limit: float) -> str:
+    """The one-line reason given for a file that ran past ``limit`` seconds."""
+    return f"took longer than {limit:g} s; left unchanged"
+
+
+class _Stop(BaseException):
+    """Raised in a child by SIGTERM: not an ``Exception``, so nothing swallows it."""
+
+
+def _raise_stop(signum: int, frame: Any) -> None:
+    raise _Stop
+
+
+# --- framing ------------------------------------------------------------------------------
+
+
+def _send(fd: int, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(FRAME.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    parts = []
+    while size:
+        part = os.read(fd, min(size, READ_SIZE))
+        if not part:
+            return None
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _receive(fd: int) -> Any:
+    """The next message on ``fd`` (blocking), or None at end of file."""
+    header = _read_exact(fd, FRAME.size)
+    if header is None:
+        return None
+    data = _read_exact(fd, FRAME.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+# --- the child ----------------------------------------------------------------------------
+
+
+def _child(
+    settings: Settings, tasks: int, results: int, close: Sequence[int], rules: Sequence[Rule] | None
+) -> None:
+    """Clean what arrives on ``tasks``; answer on ``results``. Never returns."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _raise_stop)
+        for fd in close:  # other children's pipes: their ends must close when the parent's do
+            os.close(fd)
+        chosen = settings.rules() if rules is None else rules
+        backstop = settings.timeout + BACKSTOP if settings.timeout > 0 else 0.0
+        while True:
+            batch: list[tuple[int, Task]] | None = _receive(tasks)
+            if batch is None:
+                break
+            for index, task in batch:
+                if isinstance(task, FileResult):
+                    result = task
+                else:
+                    # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
+                    # process even inside C code: a child whose parent died cannot run forever
+                    signal.setitimer(signal.ITIMER_PROF, backstop)
+                    result = process_file(
+                        task, settings, rules=chosen, on_write=_announcer(results, index)
+                    )
+                    signal.setitimer(signal.ITIMER_PROF, 0)
+                _send(results, ("r", index, result))
+    except BaseException:  # stopped, or the parent went away: end quietly
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _announcer(fd: int, index: int) -> Callable[[], None]:
+    """Tells the parent that file ``index`` is being written: it must not be killed now."""
+    return lambda: _send(fd, ("w", index))
+
+
+class _Worker:
+    """The parent's handle on one child."""
+
+    def __init__(self, pid: int, tasks: int, results: int) -> None:
+        self.pid = pid
+        self.tasks = tasks  # we write batches here
+        self.results = results  # we read results here
+        self.buffer = bytearray()
+        self.queue: deque[int] = deque()  # indexes sent, not yet answered; [0] is in work
+        self.since = 0.0  # when queue[0] started
+        self.writing = False  # queue[0] is being written: no more time limit for it
+        self.status: int | None = None  # the wait status, once reaped
+
+    def messages(self) -> Iterator[Any]:
+        """Complete messages in the buffer."""
+        while len(self.buffer) >= FRAME.size:
+            (size,) = FRAME.unpack_from(self.buffer)
+            if len(self.buffer) < FRAME.size + size:
+                return
+            data = bytes(self.buffer[FRAME.size : FRAME.size + size])
+            del self.buffer[: FRAME.size + size]
+            yield pickle.loads(data)
+
+    def close(self) -> None:
+        for fd in (self.tasks, self.results):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def reap(self, *, block: bool) -> int | None:
+        """The child's wait status once it ended, else None."""
+        if self.status is not None:
+            return self.status
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return 0
+        if pid:
+            self.status = status
+            return status
+        return None
+
+
+def _fork(settings: Settings, others: Sequence[_Worker], rules: Sequence[Rule] | None) -> _Worker:
+    tasks_read, tasks_write = os.pipe()
+    results_read, results_write = os.pipe()
+    inherited = [fd for w in others for fd in (w.tasks, w.results)]
+    import gc
+
+    gc.freeze()  # the child's collections skip what it inherits: fewer pages copied on write
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        os.close(tasks_write)
+        os.close(results_read)
+        _child(settings, tasks_read, results_write, [*inherited], rules)
+    os.close(tasks_read)
+    os.close(results_write)
+    return _Worker(pid, tasks_write, results_read)
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"killed by {signal.Signals(number).name}"
+        except ValueError:
+            return f"killed by signal {number}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _chunk_size(count: int, workers: int) -> int:
+    # files per message: few round trips, and still a share of the batch for every worker
+    return max(1, min(32, count // (workers * 4)))
+
+
+def _death(status: int, limit: float, *, writing: bool) -> str:
+    """Why a child's current file failed when the child ended by itself."""
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGPROF:
+        return timeout_reason(limit)  # its own backstop
+    if writing:
+        return f"the worker process died while writing it ({_how(status)}); as it was or complete"
+    return f"the worker process died while cleaning it ({_how(status)})"
+
+
+class _Pool:
+    """The children of one run and the bookkeeping of which file each is on."""
+
+    def __init__(
+        self, tasks: Sequence[Task], settings: Settings, workers: int, rules: Sequence[Rule] | None
+    ) -> None:
+        self.tasks = tasks
+        self.settings = settings
+        self.limit = settings.timeout
+        self.workers = workers
+        self.rules = rules
+        self.size = _chunk_size(len(tasks), workers)
+        self.window = workers * 2 * self.size  # results allowed to wait for an earlier file
+        self.todo: deque[int] = deque()
+        self.done: dict[int, FileResult] = {}
+        for index, task in enumerate(tasks):
+            if isinstance(task, FileResult):  # refused while planning: nothing to clean
+                self.done[index] = task
+            else:
+                self.todo.append(index)
+        self.children: dict[int, _Worker] = {}  # by the fd their results come on
+        self.poller = select.poll()
+
+    def assign(self, next_out: int) -> None:
+        """Hand the next files to a child that is idle or on its last chunk."""
+        while self.todo and self.todo[0] < next_out + self.window:
+            idle = [w for w in self.children.values() if len(w.queue) < self.size]
+            if not idle and len(self.children) < self.workers:
+                worker = _fork(self.settings, list(self.children.values()), self.rules)
+                self.children[worker.results] = worker
+                self.poller.register(worker.results, select.POLLIN)
+                idle = [worker]
+            if not idle:
+                return
+            worker = min(idle, key=lambda w: len(w.queue))
+            batch: list[int] = []
+            while self.todo and len(batch) < self.size and self.todo[0] < next_out + self.window:
+                batch.append(self.todo.popleft())
+            if not worker.queue:
+                worker.since, worker.writing = time.monotonic(), False
+            worker.queue.extend(batch)
+            _send(worker.tasks, [(i, self.tasks[i]) for i in batch])
+
+    def wait(self) -> None:
+        """Read what the children sent, for up to :data:`TICK` s or the next deadline."""
+        now = time.monotonic()
+        deadlines = [w.since + self.limit for w in self.children.values() if self._timed(w)]
+        wait = min([TICK, *(d - now for d in deadlines)])
+        for fd, _ in self.poller.poll(max(0.0, wait) * 1000):
+            self.drain(self.children[fd])
+
+    def drain(self, worker: _Worker) -> None:
+        """Read one piece of what ``worker`` sent and act on each complete message."""
+        data = os.read(worker.results, READ_SIZE)
+        worker.buffer += data
+        for message in worker.messages():
+            if message[0] == "w":
+                worker.writing = True
+                continue
+            _, index, result = message
+            self.done[index] = result
+            worker.queue.popleft()
+            worker.since, worker.writing = time.monotonic(), False
+        if not data:  # the child ended without being asked to
+            status = worker.reap(block=True) or 0
+            self.retire(worker, _death(status, self.limit, writing=worker.writing))
+
+    def _timed(self, worker: _Worker) -> bool:
+        return self.limit > 0 and bool(worker.queue) and not worker.writing
+
+    def enforce(self) -> None:
+        """Kill each child whose current file ran past the limit; fail that file."""
+        now = time.monotonic()
+        for worker in list(self.children.values()):
+            if self._timed(worker) and now - worker.since > self.limit:
+                self.expire(worker)
+
+    def expire(self, worker: _Worker) -> None:
+        """Freeze ``worker``, read what it sent until then, and kill it if it is still
+        on the same file and not writing it (no race with a result or a write)."""
+        head = worker.queue[0]
+        _signal(worker.pid, signal.SIGSTOP)
+        try:
+            _, status = os.waitpid(worker.pid, os.WUNTRACED)
+        except ChildProcessError:
+            status = 0
+        if not os.WIFSTOPPED(status):  # it ended meanwhile: drain() will find out
+            worker.status = status
+            return
+        while worker.results in self.children and select.select([worker.results], [], [], 0)[0]:
+            self.drain(worker)
+        if worker.results not in self.children:
+            return
+        if worker.queue and worker.queue[0] == head and not worker.writing:
+            _signal(worker.pid, signal.SIGKILL)
+            worker.reap(block=True)
+            self.retire(worker, timeout_reason(self.limit))
+        else:
+            _signal(worker.pid, signal.SIGCONT)
+
+    def retire(self, worker: _Worker, reason: str) -> None:
+        """Forget a child that ended or was killed; its current file fails with ``reason``,
+        the files queued behind it go to another child, first."""
+        self.poller.unregister(worker.results)
+        del self.children[worker.results]
+        worker.close()
+        if worker.queue:
+            head = worker.queue.popleft()
+            self.done[head] = FileResult.failure(self.tasks[head].name, reason)
+        self.todo.extendleft(reversed(worker.queue))
+        worker.queue.clear()
+
+    def in_flight(self) -> list[tuple[str, float]]:
+        """(name, start) of the file each busy child is on."""
+        return [(self.tasks[w.queue[0]].name, w.since) for w in self.children.values() if w.queue]
+
+    def resumed(self) -> None:
+        """Back from a stop (Ctrl-Z, then fg): the time stopped does not count."""
+        now = time.monotonic()
+        for worker in self.children.values():
+            worker.since = now
+
+
+def run(
+    tasks: Sequence[Task],
+    settings: Settings,
+    workers: int,
+    *,
+    on_tick: Ticker | None = None,
+    preload: bool = True,
+) -> Generator[FileResult, None, None]:
+    """Clean ``tasks`` in ``workers`` children; yield one result per task, in order.
+
+    ``settings.timeout`` (seconds, 0 for none) limits each file. ``on_tick`` is called
+    with the files in flight every :data:`TICK` seconds or so. With ``preload`` the
+    cleaner is imported and the rules built here, before forking, so children start
+    with them (right for several children; one child may as well load them itself).
+    """
+    rules: Sequence[Rule] | None = None
+    if preload:
+        import cleanhtml.api  # noqa: F401  (children forked from here start with it loaded)
+
+        rules = settings.rules()
+    pool = _Pool(tasks, settings, workers, rules)
+    resumed = _on_resume()
+    next_out = 0
+    finished = False
+    try:
+        while True:
+            while next_out in pool.done:
+                result = pool.done.pop(next_out)
+                next_out += 1
+                yield result
+            if next_out >= len(tasks):
+                break
+            pool.assign(next_out)
+            pool.wait()
+            if resumed:
+                resumed.clear()
+                pool.resumed()
+            pool.enforce()
+            if on_tick is not None:
+                on_tick(pool.in_flight())
+        finished = True
+    finally:
+        _stop(list(pool.children.values()), finished=finished)
+        _restore_resume(resumed)
+
+
+def _stop(workers: list[_Worker], *, finished: bool) -> None:
+    """End every child: politely after a complete batch, at once (with grace) otherwise."""
+    if finished:
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                _send(worker.tasks, None)
+            worker.close()
+            worker.reap(block=True)
+        return
+    previous = _ignore_interrupts()  # a second Ctrl-C must not cut the clean-up short
+    try:
+        for worker in workers:
+            _signal(worker.pid, signal.SIGTERM)
+        end = time.monotonic() + GRACE
+        alive = list(workers)
+        while alive and time.monotonic() < end:
+            alive = [w for w in alive if w.reap(block=False) is None]
+            if alive:
+                time.sleep(0.01)
+        for worker in alive:
+            _signal(worker.pid, signal.SIGKILL)
+            worker.reap(block=True)
+        for worker in workers:
+            worker.close()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _signal(pid: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, number)
+
+
+def _ignore_interrupts() -> Any:
+    try:
+        return signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        return None
+
+
+class _Resumed(list[bool]):
+    """Set (non-empty) when the process is continued after a stop (Ctrl-Z, then fg)."""
+
+    previous: Any = None
+
+
+def _on_resume() -> _Resumed:
+    flag = _Resumed()
+    with contextlib.suppress(ValueError):  # not the main thread: not ours to change
+        flag.previous = signal.signal(signal.SIGCONT, lambda signum, frame: flag.append(True))
+    return flag
+
+
+def _restore_resume(flag: _Resumed) -> None:
+    if flag.previous is not None:
+        signal.signal(signal.SIGCONT, flag.previous)

@@ -1,0 +1,37 @@
+"""Test-only plugin: documents that never finish cleaning, or crash the process.
+
+Tests put this folder on PYTHONPATH of a ``cleanhtml`` subprocess; Python imports it at
+start-up, before any worker process is forked, so the workers inherit the patch of the
+first rule of the table:
+
+- a document holding LOOP-FOREVER sends it into a regular expression that backtracks
+  for ever, in C code where no Python signal handler runs: only killing the process
+  stops it, as with a runaway libxml2 parse;
+- a document holding CRASH-NOW kills the process cleaning it, as a crash in C would.
+"""
+
+import os
+import re
+import signal
+
+from cleanhtml.rules import RULES
+
+_RULE = RULES[0]
+_APPLY = _RULE.apply
+_FOREVER = re.compile(r"(a+)+b")
+
+
+def _patched(root, ctx):  # type: ignore[no-untyped-def]
+    text = "".join(root.itertext())
+    if "LOOP-FOREVER" in text:
+        _FOREVER.match("a" * 64)  # 2**64 steps: never returns to Python
+    if "CRASH-NOW" in text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _APPLY(root, ctx)
+
+
+_patched.__doc__ = _APPLY.__doc__
+# run on every document: no needles, tags or attributes gate the patched rule
+for _name, _value in {"apply": _patched, "tags": (), "needles": (), "attributes": ()}.items():
+    object.__setattr__(_RULE, _name, _value)
+object.__setattr__(_RULE, "needs_cjk", False)
