@@ -35,7 +35,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def cleans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files the cleaner is run on (in this process: use -j 1)."""
+    """The names of the files the cleaner is run on (in this process: -j 1 --timeout 0)."""
     seen: list[str] = []
     real = cleanhtml.api.clean_document
 
@@ -71,7 +71,7 @@ def age(tree: Path) -> None:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["-j", "1", *args])
+    result = CliRunner().invoke(main, ["-j", "1", "--timeout", "0", *args])
     return result.exit_code, result.stdout, result.stderr
 
 
