@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Cleaned": "cleanhtml.api",
+    "Cleaned": "cleanhtml.cleaned",
     "clean": "cleanhtml.api",
     "clean_document": "cleanhtml.api",
     "record": "cleanhtml.api",
@@ -28,7 +28,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from cleanhtml.api import Cleaned, clean, clean_document, record, render
+    from cleanhtml.api import clean, clean_document, record, render
+    from cleanhtml.cleaned import Cleaned
     from cleanhtml.config import Settings
     from cleanhtml.document import Document
     from cleanhtml.rule import Rule

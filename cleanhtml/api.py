@@ -4,73 +4,33 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
-from cleanhtml import document, pipeline
+from cleanhtml.cleaned import Cleaned, clean_html
 from cleanhtml.config import Settings
-from cleanhtml.document import Document
-from cleanhtml.errors import UsageError
-from cleanhtml.rule import Context, Rule
+from cleanhtml.render import FORMATS, render
+from cleanhtml.render import get as get_format
+from cleanhtml.rule import Rule
+
+__all__ = [
+    "RENDERERS",
+    "Cleaned",
+    "clean",
+    "clean_document",
+    "clean_html",
+    "record",
+    "render",
+    "settings_for",
+]
 
 
-@dataclass
-class Cleaned:
-    """A document after the rules ran, with what they did."""
-
-    doc: Document
-    edits: dict[str, int]
-    ctx: Context = field(default_factory=Context)
-    path: str | None = None
-
-    @property
-    def edited(self) -> bool:
-        """True when some rule changed the tree (or the parser had to repair it)."""
-        return bool(self.edits) or bool(self.doc.repairs)
-
-
-def render_html(cleaned: Cleaned) -> str:
-    """The document as given (front matter first, same kind), cleaned."""
-    if not cleaned.edited:
-        return cleaned.doc.source.decode(cleaned.doc.encoding, errors="replace").lstrip("\ufeff")
-    return document.to_text(cleaned.doc)
-
-
-def render_text(cleaned: Cleaned) -> str:
-    """Plain text, one block per paragraph; see :mod:`cleanhtml.render.text`."""
-    from cleanhtml.render.text import render_text as text
-
-    return text(cleaned.doc)
-
-
-def render_markdown(cleaned: Cleaned) -> str:
-    """CommonMark with GFM tables, front matter kept; see :mod:`cleanhtml.render.markdown`.
-
-    A Markdown post is already Markdown: its cleaned self, as ``-t html`` writes it.
-    """
-    if cleaned.doc.markdown:
-        return render_html(cleaned)
-    from cleanhtml.render.markdown import render_markdown as markdown
-
-    return markdown(cleaned.doc)
-
-
-def render_json(cleaned: Cleaned) -> str:
-    """The record as one line of JSON; see :mod:`cleanhtml.render.json`."""
-    from cleanhtml.render.json import render_json as as_json
-
-    return as_json(cleaned)
-
-
-Renderer = Callable[[Cleaned], str]
-RENDERERS: dict[str, Renderer] = {
-    "html": render_html,
-    "text": render_text,
-    "markdown": render_markdown,
-    "json": render_json,
-}
-"""Output formats by name; ``-t/--to`` takes these keys."""
+RENDERERS: Mapping[str, Callable[[Cleaned], str]] = MappingProxyType(
+    {name: functools.partial(render, to=name) for name in FORMATS}
+)
+"""Renderers by format name (``to`` takes these keys), read from the one table,
+:data:`cleanhtml.render.FORMATS`."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -146,74 +106,6 @@ def clean_document(
     )
 
 
-def clean_html(
-    raw: bytes,
-    *,
-    rules: Sequence[Rule],
-    encoding: str | None = None,
-    explain: bool = False,
-    path: str | None = None,
-    keep_comments: Sequence[str] = (),
-    markers: bool = False,
-) -> Cleaned:
-    """Load ``raw`` as HTML (front matter kept aside) and run ``rules`` over it.
-
-    A post (front matter, or ``markers``: the HTML of a Markdown body) keeps its
-    generator markers (:data:`~cleanhtml.rules.markup.KEEP_COMMENTS`); every document
-    keeps ``keep_comments``.
-    """
-    doc = document.load(raw, encoding=encoding)
-    ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
-    if doc.front_matter or markers:  # a post: its generator's markers stay
-        from cleanhtml.rules.markup import KEEP_COMMENTS
-
-        keep_comments = (*KEEP_COMMENTS, *keep_comments)
-    ctx.keep_comments = tuple(keep_comments)
-    chosen = rules
-    edits = pipeline.run(doc, chosen, ctx)
-    if any(rule.reshapes and rule.name in edits for rule in chosen) or (
-        edits and doc.census is not None and doc.census.block_in_paragraph
-    ):
-        _settle(doc, chosen, ctx, edits)
-    return Cleaned(doc, edits, ctx, path)
-
-
-SETTLE_ROUNDS = 3
-
-
-def _settle(doc: Document, rules: Sequence[Rule], ctx: Context, edits: dict[str, int]) -> None:
-    """Parse the output again until it parses back to itself, rerunning the rules if not.
-
-    Edits can leave nesting HTML cannot express (a ``<p>`` left in a ``<b>`` once the
-    ``<a>`` between them went); the output would then parse to another tree, and
-    cleaning it again would change it. One extra parse (in C) usually settles it.
-    """
-    html = document.serialize_body(doc)
-    for _ in range(SETTLE_ROUNDS):
-        ctx.census, ctx.shared = None, {}  # the old tree goes before the new one is built
-        document.reparse(doc, html)
-        settled = document.serialize_body(doc)
-        if settled == html:
-            del settled
-            doc.serialized = html  # the html renderer need not serialize again
-            return
-        more = pipeline.run(doc, rules, ctx)
-        for name, count in more.items():
-            edits[name] = edits.get(name, 0) + count
-        html = document.serialize_body(doc) if more else settled
-
-
-def render(cleaned: Cleaned, to: str = "html") -> str:
-    """Render ``cleaned`` in the format ``to``."""
-    try:
-        renderer = RENDERERS[to]
-    except KeyError:
-        raise UsageError(
-            f"unknown output format {to!r}; choose from {', '.join(RENDERERS)}"
-        ) from None
-    return renderer(cleaned)
-
-
 def clean(
     html: str | bytes,
     *,
@@ -239,13 +131,11 @@ def clean(
     '<p>a</p>'
     """
     chosen = settings_for(settings, config, **options)
-    fmt = chosen.to if to is None else to
-    if fmt not in RENDERERS:
-        raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(RENDERERS)}")
+    renderer = get_format(chosen.to if to is None else to).renderer  # before any work
     cleaned = clean_document(
         html, rules=chosen.rules(), encoding=chosen.encoding, keep_comments=chosen.keep_comments
     )
-    return render(cleaned, fmt)
+    return renderer(cleaned)
 
 
 def record(

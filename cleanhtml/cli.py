@@ -20,8 +20,9 @@ from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
 from cleanhtml import __version__
-from cleanhtml.config import FORMATS, Settings
+from cleanhtml.config import Settings
 from cleanhtml.errors import ConfigError, UsageError
+from cleanhtml.render import FORMATS
 from cleanhtml.report import Exit
 
 if TYPE_CHECKING:
@@ -170,13 +171,6 @@ def _explicit_options(ctx: click.Context) -> dict[str, object]:
     }
 
 
-DOCUMENT_SEPARATOR: dict[str, bytes] = {"text": b"\f\n"}
-"""What goes between two documents printed to stdout, by format: with ``-t text`` a
-line holding one form feed (which text output never contains: input form feeds become
-spaces), so ``out.split("\\f\\n")`` gives the documents back. Other formats: nothing
-(each document ends with a newline; ``-t json`` is one object per line)."""
-
-
 def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
     sys.stdout.buffer.write(before)
     sys.stdout.buffer.write(data)
@@ -193,7 +187,7 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
 @click.option(
     "-t",
     "--to",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(FORMATS)),
     default="html",
     show_default=True,
     help="Output format.",
@@ -457,7 +451,7 @@ def _run(
             click.echo("cleanhtml: no input files found; nothing to do", err=True)
         return Exit.OK
     separate = len(found.sources) > 1
-    separator, printed = DOCUMENT_SEPARATOR.get(settings.to, b""), 0
+    separator, printed = FORMATS[settings.to].separator, 0
     with Reporter(settings, total, started=started) as reporter:
         for name, reason in found.errors:
             reporter.input_error(name, reason)

@@ -23,10 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanhtml.errors import ConfigError, UsageError
-
-FORMATS = ("html", "text", "markdown", "json")
-"""The output formats ``-t/--to`` takes: the keys of :data:`cleanhtml.api.RENDERERS`
-(named here too so the command line can offer them without loading the cleaner)."""
+from cleanhtml.render import NAMES as FORMATS
 
 if TYPE_CHECKING:
     from cleanhtml.rule import Rule

@@ -16,7 +16,7 @@ per page.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from cleanhtml.config import Settings
@@ -113,18 +113,21 @@ def _client(address: str, workers: int) -> tuple[Any, Any]:
     return Client(address), None  # type: ignore[no-untyped-call]
 
 
-def run_tasks(tasks: list[Task], settings: Settings) -> Iterator[FileResult]:
+def run_tasks(
+    tasks: list[Task],
+    settings: Settings,
+    run_chunk: Callable[[list[Task], Settings], list[FileResult]],
+) -> Iterator[FileResult]:
     """Clean a planned batch on a Dask scheduler; yield results in input order.
 
     ``settings.dask`` is ``"local"`` (start a ``LocalCluster`` with ``settings.workers``
     worker processes for this run) or a scheduler address (``tcp://host:8786``). Each
-    task cleans up to :data:`TASK_FILES` files with the same code as ``-j``
-    (:func:`cleanhtml.runner.run_chunk`); the workers read the inputs and write ``-o``
-    outputs themselves, so both must be on storage every worker sees.
+    task cleans up to :data:`TASK_FILES` files with ``run_chunk``, the same code as
+    ``-j`` (:func:`cleanhtml.runner.run_chunk`, passed in so this module does not import
+    the runner that calls it); the workers read the inputs and write ``-o`` outputs
+    themselves, so both must be on storage every worker sees.
     """
     from collections import deque
-
-    from cleanhtml.runner import run_chunk
 
     require_dask()
     address = settings.dask or "local"

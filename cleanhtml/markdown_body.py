@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
-    from cleanhtml.api import Cleaned
+    from cleanhtml.cleaned import Cleaned
     from cleanhtml.rule import Rule
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
@@ -419,7 +419,7 @@ def _clean_html(
     body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
 ) -> tuple[str, Cleaned | None, str | None]:
     """The body with its raw HTML cleaned; the shadow's result; a warning if given up."""
-    from cleanhtml.api import clean_html
+    from cleanhtml.cleaned import clean_html
 
     spans = html_spans(body, tokens)
     if not spans:
@@ -445,7 +445,7 @@ def _drop_boilerplate_paragraphs(
     body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
 ) -> tuple[str, Cleaned | None]:
     """Remove top-level paragraphs the text-removing rules remove whole."""
-    from cleanhtml.api import clean_html
+    from cleanhtml.cleaned import clean_html
 
     chosen = _paragraph_text_rules(rules)
     md = parser()
@@ -536,7 +536,7 @@ def clean_post(
     ``-t html`` and ``-t markdown``) and, as its tree, that Markdown rendered to HTML
     (read by ``-t text`` and ``-t json``).
     """
-    from cleanhtml.api import Cleaned
+    from cleanhtml.cleaned import Cleaned
     from cleanhtml.encoding import decode
     from cleanhtml.rule import Context
 

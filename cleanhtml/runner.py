@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 Status = Literal["cleaned", "unchanged", "failed"]
 
-SUFFIXES: dict[str, str | None] = {"html": None, "text": ".txt", "markdown": ".md", "json": ".json"}
-"""The output file extension of each format under ``-o`` (None: keep the input's)."""
 
 CHUNK_MAX = 32  # files per task sent to a worker: few round trips, steady progress
 TEMP_SUFFIX = ".cleanhtml.tmp"
@@ -70,7 +68,9 @@ class FileResult:
 
 def suffix_for(to: str) -> str | None:
     """The extension ``-o`` gives a result in format ``to`` (None keeps the input's)."""
-    return SUFFIXES.get(to, f".{to}")
+    from cleanhtml.render import get
+
+    return get(to).suffix
 
 
 def destination(source: Source, settings: Settings) -> Path | None:
@@ -115,7 +115,8 @@ def _process(
     on_write: Callable[[], None] | None = None,
 ) -> FileResult:
     from cleanhtml import document
-    from cleanhtml.api import clean_document, render
+    from cleanhtml.api import clean_document
+    from cleanhtml.render import render
 
     caching = _caching(source, settings)
     if caching:
@@ -404,7 +405,7 @@ def _run_tasks(
     if settings.dask:
         from cleanhtml.dask import run_tasks
 
-        yield from run_tasks(_read_stdin(tasks), settings)
+        yield from run_tasks(_read_stdin(tasks), settings, run_chunk)
         return
     workers = min(settings.workers, sum(isinstance(task, Source) for task in tasks))
     if workers >= 1 and (settings.timeout > 0 or workers > 1) and hasattr(os, "fork"):

@@ -12,19 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from cleanhtml.api import clean_document, render
+from cleanhtml.api import Cleaned, clean_document
 from cleanhtml.config import Settings
 from cleanhtml.document import split_front_matter
-from cleanhtml.rule import Rule
+from cleanhtml.render import FORMATS, render
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-FORMAT_OF_SUFFIX = {
-    ".md": "html",
-    ".html": "html",
-    ".txt": "text",
-    ".markdown": "markdown",
-    ".json": "json",
-}
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 
 
@@ -42,16 +35,25 @@ def settings_of(case: Path) -> Settings:
     return Settings.build(config=toml if toml.exists() else None)
 
 
-def _rules(case: Path) -> tuple[Rule, ...]:
-    return settings_of(case).rules()
+def _clean(case: Path, source: bytes, path: str | None = None) -> Cleaned:
+    """``source`` cleaned under the case's settings, as the runner cleans a file."""
+    settings = settings_of(case)
+    return clean_document(
+        source,
+        rules=settings.rules(),
+        encoding=settings.encoding,
+        keep_comments=settings.keep_comments,
+        path=path,
+    )
 
 
 def _expected(case: Path) -> list[tuple[Path, str]]:
+    """The expected files of a case and their formats, by the suffixes in the format
+    table (:data:`cleanhtml.render.FORMATS`; ``html`` takes the input's suffix)."""
+    by_suffix = {fmt.expected or _input(case).suffix: name for name, fmt in FORMATS.items()}
     out = []
     for path in sorted(case.glob("expected.*")):
-        to = FORMAT_OF_SUFFIX.get(path.suffix)
-        if path.suffix == ".md" and _input(case).suffix != ".md":
-            to = "markdown"
+        to = by_suffix.get(path.suffix)
         assert to, f"{path}: unknown expected-file suffix"
         out.append((path, to))
     return out
@@ -60,10 +62,9 @@ def _expected(case: Path) -> list[tuple[Path, str]]:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
     source = _input(case).read_bytes()
-    rules = _rules(case)
     expected_files = _expected(case)
     assert expected_files, f"{case.name}: no expected.* file"
-    cleaned = clean_document(source, rules=rules, path=_input(case).name)
+    cleaned = _clean(case, source, _input(case).name)
     for path, to in expected_files:
         got = render(cleaned, to)
         if request.config.getoption("--update-fixtures"):
@@ -76,9 +77,8 @@ def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
 def test_fixture_idempotent(case: Path) -> None:
     """Cleaning the expected HTML makes 0 edits and changes no byte; front matter is kept."""
     source = _input(case).read_bytes()
-    rules = _rules(case)
-    once = render(clean_document(source, rules=rules), "html").encode("utf-8")
-    again = clean_document(once, rules=rules)
+    once = render(_clean(case, source), "html").encode("utf-8")
+    again = _clean(case, once)
     assert again.edits == {}, f"second pass edited: {again.edits}"
     assert render(again, "html").encode("utf-8") == once
     front, _ = split_front_matter(source.decode("utf-8-sig"))

@@ -31,7 +31,7 @@ from cleanhtml.render.text import collapse_whitespace, render_text
 from cleanhtml.treeops import text_of
 
 if TYPE_CHECKING:
-    from cleanhtml.api import Cleaned
+    from cleanhtml.cleaned import Cleaned
 
 SCHEMA_RESOURCE = "schema/record.schema.json"
 """The record's JSON Schema, as package data of ``cleanhtml``."""
@@ -191,3 +191,7 @@ def build_record(cleaned: Cleaned) -> dict[str, Any]:
 def render_json(cleaned: Cleaned) -> str:
     """The record as one line of JSON (UTF-8 characters, not ``\\u`` escapes) and a newline."""
     return json.dumps(build_record(cleaned), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+render = render_json
+"""The ``json`` format of a cleaned document (the table in :mod:`cleanhtml.render`)."""

@@ -40,11 +40,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
 from cleanhtml.document import Document
+
+if TYPE_CHECKING:
+    from cleanhtml.cleaned import Cleaned
 from cleanhtml.render.text import (
     BLOCK_TAGS,
     BR,
@@ -1064,3 +1067,15 @@ def render_markdown(doc: Document) -> str:
     if not front.endswith("\n"):
         front += doc.newline
     return front + doc.newline + text if text else front
+
+
+def render(cleaned: Cleaned) -> str:
+    """The ``markdown`` format of a cleaned document (see :func:`render_markdown`).
+
+    A Markdown post is already Markdown: its cleaned self, as ``-t html`` writes it.
+    """
+    if cleaned.doc.markdown:
+        from cleanhtml.render.html import render as as_html
+
+        return as_html(cleaned)
+    return render_markdown(cleaned.doc)

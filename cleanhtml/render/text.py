@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cleanhtml.document import Document
+
+if TYPE_CHECKING:
+    from cleanhtml.cleaned import Cleaned
 
 BLOCK_TAGS = frozenset(
     {
@@ -193,3 +197,8 @@ def render_text(doc: Document) -> str:
         root = body if body is not None else root
     found = blocks(root)
     return "\n\n".join(found) + "\n" if found else ""
+
+
+def render(cleaned: Cleaned) -> str:
+    """The ``text`` format of a cleaned document (see :func:`render_text`)."""
+    return render_text(cleaned.doc)
