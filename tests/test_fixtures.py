@@ -16,6 +16,7 @@ from cleanhtml.api import Cleaned, clean_document
 from cleanhtml.config import Settings
 from cleanhtml.document import split_front_matter
 from cleanhtml.render import FORMATS, render
+from cleanhtml.rule import Rule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
@@ -33,6 +34,11 @@ def settings_of(case: Path) -> Settings:
     drop-text, root), read as ``clean(config=...)`` reads a config file."""
     toml = case / "case.toml"
     return Settings.build(config=toml if toml.exists() else None)
+
+
+def _rules(case: Path) -> tuple[Rule, ...]:
+    """The rules of a case (tests/test_digests.py reads cases the same way)."""
+    return settings_of(case).rules()
 
 
 def _clean(case: Path, source: bytes, path: str | None = None) -> Cleaned:
