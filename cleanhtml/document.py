@@ -36,20 +36,28 @@ from cleanhtml.encoding import decode as decode_bytes
 from cleanhtml.errors import InputError
 from cleanhtml.treeops import find
 
-_OPENING = re.compile(r"\A(?:[ \t]*\r?\n)*---[ \t]*\r?\n")
+_OPENING = re.compile(  # noqa: DUO138 — linear: anchored, each repeat ends at its own \n
+    r"\A(?:[ \t]*\r?\n)*+---[ \t]*\r?\n"
+)
 _CLOSING_LINE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.M)
+# Matched against one line at a time; each alternative reads the line once.
 _YAML_LINE = re.compile(
     r"[ \t]*(?:#.*)?|[ \t]+\S.*|[ \t]*-(?:[ \t].*)?|[^\s:<#-][^:]*:(?:[ \t].*)?|\.\.\.[ \t]*"
 )
 _YAML_KEY = re.compile(r"[^\s:<#-][^:]*:(?:[ \t]|\Z)")
-_QUOTE_START = re.compile(r"""^[ \t]*(?:-[ \t]+)*(?:[^\s'"#][^#]*?:[ \t]+)?(["'])""")
+# Where a YAML quoted scalar may open on a line: after indentation and list dashes,
+# right away or after a ``key:`` (see _quote_start; one pattern for it backtracked
+# quadratically on a line of dashes).
+_LIST_LEAD = re.compile(r"[ \t]*(?:-[ \t]+)*+")
+_QUOTE_AFTER_KEY = re.compile(r""":[ \t]+(["'])""")
+# The rest of a quoted scalar on its line; possessive, as giving back cannot help.
 _QUOTE_REST = {
-    '"': re.compile(r'(?:[^"\\]|\\.)*"'),
-    "'": re.compile(r"(?:[^']|'')*'(?!')"),
+    '"': re.compile(r'(?:[^"\\]|\\.)*+"'),  # noqa: DUO138 — linear: possessive, disjoint
+    "'": re.compile(r"(?:[^']|'')*+'(?!')"),  # noqa: DUO138 — linear: possessive, disjoint
 }
 
 _PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
-_DOCTYPE = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<!doctype", re.I | re.S)
+_SPACES = re.compile(r"\s*")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\s[^>]*>[ \t]*\n?", re.I)
 _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 _UNCLOSED_COMMENT = "<!--"
@@ -59,7 +67,10 @@ RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "xmp", "iframe", "noemb
 _RAW_TAG = re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
 _MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
 _BODY_END = re.compile(r"</(?:body|html)\s*>", re.I)
-_ONLY_TRAILER = re.compile(r"(?:\s|<!--.*?-->|</(?:body|html)\s*>)*\Z", re.I | re.S)
+# Whitespace and </body>, </html> end tags (each position allows one of them only, so
+# the possessive repeat gives up nothing a match could need).
+_TRAILER_ITEMS = re.compile(r"(?:\s|</(?:body|html)\s*>)*+", re.I)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 # Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
@@ -149,20 +160,55 @@ class Document:
         return _split_prolog(text)[1]
 
 
-def _closing_outside_quotes(text: str, start: int, end: int) -> bool:
-    """True when no YAML quoted scalar is left open in ``text[start:end]``."""
-    quote: str | None = None
+def _quote_start(line: str) -> tuple[str, int] | None:
+    """The quote that opens a YAML quoted scalar on ``line``, and where its text starts.
+
+    What ``^[ \\t]*(?:-[ \\t]+)*(?:[^\\s'"#][^#]*?:[ \\t]+)?(["'])`` matches, in one
+    pass: after the indentation and list dashes, a quote, or a key (not starting with
+    whitespace, a quote or ``#``; no ``#`` in it) then ``:``, blanks and a quote. The
+    key may also start at the last list dash (``- : "x"``), as the pattern's
+    backtracking allowed; every earlier dash gives the same candidates.
+    """
+    lead = _LIST_LEAD.match(line)
+    start = lead.end() if lead else 0
+    first = line[start : start + 1]
+    if first in ("'", '"'):
+        return first, start + 1
+    if first and not first.isspace() and first != "#":
+        found = _quote_after_key(line, start + 1)
+        if found:
+            return found
+    dash = line.rfind("-", 0, start)
+    return _quote_after_key(line, dash + 1) if dash >= 0 else None
+
+
+def _quote_after_key(line: str, start: int) -> tuple[str, int] | None:
+    """The first ``:`` at or after ``start`` (before any ``#``) followed by blanks and a quote."""
+    comment = line.find("#", start)
+    end = len(line) if comment < 0 else comment
+    colon = line.find(":", start, end)
+    while colon >= 0:
+        match = _QUOTE_AFTER_KEY.match(line, colon)
+        if match:
+            return match.group(1), match.end()
+        colon = line.find(":", colon + 1, end)
+    return None
+
+
+def _open_quote_after(text: str, start: int, end: int, quote: str | None) -> str | None:
+    """The YAML quote left open after ``text[start:end]`` (whole lines), given the one
+    open before it (None when none is)."""
     for line in text[start:end].splitlines():
         rest = line
         if quote is None:
-            match = _QUOTE_START.match(rest)
-            if not match:
+            found = _quote_start(rest)
+            if not found:
                 continue
-            quote, rest = match.group(1), rest[match.end() :]
+            quote, rest = found[0], rest[found[1] :]
         closing = _QUOTE_REST[quote].match(rest)
         if closing:
             quote = None
-    return quote is None
+    return quote
 
 
 def _unclosed_front_matter(text: str, start: int) -> int | None:
@@ -198,10 +244,15 @@ def split_front_matter(text: str) -> tuple[str, str]:
         return "", text
     start = opening.end()
     first: int | None = None
+    # the lines are read once: each candidate continues from the previous one
+    quote: str | None = None
+    scanned = start
     for close in _CLOSING_LINE.finditer(text, start):
         if first is None:
             first = close.end()
-        if _closing_outside_quotes(text, start, close.start()):
+        quote = _open_quote_after(text, scanned, close.start(), quote)
+        scanned = close.start()
+        if quote is None:
             return text[: close.end()], text[close.end() :]
     if first is not None:
         return text[:first], text[first:]
@@ -338,6 +389,28 @@ def _flatten(markup: str, limit: int) -> str:
     return _TAG.sub(tag, markup)
 
 
+def _only_trailer(body: str, pos: int) -> bool:
+    """True when only whitespace, comments and ``</body>``/``</html>`` follow ``pos``.
+
+    What ``(?:\\s|<!--.*?-->|</(?:body|html)\\s*>)*\\Z`` matched (exponential on
+    adjacent comments), in one pass: a comment may run to any ``-->``, so the first
+    ``<!--`` can reach the last ``-->``, and after it only whitespace and end tags.
+    """
+    pos = _end_of(_TRAILER_ITEMS, body, pos)
+    if pos == len(body):
+        return True
+    if not body.startswith("<!--", pos):
+        return False
+    last = body.rfind("-->")
+    return last >= pos + 4 and _end_of(_TRAILER_ITEMS, body, last + 3) == len(body)
+
+
+def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern`` (which matches the empty string) stops matching from ``pos``."""
+    match = pattern.match(text, pos)
+    return match.end() if match else pos
+
+
 def _reopen_closed_body(body: str, repairs: list[str]) -> str:
     """Drop ``</body>``/``</html>`` end tags that content follows, as browsers ignore them.
 
@@ -345,7 +418,7 @@ def _reopen_closed_body(body: str, repairs: list[str]) -> str:
     ``</body>`` outside the body; a browser shows both in the body.
     """
     end = _BODY_END.search(body)
-    if not end or _ONLY_TRAILER.match(body, end.start()):
+    if not end or _only_trailer(body, end.start()):
         return body
     repairs.append("moved content after </body> or </html> into the body, as browsers do")
     return _BODY_END.sub("", body)
@@ -405,25 +478,85 @@ def _parse_markup(
     return root
 
 
+def _starts_with_doctype(body: str) -> bool:
+    """True when a doctype comes first, after whitespace and comments only.
+
+    One forward scan: each comment is skipped by finding its ``-->`` (a pattern like
+    ``(?:<!--.*?-->\\s*)*<!doctype`` backtracks exponentially on adjacent comments).
+    """
+    pos = _skip_spaces(body, 0)
+    while body.startswith("<!--", pos):
+        end = body.find("-->", pos + 4)
+        if end < 0:
+            return False
+        pos = _skip_spaces(body, end + 3)
+    return body[pos : pos + 9].lower() == "<!doctype"
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    """The position of the first non-whitespace character at or after ``pos``."""
+    return _end_of(_SPACES, text, pos)
+
+
+class _Unclosed:
+    """Whether the last ``opener`` in ``text[:pos]`` has no ``closer`` after it there,
+    asked for positions that only grow: every search goes forward, so all the
+    questions together cost one pass over ``text``.
+
+    A closer counts when it starts ``gap`` or more characters after the opener and
+    ends by ``pos``.
+    """
+
+    def __init__(self, text: str, opener: str, closer: str, gap: int) -> None:
+        self.text, self.opener, self.closer, self.gap = text, opener, closer, gap
+        self.last = -1  # start of the last opener seen
+        self.next = text.find(opener)  # start of the next one
+        self.closed = False  # a closer of ``last`` was found
+        self.searched = 0  # no closer of ``last`` starts before this
+
+    def at(self, pos: int) -> bool:
+        """True when ``text[:pos]`` ends inside an opener left unclosed."""
+        text, opener, closer = self.text, self.opener, self.closer
+        while self.next >= 0 and self.next + len(opener) <= pos:
+            self.last, self.closed = self.next, False
+            self.searched = self.last + self.gap
+            self.next = text.find(opener, self.next + 1)
+        if self.last < 0 or self.closed:
+            return False
+        found = text.find(closer, self.searched, pos)
+        if found >= 0:
+            self.closed = True
+            return False
+        self.searched = max(self.searched, pos - len(closer) + 1)
+        return True
+
+
 def _is_page(body: str) -> bool:
     """True when ``<html>``, ``<head>``, ``<body>`` or a doctype starts real markup.
 
     One named inside a comment or a script (``<!-- <body> -->``, ``"<html>"``) does
-    not make a fragment a page: it would gain ``<html><body>``.
+    not make a fragment a page: it would gain ``<html><body>``. The text before each
+    candidate is judged by the last comment and raw-text tag opened in it; one
+    forward pass (looking back from each candidate made many a page quadratic).
     """
     pos = 0
+    comments: _Unclosed | None = None
+    raw: list[tuple[str, _Unclosed]] = []
+    lowered = ""
     while match := _PAGE_START.search(body, pos):
-        prefix = body[: match.start()]
-        comment = prefix.rfind("<!--")
-        if comment >= 0 and prefix.find("-->", comment + 4) < 0:
+        if comments is None:
+            comments = _Unclosed(body, "<!--", "-->", 4)
+            lowered = body.lower()
+            if len(lowered) != len(body):  # "İ" lower-cases to two characters
+                lowered = body.translate(_ASCII_LOWER)
+            raw = [(tag, _Unclosed(lowered, f"<{tag}", f"</{tag}", 0)) for tag in RAW_TEXT_TAGS]
+        if comments.at(match.start()):
             end = body.find("-->", match.start())
             pos = len(body) if end < 0 else end + 3
             continue
-        lowered = prefix.lower()
-        for tag in RAW_TEXT_TAGS:
-            opening = lowered.rfind(f"<{tag}")
-            if opening >= 0 and lowered.find(f"</{tag}", opening) < 0:
-                end = body.lower().find(f"</{tag}", match.start())
+        for tag, unclosed in raw:
+            if unclosed.at(match.start()):
+                end = lowered.find(f"</{tag}", match.start())
                 pos = len(body) if end < 0 else end
                 break
         else:
@@ -463,7 +596,7 @@ def _parse_once(
         root = _parse_markup(body, repairs, raw) if body.strip() else None
         if root is None:
             root = etree.fromstring("<html></html>", etree.HTMLParser())
-        return root, False, bool(_DOCTYPE.match(body))
+        return root, False, _starts_with_doctype(body)
     # no closing </body></html>: an unclosed <textarea> or <plaintext> would take it as text
     html = _parse_markup(body, repairs, raw if body is before else None, _FRAGMENT_OPEN)
     container = html.find("body")

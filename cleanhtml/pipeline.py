@@ -28,11 +28,16 @@ def protect(root: etree._Element) -> Protected:
 
     The nodes (and text) after an ``off`` marker, up to the ``on`` marker with the same
     parent or the parent's end, go into a detached holder, so no rule sees them;
-    :func:`restore` puts them back unchanged after the rules ran.
+    :func:`restore` puts them back unchanged after the rules ran. An ``off`` marker
+    inside a region already taken out is left where it is (its region went with it):
+    each node moves once, so thousands of unbalanced markers cost no more than one.
     """
     protected: Protected = []
+    top = root.getroottree().getroot()
     for comment in list(root.iter(etree.Comment)):
         if _marker(comment) != "off" or comment.getparent() is None:
+            continue
+        if protected and not _in_tree(comment, top):
             continue
         holder = etree.Element("protected")
         holder.text, comment.tail = comment.tail, None
@@ -45,16 +50,26 @@ def protect(root: etree._Element) -> Protected:
     return protected
 
 
+def _in_tree(node: etree._Element, top: etree._Element) -> bool:
+    """True when ``node`` is under ``top`` (not in a holder :func:`protect` made)."""
+    ancestor = node.getparent()
+    while ancestor is not None:
+        if ancestor is top:
+            return True
+        ancestor = ancestor.getparent()
+    return False
+
+
 def restore(protected: Protected) -> None:
     """Put back what :func:`protect` took out, right after each ``off`` marker."""
     for comment, holder in protected:
         comment.tail = holder.text
-        parent = comment.getparent()
-        if parent is None:
+        if comment.getparent() is None:
             continue
-        index = parent.index(comment)
-        for offset, node in enumerate(list(holder), start=1):
-            parent.insert(index + offset, node)
+        previous = comment
+        for node in list(holder):
+            previous.addnext(node)  # moves it, with its tail; no index walk
+            previous = node
 
 
 _CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF

@@ -176,9 +176,12 @@ def escape(text: str) -> str:
 # Line starts that would begin a block: a heading, a bullet or ordered item, a block
 # quote, a setext underline or thematic break, a table's delimiter row. ("*", "_",
 # "~", "`", "[" and "<" at a line start are escaped already.)
-_LINE_START = re.compile(
+# (A delimiter row is a line of only " \t|:-" holding a "-" and a "|": said with
+# lookaheads and a possessive run, as "[ \t|:-]*-[ \t|:-]*$" tried every "-" of a
+# long row. Each "(?:-[ \t]*)" starts at a "-" the blanks before it cannot hold.)
+_LINE_START = re.compile(  # noqa: DUO138 — linear: see the comment above
     r"(?:#{1,6}|[-+]|\d{1,9}[.)])(?=[ \t]|$)|>|[=-]+[ \t]*$|(?:-[ \t]*){3,}$"
-    r"|(?=[^|]*\|)[ \t|:-]*-[ \t|:-]*$"
+    r"|(?=[^|]*\|)(?=[^-]*-)[ \t|:-]*+$"
 )
 
 

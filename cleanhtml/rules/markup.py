@@ -11,10 +11,29 @@ import re
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, count, drop, find, is_blank, test, text_of, unwrap
+from cleanhtml.treeops import (
+    WHITESPACE,
+    count,
+    drop,
+    find,
+    is_blank,
+    join_text,
+    test,
+    text_of,
+    unwrap,
+)
 
-_COMMENTS = find("//comment()")
-_COMMENT_COUNT = count("//comment()")
+
+def _comments(root: etree._Element) -> list[etree._Element]:
+    """Every comment of ``root``'s document, in document order (what ``//comment()``
+    selects; libxml2 builds that node-set in time quadratic in the comments)."""
+    top = root.getroottree().getroot()
+    before = [n for n in top.itersiblings(preceding=True) if isinstance(n, etree._Comment)]
+    after = [n for n in top.itersiblings() if isinstance(n, etree._Comment)]
+    return [*reversed(before), *top.iter(etree.Comment), *after]
+
+
+_MARKER_PLACEHOLDER = "cleanhtml-marker"
 OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
 """``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
 _STYLE_ELEMENTS = find(
@@ -107,15 +126,53 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
         and not (patterns and _kept_finder(patterns)[0](root, **_kept_finder(patterns)[1]))
     ):
         # no marker to keep, no excerpt to record: libxml2 strips them all (tails stay)
-        count = _COMMENT_COUNT(root)
-        if count:
+        found = _comments(root)
+        if found:
+            parents = _parents(found)
             etree.strip_tags(root, etree.Comment)
-        return count
-    comments = [c for c in _COMMENTS(root) if not _kept(c, patterns)]
+            join_text(parents)
+        return len(found)
+    comments = [c for c in _comments(root) if not _kept(c, patterns)]
     for comment in comments:
         ctx.removed(comment)
-        drop(comment)
+    parents = _parents(comments)
+    _strip_comments_but(root, patterns)
+    join_text(parents)
     return len(comments)
+
+
+def _parents(nodes: list[etree._Element]) -> dict[etree._Element, None]:
+    parents: dict[etree._Element, None] = {}
+    for node in nodes:
+        parent = node.getparent()
+        if parent is not None:
+            parents[parent] = None
+    return parents
+
+
+def _strip_comments_but(root: etree._Element, patterns: tuple[str, ...]) -> None:
+    """Strip every comment in the tree but those :func:`_kept`, in one pass in C.
+
+    Each kept one stands aside as a placeholder element while libxml2 strips the rest
+    (dropping comments one by one appends each text to the text before it: quadratic
+    on a paragraph of thousands of comments).
+    """
+    top = root.getroottree().getroot()
+    aside: list[tuple[etree._Element, etree._Element]] = []
+    for comment in _comments(root):
+        parent = comment.getparent()
+        if parent is None or not _kept(comment, patterns):
+            continue
+        placeholder = etree.Element(_MARKER_PLACEHOLDER)
+        placeholder.tail, comment.tail = comment.tail, None
+        parent.replace(comment, placeholder)
+        aside.append((placeholder, comment))
+    etree.strip_tags(top, etree.Comment)
+    for placeholder, comment in aside:
+        comment.tail, placeholder.tail = placeholder.tail, None
+        parent = placeholder.getparent()
+        if parent is not None:
+            parent.replace(placeholder, comment)
 
 
 def remove_style_elements(root: etree._Element, ctx: Context) -> int:

@@ -19,7 +19,16 @@ from lxml import etree
 
 from cleanhtml.census import attached
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop, find, is_blank, test, text_of, unwrap
+from cleanhtml.treeops import (
+    WHITESPACE,
+    drop,
+    drop_all,
+    find,
+    is_blank,
+    test,
+    text_of,
+    unwrap_all,
+)
 
 # Quote pages a stock keyword links to, in the URL forms Sina uses.
 QUOTE_URL_PARTS = (
@@ -32,12 +41,26 @@ QUOTE_URL_PARTS = (
     "finance.sina.com.cn/q/",
 )
 _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PARTS)
-_STOCK_WRAPPERS = find(
-    "descendant-or-self::span[starts-with(@id, 'stock_')]"
-    " | descendant-or-self::a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
-    "[ancestor::span[starts-with(@id, 'stock_')]]"
-    f" | descendant-or-self::a[{_HREF_TEST}]"
+# Three queries, not one union: libxml2 merges node-sets of a union pairwise, in time
+# that grows with the product of their sizes.
+_STOCK_WRAPPER_QUERIES = (
+    find("descendant-or-self::span[starts-with(@id, 'stock_')]"),
+    find(
+        "descendant-or-self::a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
+        "[ancestor::span[starts-with(@id, 'stock_')]]"
+    ),
+    find(f"descendant-or-self::a[{_HREF_TEST}]"),
 )
+
+
+def _stock_wrappers(root: etree._Element) -> list[etree._Element]:
+    """The stock spans and quote links under ``root``, in document order."""
+    found = {el for query in _STOCK_WRAPPER_QUERIES for el in query(root)}
+    if not found:
+        return []
+    return [el for el in root.iter("span", "a") if el in found]
+
+
 STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
 _QUOTE_PLACEHOLDERS = find("descendant-or-self::span[starts-with(@id, 'quote_')]")
 _CODE_IN_HREF = re.compile(
@@ -110,7 +133,9 @@ _LEAVES_INSIDE = find(
 )
 _LINK_BOX_CANDIDATES = find("descendant-or-self::blockquote[count(.//a[@href]) >= 2]")
 _LINKS = find(".//a[@href]")
-_UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]")
+# Plain strings: lxml's "smart" text results walk back over adjacent text nodes to
+# find their parent, quadratic on a text that C-level strips left in pieces.
+_UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]", smart_strings=False)
 
 EDITOR_CREDIT = re.compile(
     r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*"
@@ -159,7 +184,7 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     ``采取<span id="stock_sz300959"><a class="keyword" href="…">线上线下</a></span>方式``
     becomes ``采取线上线下方式``.
     """
-    found = _STOCK_WRAPPERS(root)
+    found = _stock_wrappers(root)
     for el in found:
         if el.tag == "span":
             _add_stock(ctx, el.get("id", "")[len("stock_") :])
@@ -168,7 +193,7 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
             if match:
                 _add_stock(ctx, match.group(1))
         ctx.removed(el)
-        unwrap(el)
+    unwrap_all(root, found)
     return len(found)
 
 
@@ -180,12 +205,13 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     ``名称<span id="quote_sz300959"></span>方式`` becomes ``名称方式``.
     """
     found = _QUOTE_PLACEHOLDERS(root)
+    holding: list[etree._Element] = []
+    empty: list[etree._Element] = []
     for el in found:
         ctx.removed(el)
-        if len(el) or (el.text or "").strip(WHITESPACE):
-            unwrap(el)
-        else:
-            drop(el)
+        (holding if len(el) or (el.text or "").strip(WHITESPACE) else empty).append(el)
+    drop_all(root, empty)  # first: an empty one may sit in one that holds text
+    unwrap_all(root, holding)
     return len(found)
 
 
@@ -381,7 +407,7 @@ SOURCE_LINE = re.compile(
 _CLOSING = {"[": "]", "【": "】", "（": "）", "(": ")"}
 META_HEAD_BLOCKS = 5  # the original title and the source open an article...
 META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
-_TEXT_AND_BREAKS = etree.XPath(".//text() | .//br")
+_TEXT_AND_BREAKS = etree.XPath(".//text() | .//br", smart_strings=False)
 
 
 def _lines(el: etree._Element) -> list[str]:
