@@ -50,8 +50,9 @@ class Census:
     """Attribute names present."""
     flagged: list[tuple[etree._Element, str, str]] = field(default_factory=list)
     """``(element, name, value)`` of each attribute that may carry script: a name
-    starting with ``on``, one of :data:`ALWAYS_FLAGGED`, or a value holding ``:`` or
-    ``&`` (a scheme, or an entity that may spell one) that is not a plain http(s) URL.
+    starting with ``on`` (any case, whatever follows), one of :data:`ALWAYS_FLAGGED`,
+    or a value holding ``:`` or ``&`` (a scheme, or an entity that may spell one) that
+    is not a plain http(s) URL.
     The safety rule decides; this only spares it a second walk."""
     opt_out: bool = False
     """A comment holds ``cleanhtml:`` (an opt-out marker may be there)."""
@@ -106,7 +107,7 @@ def take(root: etree._Element) -> Census:
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
                 or name in ALWAYS_FLAGGED
-                or (name[0] == "o" and name[:2] == "on")
+                or name[:2].lower() == "on"
             ):
                 flag((node, name, value))
     return census

@@ -16,8 +16,9 @@ are decoded as GB18030 (their superset), Big5 as Big5-HKSCS, Shift_JIS as cp932,
 EUC-KR as cp949 and ISO-8859-1/ASCII as windows-1252. A file of ASCII bytes only is
 ``ascii`` whatever it declares: it reads the same in every ASCII-compatible encoding.
 
-Binary files (images, archives, executables, anything with control bytes where text
-would be) are refused with :class:`~cleanhtml.errors.InputError` before any of this.
+Binary files (a known file signature, NUL bytes, or control bytes in a share no text
+has) are refused with :class:`~cleanhtml.errors.InputError` before any of this; a few
+stray control characters are not binary (the loader drops them, as browsers do).
 """
 
 from __future__ import annotations
@@ -66,8 +67,12 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 SNIFF_BYTES = 1024
 """How much of a file the binary check looks at."""
-MAX_CONTROL_BYTES = 8
-"""A text file holds fewer control bytes (NUL, ...) than this in its first KB."""
+MAX_NUL_BYTES = 8
+"""A text file holds fewer NUL bytes than this in its first KB."""
+CONTROL_SHARE = 0.05
+"""Text holds control bytes (other than tab, newlines, form feed and escape) in a
+smaller share of its first KB than this (and at least 8 count as binary): a few stray
+ones (scraped text, XSS payloads) are dropped when the file is read, as browsers do."""
 UTF16_ZERO_SHARE = 0.25
 """BOM-less UTF-16 markup has at least this share of zero bytes on one side."""
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -190,7 +195,9 @@ def binary_kind(data: bytes) -> str | None:
     if data.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
         return {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}[data[8:12]]
     head = data[:SNIFF_BYTES]
-    if len(_CONTROL_BYTES.findall(head)) >= MAX_CONTROL_BYTES and _utf16(head) is None:
+    controls = len(_CONTROL_BYTES.findall(head))
+    dense = controls >= max(MAX_NUL_BYTES, len(head) * CONTROL_SHARE)
+    if (dense or head.count(0) >= MAX_NUL_BYTES) and _utf16(head) is None:
         return "control bytes where text should be"
     return None
 

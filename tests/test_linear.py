@@ -97,7 +97,7 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         lambda n: _page("<p>x</p>") + "<!-- c -->\n" * n + "<p>after</p>",
         3000,
     ),
-    "trailer-comments": (lambda n: _page("<p>x</p>") + "<!-- c --> " * n, 12000),
+    "trailer-comments": (lambda n: _page("<p>x</p>") + "<!-- c --> " * n, 30000),
     "deep-nesting": (lambda n: "<div>" * n + "x" + "</div>" * n, 8400),
     "deep-nesting-inline": (lambda n: "<p>" + "<b><font>" * n + "x" + "</font></b>" * n, 4200),
     "nested-links": (lambda n: "<a href=1>" * n + "x", 500),
@@ -106,11 +106,9 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     # opt-out regions
     "opt-out-balanced": (
         lambda n: (
-            "<div>"
-            + "<!-- cleanhtml: off --><b>k</b><!-- cleanhtml: on --><p>x</p>\n" * n
-            + "</div>"
+            "<div>" + "<!-- cleanhtml: off --><i>k</i><!-- cleanhtml: on -->\n" * n + "</div>"
         ),
-        400,
+        1500,
     ),
     "opt-out-balanced-in-paragraphs": (
         lambda n: "<p>x<!-- cleanhtml: off --><b>k</b><!-- cleanhtml: on -->y</p>\n" * n,
@@ -166,7 +164,7 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "empty-inline-between-text": (lambda n: "<p>x" + "<span></span>y" * n + "</p>", 1500),
     "empty-blocks-between-inline": (
         lambda n: "<div>x" + "<div></div><b><img src=i.png></b>" * n + "</div>",
-        200,
+        800,
     ),
     "blank-line-runs": (lambda n: "<div>" + "<p>x</p>\n\n\n" * n + "</div>", 800),
     "safety-urls": (
@@ -195,7 +193,6 @@ LIBXML2_ATTRIBUTES = "libxml2's HTML parser compares each attribute with all bef
 KNOWN_SUPERLINEAR: dict[str, str] = {
     "huge-attribute-list": LIBXML2_ATTRIBUTES,
     "huge-handler-attribute-list": LIBXML2_ATTRIBUTES,
-    "empty-blocks-between-inline": "each empty block reads the inline siblings after it",
 }
 """Generators whose work still grows faster than linearly, with the reason."""
 

@@ -374,15 +374,23 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     编辑 inside article text, or a byline at the top, is content and stays. The name is
     recorded in ``ctx.meta["editor"]``.
     """
-    edits = 0
-    for el in _EDITOR_PARAGRAPHS(root) if ctx.has("article-editor") else ():
+    found = _EDITOR_PARAGRAPHS(root) if ctx.has("article-editor") else []
+    for el in found:
         _record_editor(ctx, text_of(el).strip(WHITESPACE))
         ctx.removed(el)
-        drop(el)
-        edits += 1
-    # from the end backwards: only the closing blocks are looked at
+    drop_all(root, found)
+    edits = len(found)
+    # from the end backwards: only the closing blocks are looked at. The credits go
+    # together at the end (one by one, each would carry the growing whitespace after
+    # it to the one before), or before a block that holds one is looked at.
+    pending: list[etree._Element] = []
     for el in reversed(list(root.iter(*BLOCKS))):
-        if el is root or not _is_leaf_block(el):
+        if el is root:
+            continue
+        if pending and _holds(el, pending[-1]):
+            drop_all(root, pending)
+            pending = []
+        if not _is_leaf_block(el):
             continue
         text = text_of(el).strip(WHITESPACE)
         if not text:
@@ -393,9 +401,17 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             break
         _record_editor(ctx, text)
         ctx.removed(el)
-        drop(el)
+        pending.append(el)
         edits += 1
+    drop_all(root, pending)
     return edits
+
+
+def _holds(el: etree._Element, node: etree._Element) -> bool:
+    """True when ``node`` is inside ``el``."""
+    if node.getparent() is el.getparent():
+        return False
+    return any(ancestor is el for ancestor in node.iterancestors())
 
 
 ORIGINAL_TITLE = re.compile(

@@ -38,21 +38,37 @@ def _text_before(el: etree._Element) -> bool:
     return parent is not None and not is_blank(parent.text)
 
 
-def _text_after(el: etree._Element) -> bool:
-    """Visible text on the same line after ``el`` (up to the next block)."""
+def _text_after(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
+    """Visible text on the same line after ``el`` (up to the next block).
+
+    ``seen`` holds the answer found for each blank inline sibling already walked past:
+    the rule goes backwards, so once an empty block goes, the one before it would
+    walk the same run again (quadratic on thousands of them). What follows a node
+    does not change while the rule works on what stands before it.
+    """
     if not is_blank(el.tail):
         return True
+    walked: list[etree._Element] = []
+    found = False
     for sibling in el.itersiblings():
+        known = seen.get(sibling)
+        if known is not None:
+            found = known
+            break
         if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
-            return False
+            break
         if not is_blank(text_of(sibling)) or not is_blank(sibling.tail):
-            return True
-    return False
+            found = True
+            break
+        walked.append(sibling)
+    for sibling in walked:
+        seen[sibling] = found
+    return found
 
 
-def _splits_text(el: etree._Element) -> bool:
+def _splits_text(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
     """True when ``el`` is a block with text on both sides: removing it would join words."""
-    return el.tag not in INLINE and _text_after(el) and _text_before(el)
+    return el.tag not in INLINE and _text_after(el, seen) and _text_before(el)
 
 
 # Elements whose whitespace-only text runs sit between blocks, not inside a paragraph.
@@ -79,6 +95,7 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     ``<p>foo<span>&nbsp;</span>bar</p>`` becomes ``<p>foo&nbsp;bar</p>``.
     """
     edits = 0
+    seen: dict[etree._Element, bool] = {}
     # reversed document order visits children before their parents
     for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
         if len(el):
@@ -90,7 +107,7 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
             continue
         if text and el.tag in INLINE:
             unwrap(el)  # its whitespace separates the words around it
-        elif _splits_text(el):
+        elif _splits_text(el, seen):
             continue
         else:
             drop(el)
