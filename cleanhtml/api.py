@@ -10,6 +10,7 @@ from typing import Any
 
 from cleanhtml.cleaned import Cleaned, clean_html
 from cleanhtml.config import Settings
+from cleanhtml.errors import UsageError
 from cleanhtml.render import FORMATS, render
 from cleanhtml.render import get as get_format
 from cleanhtml.rule import Rule
@@ -112,6 +113,7 @@ def clean(
     to: str | None = None,
     settings: Settings | None = None,
     config: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
     **options: Any,
 ) -> str:
     """Clean ``html`` and return it in the format ``to`` (default ``html``; see
@@ -129,9 +131,30 @@ def clean(
     'text\\n'
     >>> clean('<p>a</p><p class="ad">buy</p>', drop=[".ad"])
     '<p>a</p>'
+
+    ``timeout=SECONDS`` cleans in a child process forked for the call and killed past
+    that time, even inside C code (a libxml2 parse), raising
+    :class:`~cleanhtml.errors.TimeLimitError` (a ``TimeoutError``); it costs a fork, a
+    few milliseconds, and needs ``os.fork`` (not on Windows). Without it the call runs
+    in this process with no limit (a config file's ``timeout`` is for the command line).
+
+    >>> clean("<p>a<!-- x --></p>", timeout=10)
+    '<p>a</p>'
     """
     chosen = settings_for(settings, config, **options)
     renderer = get_format(chosen.to if to is None else to).renderer  # before any work
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+            raise UsageError(f"timeout: expected a number of seconds above 0, got {timeout!r}")
+        if not hasattr(os, "fork"):
+            raise UsageError("timeout= needs os.fork, which this platform does not have")
+        from cleanhtml.workers import call
+
+        return call(_clean, html, chosen, renderer, timeout=float(timeout))
+    return _clean(html, chosen, renderer)
+
+
+def _clean(html: str | bytes, chosen: Settings, renderer: Callable[[Cleaned], str]) -> str:
     cleaned = clean_document(
         html, rules=chosen.rules(), encoding=chosen.encoding, keep_comments=chosen.keep_comments
     )

@@ -11,6 +11,10 @@ class InputError(CleanHtmlError):
     """An input could not be read or cleaned (exit status 3)."""
 
 
+class TimeLimitError(InputError, TimeoutError):
+    """A document took longer than the time limit given (``timeout=``, ``--timeout``)."""
+
+
 class UsageError(CleanHtmlError):
     """The command line or the library call asked for something that does not exist (exit 2)."""
 

@@ -133,6 +133,52 @@ def test_no_limit_cleans_in_process_and_finishes(tmp_path: Path) -> None:
     assert (code, out, err) == (0, "正文线上。\n", "")
 
 
+# --- the library: clean(timeout=) -----------------------------------------------------------
+
+
+def test_library_timeout_kills_the_call_in_c_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleanhtml
+    from cleanhtml import pipeline
+    from cleanhtml.errors import TimeLimitError
+
+    assert cleanhtml.clean(DIRTY, timeout=5) == cleanhtml.clean(DIRTY) == CLEAN
+    assert cleanhtml.clean(DIRTY, timeout=5, to="text") == "正文线上。\n"
+    forever = re.compile(r"(a+)+b")
+
+    def looping(*args: object, **kwargs: object) -> None:
+        forever.match("a" * 64)  # in C for ever: the child (forked with this patch) is stuck
+
+    monkeypatch.setattr(pipeline, "run", looping)
+    started = time.monotonic()
+    with pytest.raises(TimeLimitError, match=r"^took longer than 0.5 s$") as caught:
+        cleanhtml.clean("<p>x</p>", timeout=0.5)
+    assert 0.5 <= time.monotonic() - started < 5
+    assert isinstance(caught.value, TimeoutError)
+
+
+def test_library_timeout_passes_errors_and_deaths_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleanhtml
+    from cleanhtml import pipeline
+    from cleanhtml.errors import InputError, UsageError
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise InputError("refused in the child")
+
+    monkeypatch.setattr(pipeline, "run", failing)
+    with pytest.raises(InputError, match=r"^refused in the child$"):
+        cleanhtml.clean("<p>x</p>", timeout=5)
+
+    def dying(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(pipeline, "run", dying)
+    with pytest.raises(InputError, match=r"^the process cleaning it died \(killed by SIGKILL\)$"):
+        cleanhtml.clean("<p>x</p>", timeout=5)
+    for bad in (0, -1, True, float("nan"), "5"):
+        with pytest.raises(UsageError, match="timeout"):
+            cleanhtml.clean("<p>x</p>", timeout=bad)  # type: ignore[arg-type]
+
+
 # --- option and config key ----------------------------------------------------------------
 
 
