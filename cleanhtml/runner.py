@@ -411,11 +411,40 @@ def _run_tasks(
     if workers >= 1 and (settings.timeout > 0 or workers > 1) and hasattr(os, "fork"):
         from cleanhtml.workers import run
 
-        yield from run(_read_stdin(tasks), settings, workers, on_tick=on_tick, preload=workers > 1)
+        rules = None
+        if workers > 1:  # load the cleaner here: every child forked from here starts with it
+            import cleanhtml.api  # noqa: F401
+
+            rules = settings.rules()
+        tasks = _read_stdin(tasks)
+        todo = [index for index, task in enumerate(tasks) if isinstance(task, Source)]
+        prepare = _preparer(settings, rules)
+        limit = settings.timeout
+        fail = FileResult.failure
+        yield from run(
+            tasks, workers, todo=todo, limit=limit, prepare=prepare, fail=fail, on_tick=on_tick
+        )
         return
     rules = settings.rules()
     for task in tasks:
         yield task if isinstance(task, FileResult) else process_file(task, settings, rules=rules)
+
+
+def _preparer(
+    settings: Settings, rules: Sequence[Rule] | None
+) -> Callable[[], Callable[[Source, Callable[[], None]], FileResult]]:
+    """What a worker process calls once for its cleaning function (rules built there,
+    unless given)."""
+
+    def prepare() -> Callable[[Source, Callable[[], None]], FileResult]:
+        chosen = settings.rules() if rules is None else rules
+
+        def clean(source: Source, on_write: Callable[[], None]) -> FileResult:
+            return process_file(source, settings, rules=chosen, on_write=on_write)
+
+        return clean
+
+    return prepare
 
 
 def _read_stdin(tasks: list[Task]) -> list[Task]:

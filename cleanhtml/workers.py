@@ -34,15 +34,15 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from cleanhtml.runner import FileResult, Task, process_file
-
 if TYPE_CHECKING:
-    from cleanhtml.config import Settings
-    from cleanhtml.rule import Rule
+    from cleanhtml.files import Source
+    from cleanhtml.runner import FileResult, Task
 
 InFlight = Sequence[tuple[str, float]]
 """The files being cleaned right now: (name, ``time.monotonic()`` when it started)."""
 Ticker = Callable[[InFlight], None]
+Clean = Callable[["Source", Callable[[], None]], "FileResult"]
+"""Cleans one file, calling its second argument just before it writes anything."""
 
 FRAME = struct.Struct("!Q")
 TICK = 0.2  # seconds between looks at the clock (and chances to redraw the progress bar)
@@ -103,32 +103,28 @@ def _receive(fd: int) -> Any:
 
 
 def _child(
-    settings: Settings, tasks: int, results: int, close: Sequence[int], rules: Sequence[Rule] | None
+    prepare: Callable[[], Clean], limit: float, tasks: int, results: int, close: Sequence[int]
 ) -> None:
-    """Clean what arrives on ``tasks``; answer on ``results``. Never returns."""
+    """Clean what arrives on ``tasks`` with what ``prepare`` gives; answer on ``results``.
+    Never returns."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _raise_stop)
         for fd in close:  # other children's pipes: their ends must close when the parent's do
             os.close(fd)
-        chosen = settings.rules() if rules is None else rules
-        backstop = settings.timeout + BACKSTOP if settings.timeout > 0 else 0.0
+        clean = prepare()
+        backstop = limit + BACKSTOP if limit > 0 else 0.0
         while True:
-            batch: list[tuple[int, Task]] | None = _receive(tasks)
+            batch: list[tuple[int, Source]] | None = _receive(tasks)
             if batch is None:
                 break
-            for index, task in batch:
-                if isinstance(task, FileResult):
-                    result = task
-                else:
-                    # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
-                    # process even inside C code: a child whose parent died cannot run forever
-                    signal.setitimer(signal.ITIMER_PROF, backstop)
-                    result = process_file(
-                        task, settings, rules=chosen, on_write=_announcer(results, index)
-                    )
-                    signal.setitimer(signal.ITIMER_PROF, 0)
+            for index, source in batch:
+                # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
+                # process even inside C code: a child whose parent died cannot run forever
+                signal.setitimer(signal.ITIMER_PROF, backstop)
+                result = clean(source, _announcer(results, index))
+                signal.setitimer(signal.ITIMER_PROF, 0)
                 _send(results, ("r", index, result))
     except BaseException:  # stopped, or the parent went away: end quietly
         code = 1
@@ -183,7 +179,7 @@ class _Worker:
         return None
 
 
-def _fork(settings: Settings, others: Sequence[_Worker], rules: Sequence[Rule] | None) -> _Worker:
+def _fork(prepare: Callable[[], Clean], limit: float, others: Sequence[_Worker]) -> _Worker:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
@@ -191,7 +187,7 @@ def _fork(settings: Settings, others: Sequence[_Worker], rules: Sequence[Rule] |
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(tasks_write)
         os.close(results_read)
-        _child(settings, tasks_read, results_write, [*inherited], rules)
+        _child(prepare, limit, tasks_read, results_write, [*inherited])
     os.close(tasks_read)
     os.close(results_write)
     return _Worker(pid, tasks_write, results_read)
@@ -245,22 +241,25 @@ class _Pool:
     """The children of one run and the bookkeeping of which file each is on."""
 
     def __init__(
-        self, tasks: Sequence[Task], settings: Settings, workers: int, rules: Sequence[Rule] | None
+        self,
+        tasks: Sequence[Task],
+        todo: Sequence[int],
+        workers: int,
+        limit: float,
+        prepare: Callable[[], Clean],
+        fail: Callable[[str, str], FileResult],
     ) -> None:
         self.tasks = tasks
-        self.settings = settings
-        self.limit = settings.timeout
+        self.limit = limit
         self.workers = workers
-        self.rules = rules
-        self.size = _chunk_size(len(tasks), workers)
+        self.prepare = prepare
+        self.fail = fail
+        self.size = _chunk_size(len(todo), workers)
         self.window = workers * 2 * self.size  # results allowed to wait for an earlier file
-        self.todo: deque[int] = deque()
-        self.done: dict[int, FileResult] = {}
-        for index, task in enumerate(tasks):
-            if isinstance(task, FileResult):  # refused while planning: nothing to clean
-                self.done[index] = task
-            else:
-                self.todo.append(index)
+        self.todo: deque[int] = deque(todo)
+        chosen = set(todo)
+        # the others were refused while planning: their task is their result
+        self.done = {i: cast("FileResult", t) for i, t in enumerate(tasks) if i not in chosen}
         self.children: dict[int, _Worker] = {}  # by the fd their results come on
         self.poller = select.poll()
 
@@ -269,7 +268,7 @@ class _Pool:
         while self.todo and self.todo[0] < next_out + self.window:
             idle = [w for w in self.children.values() if len(w.queue) < self.size]
             if not idle and len(self.children) < self.workers:
-                worker = _fork(self.settings, list(self.children.values()), self.rules)
+                worker = _fork(self.prepare, self.limit, list(self.children.values()))
                 self.children[worker.results] = worker
                 self.poller.register(worker.results, select.POLLIN)
                 idle = [worker]
@@ -349,7 +348,7 @@ class _Pool:
         worker.close()
         if worker.queue:
             head = worker.queue.popleft()
-            self.done[head] = FileResult.failure(self.tasks[head].name, reason)
+            self.done[head] = self.fail(self.tasks[head].name, reason)
         self.todo.extendleft(reversed(worker.queue))
         worker.queue.clear()
 
@@ -366,25 +365,24 @@ class _Pool:
 
 def run(
     tasks: Sequence[Task],
-    settings: Settings,
     workers: int,
     *,
+    todo: Sequence[int],
+    limit: float,
+    prepare: Callable[[], Clean],
+    fail: Callable[[str, str], FileResult],
     on_tick: Ticker | None = None,
-    preload: bool = True,
 ) -> Generator[FileResult, None, None]:
-    """Clean ``tasks`` in ``workers`` children; yield one result per task, in order.
+    """Clean ``tasks`` in up to ``workers`` children; yield one result per task, in order.
 
-    ``settings.timeout`` (seconds, 0 for none) limits each file. ``on_tick`` is called
-    with the files in flight every :data:`TICK` seconds or so. With ``preload`` the
-    cleaner is imported and the rules built here, before forking, so children start
-    with them (right for several children; one child may as well load them itself).
+    ``todo`` lists the indexes of the tasks to clean (the others are results already);
+    each child calls ``prepare`` once for the function that cleans one of them. Each
+    file gets ``limit`` seconds (0: no limit); past it, or when its child dies, its
+    result is ``fail(name, reason)``. ``on_tick`` is called with the files in flight
+    every :data:`TICK` seconds or so. What the children need should be loaded before
+    this is called: they start with whatever this process holds.
     """
-    rules: Sequence[Rule] | None = None
-    if preload:
-        import cleanhtml.api  # noqa: F401  (children forked from here start with it loaded)
-
-        rules = settings.rules()
-    pool = _Pool(tasks, settings, workers, rules)
+    pool = _Pool(tasks, todo, workers, limit, prepare, fail)
     resumed = _on_resume()
     next_out = 0
     finished = False
