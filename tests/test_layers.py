@@ -15,9 +15,9 @@ MODULES = {
     for p in PACKAGE.rglob("*.py")
 }
 KNOWN_CIRCLES: list[set[str]] = [
-    # the cache and the worker pool read the runner's FileResult and process_file, and the
-    # runner opens the cache and starts the pool (lazily): left as they are for now
-    {"cleanhtml.cache", "cleanhtml.runner", "cleanhtml.workers"},
+    # the cache reads the runner's FileResult, the runner opens the cache (both lazily);
+    # the worker pool is given what it runs by the runner, so it is not in the circle
+    {"cleanhtml.cache", "cleanhtml.runner"},
 ]
 
 
