@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from cleanhtml.cleaned import Cleaned, clean_html
+from cleanhtml import document
+from cleanhtml.cleaned import Cleaned, clean_html, clean_loaded
 from cleanhtml.config import Settings
 from cleanhtml.errors import UsageError
 from cleanhtml.render import FORMATS, render
@@ -89,22 +90,16 @@ def clean_document(
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     chosen = Settings().rules() if rules is None else rules
-    from cleanhtml import markdown_body
+    doc = document.load(raw, encoding=encoding)
+    if doc.front_matter or path:  # may be a Markdown post
+        from cleanhtml import markdown_body
 
-    if markdown_body.is_candidate(raw, path):
         post = markdown_body.clean_post(
-            raw, chosen, encoding=encoding, explain=explain, path=path, keep_comments=keep_comments
+            doc, chosen, explain=explain, path=path, keep_comments=keep_comments
         )
         if post is not None:
             return post
-    return clean_html(
-        raw,
-        rules=chosen,
-        encoding=encoding,
-        explain=explain,
-        path=path,
-        keep_comments=keep_comments,
-    )
+    return clean_loaded(doc, chosen, explain=explain, path=path, keep_comments=keep_comments)
 
 
 def clean(

@@ -47,6 +47,24 @@ def clean_html(
     keeps ``keep_comments``.
     """
     doc = document.load(raw, encoding=encoding)
+    return clean_loaded(
+        doc, rules, explain=explain, path=path, keep_comments=keep_comments, markers=markers
+    )
+
+
+def clean_loaded(
+    doc: Document,
+    rules: Sequence[Rule],
+    *,
+    explain: bool = False,
+    path: str | None = None,
+    keep_comments: Sequence[str] = (),
+    markers: bool = False,
+) -> Cleaned:
+    """Run ``rules`` over ``doc``, an HTML document :func:`cleanhtml.document.load` read.
+
+    Generator markers are kept as :func:`clean_html` says.
+    """
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     if doc.front_matter or markers:  # a post: its generator's markers stay
         from cleanhtml.rules.markup import KEEP_COMMENTS

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from cleanhtml.cleaned import Cleaned
+    from cleanhtml.document import Document
     from cleanhtml.rule import Rule
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
@@ -83,11 +84,12 @@ _PLACEHOLDER = re.compile("\ue000([0-9]+)\ue002[^\ue001]*\ue001|" + _TOKEN + "([
 _DELIMITERS = (_OPEN, _MID, _CLOSE, _TOKEN)
 _ONE_TAG = re.compile(r"\{[{%][^\n]*[}%]\}\Z")
 
-# Sound shortcut: without any of these, no Markdown-only construct can be present.
-_MAYBE_MARKDOWN = re.compile(
-    r"`|\]\(|\]\[|\{%|\{\{"
-    r"|^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
-    r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$)",
+# Sound shortcut: without any of these, no Markdown-only construct can be present. Cheap
+# substring tests first, then only lines starting with a marker character are matched.
+_MARKER_LINE = re.compile(r"\n {0,3}[#>\-+*|~=_\[0-9]")  # a literal start: a fast search
+_MARKDOWN_LINE = re.compile(
+    r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
+    r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
     re.M,
 )
 _TAG_START = re.compile(r"</?[A-Za-z]")
@@ -128,12 +130,9 @@ def parser() -> MarkdownIt:
     return md
 
 
-def is_candidate(data: bytes, path: str | None) -> bool:
-    """True when ``data`` may be a Markdown post: front matter, or a Markdown file name."""
-    if path is not None and path.lower().endswith(MARKDOWN_SUFFIXES):
-        return True
-    head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    return head.lstrip(b" \t\r\n")[:3] == b"---"
+def is_candidate(doc: Document, path: str | None) -> bool:
+    """True when ``doc`` may be a Markdown post: it has front matter, or a Markdown name."""
+    return bool(doc.front_matter) or bool(path and path.lower().endswith(MARKDOWN_SUFFIXES))
 
 
 def _first_line(body: str) -> str:
@@ -143,12 +142,24 @@ def _first_line(body: str) -> str:
     return body.lstrip()
 
 
+def _may_be_markdown(body: str) -> bool:
+    """False when ``body`` cannot hold a Markdown-only construct (C-level scans)."""
+    # one-character searches first: they are a memchr each, two-character ones are not
+    if "`" in body or ("]" in body and ("](" in body or "][" in body)):
+        return True
+    if "{" in body and ("{%" in body or "{{" in body):
+        return True
+    if _MARKDOWN_LINE.match(body):
+        return True
+    return any(_MARKDOWN_LINE.match(body, m.start() + 1) for m in _MARKER_LINE.finditer(body))
+
+
 def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
     """True when ``body`` is Markdown, False when it is one HTML document (see the module doc)."""
     first = _first_line(body)
     if not first.lstrip(" ").startswith("<") or len(first) - len(first.lstrip(" ")) > 3:
         return bool(body.strip())
-    if not _MAYBE_MARKDOWN.search(body):
+    if not _may_be_markdown(body):
         return False
     if _TAG_LINE.search(body):
         return True
@@ -256,18 +267,25 @@ def _inline_spans(token: Token, body: str, lines: _Lines) -> list[tuple[int, int
 
 
 def _protected(body: str) -> list[tuple[int, int]]:
-    """Spans of tag plugins that hold code or literal text (``{% raw %}`` ... ``{% endraw %}``)."""
+    """Spans of tag plugins that hold code or literal text (``{% raw %}`` ... ``{% endraw %}``).
+
+    Inside one, other tags are text (``{% raw %}{% highlight %}{% endraw %}``), so only
+    its own end tag closes it; one never closed runs to the end of the body.
+    """
     spans: list[tuple[int, int]] = []
-    for pattern in (_LIQUID_OPEN, _HUGO_OPEN):
-        open_at: dict[str, int] = {}
+    for pattern, closer in ((_LIQUID_OPEN, "%}"), (_HUGO_OPEN, "}}")):
+        current: str | None = None
+        start = 0
         for match in pattern.finditer(body):
             closing, name = match.group(1), match.group(2)
-            if not closing:
-                open_at.setdefault(name, match.start())
-            elif name in open_at:
-                end = body.find("}}" if pattern is _HUGO_OPEN else "%}", match.end())
-                spans.append((open_at.pop(name), len(body) if end < 0 else end + 2))
-        spans.extend((start, len(body)) for start in open_at.values())  # never closed
+            if current is None and not closing:
+                current, start = name, match.start()
+            elif current is not None and closing and name == current:
+                end = body.find(closer, match.end())
+                spans.append((start, len(body) if end < 0 else end + 2))
+                current = None
+        if current is not None:
+            spans.append((start, len(body)))
     return spans
 
 
@@ -409,7 +427,7 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
             kept = shadow.kept[number]
             tail = "".join(out[-3:])
             if emptied and (tail.endswith("\n\n") or previous == -1):
-                kept = kept.lstrip("\n")  # the blank lines around a removed block: one stays
+                kept = kept[1:] if kept.startswith("\n") else kept  # its separating blank line
             out.append(kept)
         previous = number
     return "".join(out)
@@ -521,34 +539,35 @@ def render_html(body: str) -> str:
     return str(parser().render(body))
 
 
+_TEXT_REPAIRS = ("re-encoded", "removed", "turned form feeds")
+"""Load-time repairs that change the text itself (not how the HTML parses)."""
+
+
 def clean_post(
-    data: bytes,
+    loaded: Document,
     rules: Sequence[Rule],
     *,
-    encoding: str | None = None,
     explain: bool = False,
     path: str | None = None,
     keep_comments: Sequence[str] = (),
 ) -> Cleaned | None:
-    """Clean ``data`` as a Markdown post, or return None when its body is HTML.
+    """Clean ``loaded`` as a Markdown post, or return None when its body is HTML.
 
-    The result's document holds the cleaned Markdown as its serialized body (written by
-    ``-t html`` and ``-t markdown``) and, as its tree, that Markdown rendered to HTML
-    (read by ``-t text`` and ``-t json``).
+    ``loaded`` is the input as :func:`cleanhtml.document.load` read it (decoded, front
+    matter split off); its HTML tree is not used. The result's document holds the
+    cleaned Markdown as its serialized body (written by ``-t html`` and
+    ``-t markdown``) and, as its tree, that Markdown rendered to HTML (read by
+    ``-t text`` and ``-t json``).
     """
-    from cleanhtml.cleaned import Cleaned
-    from cleanhtml.encoding import decode
-    from cleanhtml.rule import Context
-
-    decoded = decode(data, encoding=encoding)
-    front_matter, body = document.split_front_matter(decoded.text)
-    if not front_matter and not (path and path.lower().endswith(MARKDOWN_SUFFIXES)):
+    if loaded.prolog or not is_candidate(loaded, path):
         return None
-    newline = document.detect_newline(front_matter or body)
-    if "\r" in body:
-        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = loaded.body_text()
     if not is_markdown(body):
         return None
+    from cleanhtml.cleaned import Cleaned
+    from cleanhtml.rule import Context
+
+    front_matter = loaded.front_matter
     options: dict[str, Any] = {"explain": explain, "keep_comments": tuple(keep_comments)}
     new_body, edits, runs, warnings = clean_markdown(body, rules, options)
     if new_body == body:
@@ -561,9 +580,9 @@ def clean_post(
         if removal.line is not None:
             removal.line += ctx.line_offset
     doc = document.load(render_html(new_body).encode("utf-8"))
-    doc.source, doc.front_matter, doc.body = data, front_matter, new_body
-    doc.encoding, doc.newline, doc.bom = decoded.encoding, newline, decoded.bom
-    doc.repairs = [] if decoded.is_utf8 else [f"re-encoded from {decoded.encoding} to utf-8"]
-    doc.warnings = [*decoded.warnings, *warnings]
+    doc.source, doc.front_matter, doc.body = loaded.source, front_matter, new_body
+    doc.encoding, doc.newline, doc.bom = loaded.encoding, loaded.newline, loaded.bom
+    doc.repairs = [note for note in loaded.repairs if note.startswith(_TEXT_REPAIRS)]
+    doc.warnings = [*loaded.warnings, *warnings]
     doc.serialized, doc.markdown = new_body, True
     return Cleaned(doc, edits, ctx, path)

@@ -178,3 +178,26 @@ def test_force_exclude_applies_to_named_files(tmp_path: Path) -> None:
     assert named.exit_code == 1  # named files are cleaned whatever --exclude says
     forced = runner.invoke(main, ["--check", "--force-exclude", "--exclude", "drafts", str(post)])
     assert forced.exit_code == 0 and "no input files" in forced.stderr
+
+
+def test_tags_inside_raw_are_text() -> None:
+    """``{% highlight %}`` shown inside ``{% raw %}`` opens nothing: later HTML is cleaned."""
+    post = (
+        "---\nt: 1\n---\nUse `{% raw %}{% highlight ruby %}{% endraw %}` here.\n\n"
+        '<p style="x">a</p>\n\n{% raw %}\n<p style="y">code</p>\n{% endraw %}\n'
+    )
+    assert clean(post) == post.replace('<p style="x">', "<p>")
+
+
+def test_a_removed_block_takes_one_blank_line() -> None:
+    post = "---\nt: 1\n---\nfirst\n\n<script>x()</script>\n\n    code\n\nlast\n"
+    assert clean(post) == "---\nt: 1\n---\nfirst\n\n    code\n\nlast\n"
+    start = "---\nt: 1\n---\n<script>x()</script>\n\n\n# Title\n"
+    assert clean(start) == "---\nt: 1\n---\n\n# Title\n"
+
+
+def test_html_block_never_gains_a_blank_line() -> None:
+    post = '---\nt: 1\n---\n<div>\n<p class="ad">x</p><script>y()</script>\n<p>z</p>\n</div>\n'
+    out = clean(post)
+    assert "\n\n" not in out.split("---\n", 2)[2]
+    assert clean(out) == out
