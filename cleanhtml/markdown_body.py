@@ -41,7 +41,10 @@ held it (a ``<div class="ad">`` wrapping Markdown). A changed stretch never gain
 blank line it did not have (that would end an HTML block and turn the next indented
 line into code), an HTML block that is emptied goes with its lines, and a stretch
 that ended a line still ends it. If the placeholders cannot be found again in order,
-the body is left as it was and a warning says so.
+the body is left as it was and a warning says so. A raw-text element left open
+(``<script>`` in prose, an HTML block ``<style>`` never closed, which CommonMark would
+run to the end of the document) is closed at the end of its stretch (its block reads
+only up to a blank line), so removing it takes no Markdown with it.
 
 **Boilerplate paragraphs.** Scraped posts converted to Markdown carry the same
 footers as HTML ones, so the rules that remove whole blocks by their text
@@ -92,6 +95,10 @@ _MARKDOWN_LINE = re.compile(
     r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
     re.M,
 )
+_RAW_OPEN = re.compile(
+    r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>])", re.I
+)
+_BLOCK_RAW_OPEN = re.compile(r" {0,3}<(script|pre|style|textarea)(?=[\s>]|$)", re.I | re.M)
 _TAG_START = re.compile(r"</?[A-Za-z]")
 _TAG_LINE = re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
 _MARKDOWN_BLOCKS = frozenset(
@@ -203,6 +210,13 @@ def _block_spans(token: Token, lines: _Lines) -> list[tuple[int, int]]:
     parts = content.split("\n")
     if content.endswith("\n"):
         parts.pop()
+    opener = _BLOCK_RAW_OPEN.match(content)
+    if opener and f"</{opener.group(1).lower()}" not in content.lower():
+        # never closed: CommonMark runs it to the end of the document, where it would
+        # take the text after it; read it as far as a blank line, as other blocks end
+        blank = next((i for i, part in enumerate(parts) if not part.strip()), len(parts))
+        parts = parts[:blank]
+        content = "\n".join(parts) + "\n"
     spans = []
     for index, part in enumerate(parts):
         number = token.map[0] + index
@@ -362,15 +376,32 @@ class _Shadow:
         self.html_at.append(current_at)
 
     def markup(self) -> str:
-        parts = [self.html[0]]
+        parts = [_closed(self.html[0])]
         for index, kept in enumerate(self.kept):
             if _ONE_TAG.match(kept):  # a template tag, maybe inside an attribute value
                 parts.append(f"{_TOKEN}{index}x")
             else:
                 escaped = html.escape(kept, quote=True)
                 parts.append(f"{_OPEN}{index}{_MID}{escaped}{_CLOSE}")
-            parts.append(self.html[index + 1])
+            parts.append(_closed(self.html[index + 1]))
         return "".join(parts)
+
+
+def _closed(markup: str) -> str:
+    """``markup`` with a raw-text element it leaves open (``<script>`` in prose) closed.
+
+    Left open, the element would take the Markdown after it as its text, and removing
+    the element would delete that text. Closed, only the tag goes.
+    """
+    last = None
+    for match in _RAW_OPEN.finditer(markup):
+        last = match
+    if last is None or markup.find(">", last.end()) < 0:
+        return markup  # none, or the tag itself goes on (a template tag in an attribute)
+    name = last.group(1).lower()
+    if markup.lower().find(f"</{name}", last.end()) >= 0:
+        return markup
+    return f"{markup}</{name}>"
 
 
 def _split(serialized: str) -> tuple[list[int], list[str]] | None:

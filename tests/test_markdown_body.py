@@ -201,3 +201,11 @@ def test_html_block_never_gains_a_blank_line() -> None:
     out = clean(post)
     assert "\n\n" not in out.split("---\n", 2)[2]
     assert clean(out) == out
+
+
+def test_a_tag_named_in_prose_takes_no_text_with_it() -> None:
+    """``<script>`` written in prose is raw HTML to CommonMark; it goes, the text stays."""
+    post = "---\nt: 1\n---\nAdd a <script> tag to the head.\n\nNext *paragraph*.\n"
+    assert clean(post) == "---\nt: 1\n---\nAdd a  tag to the head.\n\nNext *paragraph*.\n"
+    styled = "---\nt: 1\n---\n# T\n\n<style>\n\nA paragraph after an open style.\n"
+    assert "A paragraph after an open style." in clean(styled)

@@ -118,7 +118,8 @@ def test_dirt_around_a_real_post_goes_exactly(post: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_pre_commit_on_a_hexo_style_repository(tmp_path: Path) -> None:
-    """``pre-commit try-repo`` over ``source/_posts`` changes only the raw HTML."""
+    """``pre-commit try-repo`` over ``source/_posts`` changes only the raw HTML, and
+    the hook honours the project's ``exclude`` for the files pre-commit names."""
     pytest.importorskip("pre_commit")
     from test_precommit import GIT_ENV, git, snapshot
 
@@ -131,6 +132,9 @@ def test_pre_commit_on_a_hexo_style_repository(tmp_path: Path) -> None:
         shutil.copyfile(post, posts / post.name)
     dirty = POSTS[0].read_text("utf-8") + TAIL
     (posts / "dirty.md").write_text(dirty, "utf-8")
+    (posts / "drafts").mkdir()
+    (posts / "drafts" / "draft.md").write_text(dirty, "utf-8")  # excluded by the config
+    (project / ".cleanhtml.toml").write_text('exclude = ["drafts"]\n', "utf-8")
     git("add", "-A", cwd=project)
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_COLOR": "never"}
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cleanhtml"]
@@ -142,6 +146,7 @@ def test_pre_commit_on_a_hexo_style_repository(tmp_path: Path) -> None:
         assert (posts / post.name).read_bytes() == want, post.name
     cleaned_first = render(clean_document(POSTS[0].read_bytes(), path=POSTS[0].name), "html")
     assert (posts / "dirty.md").read_text("utf-8") == cleaned_first + CLEAN_TAIL
+    assert (posts / "drafts" / "draft.md").read_text("utf-8") == dirty  # --force-exclude
     git("add", "-A", cwd=project)
     again = subprocess.run([*command, "--all-files"], cwd=project, env=env, capture_output=True)
     assert again.returncode == 0, again.stdout.decode()

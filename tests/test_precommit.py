@@ -54,8 +54,8 @@ def test_hooks_file_matches_the_contract() -> None:
         hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     }
     assert set(hooks) == {"cleanhtml", "cleanhtml-check"}
-    assert hooks["cleanhtml"]["entry"] == "cleanhtml --in-place"
-    assert hooks["cleanhtml-check"]["entry"] == "cleanhtml --check --diff"
+    assert hooks["cleanhtml"]["entry"] == "cleanhtml --in-place --force-exclude"
+    assert hooks["cleanhtml-check"]["entry"] == "cleanhtml --check --diff --force-exclude"
     for hook in hooks.values():
         assert hook["types_or"] == ["html", "markdown"]
         assert hook["language"] == "python"
