@@ -452,13 +452,16 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
             end = shadow.html_at[number][1]
             source = shadow.body[start:end]
             settled = _settled_gap(gap, source, shadow.body, start)
-            emptied = bool(source) and not settled
+            whole_lines = source.endswith("\n") and (start == 0 or shadow.body[start - 1] == "\n")
+            emptied = whole_lines and not settled  # a block gone with its lines
             out.append(settled)
         if number < len(shadow.kept):
             kept = shadow.kept[number]
             tail = "".join(out[-3:])
             if emptied and (tail.endswith("\n\n") or previous == -1):
                 kept = kept[1:] if kept.startswith("\n") else kept  # its separating blank line
+            elif emptied and not kept.startswith("\n"):
+                kept = "\n" + kept  # the block ended what came before: a blank line still does
             out.append(kept)
         previous = number
     return "".join(out)
@@ -483,7 +486,30 @@ def _clean_html(
     result = _reassemble(shadow, before, after)
     if result is None:
         return body, None, "markdown: raw HTML left as it was (its pieces could not be told apart)"
+    code, before_code = _code(parser().parse(result)), _code(tokens)
+    kept_all = len(_split(after)[0]) == len(shadow.kept)  # type: ignore[index]
+    if code != before_code if kept_all else not _is_subsequence(code, before_code):
+        # code must stay code: all of it, unless an element holding some went. A cleaned
+        # block that no longer reads as HTML (a stray </div> went from its first line),
+        # or a removed block that no longer ends a list, would change it: keep the source
+        return body, None, "markdown: raw HTML left as it was (cleaning it would make code)"
     return result, cleaned, None
+
+
+def _code(tokens: Sequence[Token]) -> list[str]:
+    """The code of ``tokens``: fenced and indented blocks, code spans."""
+    found = []
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            found.append(token.content)
+        found.extend(c.content for c in token.children or () if c.type == "code_inline")
+    return found
+
+
+def _is_subsequence(part: list[str], whole: list[str]) -> bool:
+    """True when ``part`` is ``whole`` with some items left out (the removed ones)."""
+    items = iter(whole)
+    return all(any(item == wanted for item in items) for wanted in part)
 
 
 def _paragraph_text_rules(rules: Sequence[Rule]) -> list[Rule]:

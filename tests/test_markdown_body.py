@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_markdown_posts import regions
 
 from cleanhtml.api import clean_document, render
 from cleanhtml.cli import main
-from cleanhtml.markdown_body import is_markdown
+from cleanhtml.markdown_body import is_markdown, parser
+
+SCALE = int(os.environ.get("CLEANHTML_HYPOTHESIS_SCALE", "1"))
 
 POST = """\
 ---
@@ -209,3 +216,76 @@ def test_a_tag_named_in_prose_takes_no_text_with_it() -> None:
     assert clean(post) == "---\nt: 1\n---\nAdd a  tag to the head.\n\nNext *paragraph*.\n"
     styled = "---\nt: 1\n---\n# T\n\n<style>\n\nA paragraph after an open style.\n"
     assert "A paragraph after an open style." in clean(styled)
+
+
+# --- random posts: code, text and markers survive any mix of raw HTML ---------------------
+
+WORDS = st.sampled_from(["alpha", "beta", "正文", "a & b", "x*y*", "[link](http://e.com)", "1 < 2"])
+INLINE_HTML = st.sampled_from(
+    [
+        '<span style="color:red">{w}</span>',
+        "<font color=red>{w}</font>",
+        "{w}<!-- note -->",
+        "<b>{w}</b>",
+        '<a href="http://e.com" onclick="x()">{w}</a>',
+        "<script>x()</script>{w}",
+        "<br>{w}",
+        "`<i style='x'>{w}</i>`",
+        "<!-- more -->",
+    ]
+)
+BLOCKS = st.sampled_from(
+    [
+        '<div style="x">\n',
+        "</div>\n",
+        '<p class="ad" style="y">{w}</p>\n',
+        "<!-- more -->\n",
+        "<!--more-->\n",
+        "<script>\nalert(1)\n</script>\n",
+        "```html\n<p style='c'>{w}</p>\n<!-- c -->\n```\n",
+        "    <script>alert({w})</script>\n",
+        "> quote <span style='q'>{w}</span>\n",
+        "- item <font>{w}</font>\n- two\n",
+        "# Title {w}\n",
+        "{% raw %}\n<p style='r'>{w}</p>\n{% endraw %}\n",
+        "| a | b |\n|---|---|\n| <b style='t'>{w}</b> | `<i>` |\n",
+    ]
+)
+
+
+@st.composite
+def posts(draw: st.DrawFn) -> str:
+    parts = ["---\ntitle: t\n---\n# Post\n\n"]
+    for _ in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            pieces = [
+                draw(INLINE_HTML).replace("{w}", draw(WORDS))
+                for _ in range(draw(st.integers(1, 3)))
+            ]
+            parts.append(draw(WORDS) + " " + " ".join(pieces) + " end.\n")
+        else:
+            parts.append(draw(BLOCKS).replace("{w}", draw(WORDS)))
+        parts.append(draw(st.sampled_from(["\n", "", "\n\n"])))
+    return "".join(parts)
+
+
+@settings(max_examples=80 * SCALE, deadline=None)
+@given(posts())
+def test_random_posts_keep_code_and_markers(post: str) -> None:
+    out = clean(post)
+    assert regions(out)["code"] == regions(post)["code"]
+    assert regions(out)["front"] == regions(post)["front"]
+    assert out.count("<!-- more -->") == post.count("<!-- more -->")
+    assert out.count("<!--more-->") == post.count("<!--more-->")
+    assert "\ue000" not in out and "cleanhtmlliquid" not in out
+    again = clean_document(out)
+    assert not again.edited, (post, out)
+    if not clean_document(post).doc.warnings:  # else left as it was, on purpose
+        body = out.split("---\n", 2)[2]
+        body = re.sub(r"\{% raw %\}.*?\{% endraw %\}", "", body, flags=re.S)  # kept as is
+        for token in parser().parse(body):
+            raw = [token] if token.type == "html_block" else []
+            raw += [c for c in token.children or () if c.type == "html_inline"]
+            for html in raw:
+                assert "style=" not in html.content and "onclick" not in html.content, out
+                assert "<script" not in html.content and "<font" not in html.content, out
