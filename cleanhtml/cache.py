@@ -250,7 +250,7 @@ class Cache:
         return self._answer(source, entry)
 
     def _answer(self, source: Source, entry: Entry) -> FileResult | None:
-        from cleanhtml.runner import FileResult, destination
+        from cleanhtml.runner import FileResult, destination, plain_output
 
         settings = self.settings
         status = entry[3]
@@ -267,6 +267,8 @@ class Cache:
         )
         target = destination(source, settings)
         if target is not None:
+            if not plain_output(target, settings):
+                return None  # a link in -o DIR: never read through, replaced when written
             try:
                 with open(target, "rb") as handle:
                     held = handle.read()

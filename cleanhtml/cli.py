@@ -46,6 +46,11 @@ Settings can live in [tool.cleanhtml] of pyproject.toml or in .cleanhtml.toml
 (keys are the long option names). Shell completion: see README.
 
 \b
+Nothing outside the project root (the git work tree holding the inputs, else
+their common parent) is read or written: links leading out of it are skipped,
+or refused when named (--allow-outside-root lifts this).
+
+\b
 Exit status: 0 ok, 1 --check found changes, 2 usage or config error,
 3 an input could not be cleaned (or ran past --timeout), 130 interrupted (Ctrl-C).
 """
@@ -77,6 +82,7 @@ CONFIG_OPTIONS = {
     "keep_comments": "keep-comments",
     "force_exclude": "force-exclude",
     "timeout": "timeout",
+    "allow_outside_root": "allow-outside-root",
 }
 
 
@@ -314,6 +320,11 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
     is_flag=True,
     help="Clean every file, neither reading nor writing the cache of batch results.",
 )
+@click.option(
+    "--allow-outside-root",
+    is_flag=True,
+    help="Follow symbolic links that lead outside the project root (read and write there).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="More on stderr; tracebacks on errors.")
 @click.version_option(__version__, "--version", prog_name="cleanhtml")
@@ -413,7 +424,7 @@ def _run(
     resolver: Resolver,
     stdin_name: str | None = None,
 ) -> int:
-    from cleanhtml.files import expand
+    from cleanhtml.files import expand, project_root
     from cleanhtml.report import Reporter
     from cleanhtml.runner import onto_inputs, run_many
 
@@ -421,16 +432,22 @@ def _run(
         used = settings.config_file or "none (searched from the inputs up to the repository root)"
         click.echo(f"cleanhtml: config: {used}", err=True)
     skip = [settings.output_dir] if settings.output_dir is not None else []
+    root = None if settings.allow_outside_root else project_root(paths)
+    if settings.verbose:
+        click.echo(f"cleanhtml: project root: {root or 'none (--allow-outside-root)'}", err=True)
     found = expand(
         paths,
         include=settings.include,
         exclude=settings.exclude,
         skip=skip,
         force_exclude=settings.force_exclude,
+        root=root,
     )
     if settings.verbose:
         for note in found.notes:
             click.echo(f"cleanhtml: {note}", err=True)
+        for name, reason in found.skipped:
+            click.echo(f"cleanhtml: {name}: skipped: {reason}", err=True)
     try:
         found.sources = _per_file(found.sources, settings, resolver, stdin_name)
     except ConfigError as exc:
@@ -448,11 +465,14 @@ def _run(
     total = len(found.sources) + len(found.errors)
     if total == 0:
         if not settings.quiet:
-            click.echo("cleanhtml: no input files found; nothing to do", err=True)
+            skipped = len(found.skipped)
+            why = f" ({skipped} skipped: links outside the project root)" if skipped else ""
+            click.echo(f"cleanhtml: no input files found{why}; nothing to do", err=True)
         return Exit.OK
     separate = len(found.sources) > 1
     separator, printed = FORMATS[settings.to].separator, 0
     with Reporter(settings, total, started=started) as reporter:
+        reporter.skipped = len(found.skipped)
         for name, reason in found.errors:
             reporter.input_error(name, reason)
         try:

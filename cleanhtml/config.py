@@ -44,6 +44,7 @@ OUTPUT_NEUTRAL = frozenset(
         "output_dir", "in_place", "check", "diff", "jobs", "explain", "include", "exclude",
         "quiet", "verbose", "statistics", "dask", "config_file", "timeout", "cache",
         "force_exclude",
+        "allow_outside_root",
     }
 )  # fmt: skip
 """Settings fields that decide where and how a batch runs, never what a document
@@ -100,6 +101,7 @@ class Settings:
     keep_comments: tuple[str, ...] = ()
     force_exclude: bool = False
     timeout: float = 60.0
+    allow_outside_root: bool = False
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = field(default=None, compare=False)
 
@@ -339,6 +341,7 @@ KEYS: dict[str, Parser] = {
     "keep-comments": _strings,
     "force-exclude": _bool,
     "timeout": _timeout,
+    "allow-outside-root": _bool,
 }
 """Every configuration key (a long option name) and its value parser."""
 CONFIG_ONLY = frozenset({"profiles"})

@@ -12,6 +12,11 @@
   by name; a file reached twice (through two arguments or a symlink) comes once.
 * A symlink loop, a broken link or an unreadable directory is an error line, never a
   hang or a crash.
+* Nothing outside the project root (:func:`project_root`) is read: a symbolic link
+  met in a folder search (to a file or a folder) is followed only when its real path
+  is inside the root, else it is skipped and listed in ``Expansion.skipped``; a path
+  named on the command line whose real path is outside the root is an error. Each
+  real folder is searched once.
 
 A glob without ``/`` matches a file or folder name anywhere (``drafts``,
 ``*.min.html``); a glob with ``/`` matches the path relative to the directory given
@@ -83,6 +88,8 @@ class Expansion:
     sources: list[Source] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Links met in a folder search that lead outside the root: (name, reason)."""
 
 
 class _Globs:
@@ -142,6 +149,38 @@ def git_top(directory: str) -> str | None:
         current = parent
 
 
+def project_root(paths: Sequence[str], cwd: str | None = None) -> str:
+    """The real path of the project root of a run over ``paths``.
+
+    The git work tree holding the inputs (the nearest folder holding ``.git``, looked
+    for upward from their common parent, without running git), else that common parent.
+    The common parent is taken from the paths as named, before links are followed: a
+    named folder counts as itself, a named file or link as the folder holding it. With
+    standard input only, the working directory.
+    """
+    here = os.path.abspath(cwd or os.curdir)
+    parents = []
+    for raw in paths:
+        if raw == STDIN:
+            continue
+        path = os.path.join(here, raw)
+        path = os.path.abspath(path)  # lexical: "a/link/.." stays "a"
+        folder = os.path.isdir(path) and not os.path.islink(path)
+        parents.append(path if folder else os.path.dirname(path))
+    common = os.path.commonpath(parents) if parents else here
+    return os.path.realpath(git_top(common) or common)
+
+
+def inside(real: str, root: str) -> bool:
+    """True if the real path ``real`` is ``root`` or below it (both already resolved)."""
+    return real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def outside_reason(real: str, root: str) -> str:
+    """Why a path is refused: the message names where the link leads and the root."""
+    return f"symbolic link to {real}, outside the project root {root}"
+
+
 @dataclass
 class _Walk:
     """State of one directory search."""
@@ -153,6 +192,8 @@ class _Walk:
     gitignores: _GitIgnores
     found: Expansion
     seen: set[str]
+    root: str | None
+    walked: set[tuple[int, int]]
 
 
 @dataclass
@@ -174,15 +215,19 @@ def expand(
     exclude: Sequence[str] = (),
     skip: Sequence[str | os.PathLike[str]] = (),
     force_exclude: bool = False,
+    root: str | None = None,
 ) -> Expansion:
     """The input files named by ``paths``, in order, with the errors met on the way.
 
     ``skip`` lists folders never searched (the output directory). With
     ``force_exclude``, ``exclude`` also drops paths named in ``paths`` (as black and
-    ruff do: pre-commit names every staged file).
+    ruff do: pre-commit names every staged file). ``root`` is the real path of the
+    project root: nothing whose real path is outside it is taken (None: links are
+    followed anywhere).
     """
     found = Expansion()
     seen: set[str] = set()
+    walked: set[tuple[int, int]] = set()
     gitignores = _GitIgnores()
     skip_real = frozenset(os.path.realpath(p) for p in skip)
     excluded = _Globs(exclude) if force_exclude and exclude else None
@@ -194,14 +239,18 @@ def expand(
                 seen.add(STDIN)
                 found.sources.append(Source(STDIN, "<stdin>", STDIN, explicit=True))
             continue
-        if os.path.isdir(raw):
-            walk = _Walk(raw, _Globs(include), _Globs(exclude), skip_real, gitignores, found, seen)
-            _search(walk)
-            continue
         if not os.path.lexists(raw):
             found.errors.append((raw, "No such file or directory"))
             continue
         key = os.path.realpath(raw)
+        if root is not None and not inside(key, root):
+            refused = f"{outside_reason(key, root)}; not read (--allow-outside-root allows it)"
+            found.errors.append((raw, refused))
+            continue
+        if os.path.isdir(raw):
+            globs = _Globs(include), _Globs(exclude)
+            _search(_Walk(raw, *globs, skip_real, gitignores, found, seen, root, walked))
+            continue
         if key not in seen:
             seen.add(key)
             found.sources.append(Source(raw, raw, os.path.basename(raw), True, real=key))
@@ -228,6 +277,9 @@ def _search(walk: _Walk) -> None:
     git_relative = "" if top is None else _relative_posix(real, top)
     # files in the working directory are named "a.html", not "./a.html"
     shown = "" if os.path.normpath(walk.root_name) == os.curdir else walk.root_name
+    if (info.st_dev, info.st_ino) in walk.walked:  # named twice, or inside a folder named
+        return
+    walk.walked.add((info.st_dev, info.st_ino))
     root_key = frozenset({(info.st_dev, info.st_ino)})
     stack = [_Folder(real, shown, "", root_key, top, git_relative)]
     while stack:
@@ -287,11 +339,11 @@ def _folder(
     top: str | None,
     git_path: str,
 ) -> _Folder | None:
-    real = (
-        os.path.realpath(entry.path)
-        if entry.is_symlink()
-        else os.path.join(parent.real, entry.name)
-    )
+    link = entry.is_symlink()
+    real = os.path.realpath(entry.path) if link else os.path.join(parent.real, entry.name)
+    if link and walk.root is not None and not inside(real, walk.root):
+        walk.found.skipped.append((name, outside_reason(real, walk.root)))
+        return None
     if real in walk.skip or os.path.exists(os.path.join(real, "pyvenv.cfg")):
         return None
     try:
@@ -303,6 +355,9 @@ def _folder(
     if key in parent.ancestors:
         walk.found.errors.append((name, "symbolic link loop (a folder inside itself); skipped"))
         return None
+    if key in walk.walked:  # a second way into a folder already searched
+        return None
+    walk.walked.add(key)
     return _Folder(real, name, relative + "/", parent.ancestors | {key}, top, git_path + "/")
 
 
@@ -316,6 +371,9 @@ def _add_file(
             walk.found.errors.append((name, f"cannot follow symbolic link: {exc.strerror or exc}"))
             return
         key = os.path.realpath(entry.path)
+        if walk.root is not None and not inside(key, walk.root):
+            walk.found.skipped.append((name, outside_reason(key, walk.root)))
+            return
     else:
         key = os.path.join(folder.real, entry.name)
     if key in walk.seen:

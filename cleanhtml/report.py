@@ -73,6 +73,7 @@ class Reporter:
         self.stream = stream if stream is not None else sys.stderr
         self.cleaned = self.unchanged = self.failed = 0
         self.written = 0
+        self.skipped = 0  # links outside the project root, met in folder searches
         self.bytes_in = self.bytes_out = 0
         self.rule_edits: Counter[str] = Counter()
         self.rule_files: Counter[str] = Counter()
@@ -295,9 +296,15 @@ class Reporter:
             counts = f"{self.written} written, {current} already up to date"
         return (
             f"cleanhtml: {self.files} {noun}: {counts},"
-            f" {self.failed} failed; {human_bytes(self.bytes_in)} in,"
+            f" {self.failed} failed{self._skipped()}; {human_bytes(self.bytes_in)} in,"
             f" {human_bytes(self.bytes_out)} out; {elapsed:.2f} s, {rate:.0f} files/s"
         )
+
+    def _skipped(self) -> str:
+        if not self.skipped:
+            return ""
+        named = "" if self.settings.verbose else "; -v names them"
+        return f", {self.skipped} skipped (links outside the project root{named})"
 
     def statistics(self) -> list[str]:
         """The per-rule table: files edited and edits made by each rule, in table order."""
@@ -321,7 +328,7 @@ class Reporter:
     def finish(self) -> Exit:
         """Print the summary (and the per-rule table) as the settings ask; the exit code."""
         settings = self.settings
-        batch = self.total > 1 or not settings.to_stdout
+        batch = self.total > 1 or not settings.to_stdout or self.skipped > 0
         show_summary = not settings.quiet and (batch or settings.verbose)
         if settings.statistics or (show_summary and self._tty):
             for line in self.statistics():

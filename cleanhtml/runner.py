@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 from cleanhtml.config import Settings
 from cleanhtml.errors import CleanHtmlError, InputError
-from cleanhtml.files import STDIN, Source, output_path
+from cleanhtml.files import STDIN, Source, inside, output_path
 from cleanhtml.rule import Removal, Rule
 
 if TYPE_CHECKING:
@@ -166,11 +166,14 @@ def _process(
         on_write()
     if settings.in_place and changed:
         target = os.path.realpath(source.path)  # replace a symlink's target, not the link
+        if source.real and target != source.real:  # the link was vetted against the root
+            raise InputError(f"symbolic link now leads to {target}; not written")
         result.destination = source.name
         _write(target, new, like=target)
         result.written = True
     if target_path is not None:
         result.destination = str(target_path)
+        _check_output_folder(target_path, settings)
         result.written = _write_if_different(target_path, new)
     return result
 
@@ -182,6 +185,29 @@ def _caching(source: Source, settings: Settings) -> bool:
     from cleanhtml.cache import enabled
 
     return enabled(settings)
+
+
+def plain_output(path: Path, settings: Settings) -> bool:
+    """True if ``path`` under ``-o DIR`` is no link and no folder link leads it out of DIR.
+
+    Otherwise the result is not taken as already there (the content cache asks this):
+    the file is cleaned, and writing it replaces the link or refuses the folder link.
+    """
+    if path.is_symlink() or settings.output_dir is None:
+        return False
+    return inside(os.path.realpath(path.parent), os.path.realpath(settings.output_dir))
+
+
+def _check_output_folder(path: Path, settings: Settings) -> None:
+    """Refuse to write through a folder link inside ``-o DIR`` that leads out of it."""
+    if settings.output_dir is None:
+        return
+    folder = os.path.realpath(path.parent)
+    if not inside(folder, os.path.realpath(settings.output_dir)):
+        raise InputError(
+            f"cannot write {path}: a symbolic link below {settings.output_dir} leads to"
+            f" {folder}; not written"
+        )
 
 
 def read_source(source: Source) -> bytes:
@@ -224,9 +250,14 @@ def unified_diff(old: bytes, new: bytes, name: str, encoding: str) -> str:
 
 
 def _write_if_different(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; True if written."""
+    """Write ``data`` to ``path`` unless it already holds exactly that; True if written.
+
+    A symbolic link at ``path`` is replaced by a regular file, never read or written
+    through (it may lead anywhere).
+    """
+    link = path.is_symlink()
     try:
-        if path.read_bytes() == data:
+        if not link and path.read_bytes() == data:
             return False
     except OSError:
         pass
@@ -234,7 +265,7 @@ def _write_if_different(path: Path, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
-    _write(str(path), data, like=str(path) if path.exists() else None)
+    _write(str(path), data, like=str(path) if not link and path.exists() else None)
     return True
 
 

@@ -126,3 +126,45 @@ def test_readme_snippet_works_as_written(tmp_path: Path) -> None:
     done = subprocess.run(run, cwd=project, env=env, capture_output=True, check=False)
     assert done.returncode == 1, done.stdout.decode()
     assert post.read_text("utf-8") == CLEAN_POST
+
+
+def test_pre_commit_naming_links_changes_nothing_outside(tmp_path: Path) -> None:
+    """pre-commit names tracked links (git keeps them as links) when a hook's types let
+    it: cleanhtml refuses those leading out of the work tree and cleans those inside."""
+    pytest.importorskip("pre_commit")
+    hooks = snapshot(tmp_path / "hooks")
+    spec = hooks / ".pre-commit-hooks.yaml"
+    # a link's only tag is "symlink": no "file" (the default types), no "html"
+    types = "types: []\n  types_or: [html, markdown, symlink]"
+    spec.write_text(spec.read_text().replace("types_or: [html, markdown]", types))
+    git("commit", "-q", "-am", "name links too", cwd=hooks)
+    outside = tmp_path / "outside"
+    (outside / "dir").mkdir(parents=True)
+    (outside / "bashrc").write_text('export PATH=/usr/bin\n# <b style="x">note</b>\n', "utf-8")
+    (outside / "dir" / "d.html").write_text(DIRTY_POST, "utf-8")
+    project = tmp_path / "project"
+    (project / "source" / "_posts").mkdir(parents=True)
+    git("init", "-q", cwd=project)
+    post = project / "source" / "_posts" / "post.md"
+    post.write_text(DIRTY_POST, "utf-8")
+    (project / "evil.html").symlink_to("../outside/bashrc")
+    (project / "abs.html").symlink_to(outside / "dir" / "d.html")
+    (project / "linkdir").symlink_to("../outside/dir")
+    (project / "good.html").symlink_to("source/_posts/post.md")
+    git("add", "-A", cwd=project)
+    before = {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cleanhtml"]
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_COLOR": "never"}
+
+    done = subprocess.run(
+        [*command, "--all-files", "-v"], cwd=project, env=env, capture_output=True, check=False
+    )
+    output = done.stdout.decode()
+    assert done.returncode == 1, output
+    root = os.path.realpath(project)
+    for name in ("evil.html", "abs.html", "linkdir"):
+        assert f"cleanhtml: {name}: symbolic link to " in output
+    assert f"outside the project root {root}; not read" in output
+    assert {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()} == before
+    assert post.read_text("utf-8") == CLEAN_POST  # the post, and the link inside to it
+    assert (project / "good.html").is_symlink()
