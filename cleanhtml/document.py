@@ -94,7 +94,6 @@ VOID_TAGS = frozenset(
     }
 )  # fmt: skip
 
-_NESTED_LINK = find("descendant-or-self::a//a")
 _PREFIXED = find("descendant-or-self::*[contains(name(), ':')]")
 ACTIVE_LOCAL_NAMES = frozenset(
     {
@@ -368,8 +367,14 @@ def _drop_cut_tag(body: str, repairs: list[str]) -> str:
 
 
 def _flatten(markup: str, limit: int) -> str:
-    """Drop the start and end tags of elements nested deeper than ``limit``; keep all text."""
+    """Drop the start and end tags of elements nested deeper than ``limit``; keep all text.
+
+    Linear: a tag ends at a ``>``, so nothing after the last one is searched (each
+    ``<x`` there would read to the end of the text), and an end tag whose name is not
+    open costs no walk down the stack.
+    """
     stack: list[tuple[str, bool]] = []
+    open_names: dict[str, int] = {}
 
     def tag(match: re.Match[str]) -> str:
         name = match.group(2).lower()
@@ -378,15 +383,21 @@ def _flatten(markup: str, limit: int) -> str:
                 return match.group(0)
             keep = len(stack) < limit
             stack.append((name, keep))
+            open_names[name] = open_names.get(name, 0) + 1
             return match.group(0) if keep else ""
-        for index in range(len(stack) - 1, -1, -1):
+        if not open_names.get(name):
+            return match.group(0)
+        for index in range(len(stack) - 1, -1, -1):  # pops what it walks past
             if stack[index][0] == name:
                 keep = stack[index][1]
+                for closed, _ in stack[index:]:
+                    open_names[closed] -= 1
                 del stack[index:]
                 return match.group(0) if keep else ""
-        return match.group(0)
+        return match.group(0)  # pragma: no cover - open_names said it is open
 
-    return _TAG.sub(tag, markup)
+    end = markup.rfind(">") + 1
+    return _TAG.sub(tag, markup[:end]) + markup[end:]
 
 
 def _only_trailer(body: str, pos: int) -> bool:
@@ -674,20 +685,29 @@ def split_nested_links(root: etree._Element) -> int:
     the same order, with both links.
     """
     edits = 0
-    while (inner := next(iter(_NESTED_LINK(root)), None)) is not None:
-        outer = next(inner.iterancestors("a"))
-        node = inner
-        while node.getparent() is not outer:
-            node = _split_after(node)
-        # move node and what follows it out of the outer link, after it
-        following = list(outer)[outer.index(node) :]
-        tail, outer.tail = outer.tail, None
-        for moved in reversed(following):
-            outer.addnext(moved)
-        last = following[-1]
-        last.tail = (last.tail or "") + (tail or "")
-        edits += 1
+    # One pass over the links in document order: a split keeps the links in that
+    # order and never puts one inside another, so no link needs looking at twice
+    # (the first nested link of the whole tree, searched again after each split,
+    # made a page of many nested links cubic).
+    for inner in list(root.iter("a")):
+        while (outer := next(inner.iterancestors("a"), None)) is not None:
+            edits += _split_out(inner, outer)
     return edits
+
+
+def _split_out(inner: etree._Element, outer: etree._Element) -> int:
+    """Move ``inner`` (and what follows it inside ``outer``) out, after ``outer``."""
+    node = inner
+    while node.getparent() is not outer:
+        node = _split_after(node)
+    # move node and what follows it out of the outer link, after it
+    following = list(outer)[outer.index(node) :]
+    tail, outer.tail = outer.tail, None
+    for moved in reversed(following):
+        outer.addnext(moved)
+    last = following[-1]
+    last.tail = (last.tail or "") + (tail or "")
+    return 1
 
 
 VOID_LEFT_OPEN = ("embed",)

@@ -103,6 +103,13 @@ def _strip_marked(
     join_text(parents)
 
 
+def holds(el: etree._Element, node: etree._Element) -> bool:
+    """True when ``node`` is inside ``el`` (at any depth)."""
+    if node.getparent() is el.getparent():
+        return False
+    return any(ancestor is el for ancestor in node.iterancestors())
+
+
 def join_text(parents: Iterable[etree._Element]) -> None:
     """Make the text and tails directly in each of ``parents`` one text node each again.
 

@@ -71,11 +71,11 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "lt-letters": (lambda n: "<a<b<c" * n, 2000),
     "huge-attribute-list": (
         lambda n: "<p " + " ".join(f'a{i}="v{i}"' for i in range(n)) + ">x</p>",
-        3000,
+        2000,
     ),
     "huge-handler-attribute-list": (
         lambda n: "<p " + " ".join(f'on{i}="alert({i})"' for i in range(n)) + ">x</p>",
-        3000,
+        2000,
     ),
     "unclosed-style": (lambda n: "<p>a</p><style>\n" + "<p>正文</p>\n" * n, 700),
     "unclosed-raw-text-many": (
@@ -101,6 +101,10 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "deep-nesting": (lambda n: "<div>" * n + "x" + "</div>" * n, 8400),
     "deep-nesting-inline": (lambda n: "<p>" + "<b><font>" * n + "x" + "</font></b>" * n, 4200),
     "nested-links": (lambda n: "<a href=1>" * n + "x", 500),
+    "links-nested-in-bold": (lambda n: "<p>" + "<a href=1><b>x<a href=2>y</a></b>z" * n, 300),
+    "deep-then-unclosed-tags": (lambda n: "<div>" * 2100 + "<a" * (10 * n), 1000),
+    "deep-then-unmatched-end-tags": (lambda n: "<div>" * 2100 + "</x>" * n, 3000),
+    "deep-then-scripts": (lambda n: "<b>" * 1000 + "<script></script>" * n, 400),
     "control-characters": (lambda n: "<p>a\x01b\x02c</p>\n" * n, 700),
     "control-references": (lambda n: "<p>a&#1;b&#x2;c</p>\n" * n, 700),
     # opt-out regions
@@ -161,6 +165,7 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         300,
     ),
     "empty-elements": (lambda n: "<p>x</p>" + "<span></span><p>　</p><div> </div>" * n, 2000),
+    "empty-blocks-in-a-row": (lambda n: "<div>" + "<p></p>\n" * n + "</div>", 3000),
     "empty-inline-between-text": (lambda n: "<p>x" + "<span></span>y" * n + "</p>", 1500),
     "empty-blocks-between-inline": (
         lambda n: "<div>x" + "<div></div><b><img src=i.png></b>" * n + "</div>",
@@ -187,6 +192,10 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "pre-blocks": (lambda n: "<pre>" + "  a\n\tb\n" * n + "</pre>", 3000),
     "blocks-in-paragraph": (lambda n: "<p><a href=x>" + "<div>d</div>" * n + "</a></p>", 800),
     "comments-in-paragraph": (lambda n: "<p>" + "x<!-- c -->" * n + "</p>", 2000),
+    "post-kept-and-other-comments": (
+        lambda n: _post("<!-- more -->" + "<p>x<!-- c -->y<!-- more -->z</p>\n" * n),
+        600,
+    ),
     "post-many-comments": (lambda n: _post("<p>正文</p><!-- a -->\n" * n), 600),
 }
 LIBXML2_ATTRIBUTES = "libxml2's HTML parser compares each attribute with all before it"

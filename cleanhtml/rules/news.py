@@ -24,6 +24,7 @@ from cleanhtml.treeops import (
     drop,
     drop_all,
     find,
+    holds,
     is_blank,
     test,
     text_of,
@@ -387,7 +388,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     for el in reversed(list(root.iter(*BLOCKS))):
         if el is root:
             continue
-        if pending and _holds(el, pending[-1]):
+        if pending and holds(el, pending[-1]):
             drop_all(root, pending)
             pending = []
         if not _is_leaf_block(el):
@@ -405,13 +406,6 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
         edits += 1
     drop_all(root, pending)
     return edits
-
-
-def _holds(el: etree._Element, node: etree._Element) -> bool:
-    """True when ``node`` is inside ``el``."""
-    if node.getparent() is el.getparent():
-        return False
-    return any(ancestor is el for ancestor in node.iterancestors())
 
 
 ORIGINAL_TITLE = re.compile(

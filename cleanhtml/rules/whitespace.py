@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.treeops import WHITESPACE, drop, is_blank, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, drop_all, holds, is_blank, text_of, unwrap_all
 
 # Elements that may go when nothing is left in them. Void and media elements
 # (img, br, hr, video, source, ...), table cells and form controls are not listed,
@@ -38,13 +38,16 @@ def _text_before(el: etree._Element) -> bool:
     return parent is not None and not is_blank(parent.text)
 
 
-def _text_after(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
+def _text_after(
+    el: etree._Element, seen: dict[etree._Element, bool], gone: set[etree._Element]
+) -> bool:
     """Visible text on the same line after ``el`` (up to the next block).
 
     ``seen`` holds the answer found for each blank inline sibling already walked past:
     the rule goes backwards, so once an empty block goes, the one before it would
     walk the same run again (quadratic on thousands of them). What follows a node
-    does not change while the rule works on what stands before it.
+    does not change while the rule works on what stands before it. ``gone`` holds
+    the blocks found empty but not removed yet.
     """
     if not is_blank(el.tail):
         return True
@@ -55,6 +58,12 @@ def _text_after(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
         if known is not None:
             found = known
             break
+        if sibling in gone:  # a block about to go: only its tail counts
+            if not is_blank(sibling.tail):
+                found = True
+                break
+            walked.append(sibling)
+            continue
         if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
             break
         if not is_blank(text_of(sibling)) or not is_blank(sibling.tail):
@@ -66,9 +75,11 @@ def _text_after(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
     return found
 
 
-def _splits_text(el: etree._Element, seen: dict[etree._Element, bool]) -> bool:
+def _splits_text(
+    el: etree._Element, seen: dict[etree._Element, bool], gone: set[etree._Element]
+) -> bool:
     """True when ``el`` is a block with text on both sides: removing it would join words."""
-    return el.tag not in INLINE and _text_after(el, seen) and _text_before(el)
+    return el.tag not in INLINE and _text_after(el, seen, gone) and _text_before(el)
 
 
 # Elements whose whitespace-only text runs sit between blocks, not inside a paragraph.
@@ -96,8 +107,17 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     seen: dict[etree._Element, bool] = {}
+    # The edits wait and go together (one by one, each would move the growing text
+    # after it to the element before), until an element holding one is looked at.
+    to_unwrap: list[etree._Element] = []
+    to_drop: list[etree._Element] = []
+    gone: set[etree._Element] = set()
+    first: etree._Element | None = None  # the waiting one first in document order
     # reversed document order visits children before their parents
     for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
+        if first is not None and holds(el, first):
+            _apply(root, to_unwrap, to_drop)
+            first = None
         if len(el):
             continue
         text = el.text
@@ -106,13 +126,26 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
         if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
             continue
         if text and el.tag in INLINE:
-            unwrap(el)  # its whitespace separates the words around it
-        elif _splits_text(el, seen):
+            to_unwrap.append(el)  # its whitespace separates the words around it
+        elif _splits_text(el, seen, gone):
             continue
         else:
-            drop(el)
+            to_drop.append(el)
+            gone.add(el)
+        first = el
         edits += 1
+    _apply(root, to_unwrap, to_drop)
     return edits
+
+
+def _apply(
+    root: etree._Element, to_unwrap: list[etree._Element], to_drop: list[etree._Element]
+) -> None:
+    """Make the waiting edits (in C) and forget them."""
+    drop_all(root, to_drop)
+    unwrap_all(root, to_unwrap)
+    to_drop.clear()
+    to_unwrap.clear()
 
 
 def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
