@@ -71,11 +71,11 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "lt-letters": (lambda n: "<a<b<c" * n, 2000),
     "huge-attribute-list": (
         lambda n: "<p " + " ".join(f'a{i}="v{i}"' for i in range(n)) + ">x</p>",
-        2000,
+        3000,
     ),
     "huge-handler-attribute-list": (
         lambda n: "<p " + " ".join(f'on{i}="alert({i})"' for i in range(n)) + ">x</p>",
-        2000,
+        3000,
     ),
     "unclosed-style": (lambda n: "<p>a</p><style>\n" + "<p>正文</p>\n" * n, 700),
     "unclosed-raw-text-many": (
