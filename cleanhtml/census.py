@@ -35,6 +35,25 @@ BLOCKS = frozenset(
     }
 )  # fmt: skip
 """Elements whose start tag closes an open ``<p>`` when HTML is parsed."""
+CLOSED_BY_BLOCK = {
+    **dict.fromkeys(("b", "i", "u", "s", "small", "big", "tt", "strike"), "p"),
+    "a": "table",
+}
+"""Inline elements libxml2 closes when a block starts right inside them (``<b><p>``
+parses as ``<b></b><p>``), with that block; it keeps the block when another element
+stands between (``<b><a><p>``)."""
+_BLOCK_IN_CLOSING_INLINE = etree.XPath(
+    "//p[parent::b or parent::i or parent::u or parent::s or parent::small or parent::big"
+    " or parent::tt or parent::strike] | //table[parent::a]"
+)
+
+
+def block_in_closing_inline(root: etree._Element) -> bool:
+    """True when a block now stands right inside an inline element libxml2 would close
+    before it (:data:`CLOSED_BY_BLOCK`): the tree's serialization parses to another tree."""
+    return bool(_BLOCK_IN_CLOSING_INLINE(root))
+
+
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
 OPT_OUT = "cleanhtml:"
@@ -63,6 +82,12 @@ class Census:
     builds that (``<p><a><div>``), but its serialization parses back to another tree
     (the ``<p>`` closes), so an edited document holding one must be settled. Edits
     never move an element under a ``<p>`` it was not under, so this stays a superset."""
+    block_in_inline: bool = False
+    """A ``<p>`` inside a ``<b>``, ``<i>``, ``<u>``... or a ``<table>`` inside an ``<a>``
+    (see :data:`CLOSED_BY_BLOCK`). libxml2 builds that when an element stands between
+    them (``<b><a><p>``); once an edit removes it, the output parses back to another
+    tree, so an edited document holding one is checked (:func:`block_in_closing_inline`)
+    and settled when an edit left such a block right inside the inline element."""
 
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
@@ -80,6 +105,7 @@ def take(root: etree._Element) -> Census:
     add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
+    inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
     for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
         if isinstance(node, etree._Comment):
             _comment(census, node)
@@ -90,8 +116,19 @@ def take(root: etree._Element) -> Census:
                 _comment(census, node)
             if node is paragraph_end:
                 paragraph_end = None
+            if node is inline_end:
+                inline_end = None
             continue
         add_tag(tag)
+        if inline_end is not None:
+            if tag == "p" or tag == "table":
+                census.block_in_inline = True
+            if node is inline_end:
+                inline_end = None
+        elif tag in CLOSED_BY_BLOCK and len(node):
+            inline_end = node[-1]
+            while len(inline_end):
+                inline_end = inline_end[-1]
         if paragraph_end is not None:
             if tag in BLOCKS:
                 census.block_in_paragraph = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cleanhtml import census as census_
 from cleanhtml import document, pipeline
 from cleanhtml.document import Document
 from cleanhtml.rule import Context, Rule
@@ -73,11 +74,21 @@ def clean_loaded(
     ctx.keep_comments = tuple(keep_comments)
     chosen = rules
     edits = pipeline.run(doc, chosen, ctx)
-    if any(rule.reshapes and rule.name in edits for rule in chosen) or (
-        edits and doc.census is not None and doc.census.block_in_paragraph
-    ):
+    if _unsettled(doc, chosen, edits):
         _settle(doc, chosen, ctx, edits)
     return Cleaned(doc, edits, ctx, path)
+
+
+def _unsettled(doc: Document, rules: Sequence[Rule], edits: dict[str, int]) -> bool:
+    """True when the edited tree may serialize to markup that parses to another tree."""
+    if any(rule.reshapes and rule.name in edits for rule in rules):
+        return True
+    census = doc.census
+    if not edits or census is None:
+        return False
+    return census.block_in_paragraph or (
+        census.block_in_inline and census_.block_in_closing_inline(doc.root)
+    )
 
 
 SETTLE_ROUNDS = 3
