@@ -128,6 +128,12 @@ CASES = [
         "<p>*a* _b_ snake_case a * b `c` [d](e) &lt;div&gt; &amp;amp; \\* 3~5 !</p>",
         "\\*a\\* \\_b\\_ snake_case a * b \\`c\\` \\[d\\](e) &lt;div> &amp;amp; \\\\\\* 3\\~5 !\n",
     ),
+    # found by hypothesis: "&#1" without ";" is U+0001 to an HTML parser
+    (
+        "numeric-reference-text",
+        "<p>&amp;#1x a&amp;#x1b &amp;#65 &amp;x</p>",
+        "&amp;#1x a&amp;#x1b &amp;#65 &x\n",
+    ),
     (
         "chinese-punctuation-plain",
         "<p>【注意】“引号”（括号）《书名》——！？</p>",

@@ -100,7 +100,10 @@ BlockRenderer = Callable[[etree._Element, Ctx], list[str]]
 # --- characters ----------------------------------------------------------------------
 
 ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# An "&" that would start a reference: a named one (CommonMark needs the ";") or any
+# numeric one, with or without ";" (HTML parsers read "&#1" as U+0001, so cleaning the
+# Markdown again as HTML would change it).
+_ENTITY = re.compile(r"&(?:#[0-9]|#[xX][0-9a-fA-F]|[A-Za-z][A-Za-z0-9]{1,31};)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?]|$)")
 _BAD_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|file|data):", re.I)
 _GOOD_DATA = re.compile(r"^\s*data:image/(?:gif|png|jpeg|webp);", re.I)
