@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from lxml import etree
 from markdown_it import MarkdownIt
@@ -60,10 +60,25 @@ def check_text(cleaned: Cleaned) -> str:
     return markdown
 
 
+_CONTROL_REPAIR = re.compile(r"removed [0-9]+ character references? to controls")
+
+
 def check_recleans_unchanged(markdown: str) -> None:
-    """Cleaning the Markdown file as an HTML post finds nothing to do and keeps every byte."""
+    """Cleaning the Markdown again finds nothing to do and keeps every byte.
+
+    As a Markdown file (how ``cleanhtml -i`` reads a ``.md`` post) and as an HTML
+    post. One exception as HTML: a code span or block holding a numeric reference to
+    a control character (``&#1``) stays as written, since Markdown cannot escape
+    inside code, while an HTML parser reads it as U+0001, which the loader removes.
+    """
+    as_markdown = clean_document(markdown.encode("utf-8"), path="post.md")
+    assert as_markdown.edits == {}
+    assert render(as_markdown, "html") == markdown
     again = clean_document(markdown.encode("utf-8"))
     assert again.edits == {}
+    if len(again.doc.repairs) == 1 and _CONTROL_REPAIR.fullmatch(again.doc.repairs[0]):
+        assert "`" in markdown and "&#" in markdown, markdown
+        return
     assert again.doc.repairs == []
     assert render(again, "html") == markdown
 
@@ -248,14 +263,16 @@ def _block(r: random.Random, depth: int) -> str:
 
 
 @settings(max_examples=150 * SCALE, deadline=None)
-@given(st.randoms(use_true_random=False))
-def test_any_markup_keeps_its_text(r: random.Random) -> None:
+@given(st.integers(min_value=0, max_value=2**32))
+def test_any_markup_keeps_its_text(seed: int) -> None:
     """Random nested inline markup full of Markdown's special characters, CJK text,
     punctuation and odd whitespace: the Markdown always renders back to the same text,
-    and cleaning it again as HTML changes nothing. The choices come from hypothesis, so
-    a failure shrinks to a small document; the run follows the shared profile (random
-    locally, derandomized under CI) and ``CLEANHTML_HYPOTHESIS_SCALE``."""
+    and cleaning it again as HTML changes nothing. The run follows the shared profile
+    (random locally, derandomized under CI) and ``CLEANHTML_HYPOTHESIS_SCALE``; a
+    failure shows the document (shrinking a seed does not make it smaller)."""
+    r = random.Random(seed)
     html = "".join(_block(r, 0) for _ in range(r.randint(1, 3)))
+    note(f"html: {html!r}")
     check_recleans_unchanged(check_text(clean_document(html, rules=())))
 
 
