@@ -149,6 +149,13 @@ CASES = [
         "<p>&amp;#1x a&amp;#x1b &amp;#65 &amp;x</p>",
         "&amp;#1x a&amp;#x1b &amp;#65 &x\n",
     ),
+    # found by hypothesis: a blank line between two HTML <pre> blocks was a blank-line
+    # run for tidy-blank-lines when the Markdown was cleaned again
+    (
+        "consecutive-html-pre",
+        "<pre>&lt;x&gt; a</pre><pre>&lt;y&gt;</pre><p>z</p>",
+        "<pre><code>&lt;x&gt; a</code></pre>\n<pre><code>&lt;y&gt;</code></pre>\n\nz\n",
+    ),
     (
         "chinese-punctuation-plain",
         "<p>【注意】“引号”（括号）《书名》——！？</p>",

@@ -889,7 +889,7 @@ def _blockquote(el: etree._Element, ctx: Ctx) -> list[str]:
     if not blocks:
         return []
     return [
-        "\n".join(">" + (" " + line if line else "") for line in "\n\n".join(blocks).split("\n"))
+        "\n".join(">" + (" " + line if line else "") for line in join_blocks(blocks).split("\n"))
     ]
 
 
@@ -927,6 +927,25 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     longest = max((len(run) for run in re.findall(r"^[ \t]*(`{3,})", code, re.M)), default=2)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}{language}\n{code}\n{fence}"]
+
+
+_HTML_PRE = "<pre><code"
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """Blocks separated by a blank line; two ``<pre><code>`` HTML blocks by a newline.
+
+    An HTML ``<pre>`` block ends at its ``</pre>`` line, so the next one needs no blank
+    line; with one, cleaning the Markdown again as HTML would find a blank-line run
+    between two blocks for tidy-blank-lines to collapse.
+    """
+    out: list[str] = []
+    for index, block in enumerate(blocks):
+        if index:
+            html_pair = block.startswith(_HTML_PRE) and blocks[index - 1].startswith(_HTML_PRE)
+            out.append("\n" if html_pair else "\n\n")
+        out.append(block)
+    return "".join(out)
 
 
 def _rule(el: etree._Element, ctx: Ctx) -> list[str]:
@@ -1064,7 +1083,7 @@ def render_markdown(doc: Document) -> str:
         blocks = _container(root, Ctx(holders=block_holders(root)))
     except RecursionError:  # markup nested hundreds deep: its text, as plain paragraphs
         blocks = _plain_blocks(root)
-    text = "\n\n".join(blocks) + "\n" if blocks else ""
+    text = join_blocks(blocks) + "\n" if blocks else ""
     if doc.newline != "\n":
         text = text.replace("\n", doc.newline)
     front = doc.front_matter
