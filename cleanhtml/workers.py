@@ -2,12 +2,14 @@
 
 The files of a batch (and a single file, when a time limit is set) are cleaned in
 child processes forked from this one. A child cleans the files it is sent one after
-another and sends each result back as soon as it has it, so the parent always knows
-which file every child is on and since when. A file that runs past the time limit has
-its child killed with SIGKILL, which works even while the child is inside C code that
-never returns to Python (a libxml2 parse, an XPath, a regular expression); the file is
-reported as failed, nothing is written for it, and the rest of the child's files go to
-a fresh child.
+another, notes which file it is on and since when in a few bytes of memory shared with
+the parent (:data:`BOARD`), and sends each result back as soon as it has it. A file
+that runs past the time limit has its child killed with SIGKILL, which works even
+while the child is inside C code that never returns to Python (a libxml2 parse, an
+XPath, a regular expression); the file is reported as failed, nothing is written for
+it, and the rest of the child's files go to a fresh child. The decision is taken with
+the child stopped (SIGSTOP), so it cannot race with the child finishing the file or
+starting to write it: a file being written is never cut short.
 
 Ctrl-C reaches the whole process group, but children ignore SIGINT: only the parent
 acts on it. It stops its children with SIGTERM, which a child turns into an exception
@@ -24,6 +26,7 @@ Needs ``os.fork`` (Linux, macOS, BSD); :func:`available` says whether it is ther
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import pickle
 import select
@@ -45,6 +48,13 @@ Clean = Callable[["Source", Callable[[], None]], "FileResult"]
 """Cleans one file, calling its second argument just before it writes anything."""
 
 FRAME = struct.Struct("!Q")
+BOARD = struct.Struct("=qdq")
+"""What a child is doing, in memory it shares with the parent: the index of the file in
+work (-1: none), when it started (``time.monotonic()``, one clock for all processes)
+and whether it is being written (1: past the time limit's reach). The fields follow a
+one-byte sequence number the child makes odd while it rewrites them (a seqlock), so a
+reader can tell a consistent state from one caught half-written."""
+BOARD_AT = 8  # the sequence number is byte 0
 TICK = 0.2  # seconds between looks at the clock (and chances to redraw the progress bar)
 GRACE = 0.5  # seconds a stopped child gets to finish its write and remove its temp file
 BACKSTOP = 5.0  # CPU seconds past the limit after which an orphaned child ends itself
@@ -103,10 +113,15 @@ def _receive(fd: int) -> Any:
 
 
 def _child(
-    prepare: Callable[[], Clean], limit: float, tasks: int, results: int, close: Sequence[int]
+    prepare: Callable[[], Clean],
+    limit: float,
+    tasks: int,
+    results: int,
+    board: mmap.mmap,
+    close: Sequence[int],
 ) -> None:
-    """Clean what arrives on ``tasks`` with what ``prepare`` gives; answer on ``results``.
-    Never returns."""
+    """Clean what arrives on ``tasks`` with what ``prepare`` gives; answer on ``results``,
+    keeping ``board`` up to date. Never returns."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -120,11 +135,13 @@ def _child(
             if batch is None:
                 break
             for index, source in batch:
+                _note(board, index, time.monotonic(), 0)
                 # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
                 # process even inside C code: a child whose parent died cannot run forever
                 signal.setitimer(signal.ITIMER_PROF, backstop)
-                result = clean(source, _announcer(results, index))
+                result = clean(source, _announcer(board))
                 signal.setitimer(signal.ITIMER_PROF, 0)
+                _note(board, -1, 0.0, 0)  # done: sending the result is not timed
                 _send(results, ("r", index, result))
     except BaseException:  # stopped, or the parent went away: end quietly
         code = 1
@@ -132,23 +149,43 @@ def _child(
         os._exit(code)
 
 
-def _announcer(fd: int, index: int) -> Callable[[], None]:
-    """Tells the parent that file ``index`` is being written: it must not be killed now."""
-    return lambda: _send(fd, ("w", index))
+def _note(board: mmap.mmap, index: int, started: float, writing: int) -> None:
+    board[0] = (board[0] + 1) % 256  # odd: being rewritten
+    BOARD.pack_into(board, BOARD_AT, index, started, writing)
+    board[0] = (board[0] + 1) % 256
+
+
+def _announcer(board: mmap.mmap) -> Callable[[], None]:
+    """Tells the parent that the file in work is being written: not to be killed now."""
+
+    def writing() -> None:
+        index, started, _ = BOARD.unpack_from(board, BOARD_AT)
+        _note(board, index, started, 1)
+
+    return writing
 
 
 class _Worker:
     """The parent's handle on one child."""
 
-    def __init__(self, pid: int, tasks: int, results: int) -> None:
+    def __init__(self, pid: int, tasks: int, results: int, board: mmap.mmap) -> None:
         self.pid = pid
         self.tasks = tasks  # we write batches here
         self.results = results  # we read results here
+        self.board = board  # what it is doing (see BOARD)
         self.buffer = bytearray()
-        self.queue: deque[int] = deque()  # indexes sent, not yet answered; [0] is in work
-        self.since = 0.0  # when queue[0] started
-        self.writing = False  # queue[0] is being written: no more time limit for it
+        self.queue: deque[int] = deque()  # indexes sent, not yet answered, in order
         self.status: int | None = None  # the wait status, once reaped
+        self.resumed = 0.0  # no file's time counts from before this (see _Pool.resumed)
+
+    def state(self) -> tuple[int, float, bool] | None:
+        """(index of the file in work or -1, when its time started, whether it is being
+        written), or None when caught while the child rewrites it."""
+        before = self.board[0]
+        index, started, writing = BOARD.unpack_from(self.board, BOARD_AT)
+        if before % 2 or self.board[0] != before:
+            return None
+        return index, max(started, self.resumed), bool(writing)
 
     def messages(self) -> Iterator[Any]:
         """Complete messages in the buffer."""
@@ -164,6 +201,7 @@ class _Worker:
         for fd in (self.tasks, self.results):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        self.board.close()
 
     def reap(self, *, block: bool) -> int | None:
         """The child's wait status once it ended, else None."""
@@ -182,15 +220,17 @@ class _Worker:
 def _fork(prepare: Callable[[], Clean], limit: float, others: Sequence[_Worker]) -> _Worker:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
+    board = mmap.mmap(-1, BOARD_AT + BOARD.size)  # anonymous and shared with the child
+    BOARD.pack_into(board, BOARD_AT, -1, 0.0, 0)
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
     pid = _fork_frozen()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(tasks_write)
         os.close(results_read)
-        _child(prepare, limit, tasks_read, results_write, [*inherited])
+        _child(prepare, limit, tasks_read, results_write, board, [*inherited])
     os.close(tasks_read)
     os.close(results_write)
-    return _Worker(pid, tasks_write, results_read)
+    return _Worker(pid, tasks_write, results_read, board)
 
 
 def _fork_frozen() -> int:
@@ -278,15 +318,13 @@ class _Pool:
             batch: list[int] = []
             while self.todo and len(batch) < self.size and self.todo[0] < next_out + self.window:
                 batch.append(self.todo.popleft())
-            if not worker.queue:
-                worker.since, worker.writing = time.monotonic(), False
             worker.queue.extend(batch)
             _send(worker.tasks, [(i, self.tasks[i]) for i in batch])
 
     def wait(self) -> None:
         """Read what the children sent, for up to :data:`TICK` s or the next deadline."""
         now = time.monotonic()
-        deadlines = [w.since + self.limit for w in self.children.values() if self._timed(w)]
+        deadlines = [since + self.limit for _, since in self.timed()]
         wait = min([TICK, *(d - now for d in deadlines)])
         for fd, _ in self.poller.poll(max(0.0, wait) * 1000):
             self.drain(self.children[fd])
@@ -295,32 +333,36 @@ class _Pool:
         """Read one piece of what ``worker`` sent and act on each complete message."""
         data = os.read(worker.results, READ_SIZE)
         worker.buffer += data
-        for message in worker.messages():
-            if message[0] == "w":
-                worker.writing = True
-                continue
-            _, index, result = message
+        for _, index, result in worker.messages():
             self.done[index] = result
-            worker.queue.popleft()
-            worker.since, worker.writing = time.monotonic(), False
+            worker.queue.remove(index)  # the first, as results come in order
         if not data:  # the child ended without being asked to
             status = worker.reap(block=True) or 0
-            self.retire(worker, _death(status, self.limit, writing=worker.writing))
+            state = worker.state()  # None: it died rewriting it, maybe to say "writing"
+            writing = state is None or state[2]
+            self.retire(worker, _death(status, self.limit, writing=writing))
 
-    def _timed(self, worker: _Worker) -> bool:
-        return self.limit > 0 and bool(worker.queue) and not worker.writing
+    def timed(self) -> list[tuple[_Worker, float]]:
+        """The children on a file the limit applies to, with when it started."""
+        if self.limit <= 0:
+            return []
+        found = []
+        for worker in self.children.values():
+            state = worker.state()  # None: between two files
+            if state is not None and state[0] >= 0 and not state[2]:
+                found.append((worker, state[1]))
+        return found
 
     def enforce(self) -> None:
         """Kill each child whose current file ran past the limit; fail that file."""
         now = time.monotonic()
-        for worker in list(self.children.values()):
-            if self._timed(worker) and now - worker.since > self.limit:
+        for worker, since in self.timed():
+            if now - since > self.limit:
                 self.expire(worker)
 
     def expire(self, worker: _Worker) -> None:
         """Freeze ``worker``, read what it sent until then, and kill it if it is still
-        on the same file and not writing it (no race with a result or a write)."""
-        head = worker.queue[0]
+        past the limit and not writing (no race with a result or a write)."""
         _signal(worker.pid, signal.SIGSTOP)
         try:
             _, status = os.waitpid(worker.pid, os.WUNTRACED)
@@ -333,7 +375,13 @@ class _Pool:
             self.drain(worker)
         if worker.results not in self.children:
             return
-        if worker.queue and worker.queue[0] == head and not worker.writing:
+        state = worker.state()  # exact, the child being stopped; None: between two files
+        if (
+            state is not None
+            and state[0] >= 0
+            and not state[2]
+            and (time.monotonic() - state[1] > self.limit)
+        ):
             _signal(worker.pid, signal.SIGKILL)
             worker.reap(block=True)
             self.retire(worker, timeout_reason(self.limit))
@@ -342,25 +390,37 @@ class _Pool:
 
     def retire(self, worker: _Worker, reason: str) -> None:
         """Forget a child that ended or was killed; its current file fails with ``reason``,
-        the files queued behind it go to another child, first."""
+        the files queued behind it go to another child, first.
+
+        With no file in work (it died between two), the first queued one fails all the
+        same, so a child that cannot even start fails the files one by one and the
+        batch still ends."""
+        state = worker.state()
+        index = -1 if state is None else state[0]
         self.poller.unregister(worker.results)
         del self.children[worker.results]
         worker.close()
         if worker.queue:
-            head = worker.queue.popleft()
-            self.done[head] = self.fail(self.tasks[head].name, reason)
+            failed = index if index in worker.queue else worker.queue[0]
+            worker.queue.remove(failed)
+            self.done[failed] = self.fail(self.tasks[failed].name, reason)
         self.todo.extendleft(reversed(worker.queue))
         worker.queue.clear()
 
     def in_flight(self) -> list[tuple[str, float]]:
         """(name, start) of the file each busy child is on."""
-        return [(self.tasks[w.queue[0]].name, w.since) for w in self.children.values() if w.queue]
+        found = []
+        for worker in self.children.values():
+            state = worker.state()
+            if state is not None and 0 <= state[0] < len(self.tasks):
+                found.append((self.tasks[state[0]].name, state[1]))
+        return found
 
     def resumed(self) -> None:
         """Back from a stop (Ctrl-Z, then fg): the time stopped does not count."""
         now = time.monotonic()
         for worker in self.children.values():
-            worker.since = now
+            worker.resumed = now
 
 
 def run(

@@ -128,6 +128,35 @@ def test_a_worker_that_dies_fails_its_file_only(tmp_path: Path) -> None:
     assert crash.read_text("utf-8") == CRASHING
 
 
+def test_a_file_being_written_is_not_cut_short(tmp_path: Path) -> None:
+    slow = tmp_path / "slow-write.html"
+    slow.write_text(DIRTY, "utf-8")
+    code, _, stderr, elapsed = cli("--timeout", "1", "-v", "-i", str(slow))
+    assert code == 0, stderr
+    assert elapsed >= 1.5
+    assert slow.read_text("utf-8") == CLEAN
+    assert "took longer" not in stderr
+
+
+def test_a_board_caught_mid_update_is_no_state() -> None:
+    """The parent never acts on a child's state read while the child rewrites it."""
+    import mmap
+
+    from cleanhtml import workers
+
+    board = mmap.mmap(-1, workers.BOARD_AT + workers.BOARD.size)
+    worker = workers._Worker(os.getpid(), -1, -1, board)
+    workers._note(board, 3, 12.5, 0)
+    assert worker.state() == (3, 12.5, False)
+    workers._announcer(board)()
+    assert worker.state() == (3, 12.5, True)
+    board[0] += 1  # as if stopped half-way through a rewrite
+    assert worker.state() is None
+    board[0] += 1
+    worker.resumed = 20.0  # back from Ctrl-Z: time counts from then
+    assert worker.state() == (3, 20.0, True)
+
+
 def test_no_limit_cleans_in_process_and_finishes(tmp_path: Path) -> None:
     code, out, err = invoke("--timeout", "0", "-t", "text", input=DIRTY)
     assert (code, out, err) == (0, "正文线上。\n", "")
@@ -213,7 +242,8 @@ def test_ctrl_c_on_a_terminal_stops_the_batch_one_line_exit_130(tmp_path: Path) 
     originals = {}
     for index in range(40):
         path = root / f"{index:02d}.html"
-        text = LOOPING if index in (0, 1) else DIRTY  # both workers stuck in C code at once
+        # the first files of both workers' first chunks loop: both stuck in C code at once
+        text = LOOPING if index < 10 else DIRTY
         path.write_text(text, "utf-8")
         originals[path] = text
     master, slave = pty.openpty()
@@ -266,8 +296,8 @@ def test_ctrl_c_on_a_terminal_stops_the_batch_one_line_exit_130(tmp_path: Path) 
     assert messages == ["cleanhtml: interrupted; every file written so far is complete"]
     for path, before in originals.items():
         assert path.read_text("utf-8") in (before, CLEAN)
-    for path in (root / "00.html", root / "01.html"):
-        assert path.read_text("utf-8") == LOOPING
+    for index in range(10):
+        assert (root / f"{index:02d}.html").read_text("utf-8") == LOOPING
     assert sorted(root.iterdir()) == sorted(originals)  # no temporary file left behind
     assert not _group(proc.pid), "a worker outlived the run"
 

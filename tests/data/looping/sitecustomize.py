@@ -7,7 +7,8 @@ first rule of the table:
 - a document holding LOOP-FOREVER sends it into a regular expression that backtracks
   for ever, in C code where no Python signal handler runs: only killing the process
   stops it, as with a runaway libxml2 parse;
-- a document holding CRASH-NOW kills the process cleaning it, as a crash in C would.
+- a document holding CRASH-NOW kills the process cleaning it, as a crash in C would;
+- a file named *slow-write* takes 1.5 s to be written (see the end).
 """
 
 import os
@@ -35,3 +36,18 @@ _patched.__doc__ = _APPLY.__doc__
 for _name, _value in {"apply": _patched, "tags": (), "needles": (), "attributes": ()}.items():
     object.__setattr__(_RULE, _name, _value)
 object.__setattr__(_RULE, "needs_cjk", False)
+
+# a file whose name holds "slow-write" takes 1.5 s to be replaced: past a 1 s limit, but
+# already being written, which a time limit must never cut short
+_REPLACE = os.replace
+
+
+def _slow_replace(src, dst, **kwargs):  # type: ignore[no-untyped-def]
+    if "slow-write" in os.fspath(dst):
+        import time
+
+        time.sleep(1.5)
+    return _REPLACE(src, dst, **kwargs)
+
+
+os.replace = _slow_replace
