@@ -188,6 +188,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
         if rule.needles and not needles.any(rule.needles):
             continue
         ctx.rule = rule.name
+        ctx.deferred = any(name in ctx.selected for name in rule.defers_to)
         count = rule.apply(doc.root, ctx)
         if count:
             edits[rule.name] = count

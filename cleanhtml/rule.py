@@ -43,7 +43,10 @@ class Context:
     shared: dict[str, Any] = field(default_factory=dict)
     """Values rules of one run compute once and share (emptied when a run starts)."""
     selected: frozenset[str] = frozenset()
-    """The names of the rules this run applies (a rule may leave work to a later one)."""
+    """The names of the rules this run applies."""
+    deferred: bool = False
+    """True while a rule runs whose :attr:`Rule.defers_to` names a rule this run also
+    applies: the rule then leaves that part of its work to it."""
     keep_comments: tuple[str, ...] = ()
     """Comments ``remove-comments`` keeps: texts, or prefixes ending in ``*`` (a post's
     generator markers and the ``keep-comments`` setting)."""
@@ -109,6 +112,11 @@ class Rule:
     no such condition."""
     attributes: tuple[str, ...] = ()
     """Attribute names of which the parsed tree must hold one (checked like ``tags``)."""
+    defers_to: tuple[str, ...] = ()
+    """Names of later rules that do part of this rule's work whenever they run (S004
+    checks ``style=`` attributes, which remove-style-attributes removes anyway). When
+    one is selected, the pipeline sets :attr:`Context.deferred` and the rule skips that
+    part, so it never checks other rules by name."""
 
     @property
     def doc(self) -> str:

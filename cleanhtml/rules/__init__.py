@@ -19,9 +19,9 @@ RULES: tuple[Rule, ...] = (
     Rule("S001", "remove-scripts", "safety", "Remove <script> and <noscript> elements.", safety.remove_scripts, tags=safety.SCRIPT_TAGS),
     Rule("S002", "remove-embeds", "safety", "Remove iframe, frame, object, embed and applet elements.", safety.remove_embeds, tags=safety.EMBED_TAGS),
     Rule("S003", "remove-base-and-refresh", "safety", "Remove <base> and <meta http-equiv=\"refresh\">.", safety.remove_base_and_refresh, tags=("base", "meta")),
-    Rule("S004", "remove-script-attributes", "safety", "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.", safety.remove_script_attributes),
+    Rule("S004", "remove-script-attributes", "safety", "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.", safety.remove_script_attributes, defers_to=("remove-style-attributes",)),
     Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations, tags=safety.ANIMATION_TAGS),
-    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes, tags=("template", "style")),
+    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes, tags=("template", "style"), defers_to=("remove-style-elements",)),
     # markup: what the source site's CMS and CSS left in the markup
     Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, tags=(COMMENT,)),
     Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, tags=("style", "link")),

@@ -114,7 +114,11 @@ def _outermost(found: Sequence[etree._Element]) -> list[etree._Element]:
 
 def _drop_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context], int]:
     def user_drop(root: etree._Element, ctx: Context) -> int:
-        """Remove the elements the ``drop`` selectors match (their tail text stays)."""
+        """Remove the elements the ``drop`` selectors match (their tail text stays).
+
+        With ``drop = [".ad"]``, ``<p>a<span class="ad">buy</span>b</p>`` becomes
+        ``<p>ab</p>``.
+        """
         edits = 0
         for finder in finders:
             for el in _outermost(finder(root)):
@@ -130,7 +134,11 @@ def _drop_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context],
 
 def _unwrap_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context], int]:
     def user_unwrap(root: etree._Element, ctx: Context) -> int:
-        """Remove the tags the ``unwrap`` selectors match, keeping their content in place."""
+        """Remove the tags the ``unwrap`` selectors match, keeping their content in place.
+
+        With ``unwrap = ["span.hl"]``, ``<p>a<span class="hl">b</span>c</p>`` becomes
+        ``<p>abc</p>``.
+        """
         edits = 0
         for finder in finders:
             for el in finder(root):

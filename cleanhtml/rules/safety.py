@@ -219,8 +219,8 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     census = ctx.census or take(root)
-    # remove-style-attributes takes every style= when it runs and nothing is sheltered
-    styles_go = "remove-style-attributes" in ctx.selected and not census.opt_out
+    # the rule deferred to (remove-style-attributes) takes every style= when nothing is sheltered
+    styles_go = ctx.deferred and not census.opt_out
     for el, name, value in census.flagged:  # the census walked every attribute once
         if styles_go and name == "style":
             continue
@@ -275,7 +275,7 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
     ``<math><style><img src=x onerror=alert(1)></style></math>`` becomes ``<math></math>``.
     """
     census = ctx.census or take(root)
-    if "remove-style-elements" in ctx.selected and not census.opt_out:
+    if ctx.deferred and not census.opt_out:  # remove-style-elements takes every <style>
         found = list(root.iter("template"))
     else:
         foreign = census.has_tag("svg", "math")

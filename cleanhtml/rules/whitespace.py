@@ -149,12 +149,14 @@ def _apply(
 
 
 def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
-    """Collapse whitespace-only runs between blocks that hold blank lines to one newline.
+    r"""Collapse whitespace-only runs between blocks that hold blank lines to one newline.
 
     Removing comments, styles and promo blocks leaves long runs of blank and
     indented lines between paragraphs. Only whitespace *between* blocks (children of
     ``div``, ``body``, ``blockquote``, lists, tables...) is touched, never text inside
     a paragraph.
+
+    ``<div><p>a</p>\n\n  \n<p>b</p></div>`` becomes ``<div><p>a</p>\n<p>b</p></div>``.
     """
     edits = 0
     for el in root.iter(*BLOCK_CONTAINERS):
