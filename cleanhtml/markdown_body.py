@@ -137,6 +137,12 @@ def parser() -> MarkdownIt:
     return md
 
 
+@functools.lru_cache(maxsize=4)
+def _parse(body: str) -> tuple[Token, ...]:
+    """The tokens of ``body``, parsed once however many steps ask (never mutated)."""
+    return tuple(parser().parse(body))
+
+
 def is_candidate(doc: Document, path: str | None) -> bool:
     """True when ``doc`` may be a Markdown post: it has front matter, or a Markdown name."""
     return bool(doc.front_matter) or bool(path and path.lower().endswith(MARKDOWN_SUFFIXES))
@@ -170,7 +176,7 @@ def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
         return False
     if _TAG_LINE.search(body):
         return True
-    tokens = parser().parse(body) if tokens is None else tokens
+    tokens = _parse(body) if tokens is None else tokens
     if not tokens or tokens[0].type not in ("html_block", "paragraph_open"):
         return True
     if tokens[0].type == "paragraph_open":
@@ -303,6 +309,37 @@ def _protected(body: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _display_math(body: str) -> list[tuple[int, int]]:
+    """Spans of display math, ``$$ ... $$`` (its ``<`` and ``>`` are not tags)."""
+    spans = []
+    position = body.find("$$")
+    while position >= 0:
+        end = body.find("$$", position + 2)
+        if end < 0:
+            break
+        spans.append((position, end + 2))
+        position = body.find("$$", end + 2)
+    return spans
+
+
+def _outside(
+    spans: list[tuple[int, int]], protected: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The sorted ``spans`` that overlap none of the sorted ``protected`` spans (one sweep)."""
+    kept = []
+    index = 0
+    reach = -1  # the furthest end among protected spans starting before the current span
+    for start, end in spans:
+        while index < len(protected) and protected[index][0] < end:
+            reach = max(reach, protected[index][1])
+            index += 1
+        # a protected span starting before this one's end overlaps it if it ends after
+        # its start; those starting earlier are all summed up in reach
+        if reach <= start:
+            kept.append((start, end))
+    return kept
+
+
 def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
     """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``)."""
     pieces = []
@@ -331,12 +368,11 @@ def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
         elif token.type == "inline":
             spans.extend(_inline_spans(token, body, lines))
     protected = _protected(body) if "{%" in body or "{{" in body else []
+    if "$$" in body:
+        protected += _display_math(body)
+    spans.sort()
     if protected:
-        spans = [
-            span
-            for span in spans
-            if not any(span[0] < end and start < span[1] for start, end in protected)
-        ]
+        spans = _outside(spans, sorted(protected))
     if "{{" in body or "{%" in body:
         spans = [piece for span in spans for piece in _without_liquid(*span, body)]
     spans.sort()
@@ -486,7 +522,7 @@ def _clean_html(
     result = _reassemble(shadow, before, after)
     if result is None:
         return body, None, "markdown: raw HTML left as it was (its pieces could not be told apart)"
-    code, before_code = _code(parser().parse(result)), _code(tokens)
+    code, before_code = _code(_parse(result)), _code(tokens)
     kept_all = len(_split(after)[0]) == len(shadow.kept)  # type: ignore[index]
     if code != before_code if kept_all else not _is_subsequence(code, before_code):
         # code must stay code: all of it, unless an element holding some went. A cleaned
@@ -569,13 +605,13 @@ def clean_markdown(
     if any(mark in body for mark in _DELIMITERS):
         return body, edits, runs, ["markdown: private-use delimiters in the text; left as it was"]
     original = body
-    tokens = parser().parse(body)
+    tokens = _parse(body)
     body, dropped = _drop_boilerplate_paragraphs(body, tokens, rules, options)
     if dropped is not None:
         for removal in dropped.ctx.removals:
             removal.line = None  # a line of the paragraphs' own document, not of the post
         runs.append(dropped)
-        tokens = parser().parse(body)
+        tokens = _parse(body)
     if "<" in body:
         new, cleaned, warning = _clean_html(body, tokens, rules, options)
         if warning:
@@ -593,7 +629,8 @@ def clean_markdown(
 
 def render_html(body: str) -> str:
     """The Markdown ``body`` rendered to HTML (what a blog shows), raw HTML included."""
-    return str(parser().render(body))
+    md = parser()
+    return str(md.renderer.render(list(_parse(body)), md.options, {}))
 
 
 _TEXT_REPAIRS = ("re-encoded", "removed", "turned form feeds")

@@ -289,3 +289,29 @@ def test_random_posts_keep_code_and_markers(post: str) -> None:
             for html in raw:
                 assert "style=" not in html.content and "onclick" not in html.content, out
                 assert "<script" not in html.content and "<font" not in html.content, out
+
+
+def test_display_math_is_not_html() -> None:
+    post = "---\nt: 1\n---\n# Sums\n\n$$\na<b style=x>c</b>\n$$\n\n<b style=x>d</b> and $x$.\n"
+    assert clean(post) == post.replace("<b style=x>d</b>", "<b>d</b>")
+
+
+def test_html_editor_footer_and_styles_in_a_markdown_post() -> None:
+    post = (
+        "---\ntitle: 新闻\n---\n## 标题\n\n正文第一段 `code`。\n\n"
+        '<p style="text-align:center"><img src="a.png"></p>\n\n'
+        '<p class="article-editor">责任编辑：张三</p>\n'
+    )
+    cleaned = clean_document(post)
+    assert render(cleaned, "html") == (
+        '---\ntitle: 新闻\n---\n## 标题\n\n正文第一段 `code`。\n\n<p><img src="a.png"></p>\n'
+    )
+    assert cleaned.ctx.meta["editor"] == "张三"
+
+
+def test_many_protected_spans_and_tags_stay_linear() -> None:
+    """Thousands of raw sections and tags: one sweep, no pairwise comparison."""
+    unit = "{% raw %}<b style=x>{% endraw %} <i style=y>t</i>\n\n"
+    post = "---\nt: 1\n---\n# T\n\n" + unit * 3000
+    out = clean(post)
+    assert out.count("<i>t</i>") == 3000 and out.count("<b style=x>") == 3000
