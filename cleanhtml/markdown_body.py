@@ -137,10 +137,16 @@ def parser() -> MarkdownIt:
     return md
 
 
-@functools.lru_cache(maxsize=4)
+_TOKENS: dict[str, tuple[Token, ...]] = {}
+"""Tokens of the texts of the post being cleaned (emptied when a post starts and ends)."""
+
+
 def _parse(body: str) -> tuple[Token, ...]:
-    """The tokens of ``body``, parsed once however many steps ask (never mutated)."""
-    return tuple(parser().parse(body))
+    """The tokens of ``body``, parsed once however many steps of one post ask."""
+    tokens = _TOKENS.get(body)
+    if tokens is None:
+        tokens = _TOKENS[body] = tuple(parser().parse(body))
+    return tokens
 
 
 def is_candidate(doc: Document, path: str | None) -> bool:
@@ -272,13 +278,12 @@ def _inline_spans(token: Token, body: str, lines: _Lines) -> list[tuple[int, int
     if offsets is None:
         return []
     spans = []
-    for child in children:
+    line = 0
+    for child in sorted(children, key=lambda c: int(c.meta["pos"])):
         pos = child.meta["pos"]
-        base_content, base_source = offsets[0]
-        for content_at, source_at in offsets:
-            if content_at > pos:
-                break
-            base_content, base_source = content_at, source_at
+        while line + 1 < len(offsets) and offsets[line + 1][0] <= pos:
+            line += 1  # the children come in order: the line only moves on
+        base_content, base_source = offsets[line]
         start = base_source + pos - base_content
         end = start + len(child.content)
         if body[start:end] == child.content:  # else leave it alone: never guess
@@ -344,11 +349,15 @@ def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
     """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``)."""
     pieces = []
     position = start
+    ahead = {"{{": -1, "{%": -1}  # the next place of each opener, looked for once per pass
     while position < end:
-        found = [(i, mark) for mark in ("{{", "{%") if (i := body.find(mark, position, end)) >= 0]
-        if not found:
+        for mark, at in ahead.items():
+            if at != end and at < position:
+                found = body.find(mark, position, end)
+                ahead[mark] = end if found < 0 else found
+        mark, at = min(ahead.items(), key=lambda item: item[1])
+        if at == end:
             break
-        at, mark = min(found)
         closer = body.find("}}" if mark == "{{" else "%}", at + 2, end)
         if at > position:
             pieces.append((position, at))
@@ -655,6 +664,21 @@ def clean_post(
     """
     if loaded.prolog or not is_candidate(loaded, path):
         return None
+    _TOKENS.clear()
+    try:
+        return _clean_post(loaded, rules, explain=explain, path=path, keep_comments=keep_comments)
+    finally:
+        _TOKENS.clear()
+
+
+def _clean_post(
+    loaded: Document,
+    rules: Sequence[Rule],
+    *,
+    explain: bool,
+    path: str | None,
+    keep_comments: Sequence[str],
+) -> Cleaned | None:
     body = loaded.body_text()
     if not is_markdown(body):
         return None

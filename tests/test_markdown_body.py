@@ -315,3 +315,10 @@ def test_many_protected_spans_and_tags_stay_linear() -> None:
     post = "---\nt: 1\n---\n# T\n\n" + unit * 3000
     out = clean(post)
     assert out.count("<i>t</i>") == 3000 and out.count("<b style=x>") == 3000
+
+
+def test_a_long_paragraph_of_tags_stays_linear() -> None:
+    """One paragraph, a tag on each of thousands of lines: each tag found in one step."""
+    post = "---\nt: 1\n---\n# T\n\n" + "w <b style=x>b</b>\n" * 4000
+    out = clean(post)
+    assert out.count("<b>b</b>") == 4000 and "style" not in out
