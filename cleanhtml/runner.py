@@ -365,8 +365,20 @@ def onto_inputs(sources: Sequence[Source], settings: Settings) -> list[Source]:
 
 
 def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:
-    """Clean one chunk of a batch (what a pool worker or a Dask task runs)."""
+    """Clean one chunk of a batch (what a Dask task runs).
+
+    Under a time limit the files are cleaned in a child of this process that is killed
+    past it (:mod:`cleanhtml.workers`), so a file that cannot finish fails alone and the
+    Dask worker running this goes on.
+    """
     rules = settings.rules()
+    todo = [index for index, task in enumerate(tasks) if isinstance(task, Source)]
+    if settings.timeout > 0 and todo and hasattr(os, "fork"):
+        from cleanhtml.workers import run
+
+        prepare = _preparer(settings, rules)
+        limit, fail = settings.timeout, FileResult.failure
+        return list(run(tasks, 1, todo=todo, limit=limit, prepare=prepare, fail=fail))
     return [
         t if isinstance(t, FileResult) else process_file(t, settings, rules=rules) for t in tasks
     ]

@@ -87,6 +87,21 @@ def test_batch_reports_the_file_past_its_limit_writes_the_others_exit_3(
     assert not [p for p in tmp_path.rglob("*") if ".cleanhtml.tmp" in p.name]
 
 
+def test_dask_tasks_keep_the_limit_too(tmp_path: Path) -> None:
+    """On Dask each task cleans its files in a child of the Dask worker, killed past the
+    limit: the file fails alone, the worker and the batch go on."""
+    pytest.importorskip("distributed")
+    good, stuck = batch(tmp_path / "in")
+    code, _, stderr, _ = cli(
+        "--dask", "local", "-j", "2", "--timeout", "1", "-i", str(stuck.parent)
+    )
+    assert code == 3, stderr
+    assert f"cleanhtml: {stuck}: took longer than 1 s; left unchanged" in stderr.splitlines()
+    assert "5 cleaned, 0 unchanged, 1 failed" in stderr
+    assert stuck.read_text("utf-8") == LOOPING
+    assert all(path.read_text("utf-8") == CLEAN for path in good)
+
+
 def test_single_file_past_its_limit_is_one_line_exit_3(tmp_path: Path) -> None:
     stuck = tmp_path / "stuck.html"
     stuck.write_text(LOOPING, "utf-8")
