@@ -23,8 +23,9 @@ source through its paragraph's lines. A span is kept only when the source bytes 
 the computed place are exactly the token's text, so a mapping mistake leaves HTML
 alone rather than damaging anything else. HTML inside a tag plugin that holds code
 (``{% raw %}``, ``{% codeblock %}``, ``{% highlight %}``, ``{% code %}``,
-``{% comment %}``, Hugo's ``{{< highlight >}}``) is not touched, and Liquid/Hugo tags
-inside HTML (``<a href="{{ site.url }}">``) are kept as they are.
+``{% comment %}``, Hugo's ``{{< highlight >}}``) or in display math (``$$ ... $$``) is
+not touched, and Liquid/Hugo tags inside HTML (``<a href="{{ site.url }}">``) are kept
+as they are.
 
 **How it is cleaned: one shadow document.** Inline HTML comes in pieces
 (``<span style=x>``, the text, ``</span>``), and a block can open in one HTML block
