@@ -4,28 +4,28 @@ Tests put this folder on PYTHONPATH of a ``cleanhtml`` subprocess; Python import
 start-up, before any worker process is forked, so the workers inherit the patch of the
 first rule of the table:
 
-- a document holding LOOP-FOREVER sends it into a regular expression that backtracks
-  for ever, in C code where no Python signal handler runs: only killing the process
-  stops it, as with a runaway libxml2 parse;
+- a document holding LOOP-FOREVER sends it into OpenSSL's PBKDF2 for half an hour: C
+  code that never checks for signals, so no Python signal handler runs until it
+  returns (unlike ``re``, which does check); only killing the process stops it, as
+  with a runaway libxml2 parse;
 - a document holding CRASH-NOW kills the process cleaning it, as a crash in C would;
 - a file named *slow-write* takes 1.5 s to be written (see the end).
 """
 
+import hashlib
 import os
-import re
 import signal
 
 from cleanhtml.rules import RULES
 
 _RULE = RULES[0]
 _APPLY = _RULE.apply
-_FOREVER = re.compile(r"(a+)+b")
 
 
 def _patched(root, ctx):  # type: ignore[no-untyped-def]
     text = "".join(root.itertext())
     if "LOOP-FOREVER" in text:
-        _FOREVER.match("a" * 64)  # 2**64 steps: never returns to Python
+        hashlib.pbkdf2_hmac("sha256", b"x", b"y", 2**31 - 1)  # in C, deaf to signals
     if "CRASH-NOW" in text:
         os.kill(os.getpid(), signal.SIGKILL)
     return _APPLY(root, ctx)
