@@ -15,7 +15,7 @@ from cleanhtml.rules.custom import user_rules
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 USER = user_rules({"root": "#a", "drop": [".b"], "unwrap": [".c"], "drop-text": ["d"]})
 CODE = re.compile(r"^[SMNWU]\d{3}$")
-NAME = re.compile(r"^[a-z]+(-[a-z]+)+$")
+NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 RECORDS_ONLY = {"record-article-meta"}  # edits nothing: its fixture checks what it records
 
 
@@ -58,3 +58,17 @@ def test_every_rule_has_a_fixture_where_it_acts(rule: Rule) -> None:
     source = next(p for p in case.iterdir() if p.stem == "input")
     cleaned = clean_document(source.read_bytes(), rules=select_rules(rule.code), path=source.name)
     assert rule.name in cleaned.edits, f"fixtures/{rule.name}: the rule changed nothing"
+
+
+def test_load_time_tree_fixes_are_named_steps_in_order() -> None:
+    """The fixes a parsed tree gets before the rules: named, unique, and those that
+    make elements (before the census is taken) first."""
+    from cleanhtml.document import load
+    from cleanhtml.treefixes import TREE_FIXES
+
+    names = [fix.name for fix in TREE_FIXES]
+    assert len(set(names)) == len(names) and all(NAME.match(n) for n in names)
+    census_from = next(i for i, fix in enumerate(TREE_FIXES) if fix.needs_census)
+    assert all(fix.needs_census for fix in TREE_FIXES[census_from:])
+    doc = load(b'<p><a href="1">x<b><a href="2">y</a></b></a><svg:script>1</svg:script></p>')
+    assert doc.repairs[:2] == [TREE_FIXES[0].repair, TREE_FIXES[1].repair]

@@ -1,0 +1,225 @@
+"""Parsing: libxml2's HTML parser, fragment or page, depth and raw-text checks."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from cleanhtml.errors import InputError
+from cleanhtml.repairs import (
+    _MARKUP_LINE,
+    RAW_TEXT_TAGS,
+    _close_unterminated_comment,
+    _close_unterminated_raw_text,
+    _drop_cut_tag,
+    _end_of,
+    _flatten,
+    _reopen_closed_body,
+)
+
+_PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+
+
+_SPACES = re.compile(r"\s*")
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+MAX_DEPTH = 1024
+"""Markup nested deeper than this is flattened before parsing (libxml2 stops at 2048)."""
+
+
+_FRAGMENT_OPEN = "<html><body>"
+
+
+def _parser_repairs(parser: etree.HTMLParser, repairs: list[str]) -> None:
+    """Record what libxml2 dropped or reads unlike a browser, so the output is re-serialized.
+
+    A second ``<body>``/``<html>``/``<head>`` tag is dropped with its attributes
+    (a browser would add ``onload=...`` to the page).
+    """
+    for error in parser.error_log:
+        if error.message.startswith("htmlParseStartTag: misplaced <"):
+            tag = error.message.rsplit("<", 1)[-1].rstrip(">").split(">")[0]
+            repairs.append(f"dropped a misplaced <{tag}> tag and its attributes")
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
+def _parse_markup(
+    markup: str, repairs: list[str], raw: bytes | None = None, prefix: str = ""
+) -> etree._Element:
+    """Parse ``prefix + markup`` with a fresh parser: ``huge_tree`` (no 10 MB text cap),
+    no network, depth checked.
+
+    ``raw`` is ``markup`` as UTF-8 bytes when the caller has them: libxml2 reads UTF-8
+    bytes faster than a Python string (which it would convert first).
+    """
+    parser = etree.HTMLParser(huge_tree=True, no_network=True, encoding="utf-8")
+    data = raw if raw is not None else markup.encode("utf-8")
+    try:
+        root = etree.fromstring(prefix.encode() + data if prefix else data, parser)
+        del data
+        if not _too_deep(parser):
+            _parser_repairs(parser, repairs)
+            return root
+        markup = _flatten(prefix + markup, MAX_DEPTH)
+        root = etree.fromstring(markup.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:  # pragma: no cover - libxml2's HTML parser recovers
+        raise InputError(f"cannot parse the markup: {exc}") from None
+    if _too_deep(parser):
+        raise InputError("markup nested too deeply to parse without losing text")
+    _parser_repairs(parser, repairs)
+    repairs.append(f"flattened markup nested deeper than {MAX_DEPTH} levels (its text is kept)")
+    return root
+
+
+def _starts_with_doctype(body: str) -> bool:
+    """True when a doctype comes first, after whitespace and comments only.
+
+    One forward scan: each comment is skipped by finding its ``-->`` (a pattern like
+    ``(?:<!--.*?-->\\s*)*<!doctype`` backtracks exponentially on adjacent comments).
+    """
+    pos = _skip_spaces(body, 0)
+    while body.startswith("<!--", pos):
+        end = body.find("-->", pos + 4)
+        if end < 0:
+            return False
+        pos = _skip_spaces(body, end + 3)
+    return body[pos : pos + 9].lower() == "<!doctype"
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    """The position of the first non-whitespace character at or after ``pos``."""
+    return _end_of(_SPACES, text, pos)
+
+
+class _Unclosed:
+    """Whether the last ``opener`` in ``text[:pos]`` has no ``closer`` after it there,
+    asked for positions that only grow: every search goes forward, so all the
+    questions together cost one pass over ``text``.
+
+    A closer counts when it starts ``gap`` or more characters after the opener and
+    ends by ``pos``.
+    """
+
+    def __init__(self, text: str, opener: str, closer: str, gap: int) -> None:
+        self.text, self.opener, self.closer, self.gap = text, opener, closer, gap
+        self.last = -1  # start of the last opener seen
+        self.next = text.find(opener)  # start of the next one
+        self.closed = False  # a closer of ``last`` was found
+        self.searched = 0  # no closer of ``last`` starts before this
+
+    def at(self, pos: int) -> bool:
+        """True when ``text[:pos]`` ends inside an opener left unclosed."""
+        text, opener, closer = self.text, self.opener, self.closer
+        while self.next >= 0 and self.next + len(opener) <= pos:
+            self.last, self.closed = self.next, False
+            self.searched = self.last + self.gap
+            self.next = text.find(opener, self.next + 1)
+        if self.last < 0 or self.closed:
+            return False
+        found = text.find(closer, self.searched, pos)
+        if found >= 0:
+            self.closed = True
+            return False
+        self.searched = max(self.searched, pos - len(closer) + 1)
+        return True
+
+
+def _is_page(body: str) -> bool:
+    """True when ``<html>``, ``<head>``, ``<body>`` or a doctype starts real markup.
+
+    One named inside a comment or a script (``<!-- <body> -->``, ``"<html>"``) does
+    not make a fragment a page: it would gain ``<html><body>``. The text before each
+    candidate is judged by the last comment and raw-text tag opened in it; one
+    forward pass (looking back from each candidate made many a page quadratic).
+    """
+    pos = 0
+    comments: _Unclosed | None = None
+    raw: list[tuple[str, _Unclosed]] = []
+    lowered = ""
+    while match := _PAGE_START.search(body, pos):
+        if comments is None:
+            comments = _Unclosed(body, "<!--", "-->", 4)
+            lowered = body.lower()
+            if len(lowered) != len(body):  # "İ" lower-cases to two characters
+                lowered = body.translate(_ASCII_LOWER)
+            raw = [(tag, _Unclosed(lowered, f"<{tag}", f"</{tag}", 0)) for tag in RAW_TEXT_TAGS]
+        if comments.at(match.start()):
+            end = body.find("-->", match.start())
+            pos = len(body) if end < 0 else end + 3
+            continue
+        for tag, unclosed in raw:
+            if unclosed.at(match.start()):
+                end = lowered.find(f"</{tag}", match.start())
+                pos = len(body) if end < 0 else end
+                break
+        else:
+            return True
+    return False
+
+
+def _swallowed_by_raw_text(root: etree._Element) -> bool:
+    """True when a raw-text element (``<style>``, ``<script>``...) may have eaten the rest.
+
+    One left open takes everything after it as its text, so it ends the document: it
+    is the last node, and its text holds markup lines. Looking at the tree's last
+    node costs nothing; the string repair runs only then.
+    """
+    last = root.getroottree().getroot()
+    while len(last):
+        last = last[-1]
+    return (
+        isinstance(last.tag, str)
+        and last.tag in RAW_TEXT_TAGS
+        and bool(last.text and _MARKUP_LINE.search(last.text))
+    )
+
+
+def _parse_once(
+    body: str, repairs: list[str], raw: bytes | None
+) -> tuple[etree._Element, bool, bool]:
+    """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
+    text's UTF-8 bytes, when given) if no repair changed the text."""
+    before = body
+    body = _close_unterminated_comment(body, repairs)
+    body = _drop_cut_tag(body, repairs)
+    if _is_page(body):
+        body = _reopen_closed_body(body, repairs)
+        if body is not before:
+            raw = None
+        root = _parse_markup(body, repairs, raw) if body.strip() else None
+        if root is None:
+            root = etree.fromstring("<html></html>", etree.HTMLParser())
+        return root, False, _starts_with_doctype(body)
+    # no closing </body></html>: an unclosed <textarea> or <plaintext> would take it as text
+    html = _parse_markup(body, repairs, raw if body is before else None, _FRAGMENT_OPEN)
+    container = html.find("body")
+    if container is None:  # libxml2 always creates <body> for this input; be safe
+        container = etree.SubElement(html, "body")
+    return container, True, False
+
+
+def parse(
+    body: str, *, repairs: list[str], raw: bytes | None = None
+) -> tuple[etree._Element, bool, bool]:
+    """Parse ``body`` to (root, is_fragment, has_doctype).
+
+    ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy).
+    """
+    notes: list[str] = []
+    parsed = _parse_once(body, notes, raw)
+    if _swallowed_by_raw_text(parsed[0]):
+        fixed_notes: list[str] = []
+        fixed = _close_unterminated_comment(body, fixed_notes)
+        fixed = _close_unterminated_raw_text(fixed, fixed_notes)
+        if any(note.startswith("closed an unterminated <") for note in fixed_notes):
+            notes = fixed_notes
+            parsed = _parse_once(fixed, notes, None)
+    repairs.extend(notes)
+    return parsed
