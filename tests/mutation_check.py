@@ -2,7 +2,7 @@
 
     python tests/mutation_check.py                   # every built-in rule, two at a time
     python tests/mutation_check.py remove-comments   # only the rules named
-    python tests/mutation_check.py --jobs 1 --tests tests/test_fixtures.py
+    python tests/mutation_check.py --jobs 1 --tests tests/test_properties.py
 
 For each rule, pytest runs the fast subset (``tests/test_fixtures.py`` and
 ``tests/test_properties.py``) with that rule's function made to return 0 without
@@ -81,18 +81,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rules", nargs="*", help="rule names (default: every built-in rule)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--tests", nargs="+", default=list(FAST))
+    parser.add_argument(
+        "--tests", action="append", help="a test file or node id (repeatable; default: FAST)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from cleanhtml.rules import RULES
 
     names = args.rules or [rule.name for rule in RULES]
+    tests = args.tests or list(FAST)
     unknown = set(names) - {rule.name for rule in RULES}
     if unknown:
         parser.error(f"unknown rules: {', '.join(sorted(unknown))}")
     survivors = []
     with ThreadPoolExecutor(args.jobs) as pool:
-        for name, caught, failed, seconds in pool.map(lambda n: run_one(n, args.tests), names):
+        for name, caught, failed, seconds in pool.map(lambda n: run_one(n, tests), names):
             shown = ", ".join(t.removeprefix("tests/") for t in failed[:3])
             more = f" (+{len(failed) - 3} more)" if len(failed) > 3 else ""
             verdict = "caught  " if caught else "SURVIVED"
