@@ -157,6 +157,13 @@ CASES = [
         "<pre><code>&lt;x&gt; a</code></pre>\n<pre><code>&lt;y&gt;</code></pre>\n\nz\n",
     ),
     (
+        "html-pre-after-quote-and-list",
+        "<blockquote><pre>&lt;x&gt;</pre></blockquote><pre>&lt;y&gt;</pre>"
+        "<ul><li>a<pre>&lt;z&gt;</pre></li></ul><pre>&lt;w&gt;</pre>",
+        "> <pre><code>&lt;x&gt;</code></pre>\n<pre><code>&lt;y&gt;</code></pre>\n\n- a\n\n"
+        "  <pre><code>&lt;z&gt;</code></pre>\n<pre><code>&lt;w&gt;</code></pre>\n",
+    ),
+    (
         "chinese-punctuation-plain",
         "<p>【注意】“引号”（括号）《书名》——！？</p>",
         "【注意】“引号”（括号）《书名》——！？\n",

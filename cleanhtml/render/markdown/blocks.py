@@ -203,19 +203,21 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
 
 
 _HTML_PRE = "<pre><code"
+_HTML_PRE_END = "</code></pre>"
 
 
 def join_blocks(blocks: list[str]) -> str:
-    """Blocks separated by a blank line; two ``<pre><code>`` HTML blocks by a newline.
+    """Blocks separated by a blank line; a ``<pre><code>`` HTML block after one by a newline.
 
-    An HTML ``<pre>`` block ends at its ``</pre>`` line, so the next one needs no blank
-    line; with one, cleaning the Markdown again as HTML would find a blank-line run
-    between two blocks for tidy-blank-lines to collapse.
+    An HTML ``<pre>`` block ends at its ``</pre>`` line (also the last one of a quote or
+    list item), so the next one needs no blank line; with one, cleaning the Markdown
+    again as HTML would find a blank-line run between two ``<pre>`` elements for
+    tidy-blank-lines to collapse.
     """
     out: list[str] = []
     for index, block in enumerate(blocks):
         if index:
-            html_pair = block.startswith(_HTML_PRE) and blocks[index - 1].startswith(_HTML_PRE)
+            html_pair = block.startswith(_HTML_PRE) and blocks[index - 1].endswith(_HTML_PRE_END)
             out.append("\n" if html_pair else "\n\n")
         out.append(block)
     return "".join(out)
