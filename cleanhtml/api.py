@@ -80,8 +80,12 @@ def clean_document(
     explain: bool = False,
     path: str | None = None,
     keep_comments: Sequence[str] = (),
+    url: str | None = None,
 ) -> Cleaned:
     """Load ``data`` and run ``rules`` (default: the default rule set) over it.
+
+    ``url`` is the page's own address (``--url``); without it the document's own
+    (saved-page comment, canonical link, ``og:url``, ``<base>``, front matter) is used.
 
     A post whose body is Markdown has only its raw HTML cleaned (see
     :mod:`cleanhtml.markdown_body`); ``path`` tells a Markdown file without front
@@ -95,11 +99,13 @@ def clean_document(
         from cleanhtml import markdown_body
 
         post = markdown_body.clean_post(
-            doc, chosen, explain=explain, path=path, keep_comments=keep_comments
+            doc, chosen, explain=explain, path=path, keep_comments=keep_comments, url=url
         )
         if post is not None:
             return post
-    return clean_loaded(doc, chosen, explain=explain, path=path, keep_comments=keep_comments)
+    return clean_loaded(
+        doc, chosen, explain=explain, path=path, keep_comments=keep_comments, url=url
+    )
 
 
 def clean(
@@ -151,7 +157,11 @@ def clean(
 
 def _clean(html: str | bytes, chosen: Settings, renderer: Callable[[Cleaned], str]) -> str:
     cleaned = clean_document(
-        html, rules=chosen.rules(), encoding=chosen.encoding, keep_comments=chosen.keep_comments
+        html,
+        rules=chosen.rules(),
+        encoding=chosen.encoding,
+        keep_comments=chosen.keep_comments,
+        url=chosen.url,
     )
     return renderer(cleaned)
 
@@ -181,5 +191,6 @@ def record(
         encoding=chosen.encoding,
         path=path,
         keep_comments=chosen.keep_comments,
+        url=chosen.url,
     )
     return build_record(cleaned)

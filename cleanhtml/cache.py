@@ -118,6 +118,7 @@ def settings_key(settings: Settings) -> str:
         "unwrap": settings.unwrap,
         "drop_text": settings.drop_text,
         "root": settings.root,
+        "url": settings.url,
         "encoding": settings.encoding,
         "cleanhtml": __version__,
         "code": _code_fingerprint(),

@@ -40,16 +40,24 @@ def clean_html(
     path: str | None = None,
     keep_comments: Sequence[str] = (),
     markers: bool = False,
+    url: str | None = None,
 ) -> Cleaned:
     """Load ``raw`` as HTML (front matter kept aside) and run ``rules`` over it.
 
     A post (front matter, or ``markers``: the HTML of a Markdown body) keeps its
     generator markers (:data:`~cleanhtml.rules.markup.KEEP_COMMENTS`); every document
-    keeps ``keep_comments``.
+    keeps ``keep_comments``. ``url`` is the page's own address (``--url``); without it
+    the document's own is used (see :func:`cleanhtml.rules.sites.base.page_url`).
     """
     doc = document.load(raw, encoding=encoding)
     return clean_loaded(
-        doc, rules, explain=explain, path=path, keep_comments=keep_comments, markers=markers
+        doc,
+        rules,
+        explain=explain,
+        path=path,
+        keep_comments=keep_comments,
+        markers=markers,
+        url=url,
     )
 
 
@@ -61,10 +69,11 @@ def clean_loaded(
     path: str | None = None,
     keep_comments: Sequence[str] = (),
     markers: bool = False,
+    url: str | None = None,
 ) -> Cleaned:
     """Run ``rules`` over ``doc``, an HTML document :func:`cleanhtml.document.load` read.
 
-    Generator markers are kept as :func:`clean_html` says.
+    Generator markers are kept, and ``url`` used, as :func:`clean_html` says.
     """
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     if doc.front_matter or markers:  # a post: its generator's markers stay
@@ -72,6 +81,9 @@ def clean_loaded(
 
         keep_comments = (*KEEP_COMMENTS, *keep_comments)
     ctx.keep_comments = tuple(keep_comments)
+    from cleanhtml.rules.sites.base import page_url
+
+    ctx.url = page_url(doc, url)
     chosen = rules
     edits = pipeline.run(doc, chosen, ctx)
     if _unsettled(doc, chosen, edits):

@@ -78,6 +78,7 @@ CONFIG_OPTIONS = {
     "unwrap": "unwrap",
     "drop_text": "drop-text",
     "root": "root",
+    "url": "url",
     "dask": "dask",
     "keep_comments": "keep-comments",
     "force_exclude": "force-exclude",
@@ -124,7 +125,7 @@ def _table(settings: Settings) -> tuple[Rule, ...]:
     from cleanhtml.rules import with_user_rules
 
     selected = settings.rules()
-    return with_user_rules([rule for rule in selected if rule.group == "user"])
+    return with_user_rules([rule for rule in selected if rule.group in ("page", "user")])
 
 
 def _list_rules(settings: Settings) -> None:
@@ -138,7 +139,33 @@ def _list_rules(settings: Settings) -> None:
         click.echo(
             f"{rule.code:<5} {rule.name:<{width}} {rule.group:<10} {on:<7} {run:<4} {rule.summary}"
         )
-    click.echo(f"\nprofile: {settings.profile} (--profile; built-in: sina, generic)")
+    click.echo(f"\nprofile: {settings.profile} (--profile; see --list-profiles)")
+
+
+def _list_profiles(settings: Settings) -> None:
+    """The profiles: the fixed ones, then every site (built-in and configured)."""
+    from cleanhtml.profiles import BUILTIN, DESCRIPTIONS
+    from cleanhtml.rules.sites import merged_sites
+
+    sites = merged_sites(settings.profiles)
+    names = [*BUILTIN, *(s.name for s in sites)]
+    width = max(len(name) for name in names)
+    for name in BUILTIN:
+        click.echo(f"{name:<{width}}  {DESCRIPTIONS[name]}")
+    for site in sites:
+        click.echo(f"{site.name:<{width}}  {site.summary}")
+        click.echo(f"{'':<{width}}    hosts: {', '.join(site.hosts) or '-'}")
+        click.echo(f"{'':<{width}}    containers: {', '.join(site.containers) or '-'}")
+        if site.markers:
+            click.echo(f"{'':<{width}}    markers: {', '.join(site.markers)}")
+        if site.drop:
+            click.echo(f"{'':<{width}}    drop: {', '.join(site.drop)}")
+        if site.fixtures:
+            click.echo(f"{'':<{width}}    fixtures: {', '.join(site.fixtures)}")
+    for name in settings.profiles:
+        if name not in {s.name for s in sites}:
+            click.echo(f"{name:<{width}}  user profile (rules)")
+    click.echo(f"\nprofile: {settings.profile} (--profile)")
 
 
 def _show_rule(settings: Settings, key: str) -> None:
@@ -252,13 +279,21 @@ def _write_stdout(data: bytes, *, separate: bool, before: bytes = b"") -> None:
     help="Also remove blocks whose whole text matches REGEX ('contains:REGEX': anywhere in it).",
 )
 @click.option(
-    "--root", metavar="SELECTOR", help="Keep only the article container matching this selector."
+    "--root",
+    metavar="SELECTOR",
+    help="Keep only the article container matching this selector ('auto': find it).",
 )
 @click.option(
     "--profile",
     metavar="NAME",
     shell_complete=_complete_profiles,
-    help="Rule profile: sina (default), generic, or one defined in the config file.",
+    help="Profile: auto (default: the site by URL), a site, sina, generic, or your own.",
+)
+@click.option("--list-profiles", is_flag=True, help="Print the profiles and their sites and exit.")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="The page's own address, which picks its site profile (for standard input).",
 )
 @click.option(
     "-j",
@@ -338,7 +373,7 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
     started = time.perf_counter()
     from cleanhtml.config import resolve
 
-    listing = options["list_rules"] or options["show_rule"]
+    listing = options["list_rules"] or options["show_rule"] or options["list_profiles"]
     if not paths and not listing:
         if sys.stdin.isatty():
             raise click.UsageError("no PATH given and standard input is a terminal")
@@ -361,6 +396,9 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
         settings = replace(settings, cache=False)
     if options["list_rules"]:
         _list_rules(settings)
+        return
+    if options["list_profiles"]:
+        _list_profiles(settings)
         return
     if options["show_rule"]:
         _show_rule(settings, options["show_rule"])

@@ -91,7 +91,7 @@ class Settings:
     quiet: bool = False
     verbose: bool = False
     statistics: bool = False
-    profile: str = "sina"
+    profile: str = "auto"
     dask: str | None = None
     drop: tuple[str, ...] = ()
     unwrap: tuple[str, ...] = ()
@@ -102,6 +102,7 @@ class Settings:
     force_exclude: bool = False
     timeout: float = 60.0
     allow_outside_root: bool = False
+    url: str | None = None
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = field(default=None, compare=False)
 
@@ -281,6 +282,12 @@ def _selector(value: object) -> str:
     return value
 
 
+def _url(value: object) -> str:
+    if not isinstance(value, str) or not value.strip().lower().startswith(("http://", "https://")):
+        raise ValueError(f"expected an http(s) URL, got {value!r}")
+    return value.strip()
+
+
 def _patterns(value: object) -> tuple[str, ...]:
     """Selectors or regexes: a list, or one string (commas are not split: they are syntax)."""
     items = [value] if isinstance(value, str) else value
@@ -337,6 +344,7 @@ KEYS: dict[str, Parser] = {
     "unwrap": _patterns,
     "drop-text": _patterns,
     "root": _selector,
+    "url": _url,
     "dask": _dask,
     "keep-comments": _strings,
     "force-exclude": _bool,

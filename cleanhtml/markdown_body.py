@@ -654,6 +654,7 @@ def clean_post(
     explain: bool = False,
     path: str | None = None,
     keep_comments: Sequence[str] = (),
+    url: str | None = None,
 ) -> Cleaned | None:
     """Clean ``loaded`` as a Markdown post, or return None when its body is HTML.
 
@@ -704,4 +705,7 @@ def _clean_post(
     doc.repairs = [note for note in loaded.repairs if note.startswith(_TEXT_REPAIRS)]
     doc.warnings = [*loaded.warnings, *warnings]
     doc.serialized, doc.markdown = new_body, True
+    from cleanhtml.rules.sites.base import page_url
+
+    ctx.url = page_url(doc, url)  # the post's front-matter link, for the json record
     return Cleaned(doc, edits, ctx, path)

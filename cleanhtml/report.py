@@ -74,6 +74,7 @@ class Reporter:
         self.cleaned = self.unchanged = self.failed = 0
         self.written = 0
         self.skipped = 0  # links outside the project root, met in folder searches
+        self.missed = 0  # files whose root or site containers matched nothing
         self.bytes_in = self.bytes_out = 0
         self.rule_edits: Counter[str] = Counter()
         self.rule_files: Counter[str] = Counter()
@@ -202,6 +203,11 @@ class Reporter:
         else:
             self.unchanged += 1
         self.written += result.written
+        if result.notices:
+            self.missed += 1
+            if not settings.quiet:
+                for notice in result.notices:
+                    self.say(f"cleanhtml: {result.name}: {notice}")
         if settings.explain:
             self._explain(result)
         if not settings.quiet:
@@ -230,6 +236,8 @@ class Reporter:
         """
         if not result.edits:
             self.say(f"{result.name}: no rule changed anything")
+            if result.page:
+                self.say(f"  page: {result.page}")
             return
         by_rule: dict[str, list[tuple[int | None, str]]] = {}
         for removal in result.removals:
@@ -238,6 +246,8 @@ class Reporter:
             self._explain_rich(result, by_rule)
             return
         self.say(f"{result.name}:")
+        if result.page:
+            self.say(f"  page: {result.page}")
         for rule, count in result.edits.items():
             self.say(f"  {rule}: {count} edit{'s' if count != 1 else ''}")
             for line, excerpt in by_rule.get(rule, []):
@@ -251,6 +261,8 @@ class Reporter:
         from rich.tree import Tree
 
         tree = Tree(f"[bold]{escape(result.name)}[/]")
+        if result.page:
+            tree.add(f"[cyan]page[/] {escape(result.page)}")
         for rule, count in result.edits.items():
             branch = tree.add(f"[yellow]{rule}[/] [dim]{count} edit{'s' if count != 1 else ''}[/]")
             for line, excerpt in by_rule.get(rule, []):
@@ -294,9 +306,10 @@ class Reporter:
             # same inputs writes nothing, and must not claim to have cleaned anything
             current = self.cleaned + self.unchanged - self.written
             counts = f"{self.written} written, {current} already up to date"
+        missed = f", {self.missed} with no article container found" if self.missed else ""
         return (
             f"cleanhtml: {self.files} {noun}: {counts},"
-            f" {self.failed} failed{self._skipped()}; {human_bytes(self.bytes_in)} in,"
+            f" {self.failed} failed{self._skipped()}{missed}; {human_bytes(self.bytes_in)} in,"
             f" {human_bytes(self.bytes_out)} out; {elapsed:.2f} s, {rate:.0f} files/s"
         )
 
@@ -310,7 +323,7 @@ class Reporter:
         """The per-rule table: files edited and edits made by each rule, in table order."""
         from cleanhtml.rules import with_user_rules
 
-        table = with_user_rules([r for r in self.settings.rules() if r.group == "user"])
+        table = with_user_rules([r for r in self.settings.rules() if r.group in ("page", "user")])
         rows = [(r.code, r.name, self.rule_files[r.name], self.rule_edits[r.name]) for r in table]
         rows = [row for row in rows if row[3]]
         rows += [

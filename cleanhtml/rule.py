@@ -53,10 +53,20 @@ class Context:
     census: Census | None = None
     """What the parsed tree held (tags, attribute names, attributes worth a safety
     look); None when a rule is called on a bare tree (it then takes its own)."""
+    url: str | None = None
+    """The page's own URL (``--url``, or what the document says), for site profiles."""
+    notices: list[str] = field(default_factory=list)
+    """Things the user should hear about even without ``-v`` (a root that matched
+    nothing), one line each; the batch summary counts the files that have any."""
 
     def has(self, needle: str) -> bool:
         """True when the input may contain ``needle``."""
         return self.needles is None or needle in self.needles
+
+    def notice(self, message: str) -> None:
+        """Say ``message`` once for this document (on stderr, naming the file)."""
+        if message not in self.notices:
+            self.notices.append(message)
 
     def removed(self, node: etree._Element | str) -> None:
         """Record ``node`` (an element, or a text) as removed by the current rule."""

@@ -59,11 +59,24 @@ class FileResult:
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
     cached: Outcome | None = None  # what the content cache keeps of it (batches only)
+    notices: list[str] = field(default_factory=list)
+    """What the user must hear about this file without ``-v`` (a root that matched nothing)."""
+    page: str | None = None
+    """The site profile and container used, for ``--explain``."""
 
     @classmethod
     def failure(cls, name: str, reason: str, traceback: str | None = None) -> FileResult:
         """A failed result naming the reason."""
         return cls(name, "failed", error=reason, traceback=traceback)
+
+
+def _page_line(meta: dict[str, object]) -> str | None:
+    """``profile qq, container #Cnt-Main-Article-QQ`` (None when no profile was used)."""
+    profile, container = meta.get("profile"), meta.get("container")
+    if profile is None and container is None:
+        return None
+    line = f"profile {profile or 'none'}"
+    return line + (f", container {container}" if container else ", no container cut")
 
 
 def suffix_for(to: str) -> str | None:
@@ -133,11 +146,14 @@ def _process(
         explain=settings.explain,
         path=source.name,
         keep_comments=settings.keep_comments,
+        url=settings.url,
     )
     result = FileResult(source.name, "unchanged", bytes_in=len(data), edits=cleaned.edits)
     result.removals = cleaned.ctx.removals
     result.encoding = cleaned.doc.encoding
     result.notes = [*cleaned.doc.repairs, *cleaned.doc.warnings]
+    result.notices = cleaned.ctx.notices
+    result.page = _page_line(cleaned.ctx.meta)
     if settings.to_stdout:
         result.status = "cleaned" if cleaned.edited else "unchanged"
         text = render(cleaned, settings.to)
@@ -153,7 +169,7 @@ def _process(
         changed = cleaned.edited
     result.bytes_out = len(new)
     result.status = "cleaned" if changed else "unchanged"
-    if caching:
+    if caching and not result.notices:  # a notice is said again on every run: not cached
         if stamp is None or stamp[0] != len(data):
             stamp = (len(data), -1)
         in_digest = cache.digest(data)

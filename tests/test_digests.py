@@ -86,12 +86,13 @@ def _sha(text: str) -> str:
 def digests_of(data: bytes, case: Path | None) -> dict[str, str]:
     """The SHA-256 of each format's output for ``data`` (of the error, if refused)."""
     rules = None
+    url = None
     if case is not None:
-        from test_fixtures import _rules  # the case.toml reading the fixture test uses
+        from test_fixtures import _rules, settings_of  # the fixture test's case.toml reading
 
-        rules = _rules(case)
+        rules, url = _rules(case), settings_of(case).url
     try:
-        cleaned = clean_document(data, rules=rules, path="input")
+        cleaned = clean_document(data, rules=rules, path="input", url=url)
     except CleanHtmlError as exc:
         return {"error": _sha(f"{type(exc).__name__}: {exc}")}
     return {to: _sha(render(cleaned, to)) for to in FORMATS}

@@ -50,6 +50,7 @@ def _clean(case: Path, source: bytes, path: str | None = None) -> Cleaned:
         encoding=settings.encoding,
         keep_comments=settings.keep_comments,
         path=path,
+        url=settings.url,
     )
 
 

@@ -1,8 +1,14 @@
 """JSON output: one record per input, for search indexes and text corpora.
 
 The record's keys come in a fixed order (see ``cleanhtml/schema/record.schema.json``):
-``path``, ``encoding``, ``meta``, ``title``, ``original_title``, ``source``, ``editor``,
-``stocks``, ``images``, ``links``, ``text``, ``html``, ``chars``, ``edits``.
+``path``, ``encoding``, ``url``, ``profile``, ``meta``, ``title``, ``published``,
+``author``, ``original_title``, ``source``, ``editor``, ``stocks``, ``images``, ``links``,
+``text``, ``html``, ``chars``, ``edits``.
+
+A whole page's ``title`` (without the portal suffix), ``published``, ``author`` and
+``source`` come from its head and byline, read before the page was cut to its article
+(see :mod:`cleanhtml.rules.sites.meta`); ``url`` is the page's own address and
+``profile`` the site profile that cut it.
 
 The metadata is not parsed a second time: ``stocks``, ``editor``, ``original_title``
 and ``source`` are what the rules recorded in ``ctx.meta`` as they ran (so ignoring a
@@ -124,12 +130,44 @@ def _text(el: etree._Element | None) -> str:
     return collapse_whitespace(text_of(el)).strip()
 
 
-def _title(data: dict[str, Any], root: etree._Element, body: etree._Element) -> str | None:
+def _page_meta(doc: document.Document) -> dict[str, Any]:
+    """A page's metadata when no site rule read it before the cut (from what is left)."""
+    if doc.is_fragment or doc.root.tag != "html":
+        return {}
+    from cleanhtml.rules.sites.meta import page_meta
+
+    return page_meta(doc.root, None, {})
+
+
+def _published(data: dict[str, Any]) -> str | None:
+    """A post's date from its front matter (already ISO 8601 when YAML read a date)."""
+    for key in ("date", "published", "pubDate", "pubdate"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            from cleanhtml.rules.sites.meta import iso_date
+
+            return iso_date(value) or value.strip()
+    return None
+
+
+def _author(data: dict[str, Any]) -> str | None:
+    for key in ("author", "creator", "dc:creator"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _title(
+    data: dict[str, Any], root: etree._Element, body: etree._Element, page: str | None
+) -> str | None:
     value = data.get("title")
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         title = " ".join(str(value).split())
         if title:
             return title
+    if page:
+        return str(page)
     for found in (root.find("head/title"), root.find(".//title"), body.find(".//h1")):
         title = _text(found)
         if title:
@@ -159,6 +197,7 @@ def build_record(cleaned: Cleaned) -> dict[str, Any]:
     body = root if found_body is None else found_body
     meta = parse_front_matter(doc.front_matter)
     found = cleaned.ctx.meta
+    page = found.get("page") or _page_meta(doc)
     text = render_text(doc)
     images = [
         {"src": src, "alt": collapse_whitespace(img.get("alt") or "").strip()}
@@ -173,11 +212,15 @@ def build_record(cleaned: Cleaned) -> dict[str, Any]:
     return {
         "path": cleaned.path,
         "encoding": doc.encoding,
+        "url": cleaned.ctx.url,
+        "profile": found.get("profile"),
         "meta": meta,
-        "title": _title(meta["data"], root, body),
+        "title": _title(meta["data"], root, body, page.get("title")),
+        "published": page.get("published") or _published(meta["data"]),
+        "author": page.get("author") or _author(meta["data"]),
         "original_title": found.get("original_title"),
-        "source": found.get("source"),
-        "editor": found.get("editor"),
+        "source": found.get("source") or page.get("source"),
+        "editor": found.get("editor") or page.get("editor"),
         "stocks": list(found.get("stocks", [])),
         "images": images,
         "links": links,

@@ -208,39 +208,62 @@ def _drop_text_rule(
     return user_drop_text
 
 
-def _root_rule(finder: Finder) -> Callable[[etree._Element, Context], int]:
+def body_of(root: etree._Element) -> etree._Element | None:
+    """The ``<body>`` of a page; a fragment's or post's root is its body already."""
+    return root if root.tag == "body" else root.find("body")
+
+
+def keep_only(body: etree._Element, keep: Sequence[etree._Element], ctx: Context) -> int:
+    """Leave only ``keep`` (elements inside ``body``) in ``body``; the number of edits.
+
+    Everything else in ``<body>`` goes (a page keeps its ``<head>``); 0 when ``body``
+    already holds only them.
+    """
+    if (
+        list(body) == list(keep)
+        and not (body.text or "").strip(WHITESPACE)
+        and all(not (el.tail or "").strip(WHITESPACE) for el in keep)
+    ):
+        return 0  # already only the container
+    edits = 0
+    for el in keep:
+        el.getparent().remove(el)  # type: ignore[union-attr]  # the tail goes with what is outside
+    for child in list(body):
+        ctx.removed(child)
+        body.remove(child)
+        edits += 1
+    body.text = "\n"
+    for el in keep:
+        el.tail = "\n"
+        body.append(el)
+    return max(edits, 1)
+
+
+def containers_in(body: etree._Element, found: Sequence[etree._Element]) -> list[etree._Element]:
+    """The outermost of ``found`` that lie inside ``body`` (never ``body`` itself)."""
+    return [el for el in _outermost(found) if el is not body and body in el.iterancestors()]
+
+
+def _root_rule(finder: Finder, expr: str) -> Callable[[etree._Element, Context], int]:
+    needles = selector_needles([expr])
+
     def user_root(root: etree._Element, ctx: Context) -> int:
         """Keep only the article container the ``root`` selector matches.
 
         When it matches, everything else in ``<body>`` goes (a page keeps its
-        ``<head>``). When it matches nothing, the document is left as it is.
+        ``<head>``). When it matches nothing, the document is left as it is and a
+        whole page says so (one line on stderr).
         """
-        body = root if root.tag == "body" else root.find("body")
+        body = body_of(root)
         if body is None:
             return 0
-        keep = [
-            el for el in _outermost(finder(root)) if el is not body and body in el.iterancestors()
-        ]
+        absent = bool(needles) and not any(ctx.has(needle) for needle in needles)
+        keep = [] if absent else containers_in(body, finder(root))
         if not keep:
+            if root.tag == "html":
+                ctx.notice(f"root {expr!r} matched nothing; the whole page was kept")
             return 0
-        if (
-            list(body) == keep
-            and not (body.text or "").strip(WHITESPACE)
-            and all(not (el.tail or "").strip(WHITESPACE) for el in keep)
-        ):
-            return 0  # already only the container
-        edits = 0
-        for el in keep:
-            el.getparent().remove(el)  # type: ignore[union-attr]  # the tail goes with what is outside
-        for child in list(body):
-            ctx.removed(child)
-            body.remove(child)
-            edits += 1
-        body.text = "\n"
-        for el in keep:
-            el.tail = "\n"
-            body.append(el)
-        return max(edits, 1)
+        return keep_only(body, keep, ctx)
 
     return user_root
 
@@ -258,10 +281,9 @@ def user_rules(config: Mapping[str, Any]) -> tuple[Rule, ...]:
                 "keep-article-root",
                 "user",
                 f"Keep only the article container {root!r}.",
-                _root_rule(compile_selector(root, key="root")),
+                _root_rule(compile_selector(root, key="root"), root),
                 removes_text=True,
-                reshapes=True,
-                needles=selector_needles([root]),
+                reshapes=True,  # no needles: a whole page that lacks the root must say so
             )
         )
     drops = _strings(config, "drop")

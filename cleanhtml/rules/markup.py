@@ -126,19 +126,26 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
         and not (patterns and _kept_finder(patterns)[0](root, **_kept_finder(patterns)[1]))
     ):
         # no marker to keep, no excerpt to record: libxml2 strips them all (tails stay)
-        found = _comments(root)
+        found = _inside(_comments(root))
         if found:
             parents = _parents(found)
             etree.strip_tags(root, etree.Comment)
             join_text(parents)
         return len(found)
-    comments = [c for c in _comments(root) if not _kept(c, patterns)]
+    comments = [c for c in _inside(_comments(root)) if not _kept(c, patterns)]
     for comment in comments:
         ctx.removed(comment)
     parents = _parents(comments)
     _strip_comments_but(root, patterns)
     join_text(parents)
     return len(comments)
+
+
+def _inside(comments: list[etree._Element]) -> list[etree._Element]:
+    """The comments inside the root element: those before or after it (a saved page's
+    ``<!-- saved from url=... -->``) cannot be removed, so they count as no edit (a second
+    cleaning would otherwise edit again)."""
+    return [c for c in comments if c.getparent() is not None]
 
 
 def _parents(nodes: list[etree._Element]) -> dict[etree._Element, None]:

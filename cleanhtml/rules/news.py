@@ -44,14 +44,39 @@ QUOTE_URL_PARTS = (
 _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PARTS)
 # Three queries, not one union: libxml2 merges node-sets of a union pairwise, in time
 # that grows with the product of their sizes.
+_STOCK_SPAN = (
+    "starts-with(@id, 'stock_') or starts-with(@id, 'usstock_') or starts-with(@id, 'hkstock_')"
+)
 _STOCK_WRAPPER_QUERIES = (
-    find("descendant-or-self::span[starts-with(@id, 'stock_')]"),
+    find(f"descendant-or-self::span[{_STOCK_SPAN}]"),
     find(
         "descendant-or-self::a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
-        "[ancestor::span[starts-with(@id, 'stock_')]]"
+        f"[ancestor::span[{_STOCK_SPAN}]]"
     ),
     find(f"descendant-or-self::a[{_HREF_TEST}]"),
 )
+_SPAN_MARKETS = {"stock_": "", "usstock_": "us", "hkstock_": "hk"}
+_US_MARKETS = frozenset({"oq", "o", "n", "nq", "a", "us"})
+
+
+def stock_code(market: str, symbol: str) -> str:
+    """One form for every market: ``sz300959``, ``sh600000``, ``hk00700``, ``usJPM``.
+
+    ``market`` is a prefix or exchange suffix as pages write it (``sz``, ``HK``, ``OQ``
+    for NASDAQ, ``N`` for NYSE, ``us``); US symbols are upper-cased.
+    """
+    key = market.lower()
+    if key in _US_MARKETS:
+        return "us" + symbol.upper()
+    return key + symbol
+
+
+def _span_code(span_id: str) -> str:
+    for prefix, market in _SPAN_MARKETS.items():
+        if span_id.startswith(prefix):
+            rest = span_id[len(prefix) :]
+            return stock_code(market, rest) if market else rest
+    return span_id
 
 
 def _stock_wrappers(root: etree._Element) -> list[etree._Element]:
@@ -145,7 +170,10 @@ EDITOR_CREDIT = re.compile(
 )
 _EDITOR_PARAGRAPHS = find(
     "descendant-or-self::p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
+    " | descendant-or-self::span"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' ep-editor ')]"
 )
+EDITOR_CLASSES = ("article-editor", "ep-editor")
 BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 CONTAINERS = ("p", "div", "section", "blockquote", "li")
 
@@ -168,10 +196,14 @@ def _is_leaf_block(el: etree._Element) -> bool:
 _HAS_MEDIA = test(".//img | .//video | .//audio | .//iframe | .//embed | .//object")
 
 
-def _add_stock(ctx: Context, code: str) -> None:
+def add_stock(ctx: Context, code: str) -> None:
+    """Record a stock code in ``ctx.meta["stocks"]`` (each once, in order of appearance)."""
     stocks: list[str] = ctx.meta.setdefault("stocks", [])
     if code and code not in stocks:
         stocks.append(code)
+
+
+_add_stock = add_stock
 
 
 def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
@@ -180,7 +212,9 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     Sina wraps company names and ordinary words (``线上线下``) in
     ``<span id="stock_sz300959"><a class="keyword" href=".../realstock/...">``. The word
     is article text; the wrapper is an ad for a quote page. Nested and broken spans
-    are unwrapped too. The stock codes are recorded in ``ctx.meta["stocks"]``.
+    are unwrapped too, and so are the US and Hong Kong forms (``usstock_JPM``,
+    ``hkstock_00700``). The stock codes are recorded in ``ctx.meta["stocks"]`` in one
+    form for every market (``sz300959``, ``usJPM``, ``hk00700``).
 
     ``采取<span id="stock_sz300959"><a class="keyword" href="…">线上线下</a></span>方式``
     becomes ``采取线上线下方式``.
@@ -188,7 +222,7 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     found = _stock_wrappers(root)
     for el in found:
         if el.tag == "span":
-            _add_stock(ctx, el.get("id", "")[len("stock_") :])
+            _add_stock(ctx, _span_code(el.get("id", "")))
         else:
             match = _CODE_IN_HREF.search(el.get("href", ""))
             if match:
@@ -198,19 +232,36 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+QUOTE_CHARACTERS = frozenset("0123456789.,%+-()（）， \t\r\n\xa0\u3000")
+"""What a quote the page's script filled in is made of: ``(115.395, 2.79, 2.47%)``."""
+
+
+def _is_filled_quote(el: etree._Element) -> bool:
+    """True when ``el`` holds a price quote and nothing else: digits in brackets."""
+    text = text_of(el)
+    if not text.strip(WHITESPACE) or not any(c.isdigit() for c in text):
+        return False
+    body = text.strip(WHITESPACE)
+    return body[:1] in "(（" and body[-1:] in ")）" and set(body) <= QUOTE_CHARACTERS
+
+
 def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     """Remove the ``<span id="quote_…">`` placeholders a quote widget fills in.
 
-    Empty ones are dropped; one that holds text is unwrapped, so no text is lost.
+    Empty ones are dropped, and so are filled ones, when what the page's script put
+    in is only a quote (digits, signs and commas in brackets: ``(115.395, 2.79,
+    2.47%)``); one that holds other text is unwrapped, so no text is lost.
 
-    ``名称<span id="quote_sz300959"></span>方式`` becomes ``名称方式``.
+    ``名称<span id="quote_sz300959"></span>方式`` becomes ``名称方式``;
+    ``摩根大通<span id="quote_JPM">(<font>115.395</font>, …)</span>`` becomes ``摩根大通``.
     """
     found = _QUOTE_PLACEHOLDERS(root)
     holding: list[etree._Element] = []
     empty: list[etree._Element] = []
     for el in found:
         ctx.removed(el)
-        (holding if len(el) or (el.text or "").strip(WHITESPACE) else empty).append(el)
+        filled = len(el) or (el.text or "").strip(WHITESPACE)
+        (holding if filled and not _is_filled_quote(el) else empty).append(el)
     drop_all(root, empty)  # first: an empty one may sit in one that holds text
     unwrap_all(root, holding)
     return len(found)
@@ -369,13 +420,14 @@ def _record_editor(ctx: Context, text: str) -> None:
 def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     """Remove the editor credit at the end of an article (``责任编辑：徐小曼``).
 
-    Removes ``<p class="article-editor">`` wherever it is, and closing paragraphs whose
+    Removes ``<p class="article-editor">`` and NetEase's ``<span class="ep-editor">``
+    wherever they are, and closing paragraphs whose
     whole text is an editor credit: ``责任编辑``, ``编辑`` or ``责编``, a full-width or
     ASCII colon, a name, an optional staff code (``SF055``), optional brackets. The word
     编辑 inside article text, or a byline at the top, is content and stays. The name is
     recorded in ``ctx.meta["editor"]``.
     """
-    found = _EDITOR_PARAGRAPHS(root) if ctx.has("article-editor") else []
+    found = _EDITOR_PARAGRAPHS(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
     for el in found:
         _record_editor(ctx, text_of(el).strip(WHITESPACE))
         ctx.removed(el)
@@ -477,3 +529,67 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
         for line in _lines(el):
             _record_line(ctx, line)
     return 0
+
+
+COPYRIGHT_PHRASES = (
+    "未经授权，不得转载",
+    "未经授权不得转载",
+    "未经许可，不得转载",
+    "未经许可不得转载",
+    "未经允许，不得转载",
+    "未经允许不得转载",
+    "未经授权，禁止转载",
+    "未经许可，禁止转载",
+    "版权所有，未经",
+    "本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP",
+)
+"""Phrases of portal copyright and reposting notices (looked for in a block's text)."""
+COPYRIGHT_OPENINGS = (
+    "本文为",
+    "本文系",
+    "版权声明",
+    "版权所有",
+    "声明：",
+    "(本文来自",
+    "（本文来自",
+)
+COPYRIGHT_BRACKETS = {"【": "】", "[": "]", "（": "）", "(": ")"}
+COPYRIGHT_MAX_CHARS = 160
+
+
+def _is_copyright_notice(text: str) -> bool:
+    """A whole block that is a reposting notice: a phrase of the list, in brackets or
+    opened by ``本文为``/``版权声明``/... (an article quoting such words is not one)."""
+    if not text or len(text) > COPYRIGHT_MAX_CHARS:
+        return False
+    if not any(phrase in text for phrase in COPYRIGHT_PHRASES):
+        return False
+    closing = COPYRIGHT_BRACKETS.get(text[0])
+    return (closing is not None and text.endswith(closing)) or text.startswith(COPYRIGHT_OPENINGS)
+
+
+def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
+    """Remove portal copyright and reposting notices inside the article.
+
+    A leaf block (or the outermost block holding only it) whose whole text is a
+    notice: one of :data:`COPYRIGHT_PHRASES` (``未经授权，不得转载``, the Paper's
+    ``本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP``, ...) in a text that is
+    bracketed (``【…】``, ``（…）``) or opens with ``本文为``/``版权声明``/``声明：``.
+
+    ``<p><strong>【…作品的中文相关权益归腾讯公司独家所有。未经授权，不得转载、摘编等。】</strong></p>``
+    goes; a sentence that mentions 未经授权，不得转载 inside a paragraph stays.
+    """
+    text = etree.tostring(root, method="text", encoding="unicode")
+    if not any(phrase in text for phrase in COPYRIGHT_PHRASES):
+        return 0
+    edits = 0
+    for el in list(root.iter(*BLOCKS)):
+        if el is root or not attached(el, root) or not _is_leaf_block(el):
+            continue
+        body = _block_text(el, COPYRIGHT_MAX_CHARS)
+        if body is None or not _is_copyright_notice(body):
+            continue
+        ctx.removed(el)
+        drop(el)
+        edits += 1
+    return edits

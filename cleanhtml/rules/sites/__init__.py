@@ -1,0 +1,221 @@
+"""Site profiles: one module per site, one registry, and the rules that use them.
+
+Each module (``sina.py``, ``qq.py``, ...) declares its :class:`~.base.Site`: the hosts
+it answers, its article containers in order of preference, its markers, its own
+boilerplate selectors, title suffixes, byline selectors and fixture folders.
+:data:`SITES` lists them; ``cleanhtml --list-profiles`` prints it.
+
+The ``auto`` profile (the default) adds two rules after the safety rules:
+
+* ``keep-site-article`` (P001) picks the site from the page's own URL (``--url``, the
+  saved-page comment, canonical link, ``og:url``, ``<base>``, a post's front-matter
+  link), else from markers unique to a site, records it, reads the page metadata
+  (title, date, byline) and keeps only the site's first container that matches. A
+  page of no known site is left whole, unless ``root = "auto"`` asks for the
+  main-content finder. A known site whose containers all miss keeps the page whole
+  and says so.
+* ``drop-site-boilerplate`` (P002) removes the site's own boilerplate selectors.
+
+Config tables ``[tool.cleanhtml.profiles.NAME]`` extend the registry: a table with
+``urls`` is a new site; a table named like a built-in site changes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from lxml import etree
+
+from cleanhtml.rule import Context, Rule
+from cleanhtml.rules.custom import (
+    _outermost,
+    body_of,
+    compile_selector,
+    containers_in,
+    keep_only,
+)
+from cleanhtml.rules.sites import gmw, qq, sina, youth
+from cleanhtml.rules.sites.base import (
+    SITE_KEYS,
+    Site,
+    site_by_markers,
+    site_for_url,
+    site_from_table,
+)
+from cleanhtml.rules.sites.meta import page_meta
+from cleanhtml.treeops import Finder, drop
+
+SITES: tuple[Site, ...] = (*sina.SITES, qq.SITE, gmw.SITE, youth.SITE)
+"""Every built-in site profile (``--list-profiles``)."""
+
+AUTO = "auto"
+"""The profile that picks a site per page."""
+FINDER = "auto"
+"""The ``root`` value that asks for the main-content finder on pages of no known site."""
+
+
+def builtin_names() -> frozenset[str]:
+    """The names of the built-in site profiles."""
+    return frozenset(site.name for site in SITES)
+
+
+def merged_sites(user: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Site, ...]:
+    """The registry with the user's profile tables applied (see the module docstring)."""
+    sites = {site.name: site for site in SITES}
+    for name, table in (user or {}).items():
+        base = sites.get(name)
+        parent = table.get("extends")
+        if base is None and isinstance(parent, str) and parent in sites:
+            base = sites[parent]
+        if base is None and "urls" not in table:
+            continue  # a rule profile, not a site
+        if base is None and not (SITE_KEYS & set(table)):
+            continue
+        sites[name] = site_from_table(name, table, base)
+    return tuple(sites.values())
+
+
+class _Selectors:
+    """Selectors compiled once per profile (a broken one is a config error up front)."""
+
+    def __init__(self, sites: Sequence[Site]) -> None:
+        self.finders: dict[str, Finder] = {}
+        for site in sites:
+            for expr in (*site.containers, *site.markers, *site.drop):
+                self.get(expr, f"profiles.{site.name}")
+            for expr in (*site.source, *site.author, *site.published, *site.editor):
+                self.get(expr, f"profiles.{site.name}")
+
+    def get(self, expr: str, key: str = "profiles") -> Finder:
+        finder = self.finders.get(expr)
+        if finder is None:
+            finder = self.finders[expr] = compile_selector(expr, key=key)
+        return finder
+
+
+def _choose(
+    root: etree._Element, ctx: Context, sites: Sequence[Site], sel: _Selectors
+) -> Site | None:
+    chosen = ctx.shared.get("site", False)
+    if chosen is not False:
+        return chosen  # type: ignore[no-any-return]
+    site = site_for_url(ctx.url, sites)
+    if site is None:
+        site = site_by_markers(root, [s for s in sites if s.markers], sel.finders)
+    ctx.shared["site"] = site
+    return site
+
+
+def _keep_rule(
+    sites: Sequence[Site], sel: _Selectors, forced: Site | None, finder: bool, cut: bool
+) -> Callable[[etree._Element, Context], int]:
+    def keep_site_article(root: etree._Element, ctx: Context) -> int:
+        """Keep only the article container of the page's site.
+
+        The site comes from the page's URL, else from a marker only that site uses
+        (``#artibody`` for Sina, ``#Cnt-Main-Article-QQ`` for QQ, ...). Its containers
+        are tried in order; the first that matches is kept, everything else in
+        ``<body>`` goes (the ``<head>`` stays). A page of no known site is kept whole
+        unless ``root = "auto"``; a known site whose containers all miss keeps the
+        page whole and says so on stderr. Posts and fragments are never cut.
+        """
+        site = forced if forced is not None else _choose(root, ctx, sites, sel)
+        if root.tag != "html":
+            if site is not None:
+                ctx.meta.setdefault("profile", site.name)
+            return 0
+        body = body_of(root)
+        if body is None:
+            return 0
+        if "page" not in ctx.meta:
+            ctx.meta["page"] = page_meta(root, site, sel.finders)
+        if site is not None:
+            ctx.meta.setdefault("profile", site.name)
+        if not cut:
+            return 0
+        if site is not None:
+            for expr in site.containers:
+                keep = containers_in(body, sel.get(expr)(root))
+                if keep:
+                    ctx.meta.setdefault("container", expr)
+                    return keep_only(body, keep, ctx)
+        if finder:
+            from cleanhtml.rules.sites.density import main_content
+
+            found = main_content(body)
+            if found is not None:
+                ctx.meta.setdefault("container", "auto")
+                return keep_only(body, [found], ctx)
+        if site is not None and site.containers:
+            tried = ", ".join(site.containers)
+            ctx.notice(
+                f"profile {site.name}: no container matched ({tried}); the whole page was kept"
+            )
+        return 0
+
+    return keep_site_article
+
+
+def _drop_rule(
+    sites: Sequence[Site], sel: _Selectors, forced: Site | None
+) -> Callable[[etree._Element, Context], int]:
+    def drop_site_boilerplate(root: etree._Element, ctx: Context) -> int:
+        """Remove the page site's own boilerplate (its profile's ``drop`` list and rules).
+
+        Each site lists selectors of widgets its template puts inside the article
+        container (QQ's share button ``.mbArticleShareBtn``, its related-video player
+        ``.rv-root-v2`` and the "精彩视频推荐" heading above it, ...), and may add rule
+        functions of its own (QQ's keyword links). Nothing else goes.
+        """
+        site = forced if forced is not None else _choose(root, ctx, sites, sel)
+        if site is None:
+            return 0
+        edits = 0
+        for expr in site.drop:
+            for el in _outermost(sel.get(expr)(root)):
+                if el is root or el.getparent() is None:
+                    continue
+                ctx.removed(el)
+                drop(el)
+                edits += 1
+        for rule in site.rules:
+            edits += rule(root, ctx)
+        return edits
+
+    return drop_site_boilerplate
+
+
+def page_rules(
+    user: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    forced: str | None = None,
+    root: str | None = None,
+) -> tuple[Rule, ...]:
+    """The site rules of the ``auto`` profile (``forced``: always that site's profile).
+
+    ``root = "auto"`` adds the main-content finder for pages of no known site; any
+    other ``root`` is the user's own container, so no site container is cut here.
+    """
+    sites = merged_sites(user)
+    sel = _Selectors(sites)
+    site = next((s for s in sites if s.name == forced), None) if forced else None
+    cut = root is None or root == FINDER
+    keep = Rule(
+        "P001",
+        "keep-site-article",
+        "page",
+        "Keep only the article container of the page's site (by URL or marker).",
+        _keep_rule(sites, sel, site, root == FINDER, cut),
+        removes_text=True,
+        reshapes=True,
+    )
+    boiler = Rule(
+        "P002",
+        "drop-site-boilerplate",
+        "page",
+        "Remove the page site's own widgets inside the article (its drop list).",
+        _drop_rule(sites, sel, site),
+        removes_text=True,
+    )
+    return (keep, boiler)

@@ -1,0 +1,195 @@
+"""What a site profile is, and how a page finds its own: URL first, markers second.
+
+A :class:`Site` is data, in the style of yt-dlp's extractors: the hosts it answers,
+its article containers in order of preference, the markers that name it when a page
+carries no URL, the boilerplate selectors of its own inside the container, the title
+suffixes it appends, where its byline keeps the source, author and date, and the
+fixture folders that show it working.
+
+The page's own URL is read, in this order, from the ``<!-- saved from url=... -->``
+(or ``<!-- https://... -->``) comment a browser or scraper leaves at the top of a
+saved page, ``<link rel="canonical">``, ``<meta property="og:url">``, ``<base href>``
+and a post's front matter (``link:``, ``url:``, ``permalink:``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from cleanhtml.errors import ConfigError
+
+if TYPE_CHECKING:
+    from cleanhtml.document import Document
+
+URL_HEAD_CHARS = 4096
+"""How far into the input the leading URL comment is looked for."""
+
+# Anchored, one pass, no nested quantifiers: the first comment of a saved page, after
+# an optional BOM, doctype or XML declaration (those hold no "<" or ">" inside).
+_LEADING_COMMENT = re.compile(
+    r"\A\ufeff?\s*(?:<[!?][^<>]*>\s*)?(?:<[!?][^<>]*>\s*)?"
+    r"<!--\s*(?:saved from url=\(\d{1,6}\)\s*)?(https?://[^\s<>\"']{1,2000})\s*-->",
+    re.IGNORECASE,
+)
+_FRONT_MATTER_URL = re.compile(
+    r"^(?:link|url|permalink|source_url|original_url)[ \t]*:[ \t]*['\"]?(https?://[^\s'\"]{1,2000})",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site profile: where its article is and what surrounds it.
+
+    ``hosts`` match the URL's host name exactly or as a parent domain
+    (``sina.com.cn`` answers ``finance.sina.com.cn``). ``containers`` are CSS
+    selectors or XPath tried in order; the first that matches inside ``<body>`` is
+    kept. ``markers`` (selectors) name the site on a page that gives no URL; each must
+    be unique to the site. ``drop`` removes the site's own boilerplate inside the
+    container. ``title_suffixes`` are cut from the end of ``<title>``.
+    ``source``/``author``/``published`` are selectors of the byline elements, ``editor``
+    of an editor credit outside the container (``[责任编辑：…]``).
+    """
+
+    name: str
+    summary: str
+    hosts: tuple[str, ...] = ()
+    containers: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    title_suffixes: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    editor: tuple[str, ...] = ()
+    fixtures: tuple[str, ...] = ()
+    paths: str | None = None
+    """A regex the URL's path must match (``search``), for a host shared by templates."""
+    rules: tuple[Callable[[etree._Element, Any], int], ...] = ()
+    """The site's own rule functions (``(root, ctx) -> edits``), run after ``drop``."""
+    builtin: bool = field(default=True, compare=False)
+
+    def answers(self, host: str, path: str) -> bool:
+        """True when a URL with this host and path belongs to the site."""
+        if not any(host == h or host.endswith("." + h) for h in self.hosts):
+            return False
+        return self.paths is None or re.search(self.paths, path) is not None
+
+
+SITE_KEYS = frozenset(
+    {"urls", "containers", "markers", "title-suffixes", "source", "author", "published", "editor"}
+)
+"""Profile-table keys that make (or change) a site profile, beside ``root`` and ``drop``."""
+
+
+def _strings(table: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...] | None:
+    if key not in table:
+        return None
+    value = table[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"profiles.{origin}.{key}: expected a list of strings")
+    return tuple(value)
+
+
+def site_from_table(name: str, table: Mapping[str, Any], base: Site | None) -> Site:
+    """A site profile from a ``[profiles.NAME]`` table, over ``base`` when it extends one.
+
+    ``urls`` are host names (``example.com``); ``root`` (one selector) or
+    ``containers`` (several, in order) replace the base's containers; ``drop`` adds to
+    its boilerplate selectors.
+    """
+    site = base or Site(name, f"user profile {name!r}", builtin=False)
+    changes: dict[str, Any] = {"name": name, "builtin": False}
+    urls = _strings(table, "urls", name)
+    if urls is not None:
+        changes["hosts"] = tuple(
+            (urlsplit(u).hostname or "") if "//" in u else u.strip("/").lower() for u in urls
+        )
+    containers = _strings(table, "containers", name)
+    root = table.get("root")
+    if isinstance(root, str) and root != "auto":
+        containers = (root,)
+    if containers is not None:
+        changes["containers"] = containers
+    drop = _strings(table, "drop", name)
+    if drop is not None:
+        changes["drop"] = (*site.drop, *drop)
+    for key in ("markers", "title-suffixes", "source", "author", "published", "editor"):
+        value = _strings(table, key, name)
+        if value is not None:
+            changes[key.replace("-", "_")] = value
+    if base is None or base.name != name:
+        changes["summary"] = f"user profile {name!r}" + (f" (extends {base.name})" if base else "")
+    return replace(site, **changes)
+
+
+def page_url(doc: Document, given: str | None = None) -> str | None:
+    """The page's own URL: ``given`` (``--url``), else what the document says."""
+    if given:
+        return given
+    if doc.front_matter:
+        found = _FRONT_MATTER_URL.search(doc.front_matter)
+        if found:
+            return found.group(1)
+    head = doc.source[doc.body_start : doc.body_start + URL_HEAD_CHARS]
+    found = _LEADING_COMMENT.match(head.decode("utf-8", "ignore"))
+    if found:
+        return found.group(1)
+    root = doc.root
+    if doc.is_fragment or root.tag != "html":
+        return None
+    head_el = root.find("head")
+    if head_el is None:
+        return None
+    canonical = og = base = None
+    for el in head_el.iter("link", "meta", "base"):
+        if el.tag == "link" and canonical is None:
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel:
+                canonical = el.get("href")
+        elif el.tag == "meta" and og is None:
+            if (el.get("property") or el.get("name") or "").lower() == "og:url":
+                og = el.get("content")
+        elif el.tag == "base" and base is None:
+            base = el.get("href")
+    for candidate in (canonical, og, base):
+        if candidate and candidate.strip().lower().startswith(("http://", "https://", "//")):
+            value = candidate.strip()
+            return "https:" + value if value.startswith("//") else value
+    return None
+
+
+def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
+    """The site whose hosts (and path pattern) answer ``url``; user sites first."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if not host:
+        return None
+    for site in sorted(sites, key=lambda s: s.builtin):
+        if site.answers(host, parts.path):
+            return site
+    return None
+
+
+def site_by_markers(
+    root: etree._Element, sites: Iterable[Site], compiled: Mapping[str, Any]
+) -> Site | None:
+    """The first site one of whose markers matches in ``root`` (None when none does)."""
+    for site in sites:
+        for marker in site.markers:
+            if compiled[marker](root):
+                return site
+    return None

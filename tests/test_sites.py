@@ -1,0 +1,210 @@
+"""Site profiles: the page's URL (or a marker) picks the site, its container is kept,
+a root that matches nothing is said, and the page metadata lands in the json record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleanhtml import clean, record
+from cleanhtml.cli import main
+from cleanhtml.errors import ConfigError
+from cleanhtml.profiles import profile_rules
+from cleanhtml.rules.sites import SITES, merged_sites
+from cleanhtml.rules.sites.meta import iso_date, strip_title
+
+REPO = Path(__file__).resolve().parent.parent
+QQ_PAGE = REPO / "fixtures" / "page-qq-article" / "input.html"
+QQ_URL = "http://tech.qq.com/a/20161014/006270.htm"
+
+BODY = (
+    "<body><div class='nav'><a href='/'>首页</a> <a href='/n'>新闻</a></div>"
+    "<div id='Cnt-Main-Article-QQ'><p>正文第一段，说的是事情。</p></div>"
+    "<div id='artibody'><p>另一个容器。</p></div>"
+    "<div class='footer'>版权所有</div></body>"
+)
+
+
+def page(head: str = "", before: str = "") -> str:
+    title = "<title>标题_科技_腾讯网</title>"
+    return f"{before}<!DOCTYPE html><html><head>{title}{head}</head>{BODY}</html>"
+
+
+def run(*args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--no-config", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("html", "url"),
+    [
+        (page(before="<!-- saved from url=(0027)https://news.qq.com/a/1.htm -->\n"), None),
+        (page(before="<!-- https://news.qq.com/a/1.htm -->\n"), None),
+        (page("<link rel='canonical' href='https://news.qq.com/a/1.htm'>"), None),
+        (page("<meta property='og:url' content='https://news.qq.com/a/1.htm'>"), None),
+        (page("<base href='https://news.qq.com/a/'>"), None),
+        (page(), "https://news.qq.com/a/1.htm"),
+    ],
+    ids=["saved-from-comment", "url-comment", "canonical", "og-url", "base-href", "--url"],
+)
+def test_the_page_url_picks_the_site(html: str, url: str | None) -> None:
+    """Each URL source picks QQ, whose container wins over the #artibody marker of Sina."""
+    got = record(html, url=url)
+    assert (got["profile"], got["url"] is not None) == ("qq", True)
+    assert got["text"] == "正文第一段，说的是事情。\n"
+
+
+def test_a_post_front_matter_link_picks_the_site_but_nothing_is_cut() -> None:
+    post = "---\ntitle: t\nlink: https://news.qq.com/a/1.htm\n---\n<div><p>正文。</p><p>尾巴</p></div>\n"
+    got = record(post)
+    assert (got["profile"], got["url"]) == ("qq", "https://news.qq.com/a/1.htm")
+    assert got["text"] == "正文。\n\n尾巴\n"
+
+
+def test_without_a_url_an_unambiguous_marker_picks_the_site() -> None:
+    assert record(page().replace("artibody", "y"))["profile"] == "qq"
+    sina_only = page().replace("Cnt-Main-Article-QQ", "x")
+    got = record(sina_only)
+    assert (got["profile"], got["text"]) == ("sina", "另一个容器。\n")
+
+
+def test_an_unknown_site_is_kept_whole_and_root_auto_finds_the_article() -> None:
+    html = (
+        "<html><head><title>t</title></head><body><ul><li><a href='/a'>首页</a></li>"
+        "<li><a href='/b'>新闻</a></li></ul><div class='story'>"
+        "<p>第一段正文，有逗号，也有句号。</p><p>第二段正文，同样很长，说明事情的经过。</p>"
+        "</div><div class='foot'><a href='/c'>关于我们</a></div></body></html>"
+    )
+    whole = clean(html, to="text", url="https://example.org/a")
+    assert "首页" in whole and "关于我们" in whole
+    rules = profile_rules(root="auto")
+    from cleanhtml.api import clean_document, render
+
+    found = render(clean_document(html, rules=rules, url="https://example.org/a"), "text")
+    assert found == "第一段正文，有逗号，也有句号。\n\n第二段正文，同样很长，说明事情的经过。\n"
+
+
+def test_a_root_that_matches_nothing_is_said_once_and_counted(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(page(), "utf-8")
+    (tmp_path / "b.html").write_text(page(), "utf-8")
+    (tmp_path / "post.md").write_text("---\ntitle: t\n---\n<p>正文</p>\n", "utf-8")
+    code, _, err = run("--root", "#nope", "-t", "text", "-j", "1", str(tmp_path))
+    assert code == 0
+    lines = [line for line in err.splitlines() if "matched nothing" in line]
+    assert lines == [
+        f"cleanhtml: {tmp_path / name}: root '#nope' matched nothing; the whole page was kept"
+        for name in ("a.html", "b.html")
+    ]  # the post has no page to cut: no line
+    assert ", 2 with no article container found;" in err.splitlines()[-1]
+
+
+def test_a_site_whose_containers_all_miss_says_so() -> None:
+    html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
+    assert code == 0
+    assert err == (
+        "cleanhtml: <stdin>: profile qq: no container matched"
+        " (#Cnt-Main-Article-QQ, .content-article); the whole page was kept\n"
+    )
+    assert "首页" in out
+
+
+def test_explain_names_the_profile_and_container() -> None:
+    code, _, err = run("--explain", "--url", QQ_URL, "-t", "text", str(QQ_PAGE))
+    assert code == 0
+    assert "  page: profile qq, container #Cnt-Main-Article-QQ" in err.splitlines()
+
+
+def test_url_option_for_stdin_and_bad_url() -> None:
+    code, out, _ = run("--url", QQ_URL, "-t", "json", "-", input=QQ_PAGE.read_bytes())
+    assert code == 0
+    got = json.loads(out)
+    assert (got["profile"], got["url"], got["editor"]) == ("qq", QQ_URL, "alonliu")
+    code, _, err = run("--url", "not-a-url", "-", input="<p>x</p>")
+    assert code == 2 and "--url" in err
+
+
+def test_list_profiles_shows_builtin_and_configured_sites(tmp_path: Path) -> None:
+    config = tmp_path / ".cleanhtml.toml"
+    config.write_text(
+        '[profiles.myblog]\nurls = ["blog.example.com"]\nroot = "main article"\n', "utf-8"
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "--list-profiles"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.stdout.splitlines() if line and line[0] != " "]
+    assert names[:3] == ["auto", "sina", "generic"]
+    assert {"qq", "gmw", "youth", "myblog"} <= set(names)
+    assert "    containers: #Cnt-Main-Article-QQ, .content-article" in result.stdout
+
+
+def test_config_adds_a_site_and_overrides_a_builtin_one() -> None:
+    user = {
+        "myblog": {"urls": ["blog.example.com"], "root": "main article", "drop": [".share"]},
+        "qq": {"containers": [".x"]},
+    }
+    sites = {site.name: site for site in merged_sites(user)}
+    assert sites["myblog"].containers == ("main article",)
+    assert sites["qq"].containers == (".x",) and sites["qq"].hosts == ("qq.com",)
+    html = (
+        "<html><body><nav>菜单</nav><main><article><p>博客正文。</p>"
+        "<div class='share'>分享</div></article></main></body></html>"
+    )
+    from cleanhtml.api import clean_document, render
+
+    rules = profile_rules("auto", user)
+    got = clean_document(html, rules=rules, url="https://blog.example.com/post/1")
+    assert render(got, "text") == "博客正文。\n"
+    with pytest.raises(ConfigError, match="invalid CSS selector"):
+        profile_rules("auto", {"mine": {"urls": ["a.com"], "containers": ["p["]}})
+
+
+def test_a_site_profile_can_be_forced() -> None:
+    html = page().replace("Cnt-Main-Article-QQ", "x")  # by marker this would be Sina
+    from cleanhtml.api import clean_document, render
+
+    got = clean_document(html, rules=profile_rules("qq"))
+    assert got.ctx.meta["profile"] == "qq"
+    assert "首页" in render(got, "text")  # QQ's containers miss: kept whole
+
+
+def test_every_site_names_fixtures_that_exist() -> None:
+    for site in SITES:
+        assert site.fixtures, site.name
+        for name in site.fixtures:
+            assert (REPO / "fixtures" / name / "input.html").is_file(), name
+
+
+@pytest.mark.parametrize(
+    ("title", "suffixes", "headline", "expected"),
+    [
+        ("油价上涨_新浪财经_新浪网", ("_新浪财经_新浪网",), None, "油价上涨"),
+        ("游园记|公园_新浪新闻", ("|*_新浪新闻", "_新浪新闻"), None, "游园记"),
+        ("a_b_c_腾讯网", ("_*_腾讯网",), None, "a_b"),
+        ("标题 _探索者 _光明网", (" _* _光明网",), None, "标题"),
+        ("标题_科技_腾讯网", (), "标题", "标题"),
+        ("普通标题", ("_新浪网",), None, "普通标题"),
+    ],
+)
+def test_title_without_portal_suffix(
+    title: str, suffixes: tuple[str, ...], headline: str | None, expected: str
+) -> None:
+    assert strip_title(title, suffixes, headline) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016年10月14日07:17", "2016-10-14T07:17:00"),
+        ("2017-03-10 08:42:00", "2017-03-10T08:42:00"),
+        ("2021-08-09T09:46:57+08:00", "2021-08-09T09:46:57+08:00"),
+        ("2021-08-09T01:46:57Z", "2021-08-09T01:46:57+00:00"),
+        ("发布于 2020/1/5", "2020-01-05"),
+        ("2020-13-40", None),
+        ("没有日期", None),
+    ],
+)
+def test_iso_dates(text: str, expected: str | None) -> None:
+    assert iso_date(text) == expected
