@@ -89,6 +89,8 @@ def _stock_wrappers(root: etree._Element) -> list[etree._Element]:
 
 STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
 _QUOTE_PLACEHOLDERS = find("descendant-or-self::span[starts-with(@id, 'quote_')]")
+_FOREIGN_QUOTE_HREF = re.compile(r"/(us|hk)stock/quotes/([0-9A-Za-z]{1,12})(?:[./?#]|$)")
+"""A US or Hong Kong quote page: ``.../usstock/quotes/JPM.html`` is ``usJPM``."""
 _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
 )
@@ -224,8 +226,12 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
         if el.tag == "span":
             _add_stock(ctx, _span_code(el.get("id", "")))
         else:
-            match = _CODE_IN_HREF.search(el.get("href", ""))
-            if match:
+            href = el.get("href", "")
+            foreign = _FOREIGN_QUOTE_HREF.search(href)
+            match = None if foreign else _CODE_IN_HREF.search(href)
+            if foreign:
+                _add_stock(ctx, stock_code(foreign.group(1), foreign.group(2)))
+            elif match:
                 _add_stock(ctx, match.group(1))
         ctx.removed(el)
     unwrap_all(root, found)
