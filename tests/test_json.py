@@ -157,7 +157,7 @@ UNSEEN = [
         'realstock/company/sh600519/nc.shtml">茅台</a></span>与<a class="keyword" href="'
         'https://stock.finance.sina.com.cn/usstock/quotes/BABA.html">阿里</a>，再提'
         '<span id="stock_sh600519">茅台</span></p>',
-        {"stocks": ["sh600519", "BABA"]},
+        {"stocks": ["sh600519", "usBABA"]},  # one form for every market
     ),
 ]
 

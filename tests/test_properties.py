@@ -136,6 +136,19 @@ editor_footers = st.one_of(
     ),
     CREDITS.map(lambda name: f'<p class="article-editor">责任编辑：{name} </p>'),
 )  # fmt: skip
+copyright_notices = st.builds(
+    lambda indent, notice: f"<p>{indent}{notice}</p>",
+    INDENT,
+    st.sampled_from(
+        (
+            "<strong>【美国The Next Web作品的中文相关权益归腾讯公司独家所有。"
+            "未经授权，不得转载、摘编等。】</strong>",
+            "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)",
+            "本文为CSDN原创文章，未经允许不得转载。",
+            "（本文系独家稿件，未经许可，不得转载）",
+        )
+    ),
+)
 templates = st.sampled_from(
     (
         "<template><img src=x onerror=alert(1)></template>",
@@ -149,6 +162,7 @@ BOILERPLATE_BLOCKS = {
     "remove-related-link-lists": related_lists,
     "remove-promo-boxes": promo_boxes,
     "remove-link-boxes": link_boxes,
+    "remove-copyright-notices": copyright_notices,
     "remove-mutation-shapes": templates,
 }
 boilerplate_blocks = st.one_of(*BOILERPLATE_BLOCKS.values())
