@@ -668,7 +668,9 @@ def clean_post(
         return None
     _TOKENS.clear()
     try:
-        return _clean_post(loaded, rules, explain=explain, path=path, keep_comments=keep_comments)
+        return _clean_post(
+            loaded, rules, explain=explain, path=path, keep_comments=keep_comments, url=url
+        )
     finally:
         _TOKENS.clear()
 
@@ -680,6 +682,7 @@ def _clean_post(
     explain: bool,
     path: str | None,
     keep_comments: Sequence[str],
+    url: str | None = None,
 ) -> Cleaned | None:
     body = loaded.body_text()
     if not is_markdown(body):
