@@ -101,8 +101,8 @@ def _choose(
     if chosen is not False:
         return chosen  # type: ignore[no-any-return]
     site = site_for_url(ctx.url, sites)
-    if site is None:
-        site = site_by_markers(root, [s for s in sites if s.markers], sel.finders)
+    if site is None and root.tag == "html":  # markers name the site of a whole page only
+        site = site_by_markers(root, [s for s in sites if s.markers], sel.finders, ctx.has)
     ctx.shared["site"] = site
     return site
 

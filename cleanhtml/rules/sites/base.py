@@ -185,11 +185,23 @@ def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
 
 
 def site_by_markers(
-    root: etree._Element, sites: Iterable[Site], compiled: Mapping[str, Any]
+    root: etree._Element,
+    sites: Iterable[Site],
+    compiled: Mapping[str, Any],
+    has: Callable[[str], bool] = lambda needle: True,
 ) -> Site | None:
-    """The first site one of whose markers matches in ``root`` (None when none does)."""
+    """The first site one of whose markers matches in ``root`` (None when none does).
+
+    A marker that is one ``#id`` or ``.class`` is looked for only when ``has`` (the
+    input's needle scan) finds its name in the input.
+    """
+    from cleanhtml.rules.custom import selector_needles
+
     for site in sites:
         for marker in site.markers:
+            needles = selector_needles([marker])
+            if needles and not any(has(needle) for needle in needles):
+                continue
             if compiled[marker](root):
                 return site
     return None
