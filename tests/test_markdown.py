@@ -67,20 +67,41 @@ def check_recleans_unchanged(markdown: str) -> None:
     """Cleaning the Markdown again finds nothing to do and keeps every byte.
 
     As a Markdown file (how ``cleanhtml -i`` reads a ``.md`` post) and as an HTML
-    post. One exception as HTML: a code span or block holding a numeric reference to
-    a control character (``&#1``) stays as written, since Markdown cannot escape
-    inside code, while an HTML parser reads it as U+0001, which the loader removes.
+    post. One exception: a code span or block holding a numeric reference to a
+    control character (``&#1``) stays as written, since Markdown cannot escape inside
+    code, while an HTML parser reads it as U+0001, which the loader removes. As HTML
+    that is right; in a Markdown post it is a known bug (the loader's text repair runs
+    over the whole file), pinned by test_markdown_post_code_keeps_control_references.
     """
     as_markdown = clean_document(markdown.encode("utf-8"), path="post.md")
     assert as_markdown.edits == {}
-    assert render(as_markdown, "html") == markdown
+    if not _control_reference_in_code(markdown, as_markdown.doc.repairs):
+        assert render(as_markdown, "html") == markdown
     again = clean_document(markdown.encode("utf-8"))
     assert again.edits == {}
-    if len(again.doc.repairs) == 1 and _CONTROL_REPAIR.fullmatch(again.doc.repairs[0]):
-        assert "`" in markdown and "&#" in markdown, markdown
+    if _control_reference_in_code(markdown, again.doc.repairs):
         return
     assert again.doc.repairs == []
     assert render(again, "html") == markdown
+
+
+def _control_reference_in_code(markdown: str, repairs: list[str]) -> bool:
+    """True when the only repair is removing control references, and code holds one."""
+    if len(repairs) == 1 and _CONTROL_REPAIR.fullmatch(repairs[0]):
+        assert "`" in markdown and "&#" in markdown, markdown
+        return True
+    return False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: the loader removes control references (&#1) from a Markdown "
+    "post's code too; once fixed, drop this mark and the exception in "
+    "check_recleans_unchanged",
+)
+def test_markdown_post_code_keeps_control_references() -> None:
+    markdown = "`a&#1b`\n\n```\n&#1\n```\n"
+    assert render(clean_document(markdown.encode("utf-8"), path="post.md"), "html") == markdown
 
 
 # --- the corpus ----------------------------------------------------------------------
