@@ -53,7 +53,6 @@ from cleanhtml.treefixes import TREE_FIXES
 
 __all__ = [
     "Document",
-    "decode",
     "detect_newline",
     "dump",
     "load",
@@ -120,12 +119,6 @@ class Document:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         return _split_prolog(text)[1]
-
-
-def decode(data: bytes, *, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Decode ``data`` to (text, encoding name, had a UTF-8 BOM); see :mod:`cleanhtml.encoding`."""
-    decoded = decode_bytes(data, encoding=encoding)
-    return decoded.text, decoded.encoding, decoded.bom
 
 
 def _foreign_repair(census: Census, repairs: list[str]) -> None:

@@ -57,7 +57,6 @@ SKIP_DIRS: frozenset[str] = frozenset(
 )
 """Folder names never searched (version control, dependencies, virtualenvs, caches)."""
 
-VIRTUALENV_MARKER = "pyvenv.cfg"
 STDIN = "-"
 
 

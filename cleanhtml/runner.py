@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 Status = Literal["cleaned", "unchanged", "failed"]
 
 
-CHUNK_MAX = 32  # files per task sent to a worker: few round trips, steady progress
 TEMP_SUFFIX = ".cleanhtml.tmp"
 
 
