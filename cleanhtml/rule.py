@@ -128,9 +128,33 @@ class Rule:
     one is selected, the pipeline sets :attr:`Context.deferred` and the rule skips that
     part, so it never checks other rules by name."""
 
+    def __call__(self, root: etree._Element, ctx: Context) -> int:
+        """Apply the rule to ``root`` (the same as ``self.apply(root, ctx)``)."""
+        return self.apply(root, ctx)
+
     @property
     def doc(self) -> str:
         """The rule's documentation: the docstring of its function."""
         import inspect
 
         return inspect.cleandoc(self.apply.__doc__ or self.summary)
+
+
+def rule(
+    code: str, name: str, group: str, summary: str, **options: Any
+) -> Callable[[RuleFunc], Rule]:
+    """Declare a rule next to its function; the function's docstring is its documentation.
+
+    ``options`` are the other :class:`Rule` fields (``removes_text``, ``tags``,
+    ``needles``, ``defers_to``...). The name then stands for the :class:`Rule`, which
+    is still called like the function; :data:`cleanhtml.rules.RULES` lists the rules in
+    the order they run::
+
+        @rule("M001", "remove-comments", "markup", "Remove HTML comments.", tags=(COMMENT,))
+        def remove_comments(root: etree._Element, ctx: Context) -> int: ...
+    """
+
+    def declare(apply: RuleFunc) -> Rule:
+        return Rule(code, name, group, summary, apply, **options)
+
+    return declare

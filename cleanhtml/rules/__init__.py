@@ -9,43 +9,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from cleanhtml.census import COMMENT
 from cleanhtml.errors import UnknownRuleError
 from cleanhtml.rule import Rule
 from cleanhtml.rules import markup, news, safety, whitespace
 
 RULES: tuple[Rule, ...] = (
     # safety: nothing in the HTML output runs script
-    Rule("S001", "remove-scripts", "safety", "Remove <script> and <noscript> elements.", safety.remove_scripts, tags=safety.SCRIPT_TAGS),
-    Rule("S002", "remove-embeds", "safety", "Remove iframe, frame, object, embed and applet elements.", safety.remove_embeds, tags=safety.EMBED_TAGS),
-    Rule("S003", "remove-base-and-refresh", "safety", "Remove <base> and <meta http-equiv=\"refresh\">.", safety.remove_base_and_refresh, tags=("base", "meta")),
-    Rule("S004", "remove-script-attributes", "safety", "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.", safety.remove_script_attributes, defers_to=("remove-style-attributes",)),
-    Rule("S005", "remove-svg-animations", "safety", "Remove SVG animate/set elements that can rewrite links.", safety.remove_svg_animations, tags=safety.ANIMATION_TAGS),
-    Rule("S006", "remove-mutation-shapes", "safety", "Remove <template> and <style> a browser could re-parse as markup.", safety.remove_mutation_shapes, tags=("template", "style"), defers_to=("remove-style-elements",)),
+    safety.remove_scripts,
+    safety.remove_embeds,
+    safety.remove_base_and_refresh,
+    safety.remove_script_attributes,
+    safety.remove_svg_animations,
+    safety.remove_mutation_shapes,
     # markup: what the source site's CMS and CSS left in the markup
-    Rule("M001", "remove-comments", "markup", "Remove HTML comments, conditional comments included.", markup.remove_comments, tags=(COMMENT,)),
-    Rule("M002", "remove-style-elements", "markup", "Remove <style> elements and stylesheet <link>s.", markup.remove_style_elements, tags=("style", "link")),
-    Rule("M003", "remove-style-attributes", "markup", "Remove every style= attribute.", markup.remove_style_attributes, attributes=("style",)),
+    markup.remove_comments,
+    markup.remove_style_elements,
+    markup.remove_style_attributes,
     # news: the boilerplate a news site wraps around an article
-    Rule("N001", "unwrap-stock-links", "news", "Unwrap stock-quote spans and keyword links; the word stays.", news.unwrap_stock_links, needles=news.STOCK_NEEDLES, needs_cjk=True, reshapes=True),
-    Rule("N002", "remove-quote-placeholders", "news", "Remove <span id=\"quote_…\"> quote placeholders, empty or filled with a quote.", news.remove_quote_placeholders, needles=("quote_",), needs_cjk=True, reshapes=True),
-    Rule("N003", "remove-app-promos", "news", "Remove app and account-opening QR promo blocks.", news.remove_app_promos, removes_text=True, needles=("appendqr", "kaihu-qr"), needs_cjk=True),
-    Rule("N008", "remove-ad-slots", "news", "Remove Sina ad slots (<ins class=\"sinaads\">).", news.remove_ad_slots, removes_text=True, needles=("sinaads", "data-ad-pdps"), needs_cjk=True),
-    Rule("N006", "remove-related-link-lists", "news", "Remove a 相关阅读/推荐阅读 heading and the links under it.", news.remove_related_link_lists, removes_text=True, needs_cjk=True),
-    Rule("N004", "remove-promo-boxes", "news", "Remove 相关新闻：… lines and boxes and 炒股就看金麒麟… blurbs.", news.remove_promo_boxes, removes_text=True, needs_cjk=True),
-    Rule("N007", "remove-link-boxes", "news", "Remove <blockquote> boxes that hold only links.", news.remove_link_boxes, removes_text=True, tags=("blockquote",), needs_cjk=True),
-    Rule("N010", "remove-copyright-notices", "news", "Remove portal copyright and reposting notices (未经授权，不得转载…).", news.remove_copyright_notices, removes_text=True, needs_cjk=True),
-    Rule("M004", "bold-cms-style", "markup", "Turn <font cms-style=\"strong-Bold\"> into <strong>.", markup.bold_cms_style, needles=("strong-bold",), attributes=("cms-style",), needs_cjk=True, reshapes=True),
-    Rule("M008", "bold-cms-paragraphs", "markup", "Wrap the text of <p cms-style=\"strong-Bold\"> in <strong>.", markup.bold_cms_paragraphs, needles=("strong-bold",), attributes=("cms-style",), needs_cjk=True, reshapes=True),
-    Rule("M005", "unwrap-font", "markup", "Unwrap presentational <font> tags.", markup.unwrap_font, tags=("font",), reshapes=True),
-    Rule("M006", "remove-cms-attributes", "markup", "Remove CMS layout attributes (cms-style, cms-width, ...).", markup.remove_cms_attributes, attributes=markup.CMS_ATTRIBUTES, needs_cjk=True),
-    Rule("M007", "remove-tracking-attributes", "markup", "Remove click-tracking attributes (data-sudaclick, ...).", markup.remove_tracking_attributes, attributes=markup.TRACKING_ATTRIBUTES),
-    Rule("N005", "remove-editor-footer", "news", "Remove the closing editor credit (责任编辑：…).", news.remove_editor_footer, removes_text=True, needs_cjk=True),
-    Rule("N009", "record-article-meta", "news", "Record the 原标题 and 来源 lines as metadata (edits nothing).", news.record_article_meta, needs_cjk=True),
+    news.unwrap_stock_links,
+    news.remove_quote_placeholders,
+    news.remove_app_promos,
+    news.remove_ad_slots,
+    news.remove_related_link_lists,
+    news.remove_promo_boxes,
+    news.remove_link_boxes,
+    news.remove_copyright_notices,
+    markup.bold_cms_style,
+    markup.bold_cms_paragraphs,
+    markup.unwrap_font,
+    markup.remove_cms_attributes,
+    markup.remove_tracking_attributes,
+    news.remove_editor_footer,
+    news.record_article_meta,
     # whitespace: what the removals leave behind
-    Rule("W001", "remove-empty-elements", "whitespace", "Remove elements that cleaning left empty.", whitespace.remove_empty_elements),
-    Rule("W002", "tidy-blank-lines", "whitespace", "Collapse blank-line runs between blocks to one newline.", whitespace.tidy_blank_lines),
-)  # fmt: skip
+    whitespace.remove_empty_elements,
+    whitespace.tidy_blank_lines,
+)
 
 
 def with_user_rules(user: Sequence[Rule]) -> tuple[Rule, ...]:

@@ -10,7 +10,8 @@ import re
 
 from lxml import etree
 
-from cleanhtml.rule import Context
+from cleanhtml.census import COMMENT
+from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
     count,
@@ -104,6 +105,13 @@ def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+@rule(
+    "M001",
+    "remove-comments",
+    "markup",
+    "Remove HTML comments, conditional comments included.",
+    tags=(COMMENT,),
+)
 def remove_comments(root: etree._Element, ctx: Context) -> int:
     """Remove HTML comments, conditional comments included.
 
@@ -182,6 +190,13 @@ def _strip_comments_but(root: etree._Element, patterns: tuple[str, ...]) -> None
             parent.replace(placeholder, comment)
 
 
+@rule(
+    "M002",
+    "remove-style-elements",
+    "markup",
+    "Remove <style> elements and stylesheet <link>s.",
+    tags=("style", "link"),
+)
 def remove_style_elements(root: etree._Element, ctx: Context) -> int:
     """Remove ``<style>`` elements and stylesheet ``<link>`` elements.
 
@@ -196,6 +211,13 @@ def remove_style_elements(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+@rule(
+    "M003",
+    "remove-style-attributes",
+    "markup",
+    "Remove every style= attribute.",
+    attributes=("style",),
+)
 def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove every ``style`` attribute.
 
@@ -209,6 +231,16 @@ def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
     return count
 
 
+@rule(
+    "M004",
+    "bold-cms-style",
+    "markup",
+    'Turn <font cms-style="strong-Bold"> into <strong>.',
+    needles=("strong-bold",),
+    attributes=("cms-style",),
+    needs_cjk=True,
+    reshapes=True,
+)
 def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     """Turn ``<font cms-style="... strong-Bold ...">`` into ``<strong>``.
 
@@ -229,6 +261,16 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+@rule(
+    "M008",
+    "bold-cms-paragraphs",
+    "markup",
+    'Wrap the text of <p cms-style="strong-Bold"> in <strong>.',
+    needles=("strong-bold",),
+    attributes=("cms-style",),
+    needs_cjk=True,
+    reshapes=True,
+)
 def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
     """Wrap the content of a ``<p cms-style="... strong-Bold ...">`` in ``<strong>``.
 
@@ -254,6 +296,14 @@ def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+@rule(
+    "M005",
+    "unwrap-font",
+    "markup",
+    "Unwrap presentational <font> tags.",
+    tags=("font",),
+    reshapes=True,
+)
 def unwrap_font(root: etree._Element, ctx: Context) -> int:
     """Unwrap presentational ``<font>`` tags, keeping their text exactly in place.
 
@@ -265,6 +315,14 @@ def unwrap_font(root: etree._Element, ctx: Context) -> int:
     return count
 
 
+@rule(
+    "M006",
+    "remove-cms-attributes",
+    "markup",
+    "Remove CMS layout attributes (cms-style, cms-width, ...).",
+    attributes=CMS_ATTRIBUTES,
+    needs_cjk=True,
+)
 def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove the CMS's layout attributes (``cms-style``, ``cms-width``, ...).
 
@@ -278,6 +336,13 @@ def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
     return count
 
 
+@rule(
+    "M007",
+    "remove-tracking-attributes",
+    "markup",
+    "Remove click-tracking attributes (data-sudaclick, ...).",
+    attributes=TRACKING_ATTRIBUTES,
+)
 def remove_tracking_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove click-tracking attributes (``data-sudaclick``, ``data-spm``, ...).
 

@@ -18,7 +18,7 @@ from typing import cast
 from lxml import etree
 
 from cleanhtml.census import attached
-from cleanhtml.rule import Context
+from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
     drop,
@@ -208,6 +208,15 @@ def add_stock(ctx: Context, code: str) -> None:
 _add_stock = add_stock
 
 
+@rule(
+    "N001",
+    "unwrap-stock-links",
+    "news",
+    "Unwrap stock-quote spans and keyword links; the word stays.",
+    needles=STOCK_NEEDLES,
+    needs_cjk=True,
+    reshapes=True,
+)
 def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     """Unwrap stock-quote spans and keyword links, keeping their word exactly in place.
 
@@ -251,6 +260,15 @@ def _is_filled_quote(el: etree._Element) -> bool:
     return body[:1] in "(（" and body[-1:] in ")）" and set(body) <= QUOTE_CHARACTERS
 
 
+@rule(
+    "N002",
+    "remove-quote-placeholders",
+    "news",
+    'Remove <span id="quote_…"> quote placeholders, empty or filled with a quote.',
+    needles=("quote_",),
+    needs_cjk=True,
+    reshapes=True,
+)
 def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     """Remove the ``<span id="quote_…">`` placeholders a quote widget fills in.
 
@@ -273,6 +291,15 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+@rule(
+    "N003",
+    "remove-app-promos",
+    "news",
+    "Remove app and account-opening QR promo blocks.",
+    removes_text=True,
+    needles=("appendqr", "kaihu-qr"),
+    needs_cjk=True,
+)
 def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     """Remove app and brokerage-account QR promo blocks.
 
@@ -287,6 +314,15 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     return len(found)
 
 
+@rule(
+    "N008",
+    "remove-ad-slots",
+    "news",
+    'Remove Sina ad slots (<ins class="sinaads">).',
+    removes_text=True,
+    needles=("sinaads", "data-ad-pdps"),
+    needs_cjk=True,
+)
 def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
     """Remove Sina ad slots: ``<ins class="sinaads" data-ad-pdps="…">`` and what they hold.
 
@@ -344,6 +380,14 @@ def _is_promo_box(el: etree._Element) -> bool:
     return all(_is_link_only(leaf) for leaf in leaves[1:])
 
 
+@rule(
+    "N004",
+    "remove-promo-boxes",
+    "news",
+    "Remove 相关新闻：… lines and boxes and 炒股就看金麒麟… blurbs.",
+    removes_text=True,
+    needs_cjk=True,
+)
 def remove_promo_boxes(root: etree._Element, ctx: Context) -> int:
     """Remove promo boxes: ``相关新闻：…`` lines and boxes, ``炒股就看金麒麟…`` blurbs.
 
@@ -375,6 +419,14 @@ def _following_links(heading: etree._Element) -> list[etree._Element]:
     return found
 
 
+@rule(
+    "N006",
+    "remove-related-link-lists",
+    "news",
+    "Remove a 相关阅读/推荐阅读 heading and the links under it.",
+    removes_text=True,
+    needs_cjk=True,
+)
 def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     """Remove a ``相关阅读`` / ``推荐阅读`` heading and the link-only blocks under it.
 
@@ -398,6 +450,15 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+@rule(
+    "N007",
+    "remove-link-boxes",
+    "news",
+    "Remove <blockquote> boxes that hold only links.",
+    removes_text=True,
+    tags=("blockquote",),
+    needs_cjk=True,
+)
 def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
     """Remove a ``<blockquote>`` that is a box of links (research-report lists).
 
@@ -423,6 +484,14 @@ def _record_editor(ctx: Context, text: str) -> None:
         ctx.meta["editor"] = match.group("name").strip()
 
 
+@rule(
+    "N005",
+    "remove-editor-footer",
+    "news",
+    "Remove the closing editor credit (责任编辑：…).",
+    removes_text=True,
+    needs_cjk=True,
+)
 def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     """Remove the editor credit at the end of an article (``责任编辑：徐小曼``).
 
@@ -497,6 +566,13 @@ def _record_line(ctx: Context, line: str) -> None:
             return
 
 
+@rule(
+    "N009",
+    "record-article-meta",
+    "news",
+    "Record the 原标题 and 来源 lines as metadata (edits nothing).",
+    needs_cjk=True,
+)
 def record_article_meta(root: etree._Element, ctx: Context) -> int:
     """Record the original title and the source lines in the metadata; edit nothing.
 
@@ -574,6 +650,14 @@ def _is_copyright_notice(text: str) -> bool:
     return (closing is not None and text.endswith(closing)) or text.startswith(COPYRIGHT_OPENINGS)
 
 
+@rule(
+    "N010",
+    "remove-copyright-notices",
+    "news",
+    "Remove portal copyright and reposting notices (未经授权，不得转载…).",
+    removes_text=True,
+    needs_cjk=True,
+)
 def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     """Remove portal copyright and reposting notices inside the article.
 

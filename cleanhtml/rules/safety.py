@@ -27,7 +27,7 @@ import re
 from lxml import etree
 
 from cleanhtml.census import attached, take
-from cleanhtml.rule import Context
+from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import drop, test
 
 SCRIPT_TAGS = ("script", "noscript")
@@ -100,6 +100,13 @@ def _strip(root: etree._Element, tags: tuple[str, ...], ctx: Context) -> int:
     return len(outermost)
 
 
+@rule(
+    "S001",
+    "remove-scripts",
+    "safety",
+    "Remove <script> and <noscript> elements.",
+    tags=SCRIPT_TAGS,
+)
 def remove_scripts(root: etree._Element, ctx: Context) -> int:
     """Remove ``<script>`` and ``<noscript>`` elements with their content.
 
@@ -113,6 +120,13 @@ def remove_scripts(root: etree._Element, ctx: Context) -> int:
     return _strip(root, SCRIPT_TAGS, ctx)
 
 
+@rule(
+    "S002",
+    "remove-embeds",
+    "safety",
+    "Remove iframe, frame, object, embed and applet elements.",
+    tags=EMBED_TAGS,
+)
 def remove_embeds(root: etree._Element, ctx: Context) -> int:
     """Remove frames and plugins: ``iframe``, ``frame(set)``, ``object``, ``embed``, ``applet``.
 
@@ -125,6 +139,13 @@ def remove_embeds(root: etree._Element, ctx: Context) -> int:
     return _strip(root, EMBED_TAGS, ctx)
 
 
+@rule(
+    "S003",
+    "remove-base-and-refresh",
+    "safety",
+    'Remove <base> and <meta http-equiv="refresh">.',
+    tags=("base", "meta"),
+)
 def remove_base_and_refresh(root: etree._Element, ctx: Context) -> int:
     """Remove ``<base>`` and ``<meta http-equiv="refresh">`` (and ``set-cookie``).
 
@@ -201,6 +222,13 @@ def _unsafe_attribute(el: etree._Element, name: str, value: str) -> bool:
     return script_url(value, raster_ok=local == "src" and el.tag in ("img", "source"))
 
 
+@rule(
+    "S004",
+    "remove-script-attributes",
+    "safety",
+    "Remove on* handlers, srcdoc and javascript:/vbscript:/data: URLs.",
+    defers_to=("remove-style-attributes",),
+)
 def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove event handlers (every ``on*`` name), ``srcdoc``, and script URLs in any attribute.
 
@@ -246,6 +274,13 @@ def _remove_attribute(el: etree._Element, name: str) -> None:
                 continue
 
 
+@rule(
+    "S005",
+    "remove-svg-animations",
+    "safety",
+    "Remove SVG animate/set elements that can rewrite links.",
+    tags=ANIMATION_TAGS,
+)
 def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
     """Remove SVG animation and handler elements (``animate``, ``set``, ...), anywhere.
 
@@ -259,6 +294,14 @@ def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
     return _strip(root, ANIMATION_TAGS, ctx)
 
 
+@rule(
+    "S006",
+    "remove-mutation-shapes",
+    "safety",
+    "Remove <template> and <style> a browser could re-parse as markup.",
+    tags=("template", "style"),
+    defers_to=("remove-style-elements",),
+)
 def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
     """Remove markup a browser re-parses differently: ``<template>``, risky ``<style>``.
 

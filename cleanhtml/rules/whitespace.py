@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from cleanhtml.rule import Context
+from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import WHITESPACE, drop_all, holds, is_blank, text_of, unwrap_all
 
 # Elements that may go when nothing is left in them. Void and media elements
@@ -93,6 +93,12 @@ BLOCK_CONTAINERS = frozenset(
 _TIDY = " \t\n\r\f"
 
 
+@rule(
+    "W001",
+    "remove-empty-elements",
+    "whitespace",
+    "Remove elements that cleaning left empty.",
+)
 def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     """Remove elements that cleaning left empty (whitespace, U+3000 and NBSP count as empty).
 
@@ -148,6 +154,12 @@ def _apply(
     to_unwrap.clear()
 
 
+@rule(
+    "W002",
+    "tidy-blank-lines",
+    "whitespace",
+    "Collapse blank-line runs between blocks to one newline.",
+)
 def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
     r"""Collapse whitespace-only runs between blocks that hold blank lines to one newline.
 
