@@ -6,6 +6,7 @@ Paragraphs, headings, lists, quotes, code blocks, rules and GFM tables.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -13,7 +14,7 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from cleanhtml.render.markdown.escape import _LANGUAGE, _TAG_START
+from cleanhtml.render.markdown.escape import _ENTITY, _LANGUAGE, _TAG_START
 from cleanhtml.render.markdown.inline import INLINE, _inline, _pieces
 from cleanhtml.render.markdown.lines import _one_line, _paragraph
 from cleanhtml.render.markdown.tokens import TEXT, BlockRenderer, Ctx, Piece, Tok
@@ -106,8 +107,10 @@ _LIST_BLOCK = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?: |$)")
 
 def _item(blocks: list[str], marker: str) -> str:
     parts = blocks[:1]
-    for block in blocks[1:]:  # a nested list follows its paragraph directly
-        parts.append(("\n" if _LIST_BLOCK.match(block) else "\n\n") + block)
+    for before, block in itertools.pairwise(blocks):
+        # a nested list follows its paragraph directly, an HTML <pre> one another
+        direct = _LIST_BLOCK.match(block) or _html_pair(before, block)
+        parts.append(("\n" if direct else "\n\n") + block)
     return _indent("".join(parts), marker + " ", " " * (len(marker) + 1))
 
 
@@ -181,8 +184,9 @@ def _pre_text(el: etree._Element) -> str:
 def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     """``<pre>``: a fenced code block (``language-x`` classes give the info string).
 
-    Code holding ``<tag``-like text is written as a ``<pre><code>`` HTML block with
-    escaped content, so that cleaning the Markdown again as HTML finds no tag in it.
+    Code holding ``<tag``-like text or a character reference (``&#1``) is written as a
+    ``<pre><code>`` HTML block with escaped content, so that cleaning the Markdown again
+    as HTML finds no tag in it and keeps the reference as text.
     """
     if el in ctx.holders:
         return _container(el, ctx)
@@ -194,7 +198,7 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     classes = " ".join(e.get("class", "") for e in (el, *el.iterchildren("code")))
     match = _LANGUAGE.search(classes)
     language = match.group(1) if match else ""
-    if _TAG_START.search(code):
+    if _TAG_START.search(code) or _ENTITY.search(code):
         attr = f' class="language-{language}"' if language else ""
         return [f"<pre><code{attr}>" + html.escape(code, quote=False) + "</code></pre>"]
     longest = max((len(run) for run in re.findall(r"^[ \t]*(`{3,})", code, re.M)), default=2)
@@ -202,8 +206,16 @@ def _pre(el: etree._Element, ctx: Ctx) -> list[str]:
     return [f"{fence}{language}\n{code}\n{fence}"]
 
 
-_HTML_PRE = "<pre><code"
-_HTML_PRE_END = "</code></pre>"
+_HTML_PRE, _HTML_PRE_END = "<pre><code", "</code></pre>"
+
+
+def _html_pair(before: str, block: str) -> bool:
+    """True when ``block`` is a ``<pre><code>`` HTML block and ``before`` ends with one.
+
+    ``before`` may end with one inside a list item or a block quote (``- <pre>…``): a
+    paragraph never ends with ``</pre>`` (its ``<`` before a tag is escaped).
+    """
+    return block.startswith(_HTML_PRE) and before.endswith(_HTML_PRE_END)
 
 
 def join_blocks(blocks: list[str]) -> str:
@@ -217,8 +229,7 @@ def join_blocks(blocks: list[str]) -> str:
     out: list[str] = []
     for index, block in enumerate(blocks):
         if index:
-            html_pair = block.startswith(_HTML_PRE) and blocks[index - 1].endswith(_HTML_PRE_END)
-            out.append("\n" if html_pair else "\n\n")
+            out.append("\n" if _html_pair(blocks[index - 1], block) else "\n\n")
         out.append(block)
     return "".join(out)
 

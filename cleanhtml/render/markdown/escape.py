@@ -106,23 +106,33 @@ def _escape_line_start(line: str) -> str:
     return line[:at] + "\\" + line[at:]
 
 
+def _unreference(match: re.Match[str]) -> str:
+    """A reference kept as text in a destination or title: ``\\&copy;``, ``&amp;#1``.
+
+    A numeric one takes ``&amp;``: behind a backslash, ``&#1`` would still be a
+    reference to an HTML reader.
+    """
+    ref = match.group(0)
+    return "&amp;" + ref[1:] if ref[1] == "#" else "\\" + ref
+
+
 def _destination(url: str, title: str | None = None) -> str:
     """A link destination (and title) in parentheses, escaped for Markdown."""
     url = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", url.strip())
     url = _URL_ESCAPE.sub(r"\\\g<0>", url)
-    url = _ENTITY.sub(lambda m: "\\" + m.group(0), url)
+    url = _ENTITY.sub(_unreference, url)
     if title is None or not title.strip():
         return f"({url})"
     title = " ".join(title.split())
-    title = title.replace("\\", "\\\\").replace('"', '\\"').replace("<", "&lt;")
-    title = _ENTITY.sub(lambda m: "\\" + m.group(0), title)
+    title = _ENTITY.sub(_unreference, title.replace("\\", "\\\\").replace('"', '\\"'))
+    title = title.replace("<", "&lt;")  # after: this "&lt;" must stay a reference
     return f'({url} "{title}")'
 
 
 def _code_span(code: str) -> str:
     if not code:
         return ""
-    if _TAG_START.search(code):  # as HTML, whose content is Markdown text
+    if _TAG_START.search(code) or _ENTITY.search(code):  # as HTML: its content is Markdown
         return "<code>" + escape(code) + "</code>"
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     fence = "`" * (longest + 1)

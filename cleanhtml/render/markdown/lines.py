@@ -19,6 +19,7 @@ from cleanhtml.render.markdown.tokens import (
     BREAK,
     CLOSE,
     CODE,
+    CODE_SPAN,
     EMPHASIS,
     LINK,
     OPEN,
@@ -57,11 +58,10 @@ def _strip_lines(toks: list[Tok]) -> list[Tok]:
 
 
 def _code_spans(toks: list[Tok]) -> list[Tok]:
-    """Turn each ``open ` ... close ``` stretch into code-span atoms.
+    """Turn each ``open ` ... close ``` stretch into a code-span token.
 
     A break or an image inside code ends the span and starts another after it; code
-    that directly follows code joins it (two spans side by side would merge their
-    backquotes).
+    that directly follows code joins it (see :func:`_join_code`).
     """
     out: list[Tok] = []
     code: list[str] | None = None  # the span being built, not yet written
@@ -76,12 +76,28 @@ def _code_spans(toks: list[Tok]) -> list[Tok]:
             code.append(tok.text)  # type: ignore[union-attr]
         else:
             if code is not None:
-                out.append(Tok(ATOM, _code_span("".join(code))))
+                out.append(Tok(CODE_SPAN, "".join(code)))
             out.append(tok)
             code = [] if inside else None
     if code is not None:
-        out.append(Tok(ATOM, _code_span("".join(code))))
-    return [tok for tok in out if tok.kind != ATOM or tok.text]
+        out.append(Tok(CODE_SPAN, "".join(code)))
+    return [tok for tok in out if tok.kind != CODE_SPAN or tok.text]
+
+
+def _join_code(toks: list[Tok]) -> list[Tok]:
+    """Join code spans that end up side by side into one.
+
+    Two spans written next to each other would merge their backquotes (`` `a``b` `` is
+    one span holding ``a``b``), and spans can meet late: ``<code>a</code><b></b>
+    <code>b</code>`` only once the empty emphasis between them is dropped.
+    """
+    out: list[Tok] = []
+    for tok in toks:
+        if tok.kind == CODE_SPAN and out and out[-1].kind == CODE_SPAN:
+            out[-1] = Tok(CODE_SPAN, out[-1].text + tok.text)
+        elif tok.kind != TEXT or tok.text:
+            out.append(tok)
+    return out
 
 
 def _is_emphasis(tok: Tok) -> bool:
@@ -191,6 +207,8 @@ def _enclosing(toks: list[Tok], pairs: dict[int, int]) -> dict[int, list[int]]:
 def _rendered(tok: Tok) -> str:
     if tok.kind == TEXT:
         return escape(tok.text)
+    if tok.kind == CODE_SPAN:
+        return _code_span(tok.text)
     if tok.kind == CLOSE and tok.text == LINK:
         return "]" + tok.dest
     return tok.text
@@ -393,7 +411,7 @@ def _lines(toks: list[Tok], *, trim: bool = True, br: str = "") -> list[str]:
     toks = _collapsed(toks)
     if trim:
         toks = _caption_break(toks)
-    toks = _fix_emphasis(_code_spans(_strip_lines(toks)), br)
+    toks = _join_code(_fix_emphasis(_code_spans(_strip_lines(toks)), br))
     lines: list[str] = []
     current: list[str] = []
     for tok in toks:

@@ -11,6 +11,7 @@ from lxml import etree
 # --- tokens --------------------------------------------------------------------------
 
 TEXT, OPEN, CLOSE, ATOM, BREAK = "text", "open", "close", "atom", "break"
+CODE_SPAN = "code"
 EMPHASIS = frozenset({"**", "*", "~~"})
 LINK, CODE = "[", "`"
 
@@ -20,8 +21,9 @@ class Tok(NamedTuple):
 
     ``kind`` is ``text`` (raw, unescaped text), ``open``/``close`` (an emphasis
     delimiter, ``[``/``]`` of a link, or a backquote of a code span; ``dest`` holds a
-    link's ``(url "title")``), ``atom`` (finished Markdown: an image, ``<br>``) or
-    ``break`` (a ``<br>``).
+    link's ``(url "title")``), ``atom`` (finished Markdown: an image, ``<br>``),
+    ``code`` (the raw text of a code span, written with its backquotes at the very end,
+    so that spans left side by side can still be joined) or ``break`` (a ``<br>``).
     """
 
     kind: str
