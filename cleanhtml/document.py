@@ -107,6 +107,10 @@ class Document:
     :func:`reparse` until the rules run again (settled output seldom needs one)."""
     body_start: int = 0
     """Where the body starts in ``source`` (after a BOM and the front matter)."""
+    with_references: str | None = None
+    """The body as it was before character references to controls were removed (None
+    when it held none). A Markdown post is read from it: Markdown takes ``&#1;`` in
+    code, and ``&#1`` anywhere, as text, and must keep it byte for byte."""
     markdown: bool = False
     """True for a Markdown post (see :mod:`cleanhtml.markdown_body`): ``body`` and
     ``serialized`` hold the cleaned Markdown, ``root`` that Markdown rendered to HTML."""
@@ -167,7 +171,10 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     elif _FORM_FEED in body:
         body = body.replace(_FORM_FEED, " ")
         repairs.append("turned form feeds into spaces")
+    kept = body
     body = _remove_control_references(body, repairs)
+    with_references = None if body is kept else _split_prolog(kept)[1]
+    del kept
     if body is not unrepaired:
         raw = None
     prolog, body = _split_prolog(body)
@@ -205,6 +212,7 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         warnings=decoded.warnings,
         prolog=prolog,
         census=census,
+        with_references=with_references,
     )
 
 

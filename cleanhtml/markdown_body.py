@@ -645,6 +645,8 @@ def render_html(body: str) -> str:
 
 _TEXT_REPAIRS = ("re-encoded", "removed", "turned form feeds")
 """Load-time repairs that change the text itself (not how the HTML parses)."""
+_REFERENCE_REPAIR = "to controls"
+"""The end of the repair note a Markdown post does not take (see ``with_references``)."""
 
 
 def clean_post(
@@ -684,7 +686,9 @@ def _clean_post(
     keep_comments: Sequence[str],
     url: str | None = None,
 ) -> Cleaned | None:
-    body = loaded.body_text()
+    # a Markdown body keeps its references to controls (text to Markdown, in code
+    # always); those in its raw HTML go when that HTML is cleaned
+    body = loaded.with_references or loaded.body_text()
     if not is_markdown(body):
         return None
     from cleanhtml.cleaned import Cleaned
@@ -705,7 +709,11 @@ def _clean_post(
     doc = document.load(render_html(new_body).encode("utf-8"))
     doc.source, doc.front_matter, doc.body = loaded.source, front_matter, new_body
     doc.encoding, doc.newline, doc.bom = loaded.encoding, loaded.newline, loaded.bom
-    doc.repairs = [note for note in loaded.repairs if note.startswith(_TEXT_REPAIRS)]
+    doc.repairs = [
+        note
+        for note in loaded.repairs
+        if note.startswith(_TEXT_REPAIRS) and not note.endswith(_REFERENCE_REPAIR)
+    ]
     doc.warnings = [*loaded.warnings, *warnings]
     doc.serialized, doc.markdown = new_body, True
     from cleanhtml.rules.sites.base import page_url

@@ -322,3 +322,17 @@ def test_a_long_paragraph_of_tags_stays_linear() -> None:
     post = "---\nt: 1\n---\n# T\n\n" + "w <b style=x>b</b>\n" * 4000
     out = clean(post)
     assert out.count("<b>b</b>") == 4000 and "style" not in out
+
+
+def test_references_to_controls_in_markdown_stay() -> None:
+    """``&#1;`` in code and ``&#1`` anywhere are text to Markdown: a post keeps them byte
+    for byte (the loader's repair for HTML took them out of code samples); one in the
+    post's raw HTML is a reference there, and goes."""
+    post = (
+        "---\ntitle: x\n---\nWrite `&#1;` or &#1 here.\n\n"
+        '<div style="color:red">&#1;raw</div>\n\n```html\n<p>&#x1;</p>\n```\n'
+    )
+    cleaned = clean_document(post.encode(), path="post.md")
+    assert render(cleaned, "html") == post.replace(' style="color:red">&#1;', ">")
+    assert cleaned.doc.repairs == []
+    assert "&#x1;" in render(cleaned, "text")
