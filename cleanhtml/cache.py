@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
     from cleanhtml.config import Settings
@@ -142,7 +142,7 @@ Entry = list[Any]
 _FIELDS = 10
 
 
-def _valid(entry: object) -> bool:
+def _valid(entry: object) -> TypeGuard[Entry]:
     return (
         isinstance(entry, list)
         and len(entry) == _FIELDS
@@ -193,9 +193,7 @@ def _read(path: Path) -> dict[str, Entry]:
         entries = json.loads(body)
     except ValueError:
         return {}
-    if not isinstance(entries, dict):
-        return {}
-    return {k: v for k, v in entries.items() if isinstance(k, str) and _valid(v)}
+    return entries if isinstance(entries, dict) else {}  # entries are checked when used
 
 
 def _write(path: Path, entries: dict[str, Entry]) -> None:
@@ -220,6 +218,9 @@ class Cache:
         self.folder = folder if folder is not None else cache_dir()
         self.path = self.folder / f"cache.{settings_key(settings)}.json"
         self.entries = _read(self.path)
+        from cleanhtml.runner import FileResult, destination, plain_output
+
+        self._result, self._destination, self._plain = FileResult, destination, plain_output
         self.changed: dict[str, Entry] = {}
         self.hits = 0
 
@@ -230,7 +231,7 @@ class Cache:
             return None
         key = os.path.abspath(source.path)
         entry = self.entries.get(key)
-        if entry is None:
+        if not _valid(entry):
             return None
         now = stamp(source.path)
         if now is None or now[0] != entry[0]:
@@ -251,13 +252,11 @@ class Cache:
         return self._answer(source, entry)
 
     def _answer(self, source: Source, entry: Entry) -> FileResult | None:
-        from cleanhtml.runner import FileResult, destination, plain_output
-
         settings = self.settings
         status = entry[3]
         if status == "cleaned" and (settings.in_place or settings.diff):
             return None  # the file must be rewritten, or its diff printed: clean it
-        result = FileResult(
+        result = self._result(
             source.name,
             status,
             bytes_in=entry[4],
@@ -266,9 +265,9 @@ class Cache:
             encoding=entry[8],
             notes=list(entry[9]),
         )
-        target = destination(source, settings)
+        target = self._destination(source, settings) if settings.output_dir else None
         if target is not None:
-            if not plain_output(target, settings):
+            if not self._plain(target, settings):
                 return None  # a link in -o DIR: never read through, replaced when written
             try:
                 with open(target, "rb") as handle:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -271,11 +272,21 @@ def test_corrupt_cache_is_not_trusted(
     assert len(cleans) == len(files(posts))
 
 
-def test_bad_entries_are_dropped(tmp_path: Path) -> None:
-    body = b'{"/a": [1, 2], "/b": [1, -1, "d", "cleaned", 1, 1, "o", {}, "utf-8", []]}'
-    path = tmp_path / "cache.x.json"
+def test_bad_entries_are_not_used(posts: Path, cache_dir: Path, cleans: list[str]) -> None:
+    """A well-formed file whose entries have the wrong shape: each such entry is a miss."""
+    first = run("--check", str(posts))
+    (path,) = cache_files(cache_dir)
+    entries = json.loads(path.read_bytes().partition(b"\n")[2])
+    assert all(cache._valid(entry) for entry in entries.values())
+    broken = {
+        name: [entry[:2], [*entry[:3], "maybe", *entry[4:]], [*entry, 1], None][i % 4]
+        for i, (name, entry) in enumerate(sorted(entries.items()))
+    }
+    body = json.dumps(broken).encode()
     path.write_bytes(b"cleanhtml-cache 1 " + cache.digest(body).encode() + b"\n" + body)
-    assert list(cache._read(path)) == ["/b"]
+    cleans.clear()
+    assert run("--check", str(posts))[:2] == first[:2]
+    assert len(cleans) == len(files(posts))
 
 
 def test_in_place_then_check(posts: Path, cache_dir: Path, cleans: list[str]) -> None:
