@@ -213,10 +213,10 @@ def _write(path: Path, entries: dict[str, Entry]) -> None:
 class Cache:
     """The entries of one settings key, loaded once per run and saved at its end."""
 
-    def __init__(self, settings: Settings, folder: Path | None = None) -> None:
+    def __init__(self, settings: Settings, folder: Path, *, key: str | None = None) -> None:
         self.settings = settings
-        self.folder = folder if folder is not None else cache_dir()
-        self.path = self.folder / f"cache.{settings_key(settings)}.json"
+        self.folder = folder
+        self.path = folder / f"cache.{key or settings_key(settings)}.json"
         self.entries = _read(self.path)
         from cleanhtml.runner import FileResult, destination, plain_output
 
@@ -316,14 +316,64 @@ class Cache:
         self.changed = {}
 
 
-def open_cache(settings: Settings) -> Cache | None:
-    """The cache of a batch under ``settings``, or None when it is not used."""
+class Caches:
+    """The caches of one run: one :class:`Cache` per distinct settings key, since each
+    file may take its own settings from the config file nearest to it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.folder = cache_dir()
+        self._by_settings: dict[int, tuple[Settings, Cache]] = {}
+        self._by_key: dict[str, Cache] = {}
+
+    def _for(self, source: Source) -> Cache:
+        own = source.settings if source.settings is not None else self.settings
+        known = self._by_settings.get(id(own))
+        if known is None:
+            # the rule settings are the file's own; what is done with a result, the run's
+            shaped = own if own is self.settings else _with_run_destinations(own, self.settings)
+            key = settings_key(shaped)
+            store = self._by_key.get(key)
+            if store is None:
+                store = self._by_key[key] = Cache(shaped, self.folder, key=key)
+            known = self._by_settings[id(own)] = (own, store)  # holding ``own`` keeps its id
+        return known[1]
+
+    def lookup(self, source: Source) -> FileResult | Source | None:
+        """See :meth:`Cache.lookup`."""
+        return self._for(source).lookup(source)
+
+    def record(self, source: Source, result: FileResult) -> None:
+        """See :meth:`Cache.record`."""
+        self._for(source).record(source, result)
+
+    def save(self) -> None:
+        """Save every cache that has new entries."""
+        for store in self._by_key.values():
+            store.save()
+
+    @property
+    def hits(self) -> int:
+        """Files answered from the cache so far."""
+        return sum(store.hits for store in self._by_key.values())
+
+
+def _with_run_destinations(own: Settings, run: Settings) -> Settings:
+    from dataclasses import replace
+
+    return replace(
+        own, output_dir=run.output_dir, in_place=run.in_place, check=run.check, diff=run.diff
+    )
+
+
+def open_cache(settings: Settings) -> Caches | None:
+    """The caches of a batch under ``settings``, or None when they are not used."""
     if not enabled(settings):
         return None
-    return Cache(settings)
+    return Caches(settings)
 
 
-def split(cache: Cache, sources: Iterable[Any]) -> tuple[dict[int, FileResult], list[Any]]:
+def split(caches: Caches, sources: Iterable[Any]) -> tuple[dict[int, FileResult], list[Any]]:
     """Answer what the cache can; return (results by position, the tasks left to run)."""
     from cleanhtml.files import Source
     from cleanhtml.runner import FileResult
@@ -332,7 +382,7 @@ def split(cache: Cache, sources: Iterable[Any]) -> tuple[dict[int, FileResult], 
     left: list[Any] = []
     for index, task in enumerate(sources):
         if isinstance(task, Source):
-            found = cache.lookup(task)
+            found = caches.lookup(task)
             if isinstance(found, FileResult):
                 hits[index] = found
                 continue

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
-from click.shell_completion import CompletionItem
 
 from cleanhtml import __version__
 from cleanhtml.config import Settings
@@ -89,6 +88,8 @@ CONFIG_OPTIONS = {
 
 def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Complete the last comma-separated item of a rule list with codes, names, groups."""
+    from click.shell_completion import CompletionItem
+
     from cleanhtml.rules import RULES
 
     head, _, last = incomplete.rpartition(",")
@@ -100,6 +101,8 @@ def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str)
 
 def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Complete --profile with the built-in profiles and those of the config file found."""
+    from click.shell_completion import CompletionItem
+
     from cleanhtml import profiles
     from cleanhtml.config import find_config, parse_table, read_config, search_start
 

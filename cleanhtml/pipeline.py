@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 
@@ -135,6 +134,8 @@ class Needles:
                 else:
                     spans.append([start, end])
             text = " ".join(source[a:b].decode("utf-8", "ignore") for a, b in spans)
+            import html  # only for inputs with character references
+
             self._decoded = html.unescape(text).encode("utf-8", "replace").lower() if text else b""
         return self._decoded
 

@@ -421,12 +421,16 @@ def run_many(
     Close the iterator (or let it finish) to stop the workers.
     """
     tasks = plan(sources, settings)
-    from cleanhtml.cache import open_cache, split
+    store = None
+    if settings.cache and not settings.to_stdout:  # (no cache module on the stdout path)
+        from cleanhtml.cache import open_cache
 
-    store = open_cache(_cache_settings(tasks, settings))
+        store = open_cache(settings)
     if store is None:
         yield from _run_tasks(tasks, settings, on_tick)
         return
+    from cleanhtml.cache import split
+
     hits, left = split(store, tasks)
     results = _run_tasks(left, settings, on_tick)
     try:
@@ -441,17 +445,6 @@ def run_many(
     finally:
         results.close()  # a pool stops before the cache is saved
         store.save()
-
-
-def _cache_settings(tasks: Sequence[Task], settings: Settings) -> Settings:
-    """The settings the cache is keyed by: the run's, or the one settings every file
-    takes from its own config file. Files under several configs are not cached (the
-    cache holds one settings key per run)."""
-    own = {task.settings for task in tasks if isinstance(task, Source)}
-    if len(own) == 1:
-        (one,) = own
-        return settings if one is None else one
-    return settings if not own else replace(settings, cache=False)
 
 
 def _run_tasks(

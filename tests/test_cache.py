@@ -395,3 +395,37 @@ def test_concurrent_runs_both_succeed(many: Path, tmp_path: Path, cache_dir: Pat
     assert files(tmp_path / "out") == {
         name: (CLEAN.replace("正文", f"正文{int(name[:3])}")).encode() for name in files(many)
     }
+
+
+def test_files_under_several_configs_are_all_cached(
+    posts: Path, cache_dir: Path, cleans: list[str]
+) -> None:
+    """Each file's entry is kept under its own settings (its nearest config file)."""
+    (posts.parent / ".cleanhtml.toml").write_text('ignore = ["remove-comments"]\n', "utf-8")
+    (posts / "sub" / ".cleanhtml.toml").write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    first = _no_cache_run("--check", "-v", str(posts))
+    cleans.clear()
+    code, out, err = run("--check", "-v", str(posts))
+    assert (code, out, err.splitlines()[:-1]) == first
+    assert len(cache_files(cache_dir)) == 2
+    cleans.clear()
+    code, out, err = run("--check", "-v", str(posts))
+    assert (code, out, err.splitlines()[:-1]) == first
+    assert cleans == []
+    (posts / "sub" / ".cleanhtml.toml").write_text('ignore = ["remove-comments"]\n', "utf-8")
+    code, out, err = run("--check", "-v", str(posts))
+    assert sorted(Path(p).parent.name for p in cleans) == ["sub"] * 3
+    assert (code, out, err.splitlines()[:-1]) == _no_cache_run("--check", "-v", str(posts))
+
+
+def test_profile_definitions_beside_files_key_their_entries(
+    posts: Path, cache_dir: Path, cleans: list[str]
+) -> None:
+    """Two configs that differ only in a profile's definition: two keys, never stale."""
+    define = 'profile = "mine"\n[profiles.mine]\nignore = [{}]\n'
+    (posts.parent / ".cleanhtml.toml").write_text(define.format(""), encoding="utf-8")
+    (posts / "sub" / ".cleanhtml.toml").write_text(define.format('"ALL"'), encoding="utf-8")
+    _agree("--check", "-v", str(posts))
+    _agree("--check", "-v", str(posts))
+    (posts / "sub" / ".cleanhtml.toml").write_text(define.format(""), encoding="utf-8")
+    _agree("--check", "-v", str(posts))

@@ -21,7 +21,6 @@ police the site's own scripts that may read ``data-*`` attributes.
 
 from __future__ import annotations
 
-import html
 import re
 
 from lxml import etree
@@ -173,6 +172,8 @@ def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -
     if not any(hint in lowered for hint in _URL_HINTS):
         return False  # the common case: an ordinary URL, decided without a regex
     if "&" in value:
+        import html  # only here: html.entities is a large table to load
+
         value = html.unescape(value)
     value = _URL_NOISE.sub("", value).lower()
     if anywhere:
