@@ -95,7 +95,7 @@ def clean_document(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     chosen = Settings().rules() if rules is None else rules
     doc = document.load(raw, encoding=encoding)
-    if doc.front_matter or path:  # may be a Markdown post
+    if doc.front_matter or (path and path.lower().endswith(document.MARKDOWN_SUFFIXES)):
         from cleanhtml import markdown_body
 
         post = markdown_body.clean_post(

@@ -52,6 +52,7 @@ from cleanhtml.serialize import dump, serialize_body, to_text
 from cleanhtml.treefixes import TREE_FIXES
 
 __all__ = [
+    "MARKDOWN_SUFFIXES",
     "Document",
     "detect_newline",
     "dump",
@@ -62,6 +63,10 @@ __all__ = [
     "split_front_matter",
     "to_text",
 ]
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
+"""File names whose body is read as Markdown even without front matter (here, not in
+:mod:`cleanhtml.markdown_body`, so the cleaner asks before importing that module)."""
 
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\s[^>]*>[ \t]*\n?", re.I)
 

@@ -62,7 +62,6 @@ the markup characters.
 from __future__ import annotations
 
 import functools
-import html
 import itertools
 import re
 from collections.abc import Sequence
@@ -79,8 +78,8 @@ if TYPE_CHECKING:
     from cleanhtml.document import Document
     from cleanhtml.rule import Rule
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
-"""File names whose body is read as Markdown even without front matter."""
+# in document, so that the cleaner asks it before importing this module
+from cleanhtml.document import MARKDOWN_SUFFIXES
 
 _OPEN, _MID, _CLOSE = "\ue000", "\ue002", "\ue001"
 _TOKEN = "cleanhtmlliquid"  # ASCII: lxml URL-escapes other characters in href/src
@@ -427,6 +426,8 @@ class _Shadow:
             if _ONE_TAG.match(kept):  # a template tag, maybe inside an attribute value
                 parts.append(f"{_TOKEN}{index}x")
             else:
+                import html  # here: the package loads html.entities, a large table
+
                 escaped = html.escape(kept, quote=True)
                 parts.append(f"{_OPEN}{index}{_MID}{escaped}{_CLOSE}")
             parts.append(_closed(self.html[index + 1]))

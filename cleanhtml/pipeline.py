@@ -134,9 +134,11 @@ class Needles:
                 else:
                     spans.append([start, end])
             text = " ".join(source[a:b].decode("utf-8", "ignore") for a, b in spans)
-            import html  # only for inputs with character references
+            self._decoded = b""
+            if text:
+                import html  # only for inputs with character references
 
-            self._decoded = html.unescape(text).encode("utf-8", "replace").lower() if text else b""
+                self._decoded = html.unescape(text).encode("utf-8", "replace").lower()
         return self._decoded
 
     def has_cjk(self) -> bool:

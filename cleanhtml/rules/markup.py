@@ -5,7 +5,6 @@ None of these removes visible text.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from lxml import etree
@@ -75,25 +74,6 @@ starts with one ending in ``*``). Hexo, Hugo and Jekyll cut the excerpt at
 The ``keep-comments`` setting adds to the list."""
 
 
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-@functools.lru_cache(maxsize=16)
-def _kept_finder(patterns: tuple[str, ...]) -> tuple[etree.XPath, dict[str, str]]:
-    """An XPath (run in C) counting the comments to keep, and its variables."""
-    text = f"translate(normalize-space(.), '{_UPPER}', '{_UPPER.lower()}')"
-    tests, variables = [], {}
-    for index, pattern in enumerate(patterns):
-        name = f"p{index}"
-        if pattern.endswith("*"):
-            variables[name] = " ".join(pattern[:-1].split()).lower()
-            tests.append(f"starts-with({text}, ${name})")
-        else:
-            variables[name] = " ".join(pattern.split()).lower()
-            tests.append(f"{text} = ${name}")
-    return etree.XPath(f"count(//comment()[{' or '.join(tests)}])"), variables
-
-
 def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     if OPT_OUT_MARKER.match(comment.text or ""):
         return True
@@ -127,20 +107,20 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
     ``<p>a<!-- news_keyword_pub -->b</p>`` becomes ``<p>ab</p>``.
     """
     patterns = ctx.keep_comments
+    found = _inside(_comments(root))
+    comments = [c for c in found if not _kept(c, patterns)]
     if (
-        not ctx.explain
+        len(comments) == len(found)
+        and not ctx.explain
         and ctx.census is not None
         and not ctx.census.opt_out
-        and not (patterns and _kept_finder(patterns)[0](root, **_kept_finder(patterns)[1]))
     ):
-        # no marker to keep, no excerpt to record: libxml2 strips them all (tails stay)
-        found = _inside(_comments(root))
+        # none to keep, no excerpt to record: libxml2 strips them all (tails stay)
         if found:
             parents = _parents(found)
             etree.strip_tags(root, etree.Comment)
             join_text(parents)
         return len(found)
-    comments = [c for c in _inside(_comments(root)) if not _kept(c, patterns)]
     for comment in comments:
         ctx.removed(comment)
     parents = _parents(comments)

@@ -1,0 +1,116 @@
+"""Start-up: what a one-post run imports (issue 16). Each module costs every run.
+
+A post read from standard input needs the cleaner and nothing else: no progress bar
+(rich), no diff (difflib), no encoding detection (charset-normalizer) for UTF-8, no
+YAML (front matter is kept as raw text), no Markdown parser for a post whose body is
+HTML, no cache (nothing is written), no pool. The lists below are exact for our own
+modules, so a new import on this path shows up here and is a choice, not an accident.
+Measure a change with ``python -X importtime -m cleanhtml - < post.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+POST = REPO.parent / "shared" / "corpus" / "sina" / "000.md"
+
+DUMP = """
+import atexit, json, runpy, sys
+def dump():
+    sys.__stderr__.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+atexit.register(dump)
+sys.argv = ["cleanhtml", *sys.argv[1:]]
+runpy.run_module("cleanhtml", run_name="__main__")
+"""
+
+FORBIDDEN = (
+    "rich",
+    "difflib",
+    "charset_normalizer",
+    "yaml",
+    "markdown_it",
+    "hashlib",
+    "multiprocessing",
+    "concurrent.futures",
+    "dask",
+    "cleanhtml.cache",
+    "cleanhtml.render",
+)
+"""Never imported by a one-post run (json is not listed: the dump itself uses it;
+html.entities is loaded only for an input holding character references, as 000.md does)."""
+
+CLEANER = {
+    "cleanhtml",
+    "cleanhtml.api",
+    "cleanhtml.census",
+    "cleanhtml.cli",
+    "cleanhtml.config",
+    "cleanhtml.document",
+    "cleanhtml.encoding",
+    "cleanhtml.errors",
+    "cleanhtml.files",
+    "cleanhtml.markdown_body",
+    "cleanhtml.pipeline",
+    "cleanhtml.profiles",
+    "cleanhtml.report",
+    "cleanhtml.rule",
+    "cleanhtml.rules",
+    "cleanhtml.rules.custom",
+    "cleanhtml.rules.markup",
+    "cleanhtml.rules.news",
+    "cleanhtml.rules.safety",
+    "cleanhtml.rules.whitespace",
+    "cleanhtml.runner",
+    "cleanhtml.treeops",
+}
+"""Our modules a post cleaned in this process loads (``--timeout 0``)."""
+
+
+def imported(*args: str, data: bytes) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", DUMP, *args], input=data, capture_output=True, check=True
+    )
+    line = next(x for x in run.stderr.decode().splitlines() if x.startswith("MODULES "))
+    assert run.stdout  # the cleaned post
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def forbidden(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.startswith(FORBIDDEN))
+
+
+@pytest.fixture(scope="module")
+def post() -> bytes:
+    if not POST.is_file():
+        pytest.skip(f"{POST} not found")
+    return POST.read_bytes()
+
+
+def test_one_post_in_process_imports_only_the_cleaner(post: bytes) -> None:
+    modules = imported("--timeout", "0", "-", data=post)
+    assert forbidden(modules) == []
+    assert {m for m in modules if m.startswith("cleanhtml")} == CLEANER
+
+
+def test_one_post_with_a_time_limit_forks_without_the_pool_machinery(post: bytes) -> None:
+    """The default run cleans in a forked child (a time limit): the parent loads the
+    worker module, not multiprocessing, and the child's imports are the cleaner's."""
+    modules = imported("-", data=post)
+    assert forbidden(modules) == []
+    ours = {m for m in modules if m.startswith("cleanhtml")}
+    assert "cleanhtml.workers" in ours
+    assert ours - {"cleanhtml.workers"} <= CLEANER
+
+
+def test_html_page_to_text_imports_only_the_text_renderer(post: bytes) -> None:
+    page = b"<html><body><p>\xe6\xad\xa3\xe6\x96\x87</p><div>x</div></body></html>"
+    modules = imported("--timeout", "0", "--to", "text", "-", data=page)
+    assert forbidden(modules - {"cleanhtml.render", "cleanhtml.render.text"}) == []
+    assert "cleanhtml.render.text" in modules
+    assert "cleanhtml.markdown_body" not in modules and "html.entities" not in modules
