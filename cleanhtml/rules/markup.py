@@ -5,6 +5,7 @@ None of these removes visible text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -74,15 +75,21 @@ starts with one ending in ``*``). Hexo, Hugo and Jekyll cut the excerpt at
 The ``keep-comments`` setting adds to the list."""
 
 
+@functools.lru_cache(maxsize=16)
+def _wanted(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``patterns`` normalized once: (whole texts, prefixes of the ``*`` patterns)."""
+    normal = [(" ".join(p.rstrip("*").split()).lower(), p.endswith("*")) for p in patterns]
+    return frozenset(text for text, _ in normal), tuple(text for text, star in normal if star)
+
+
 def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     if OPT_OUT_MARKER.match(comment.text or ""):
         return True
+    if not patterns:
+        return False
     text = " ".join((comment.text or "").split()).lower()
-    for pattern in patterns:
-        wanted = " ".join(pattern.rstrip("*").split()).lower()
-        if text == wanted or (pattern.endswith("*") and text.startswith(wanted)):
-            return True
-    return False
+    whole, prefixes = _wanted(patterns)
+    return text in whole or text.startswith(prefixes)
 
 
 @rule(
