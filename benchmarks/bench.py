@@ -238,7 +238,8 @@ def cache_rerun(posts: list[bytes], count: int) -> list[tuple[str, float, str]]:
 
 
 def peak_rss_mib(args: list[str]) -> float:
-    """Peak RSS of a child process in MiB (VmHWM, else ru_maxrss: both KiB on Linux)."""
+    """Peak RSS of a cleanhtml run in MiB: its own (VmHWM) or its largest worker's
+    (forked: what it shares with the parent counts in it). Linux counts KiB."""
     import resource
 
     proc = subprocess.run(
@@ -252,6 +253,8 @@ def peak_rss_mib(args: list[str]) -> float:
          "    peak = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
          "except (OSError, IndexError):\n"
          "    pass\n"
+         "# files are cleaned in forked workers: the largest of them counts too\n"
+         "peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
          "print(peak, file=sys.stderr)",
          "cleanhtml", *args],
         capture_output=True, check=False,
