@@ -58,11 +58,14 @@ CLEANER = {
     "cleanhtml.encoding",
     "cleanhtml.errors",
     "cleanhtml.files",
+    "cleanhtml.frontmatter",
     "cleanhtml.markdown_body",
+    "cleanhtml.parse",
     "cleanhtml.pipeline",
     "cleanhtml.profiles",
     "cleanhtml.render",
     "cleanhtml.render.html",
+    "cleanhtml.repairs",
     "cleanhtml.report",
     "cleanhtml.rule",
     "cleanhtml.rules",
@@ -72,6 +75,8 @@ CLEANER = {
     "cleanhtml.rules.safety",
     "cleanhtml.rules.whitespace",
     "cleanhtml.runner",
+    "cleanhtml.serialize",
+    "cleanhtml.treefixes",
     "cleanhtml.treeops",
 }
 """Our modules a post cleaned in this process loads (``--timeout 0``)."""
