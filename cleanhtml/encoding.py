@@ -80,6 +80,7 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 DECLARATION_BYTES = 16384
 """How far into a file to look for a declared charset."""
 _META_CHARSET = re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.I)
+_META_START = re.compile(rb"<meta\s", re.I)
 _XML_ENCODING = re.compile(
     rb"\A\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.I
 )
@@ -227,8 +228,27 @@ def _utf16(head: bytes) -> str | None:
 def declared_charset(data: bytes) -> str | None:
     """The charset label the markup declares (XML declaration or ``<meta>``), if any."""
     head = data[:DECLARATION_BYTES]
-    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    match = _XML_ENCODING.match(head) or _meta_charset(head)
     return match.group(1).decode("ascii") if match else None
+
+
+def _meta_charset(head: bytes) -> re.Match[bytes] | None:
+    """What ``_META_CHARSET.search(head)`` finds, reading each tag once.
+
+    A search tries every ``<meta`` and reads on to the next ``>``; with no ``>``
+    after them, thousands of ``<meta`` read to the end each. Once one fails, a
+    ``<meta`` before the same ``>`` fails too (it sees less of the same tag).
+    """
+    failed_until = -1
+    for start in _META_START.finditer(head):
+        if start.start() < failed_until:
+            continue
+        match = _META_CHARSET.match(head, start.start())
+        if match:
+            return match
+        close = head.find(b">", start.start())
+        failed_until = len(head) if close < 0 else close
+    return None
 
 
 def _decode_forced(data: bytes, label: str) -> Decoded:

@@ -105,7 +105,8 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "deep-then-unclosed-tags": (lambda n: "<div>" * 2100 + "<a" * (10 * n), 1000),
     "deep-then-unmatched-end-tags": (lambda n: "<div>" * 2100 + "</x>" * n, 3000),
     "deep-then-scripts": (lambda n: "<b>" * 1000 + "<script></script>" * n, 400),
-    "control-characters": (lambda n: "<p>a\x01b\x02c</p>\n" * n, 700),
+    "meta-tags-left-open": (lambda n: "<meta " * n + "<p>中</p>", 600),  # read: 16 KB
+    "control-characters": (lambda n: "<p>正文正文正文正文a\x01b</p>\n" * n, 700),
     "control-references": (lambda n: "<p>a&#1;b&#x2;c</p>\n" * n, 700),
     # opt-out regions
     "opt-out-balanced": (
@@ -163,6 +164,10 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     "fonts-and-cms": (
         lambda n: '<p cms-style="font-L strong-Bold">　　<font color=red>粗</font></p>\n' * n,
         300,
+    ),
+    "bold-in-bold": (
+        lambda n: "<p><b>" + '<font cms-style="strong-Bold">粗</font>x' * n + "</b></p>",
+        1500,
     ),
     "empty-elements": (lambda n: "<p>x</p>" + "<span></span><p>　</p><div> </div>" * n, 2000),
     "empty-blocks-in-a-row": (lambda n: "<div>" + "<p></p>\n" * n + "</div>", 3000),

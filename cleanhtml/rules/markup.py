@@ -15,13 +15,13 @@ from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
     count,
-    drop,
+    drop_all,
     find,
     is_blank,
     join_text,
     test,
     text_of,
-    unwrap,
+    unwrap_all,
 )
 
 
@@ -194,7 +194,7 @@ def remove_style_elements(root: etree._Element, ctx: Context) -> int:
     found = _STYLE_ELEMENTS(root)
     for el in found:
         ctx.removed(el)
-        drop(el)
+    drop_all(root, found)
     return len(found)
 
 
@@ -238,13 +238,15 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     ``<font cms-style="font-L strong-Bold">小标题</font>`` becomes ``<strong>小标题</strong>``.
     """
     found = _BOLD_CMS(root)
+    inner: list[etree._Element] = []  # unwrapped together at the end (no text regrown)
     for el in found:
-        if _IN_BOLD(el):
-            unwrap(el)
+        if _IN_BOLD(el):  # unwrapping a font or span changes no strong/b ancestor
+            inner.append(el)
             continue
         el.tag = "strong"
         for name in list(el.attrib):
             del el.attrib[name]
+    unwrap_all(root, inner)
     return len(found)
 
 

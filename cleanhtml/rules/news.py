@@ -310,7 +310,7 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     found = _APP_PROMOS(root)
     for el in found:
         ctx.removed(el)
-        drop(el)
+    drop_all(root, found)  # none inside another: the query leaves those out
     return len(found)
 
 
@@ -335,7 +335,7 @@ def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
     found = _AD_SLOTS(root)
     for el in found:
         ctx.removed(el)
-        drop(el)
+    drop_all(root, found)  # none inside another: the query leaves those out
     return len(found)
 
 

@@ -27,7 +27,7 @@ from lxml import etree
 
 from cleanhtml.census import attached, take
 from cleanhtml.rule import Context, rule
-from cleanhtml.treeops import drop, test
+from cleanhtml.treeops import drop_all, test
 
 SCRIPT_TAGS = ("script", "noscript")
 EMBED_TAGS = (
@@ -71,15 +71,13 @@ _TAG_LIKE = re.compile(r"<[A-Za-z/]")
 
 def _drop_all(found: list[etree._Element], ctx: Context) -> int:
     """Drop each element of ``found`` not inside another one of them."""
-    edits = 0
     chosen = set(found)
-    for el in found:
-        if any(ancestor in chosen for ancestor in el.iterancestors()):
-            continue
+    outermost = [el for el in found if not any(a in chosen for a in el.iterancestors())]
+    for el in outermost:
         ctx.removed(el)
-        drop(el)
-        edits += 1
-    return edits
+    if outermost:
+        drop_all(outermost[0].getroottree().getroot(), outermost)
+    return len(outermost)
 
 
 def _strip(root: etree._Element, tags: tuple[str, ...], ctx: Context) -> int:
