@@ -90,7 +90,7 @@ _ONE_TAG = re.compile(r"\{[{%][^\n]*[}%]\}\Z")
 # Sound shortcut: without any of these, no Markdown-only construct can be present. Cheap
 # substring tests first, then only lines starting with a marker character are matched.
 _MARKER_LINE = re.compile(r"\n {0,3}[#>\-+*|~=_\[0-9]")  # a literal start: a fast search
-_MARKDOWN_LINE = re.compile(
+_MARKDOWN_LINE = re.compile(  # noqa: DUO138 — linear: repeats start at a marker; reads one line
     r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
     r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
     re.M,
