@@ -32,8 +32,8 @@ RULES: tuple[Rule, ...] = (
     news.remove_ad_slots,
     news.remove_related_link_lists,
     news.remove_promo_boxes,
+    news.remove_copyright_notices,  # first: the box it leaves may be only links
     news.remove_link_boxes,
-    news.remove_copyright_notices,
     markup.bold_cms_style,
     markup.bold_cms_paragraphs,
     markup.unwrap_font,
