@@ -299,7 +299,8 @@ def _copy_packages(lib: Path) -> None:
     """Copy cleanhtml and the packages it imports to ``lib`` (readable by everyone)."""
     import importlib.util
 
-    for name in ("cleanhtml", "lxml", "click", "charset_normalizer", "yaml", "rich"):
+    names = ("cleanhtml", "lxml", "click", "charset_normalizer", "yaml", "rich", "cssselect")
+    for name in (*names, "markdown_it", "mdurl"):
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             continue
