@@ -208,3 +208,46 @@ def test_title_without_portal_suffix(
 )
 def test_iso_dates(text: str, expected: str | None) -> None:
     assert iso_date(text) == expected
+
+
+def test_the_longest_matching_host_wins() -> None:
+    """mp.weixin.qq.com is WeChat although qq.com (QQ) also answers it."""
+    from cleanhtml.rules.sites.base import site_for_url
+
+    assert site_for_url("https://mp.weixin.qq.com/s/abc", SITES).name == "weixin"  # type: ignore[union-attr]
+    assert site_for_url("https://news.qq.com/a/1.htm", SITES).name == "qq"  # type: ignore[union-attr]
+
+
+WEIXIN_PAGE = REPO / "fixtures" / "page-weixin-article" / "input.html"
+
+
+@pytest.mark.parametrize("ignore", [(), ("--ignore", "remove-style-attributes")])
+def test_weixin_article_is_shown_whatever_rules_run(ignore: tuple[str, ...]) -> None:
+    """The page hides #js_content until a script runs; the kept container is visible
+    even when no rule removes style attributes, and its text is all there."""
+    code, out, _ = run(*ignore, "-t", "html", str(WEIXIN_PAGE))
+    assert code == 0
+    from lxml import html as lxml_html
+
+    body = lxml_html.fromstring(out).find("body")
+    assert body is not None and [el.get("id") for el in body] == ["js_content"]
+    style = (body[0].get("style") or "").replace(" ", "").lower()
+    assert "visibility:hidden" not in style and "opacity:0" not in style
+    code, text, _ = run(*ignore, "-t", "text", str(WEIXIN_PAGE))
+    assert text.startswith("绥德县举行\n") and text.endswith("（sd退役军人之家）\n")
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("visibility: hidden;", ""),
+        ("visibility:hidden; opacity: 0", ""),
+        ("color: red; visibility: hidden !important", "color: red"),
+        ("opacity: 0.5; color: red", None),
+        ("color: red", None),
+    ],
+)
+def test_weixin_hiding_declarations(style: str, expected: str | None) -> None:
+    from cleanhtml.rules.sites.weixin import visible_style
+
+    assert visible_style(style) == expected

@@ -35,7 +35,7 @@ from cleanhtml.rules.custom import (
     containers_in,
     keep_only,
 )
-from cleanhtml.rules.sites import gmw, qq, sina, youth
+from cleanhtml.rules.sites import gmw, qq, sina, toutiao, weixin, youth
 from cleanhtml.rules.sites.base import (
     SITE_KEYS,
     Site,
@@ -46,7 +46,14 @@ from cleanhtml.rules.sites.base import (
 from cleanhtml.rules.sites.meta import page_meta
 from cleanhtml.treeops import Finder, drop
 
-SITES: tuple[Site, ...] = (*sina.SITES, qq.SITE, gmw.SITE, youth.SITE)
+SITES: tuple[Site, ...] = (
+    *sina.SITES,
+    qq.SITE,
+    gmw.SITE,
+    youth.SITE,
+    weixin.SITE,
+    toutiao.SITE,
+)
 """Every built-in site profile (``--list-profiles``)."""
 
 AUTO = "auto"

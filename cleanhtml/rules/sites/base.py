@@ -77,7 +77,7 @@ class Site:
 
     def answers(self, host: str, path: str) -> bool:
         """True when a URL with this host and path belongs to the site."""
-        if not any(host == h or host.endswith("." + h) for h in self.hosts):
+        if not any(_host_in(host, h) for h in self.hosts):
             return False
         return self.paths is None or re.search(self.paths, path) is not None
 
@@ -168,7 +168,11 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
 
 
 def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
-    """The site whose hosts (and path pattern) answer ``url``; user sites first."""
+    """The site whose hosts (and path pattern) answer ``url``.
+
+    A user's site wins over a built-in one; among those, the site with the longest
+    matching host (``mp.weixin.qq.com`` is WeChat, not QQ); ties go to the first listed.
+    """
     if not url:
         return None
     try:
@@ -178,10 +182,20 @@ def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
         return None
     if not host:
         return None
-    for site in sorted(sites, key=lambda s: s.builtin):
-        if site.answers(host, parts.path):
-            return site
-    return None
+    best: Site | None = None
+    best_key = (False, -1)
+    for site in sites:
+        if not site.answers(host, parts.path):
+            continue
+        # a user's site first, then the most specific host: mp.weixin.qq.com over qq.com
+        key = (not site.builtin, max(len(h) for h in site.hosts if _host_in(host, h)))
+        if key > best_key:
+            best, best_key = site, key
+    return best
+
+
+def _host_in(host: str, parent: str) -> bool:
+    return host == parent or host.endswith("." + parent)
 
 
 def site_by_markers(

@@ -148,6 +148,9 @@ def page_meta(
     title_el = head.find("title") if head is not None else None
     title = " ".join(text_of(title_el).split()) if title_el is not None else ""
     body = root.find("body")
+    if not title and (body is None or body.find(".//title") is None):
+        # WeChat leaves <title> empty for its script to fill; og:title has it
+        title = " ".join(metas.get("og:title", "")[: MAX_FIELD_CHARS * 2].split())
     h1 = body.find(".//h1") if body is not None else None
     headline = text_of(h1) if h1 is not None else None
     suffixes = site.title_suffixes if site is not None else ()
