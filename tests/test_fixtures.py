@@ -77,7 +77,9 @@ def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
         if request.config.getoption("--update-fixtures"):
             path.write_text(got, "utf-8", newline="")
             continue
-        assert got == path.read_text("utf-8"), f"{path.relative_to(FIXTURES)} differs"
+        with path.open(encoding="utf-8", newline="") as f:  # CRLF pages keep their CRLF
+            want = f.read()
+        assert got == want, f"{path.relative_to(FIXTURES)} differs"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

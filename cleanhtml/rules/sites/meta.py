@@ -1,6 +1,7 @@
 """Page metadata read before the page is cut to its article: title, date, byline.
 
-* ``title``: the ``<title>`` without the portal's suffix. When the first ``<h1>`` is
+* ``title``: the ``<title>`` without the portal's suffix. When an ``<h1>`` (one of the
+  first few: Sina's channel logo is an ``<h1>`` too) is
   how the title starts, that is the title; else the site's suffixes are cut
   (``_新浪财经_新浪网``; a ``*`` in a suffix stands for a channel name, as in
   ``|*_新浪新闻`` for ``|公园_新浪新闻``).
@@ -139,6 +140,23 @@ def _first_text(root: etree._Element, exprs: Sequence[str], finders: Mapping[str
     return ""
 
 
+MAX_HEADINGS = 8
+"""How many ``<h1>`` elements are tried as the headline the ``<title>`` starts with."""
+
+
+def _headline(body: etree._Element | None, title: str) -> str | None:
+    """The first of the first few ``<h1>`` whose text the title starts with."""
+    if body is None or not title:
+        return None
+    for count, h1 in enumerate(body.iter("h1")):
+        if count >= MAX_HEADINGS:
+            break
+        text = " ".join(text_of(h1).split())
+        if text and title.startswith(text):
+            return text
+    return None
+
+
 def page_meta(
     root: etree._Element, site: Site | None, finders: Mapping[str, Finder]
 ) -> dict[str, str | None]:
@@ -151,8 +169,7 @@ def page_meta(
     if not title and (body is None or body.find(".//title") is None):
         # WeChat leaves <title> empty for its script to fill; og:title has it
         title = " ".join(metas.get("og:title", "")[: MAX_FIELD_CHARS * 2].split())
-    h1 = body.find(".//h1") if body is not None else None
-    headline = text_of(h1) if h1 is not None else None
+    headline = _headline(body, title)
     suffixes = site.title_suffixes if site is not None else ()
     published = next((d for k in DATE_META if k in metas and (d := iso_date(metas[k]))), None)
     if site is not None and (published is None or "T" not in published):
