@@ -251,3 +251,13 @@ def test_weixin_hiding_declarations(style: str, expected: str | None) -> None:
     from cleanhtml.rules.sites.weixin import visible_style
 
     assert visible_style(style) == expected
+
+
+def test_a_youth_page_without_url_is_found_by_its_title() -> None:
+    """youth.cn names its URL only in scripts; its <title> ends in _中国青年网, and the
+    channel part of the suffix goes too."""
+    page_html = (REPO / "fixtures" / "page-youth-article" / "input.html").read_bytes()
+    got = record(page_html)
+    assert (got["profile"], got["title"]) == ("youth", "海外留学生看两会：出国前后关注点大不同")
+    other = "<html><head><title>中国青年网专题</title></head><body><p>x</p></body></html>"
+    assert record(other)["profile"] is None
