@@ -35,7 +35,7 @@ from cleanhtml.rules.custom import (
     containers_in,
     keep_only,
 )
-from cleanhtml.rules.sites import gmw, qq, sina, toutiao, weixin, youth
+from cleanhtml.rules.sites import gmw, qq, sina, sohu, toutiao, weixin, youth
 from cleanhtml.rules.sites.base import (
     SITE_KEYS,
     Site,
@@ -53,6 +53,7 @@ SITES: tuple[Site, ...] = (
     youth.SITE,
     weixin.SITE,
     toutiao.SITE,
+    sohu.SITE,
 )
 """Every built-in site profile (``--list-profiles``)."""
 

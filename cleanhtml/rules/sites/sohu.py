@@ -1,0 +1,62 @@
+"""Sohu (搜狐, sohu.com) article pages: the www.sohu.com/a/... template since 2017.
+
+The body is ``<article class="article" id="mp-editor">``. Inside it the template puts
+a hidden ``<p data-role="original-title" style="display:none">原标题：…</p>``, a
+"展开全文" (show the whole article) button box ``.lookall-box`` before the part it
+folds away (``.hidden-content``, which is article text and stays), the
+``<a id="backsohucom">返回搜狐，查看更多</a>`` link at the end of the last paragraph,
+and an empty ``<p data-role="editor-name">责任编辑：<span></span></p>`` (the name is
+often written in the text instead: ``【编辑:刘欢】``, which the editor-footer rule
+takes). The byline is ``#news-time`` and ``[data-role=original-link]``; the title
+carries the article's keywords as suffixes (``_苏银``), so the ``<h1>`` is the title.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cleanhtml.rule import Context
+from cleanhtml.rules.news import ORIGINAL_TITLE
+from cleanhtml.rules.sites.base import Site
+from cleanhtml.treeops import WHITESPACE, drop, find, text_of
+
+_ORIGINAL_TITLE = find("descendant-or-self::p[@data-role = 'original-title']")
+
+
+def record_original_title(root: etree._Element, ctx: Context) -> int:
+    """Record Sohu's hidden ``原标题：…`` paragraph as ``original_title`` and drop it.
+
+    The page hides it (``display:none``); it repeats the headline, so it is metadata,
+    not text the reader sees.
+    """
+    edits = 0
+    for p in _ORIGINAL_TITLE(root):
+        if p.getparent() is None:
+            continue
+        found = ORIGINAL_TITLE.match(" ".join(text_of(p).strip(WHITESPACE).split()))
+        if found:
+            ctx.meta.setdefault("original_title", found.group("value").strip())
+        ctx.removed(p)
+        drop(p)
+        edits += 1
+    return edits
+
+
+SITE = Site(
+    name="sohu",
+    summary="Sohu (sohu.com) article pages (#mp-editor)",
+    hosts=("sohu.com",),
+    containers=("#mp-editor", "article.article", "#contentText"),
+    markers=("#mp-editor",),
+    drop=(
+        "#backsohucom",
+        ".lookall-box",
+        "//p[@data-role = 'editor-name'][not(normalize-space(span))]",
+    ),
+    rules=(record_original_title,),
+    title_suffixes=("_搜狐新闻", "_搜狐网", "_搜狐"),
+    source=("[data-role=original-link] a", "[data-role=original-link]"),
+    published=("#news-time",),
+    editor=("p[data-role=editor-name]",),
+    fixtures=("page-sohu-article",),
+)
