@@ -98,12 +98,12 @@ def test_clean_bag_equals_clean_on_every_fixture() -> None:
     html/text/markdown exactly the expected file."""
     from collections import defaultdict
 
-    from test_fixtures import CASES, _expected, _input, settings_of
+    from test_fixtures import CASES, _expected, _input, expected_text, settings_of
 
     groups: dict[tuple[object, str], list[tuple[bytes, str | None]]] = defaultdict(list)
     for case in CASES:
         for path, to in _expected(case):
-            want = None if to == "json" else path.read_text("utf-8")  # json names the path
+            want = None if to == "json" else expected_text(path)  # json names the path
             groups[settings_of(case), to].append((_input(case).read_bytes(), want))
     assert any(len(items) > 1 for items in groups.values())
     checked = 0

@@ -66,6 +66,12 @@ def _expected(case: Path) -> list[tuple[Path, str]]:
     return out
 
 
+def expected_text(path: Path) -> str:
+    """An expected file's text as written, line ends included (CRLF pages keep CRLF)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
     source = _input(case).read_bytes()
@@ -77,9 +83,7 @@ def test_fixture(case: Path, request: pytest.FixtureRequest) -> None:
         if request.config.getoption("--update-fixtures"):
             path.write_text(got, "utf-8", newline="")
             continue
-        with path.open(encoding="utf-8", newline="") as f:  # CRLF pages keep their CRLF
-            want = f.read()
-        assert got == want, f"{path.relative_to(FIXTURES)} differs"
+        assert got == expected_text(path), f"{path.relative_to(FIXTURES)} differs"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
