@@ -1,19 +1,42 @@
 """Article extraction on whole pages: recall and precision of article characters.
 
-Run from the repository root (trafilatura and gne are optional; a missing one is left
-out of the table):
+Run from the repository root (trafilatura and gne are optional, benchmark-only; a
+missing one is left out of the table):
 
-    pip install trafilatura gne lxml_html_clean
+    pip install trafilatura gne
     python benchmarks/pages.py                 # the page fixtures, fixtures/page-*/
     python benchmarks/pages.py --full DIR      # also DIR/<fixture>.html: untrimmed pages
+    python benchmarks/pages.py --set cwced     # another set (below); --set all: every set
+    python benchmarks/pages.py --set bench --quiet   # only the means
 
-Each page fixture with an ``article.txt`` (its article text, written by hand from the
-page: paragraphs and captions of the article, no title, byline, credits outside the
-body, widgets or notices) is read by:
+Sets (a set whose data is not on this machine is skipped with a line saying so):
+
+* ``fixtures``: each page fixture with an ``article.txt`` (its article text, written by
+  hand from the page: paragraphs and captions of the article, no title, byline, credits
+  outside the body, widgets or notices);
+* ``finder``: ``tests/data/finder-pages/`` (real pages of small sites, bundled, with
+  their article text; ``tests/test_finder.py`` holds the finder to a floor on them);
+* ``bench``: the 181 (mostly English) pages of ``../shared/bench-corpus`` with their
+  ``articleBody``;
+* ``cwced``: the 69 Chinese pages of immortal-autumn/Chinese-Web-Content-Extraction-
+  Dataset (MIT; ``original/<id>.html``, hand-made ``cleaned/<id>.txt``), read from a
+  bare clone (``CLEANHTML_CWCED``, default ``/work/.mirror/immortal-autumn+Chinese-Web-
+  Content-Extraction-Dataset/repo``);
+* ``magic``: the Chinese article pages of opendatalab/magic-html's benchmark
+  (Apache-2.0; ``benchmark/data/article/htmls/*.html`` and ``base.json``), from a bare
+  clone (``CLEANHTML_MAGIC``, default ``/work/.mirror/opendatalab+magic-html/repo``).
+
+Pages are grouped as ``portal`` (a major portal: the page's host, else the host its
+links name most, ends with one of :data:`PORTALS`) or ``small`` (every other site), and
+the means are given per group.
+
+The contenders:
 
 * ``cleanhtml`` with no configuration (profile ``auto``: the site by URL or marker);
-* ``cleanhtml finder``: the main-content finder behind ``root = "auto"`` on the same
-  page as if its site were unknown (no site profile, no marker), then the default rules;
+* ``root auto``: ``root = "auto"``, the real path: the site's profile when the page's
+  URL or a marker names one, else the main-content finder;
+* ``finder``: the main-content finder on the same page as if its site were unknown (no
+  site profile, no marker), then the default rules;
 * trafilatura (``extract``, text) and gne (``GeneralNewsExtractor().extract``).
 
 Precision is the share of output characters that are article characters, recall the
@@ -24,16 +47,55 @@ counted as a multiset (so order and layout do not matter).
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
 import sys
+import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+FINDER_PAGES = REPO / "tests" / "data" / "finder-pages"
+SHARED = REPO.parent / "shared"
+CWCED = Path(
+    os.environ.get(
+        "CLEANHTML_CWCED",
+        "/work/.mirror/immortal-autumn+Chinese-Web-Content-Extraction-Dataset/repo",
+    )
+)
+MAGIC = Path(os.environ.get("CLEANHTML_MAGIC", "/work/.mirror/opendatalab+magic-html/repo"))
+
+PORTALS = (
+    # the major portals of issue 14, and the sites with a built-in profile
+    "sina.com.cn", "sina.cn", "163.com", "netease.com", "qq.com", "ifeng.com",
+    "thepaper.cn", "sohu.com", "people.com.cn", "people.cn", "xinhuanet.com", "news.cn",
+    "cctv.com", "cntv.cn", "eastmoney.com", "caixin.com", "yicai.com", "stcn.com",
+    "cls.cn", "21jingji.com", "jiemian.com", "guancha.cn", "huanqiu.com", "baidu.com",
+    "toutiao.com", "gmw.cn", "youth.cn",
+    # other portals of the sets: Yahoo China, China National Radio, China Daily
+    "yahoo.com", "cnr.cn", "chinadaily.com.cn", "china.com.cn",
+)  # fmt: skip
+"""Host suffixes of major portals (the ``portal`` group)."""
 
 Extractor = Callable[[str, str | None], str]
+
+
+class Page(NamedTuple):
+    """One page of a set: its name, HTML text, URL (if known), article text, group."""
+
+    name: str
+    html: str
+    url: str | None
+    gold: str
+    group: str
 
 
 def chars(text: str) -> Counter[str]:
@@ -50,10 +112,47 @@ def score(output: str, gold: str) -> tuple[float, float]:
     return recall, precision
 
 
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]{2,40})")
+
+
+def decode(data: bytes) -> str:
+    """The page's text: its declared charset (GB2312 read as GB18030), else UTF-8."""
+    found = _CHARSET.search(data[:4096])
+    name = found.group(1).decode("ascii").lower() if found else "utf-8"
+    if name in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
+        name = "gb18030"
+    try:
+        return data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("gb18030", errors="replace")
+
+
+def group_of(url: str | None, html: str) -> str:
+    """``portal`` when the page's host (else the host its links name most) is a portal."""
+    host = urlparse(url).hostname if url else None
+    if not host:
+        hosts = Counter(re.findall(r"https?://([A-Za-z0-9.-]+)", html))
+        for name, _ in hosts.most_common():
+            if name not in ("www.w3.org", "www.beian.gov.cn", "beian.miit.gov.cn"):
+                host = name
+                break
+    host = (host or "").lower()
+    return "portal" if any(host == p or host.endswith("." + p) for p in PORTALS) else "small"
+
+
 def cleanhtml_auto(html: str, url: str | None) -> str:
     import cleanhtml
 
     return cleanhtml.clean(html, to="text", url=url)
+
+
+def cleanhtml_root_auto(html: str, url: str | None) -> str:
+    import cleanhtml
+
+    return cleanhtml.clean(html, to="text", url=url, root="auto")
 
 
 def cleanhtml_finder(html: str, url: str | None) -> str:
@@ -82,29 +181,31 @@ def gne_text(html: str, url: str | None) -> str:
     return str(GeneralNewsExtractor().extract(html).get("content") or "")
 
 
-def extractors() -> dict[str, Extractor]:
-    """The contenders that can be imported here."""
+def extractors(names: list[str] | None = None) -> dict[str, Extractor]:
+    """The contenders that can be imported here (only ``names``, when given)."""
     found: dict[str, Extractor] = {
         "cleanhtml": cleanhtml_auto,
-        "cleanhtml finder": cleanhtml_finder,
+        "root auto": cleanhtml_root_auto,
+        "finder": cleanhtml_finder,
     }
-    for name, module, func in (("trafilatura", "trafilatura", trafilatura_text),):
+    for name, module, func in (("trafilatura", "trafilatura", trafilatura_text),
+                               ("gne", "gne", gne_text)):  # fmt: skip
         try:
             __import__(module)
             found[name] = func
         except ImportError:
             pass
-    try:
-        __import__("gne")
-        found["gne"] = gne_text
-    except ImportError:
-        pass
+    if names:
+        found = {name: found[name] for name in names if name in found}
     return found
 
 
-def pages(full: Path | None) -> list[tuple[str, str, str | None, str]]:
-    """(name, html, url, gold) for each page fixture, and each untrimmed page in ``full``."""
-    found = []
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True).stdout
+
+
+def fixture_pages(full: Path | None) -> Iterator[Page]:
+    """Each page fixture with an ``article.txt``, and its untrimmed page in ``full``."""
     for case in sorted(FIXTURES.glob("page-*")):
         gold_file = case / "article.txt"
         if not gold_file.exists():
@@ -112,35 +213,126 @@ def pages(full: Path | None) -> list[tuple[str, str, str | None, str]]:
         toml = case / "case.toml"
         url = tomllib.loads(toml.read_text("utf-8")).get("url") if toml.exists() else None
         gold = gold_file.read_text("utf-8")
-        found.append((case.name, (case / "input.html").read_text("utf-8"), url, gold))
+        html = (case / "input.html").read_text("utf-8")
+        yield Page(case.name, html, url, gold, group_of(url, html))
         if full is not None and (full / f"{case.name}.html").exists():
             page = (full / f"{case.name}.html").read_text("utf-8")
-            found.append((f"{case.name} (full page)", page, url, gold))
-    return found
+            yield Page(f"{case.name} (full page)", page, url, gold, group_of(url, html))
+
+
+def finder_pages() -> Iterator[Page]:
+    """The bundled pages of ``tests/data/finder-pages`` (``<name>.html`` + ``<name>.txt``)."""
+    meta = json.loads((FINDER_PAGES / "pages.json").read_text("utf-8"))
+    for name, info in sorted(meta.items()):
+        html = decode((FINDER_PAGES / f"{name}.html").read_bytes())
+        gold = (FINDER_PAGES / f"{name}.txt").read_text("utf-8")
+        yield Page(name, html, info.get("url"), gold, info.get("group", "small"))
+
+
+def bench_pages() -> Iterator[Page]:
+    """The shared bench corpus: 181 pages with their ``articleBody``."""
+    folder = SHARED / "bench-corpus"
+    truth = json.loads((folder / "ground-truth.json").read_text("utf-8"))
+    for page in sorted((folder / "html").glob("*.html.gz")):
+        key = page.name.removesuffix(".html.gz")
+        html = gzip.decompress(page.read_bytes()).decode("utf-8")
+        url = truth[key].get("url")
+        yield Page(key[:16], html, url, truth[key]["articleBody"], group_of(url, html))
+
+
+def cwced_pages() -> Iterator[Page]:
+    """The Chinese Web Content Extraction Dataset's pages and hand-made article texts."""
+    names = _git(CWCED, "ls-tree", "--name-only", "HEAD", "original/").decode().split()
+    for path in sorted(names):
+        key = Path(path).stem
+        html = decode(_git(CWCED, "show", f"HEAD:{path}"))
+        gold = decode(_git(CWCED, "show", f"HEAD:cleaned/{key}.txt"))
+        yield Page(key[:13], html, None, gold, group_of(None, html))
+
+
+def magic_pages() -> Iterator[Page]:
+    """magic-html's benchmark article pages whose article text is Chinese."""
+    base = json.loads(_git(MAGIC, "show", "HEAD:benchmark/data/article/base.json"))
+    for key, info in sorted(base.items()):
+        gold = info["content"]
+        cjk = sum(1 for c in gold if "\u4e00" <= c <= "\u9fff")
+        if not gold.strip() or cjk < len(gold) / 5:
+            continue
+        path = f"HEAD:benchmark/data/article/htmls/{key}.html"
+        html = decode(_git(MAGIC, "show", path))
+        url = info.get("url")
+        yield Page(f"{urlparse(url).hostname} {key[:6]}", html, url, gold, group_of(url, html))
+
+
+SETS: dict[str, tuple[Callable[[Path | None], Iterator[Page]], Path]] = {
+    "fixtures": (fixture_pages, FIXTURES),
+    "finder": (lambda _: finder_pages(), FINDER_PAGES / "pages.json"),
+    "bench": (lambda _: bench_pages(), SHARED / "bench-corpus" / "ground-truth.json"),
+    "cwced": (lambda _: cwced_pages(), CWCED),
+    "magic": (lambda _: magic_pages(), MAGIC),
+}
+
+
+def _mean(got: list[tuple[float, float]]) -> tuple[float, float]:
+    recall = sum(r for r, _ in got) / max(1, len(got))
+    precision = sum(p for _, p in got) / max(1, len(got))
+    return recall, precision
+
+
+def run_set(name: str, tools: dict[str, Extractor], full: Path | None, quiet: bool) -> None:
+    """Print one set's table: a row per page (unless ``quiet``), means per group."""
+    pages_of, needs = SETS[name]
+    if not needs.exists():
+        print(f"== {name}: skipped ({needs} not found)\n")
+        return
+    rows = list(pages_of(full))
+    totals: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    spent = Counter[str]()
+    print(f"== {name}: {len(rows)} pages")
+    print(f"{'page':<34} {'group':<6} " + " ".join(f"{tool:>17}" for tool in tools))
+    for page in rows:
+        cells = []
+        for tool, extract in tools.items():
+            start = time.perf_counter()
+            try:
+                output = extract(page.html, page.url)
+            except Exception as exc:  # an extractor's crash scores 0 on that page
+                print(f"  {tool} failed on {page.name}: {type(exc).__name__}: {exc}")
+                output = ""
+            spent[tool] += time.perf_counter() - start
+            recall, precision = score(output, page.gold)
+            for group in (page.group, "all"):
+                totals.setdefault((tool, group), []).append((recall, precision))
+            cells.append(f"{recall:>8.1%} {precision:>8.1%}")
+        if not quiet:
+            print(f"{page.name[:34]:<34} {page.group:<6} " + " ".join(f"{c:>17}" for c in cells))
+    for group in ("small", "portal", "all"):
+        count = len(totals.get((next(iter(tools)), group), []))
+        if not count:
+            continue
+        label = f"mean {group} ({count})"
+        cells = [f"{r:>8.1%} {p:>8.1%}" for r, p in (_mean(totals[t, group]) for t in tools)]
+        print(f"{label:<41} " + " ".join(f"{c:>17}" for c in cells))
+    print(f"{'seconds':<41} " + " ".join(f"{spent[t]:>17.1f}" for t in tools))
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", type=Path, help="folder of untrimmed pages, <fixture>.html")
+    parser.add_argument(
+        "--set",
+        action="append",
+        choices=[*SETS, "all"],
+        help="the set(s) to measure (default: fixtures)",
+    )
+    parser.add_argument("--tool", action="append", help="only these contenders (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="print only the means")
     args = parser.parse_args(argv)
-    tools = extractors()
-    rows = pages(args.full)
-    totals: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
-    print(f"{'page':<34} " + " ".join(f"{name:>18}" for name in tools))
-    for name, html, url, gold in rows:
-        cells = []
-        for tool, extract in tools.items():
-            recall, precision = score(extract(html, url), gold)
-            totals[tool].append((recall, precision))
-            cells.append(f"{recall:>8.1%} {precision:>8.1%}")
-        print(f"{name:<34} " + " ".join(f"{c:>18}" for c in cells))
-    print(f"{'mean (recall precision)':<34} ", end="")
-    for tool in tools:
-        got = totals[tool]
-        recall = sum(r for r, _ in got) / max(1, len(got))
-        precision = sum(p for _, p in got) / max(1, len(got))
-        print(f"{recall:>8.1%} {precision:>8.1%}  ", end="")
-    print()
+    tools = extractors(args.tool)
+    chosen = args.set or ["fixtures"]
+    for name in SETS if "all" in chosen else chosen:
+        run_set(name, tools, args.full, args.quiet)
     return 0
 
 
