@@ -19,7 +19,8 @@ Sets (a set whose data is not on this machine is skipped with a line saying so):
 * ``bench``: the 181 (mostly English) pages of ``../shared/bench-corpus`` with their
   ``articleBody``;
 * ``cwced``: the 69 Chinese pages of immortal-autumn/Chinese-Web-Content-Extraction-
-  Dataset (MIT; ``original/<id>.html``, hand-made ``cleaned/<id>.txt``), read from a
+  Dataset (MIT; ``original/<id>.html``, hand-made ``cleaned/<id>.txt``; a page saved
+  as a crawler record ``<text id=URL>`` is read as the page it was), from a
   bare clone (``CLEANHTML_CWCED``, default ``/work/.mirror/immortal-autumn+Chinese-Web-
   Content-Extraction-Dataset/repo``);
 * ``magic``: the Chinese article pages of opendatalab/magic-html's benchmark
@@ -240,14 +241,30 @@ def bench_pages() -> Iterator[Page]:
         yield Page(key[:16], html, url, truth[key]["articleBody"], group_of(url, html))
 
 
+_RECORD = re.compile(r'\s*<text id="([^"]*)" title="([^"]*)"[^>]*>')
+
+
+def unwrap_record(html: str) -> tuple[str, str | None]:
+    """A crawler record ``<text id=URL title=TITLE>BODY</text>`` (49 of the 69 pages of
+    the Chinese dataset are such records, not pages) as the page it was taken from:
+    ``<html><head><title>TITLE</title></head><body>BODY</body></html>``, and its URL."""
+    found = _RECORD.match(html)
+    if found is None:
+        return html, None
+    inner = html[found.end() :].rstrip()
+    inner = inner.removesuffix("</text>")
+    head = f"<html><head><title>{found.group(2)}</title></head><body>"
+    return f"{head}{inner}</body></html>", found.group(1) or None
+
+
 def cwced_pages() -> Iterator[Page]:
     """The Chinese Web Content Extraction Dataset's pages and hand-made article texts."""
     names = _git(CWCED, "ls-tree", "--name-only", "HEAD", "original/").decode().split()
     for path in sorted(names):
         key = Path(path).stem
-        html = decode(_git(CWCED, "show", f"HEAD:{path}"))
+        html, url = unwrap_record(decode(_git(CWCED, "show", f"HEAD:{path}")))
         gold = decode(_git(CWCED, "show", f"HEAD:cleaned/{key}.txt"))
-        yield Page(key[:13], html, None, gold, group_of(None, html))
+        yield Page(key[:13], html, url, gold, group_of(url, html))
 
 
 def magic_pages() -> Iterator[Page]:

@@ -29,6 +29,8 @@ import pytest
 
 from cleanhtml.api import clean_document, render
 from cleanhtml.errors import CleanHtmlError
+from cleanhtml.profiles import profile_rules
+from cleanhtml.rule import Rule
 
 FORMATS = ("html", "text", "markdown", "json")
 GROWTH = 4
@@ -202,7 +204,26 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         600,
     ),
     "post-many-comments": (lambda n: _post("<p>正文</p><!-- a -->\n" * n), 600),
+    # the main-content finder (root = "auto"): see FINDER
+    "finder-deep-blocks": (lambda n: _page("<div>正文，正文。" * n), 1000),
+    "finder-deep-inline-in-link": (
+        lambda n: _page("<div><a href=x>" + "<span>链接，文字。" * n + "</a></div>"),
+        1000,
+    ),
+    "finder-deep-hidden": (
+        lambda n: _page('<div style="display:none">隐藏，文字。' * n + "<p>正文，正文。</p>"),
+        1000,
+    ),
+    "finder-many-paragraphs": (
+        lambda n: _page(
+            '<div class="nav"><a href=/>首页</a></div>'
+            + "<div><p>第一段正文，有逗号，也有句号。</p><div><a href=y>相关</a></div></div>" * n
+        ),
+        300,
+    ),
 }
+FINDER = frozenset(name for name in GENERATORS if name.startswith("finder-"))
+"""Generators cleaned with ``root = "auto"`` (the main-content finder of pages)."""
 LIBXML2_ATTRIBUTES = "libxml2's HTML parser compares each attribute with all before it"
 KNOWN_SUPERLINEAR: dict[str, str] = {
     "huge-attribute-list": LIBXML2_ATTRIBUTES,
@@ -211,16 +232,16 @@ KNOWN_SUPERLINEAR: dict[str, str] = {
 """Generators whose work still grows faster than linearly, with the reason."""
 
 
-def _work(data: bytes) -> None:
+def _work(data: bytes, rules: tuple[Rule, ...] | None = None) -> None:
     try:
-        cleaned = clean_document(data)
+        cleaned = clean_document(data, rules=rules)
     except CleanHtmlError:
         return
     for to in FORMATS:
         render(cleaned, to)
 
 
-def _calls(data: bytes) -> int:
+def _calls(data: bytes, rules: tuple[Rule, ...] | None) -> int:
     count = 0
 
     def profile(frame: object, event: str, arg: object) -> None:
@@ -230,17 +251,17 @@ def _calls(data: bytes) -> int:
 
     sys.setprofile(profile)
     try:
-        _work(data)
+        _work(data, rules)
     finally:
         sys.setprofile(None)
     return count
 
 
-def _seconds(data: bytes, repeats: int) -> float:
+def _seconds(data: bytes, repeats: int, rules: tuple[Rule, ...] | None) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.process_time()
-        _work(data)
+        _work(data, rules)
         best = min(best, time.process_time() - start)
     return best
 
@@ -249,8 +270,14 @@ def _measure(name: str, repeats: int, conn: Connection) -> None:
     make, n = GENERATORS[name]
     # calls are counted on smaller inputs: the profile hook slows Python code down a lot
     tiny, small, large = (make(size).encode("utf-8") for size in (n // GROWTH, n, GROWTH * n))
-    _work(tiny)  # warm caches (compiled rules, lazy imports)
-    result = (_calls(tiny), _calls(small), _seconds(small, repeats), _seconds(large, repeats))
+    rules = profile_rules(root="auto") if name in FINDER else None
+    _work(tiny, rules)  # warm caches (compiled rules, lazy imports)
+    result = (
+        _calls(tiny, rules),
+        _calls(small, rules),
+        _seconds(small, repeats, rules),
+        _seconds(large, repeats, rules),
+    )
     conn.send(result)
     conn.close()
 
