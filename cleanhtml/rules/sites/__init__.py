@@ -35,7 +35,22 @@ from cleanhtml.rules.custom import (
     containers_in,
     keep_only,
 )
-from cleanhtml.rules.sites import gmw, qq, sina, sohu, toutiao, weixin, youth
+from cleanhtml.rules.sites import (
+    baijiahao,
+    cls,
+    gmw,
+    guancha,
+    huanqiu,
+    jiemian,
+    jingji21,
+    qq,
+    sina,
+    sohu,
+    stcn,
+    toutiao,
+    weixin,
+    youth,
+)
 from cleanhtml.rules.sites.base import (
     SITE_KEYS,
     Site,
@@ -54,6 +69,13 @@ SITES: tuple[Site, ...] = (
     weixin.SITE,
     toutiao.SITE,
     sohu.SITE,
+    stcn.SITE,
+    cls.SITE,
+    jingji21.SITE,
+    jiemian.SITE,
+    guancha.SITE,
+    huanqiu.SITE,
+    baijiahao.SITE,
 )
 """Every built-in site profile (``--list-profiles``)."""
 

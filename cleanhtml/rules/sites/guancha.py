@@ -1,0 +1,25 @@
+"""Guancha (观察者网, guancha.cn) article pages.
+
+The body is ``<div class="content all-txt">`` in ``.left-main``, after the ``<h3>``
+title and ``<div class="time fix">`` (date, then ``来源：…``). Original pieces end
+with "本文系观察者网独家稿件……未经授权，不得转载……", which remove-copyright-notices
+takes. Public scrapers select the same container (``//div[contains(@class,
+"all-txt")]`` in dongrunhua/simhash's ``custom_constant.py``, ``class="content
+all-txt"`` in several crawlers' regexes). No real saved page with a redistributable
+licence was found: the fixture is constructed.
+"""
+
+from __future__ import annotations
+
+from cleanhtml.rules.sites.base import Site
+
+SITE = Site(
+    name="guancha",
+    summary="Guancha (guancha.cn) article pages (.all-txt)",
+    hosts=("guancha.cn",),
+    containers=(".all-txt",),
+    title_suffixes=("_观察者网", "-观察者网"),
+    source=("//div[contains(@class, 'time')]/span[starts-with(normalize-space(.), '来源')]",),
+    published=("//div[contains(@class, 'time')]/span[1]",),
+    fixtures=("page-guancha-article",),
+)
