@@ -161,12 +161,13 @@ def cleanhtml_finder(html: str, url: str | None) -> str:
 
     import cleanhtml
     from cleanhtml import document
-    from cleanhtml.rules.sites.density import main_content
+    from cleanhtml.rules.sites.density import article_blocks
 
     doc = document.load(html.encode("utf-8"))
     body = doc.root.find("body")
-    found = main_content(body) if body is not None else None
-    part = etree.tostring(found, encoding="unicode") if found is not None else html
+    found = article_blocks(body) if body is not None else []
+    part = "".join(etree.tostring(el, encoding="unicode", with_tail=False) for el in found)
+    part = f"<html><body>{part}</body></html>" if found else html
     return cleanhtml.clean(part, to="text", profile="generic", extend_select=["news"])
 
 

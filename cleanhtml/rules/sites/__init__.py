@@ -171,12 +171,12 @@ def _keep_rule(
                     ctx.meta.setdefault("container", expr)
                     return keep_only(body, keep, ctx)
         if finder:
-            from cleanhtml.rules.sites.density import main_content
+            from cleanhtml.rules.sites.density import article_blocks
 
-            found = main_content(body)
-            if found is not None:
+            found = article_blocks(body)
+            if found:
                 ctx.meta.setdefault("container", "auto")
-                return keep_only(body, [found], ctx)
+                return keep_only(body, found, ctx)
         if site is not None and site.containers:
             tried = ", ".join(site.containers)
             ctx.notice(

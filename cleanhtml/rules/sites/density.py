@@ -33,6 +33,19 @@ CONTAINERS = frozenset({"div", "article", "section", "td", "main", "tbody", "tab
 SKIP = frozenset({"script", "style", "noscript", "template", "textarea", "select", "option"})
 """Elements whose text is not page text."""
 _HIDDEN = re.compile(r"display\s*:\s*none")
+UNLIKELY = re.compile(
+    r"comment|pinglun|reply|replies|footer|sidebar|share|sponsor|disqus|breadcrumb|popup"
+    r"|shoutbox|related|recommend|masthead|navbar|copyright"
+)
+"""Words of ``id``/``class`` values that name page furniture, as readability's list."""
+SIBLING_MIN_SCORE = 10.0
+"""A sibling of the best candidate joins it with at least this score (and a fifth of its)."""
+SIBLING_CHARS = 80
+"""A sibling with this much text outside links and under a quarter in links joins."""
+FALLBACK_CHARS = 200
+"""Less text than this outside links found without the furniture: look again with it."""
+MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
+"""Words that keep an element a candidate even when it also names furniture."""
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -41,6 +54,12 @@ def _is_hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None or (
         style is not None and _HIDDEN.search(style.lower()) is not None
     )
+
+
+def _is_furniture(el: etree._Element) -> bool:
+    """Whether ``el``'s ``id`` or ``class`` names page furniture (comments, footer...)."""
+    names = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
+    return UNLIKELY.search(names) is not None and MAYBE.search(names) is None
 
 
 def _count(text: str | None) -> tuple[int, int]:
@@ -65,10 +84,12 @@ class _Walk:
     def __init__(self, body: etree._Element) -> None:
         self.order: list[etree._Element] = []
         self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks]
-        self.text: dict[etree._Element, list[int]] = {}  # element -> [chars, link chars]
+        self.text: dict[etree._Element, list[int]] = {}  # el -> [chars, link chars, marks]
         owner: dict[etree._Element, etree._Element] = {body: body}
         in_link: dict[etree._Element, bool] = {body: False}
         skipped: dict[etree._Element, bool] = {body: False}
+        furniture: dict[etree._Element, bool] = {body: False}
+        self.furniture = furniture
         for el in body.iter():
             if el is body:
                 self.order.append(el)
@@ -80,6 +101,7 @@ class _Walk:
                 skip = skipped[parent] or el.tag in SKIP or _is_hidden(el)
                 skipped[el] = skip
                 link = in_link[el] = in_link[parent] or el.tag == "a"
+                furniture[el] = furniture[parent] or _is_furniture(el)
                 owner[el] = el if el.tag in PARAGRAPHS else owner[parent]
                 self.order.append(el)
                 if not skip:
@@ -91,22 +113,29 @@ class _Walk:
         chars, marks = _count(text)
         if not chars:
             return
-        counts = self.text.setdefault(el, [0, 0])
+        counts = self.text.setdefault(el, [0, 0, 0])
         counts[0] += chars
         if link:
             counts[1] += chars
         else:
+            counts[2] += marks
             own = self.own.setdefault(block, [0, 0])
             own[0] += chars
             own[1] += marks
 
 
-def main_content(body: etree._Element) -> etree._Element | None:
-    """The element of ``body`` most likely to be the article, or None when none scores."""
-    walk = _Walk(body)
+_Totals = dict[etree._Element, list[int]]
+_NONE = (0, 0, 0)
+
+
+def _scores(walk: _Walk, body: etree._Element, furniture: bool) -> dict[etree._Element, float]:
+    """Each candidate's paragraph score (its paragraphs in full, its grandchildren's at
+    half); paragraphs inside page furniture count only when ``furniture``."""
     scores: dict[etree._Element, float] = {}
     for el, (length, marks) in walk.own.items():
         if length < MIN_PARAGRAPH_CHARS or el is body:
+            continue
+        if not furniture and walk.furniture[el]:
             continue
         score = 1.0 + marks + min(length / 100, 3.0)
         parent = el.getparent()
@@ -118,36 +147,109 @@ def main_content(body: etree._Element) -> etree._Element | None:
         grand = parent.getparent()
         if grand is not None and grand is not body.getparent():
             scores[grand] = scores.get(grand, 0.0) + score / 2
-    if not scores:
-        return None
-    # Each element's text and link text, summed up the tree in one pass.
-    totals: dict[etree._Element, list[int]] = {}
+    return scores
+
+
+def _totals(walk: _Walk, body: etree._Element) -> _Totals:
+    """Each element's text, link text and sentence marks outside links, summed up the
+    tree in one pass."""
+    totals: _Totals = {}
     for el in reversed(walk.order):
         mine = totals.get(el)
         own = walk.text.get(el)
         if own is not None:
             if mine is None:
-                mine = totals[el] = [0, 0]
-            mine[0] += own[0]
-            mine[1] += own[1]
+                mine = totals[el] = [0, 0, 0]
+            for i in range(3):
+                mine[i] += own[i]
         if mine is not None and el is not body:
             parent = el.getparent()
             assert parent is not None
-            up = totals.setdefault(parent, [0, 0])
-            up[0] += mine[0]
-            up[1] += mine[1]
+            up = totals.setdefault(parent, [0, 0, 0])
+            for i in range(3):
+                up[i] += mine[i]
+    return totals
+
+
+def _final(el: etree._Element, scores: dict[etree._Element, float], totals: _Totals) -> float:
+    """``el``'s paragraph score scaled by its share of text outside links."""
+    raw = scores.get(el)
+    total, links, _ = totals.get(el, _NONE)
+    return 0.0 if raw is None or total == 0 else raw * (1 - links / total)
+
+
+def _best(
+    walk: _Walk, scores: dict[etree._Element, float], totals: _Totals
+) -> tuple[etree._Element | None, float]:
+    """The candidate of highest final score (the outermost of equal ones), and its score."""
     best: etree._Element | None = None
     best_score = 0.0
     for el in walk.order:  # document order: the outermost of equal scores wins
-        raw = scores.get(el)
-        if raw is None:
+        if el in scores:
+            final = _final(el, scores, totals)
+            if final > best_score:
+                best, best_score = el, final
+    return best, best_score
+
+
+def _siblings(
+    best: etree._Element,
+    best_score: float,
+    scores: dict[etree._Element, float],
+    totals: _Totals,
+    furniture: dict[etree._Element, bool],
+) -> list[etree._Element]:
+    """``best`` and those of its siblings that hold more of the article, as readability
+    joins them: a sibling scoring at least a fifth of ``best`` (and
+    :data:`SIBLING_MIN_SCORE`), or a ``<p>`` with :data:`SIBLING_CHARS` characters
+    outside links and little link text, or shorter text with no link and a sentence
+    mark; never page furniture."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    floor = max(SIBLING_MIN_SCORE, best_score / 5)
+    kept = []
+    for sibling in parent:
+        if sibling is best:
+            kept.append(sibling)
             continue
-        total, links = totals.get(el, (0, 0))
-        if total == 0:
+        if not isinstance(sibling.tag, str):
             continue
-        final = raw * (1 - links / total)
-        if final > best_score:
-            best, best_score = el, final
+        total, links, marks = totals.get(sibling, _NONE)
+        text = total - links
+        if text <= 0 or furniture[sibling]:
+            continue
+        if _final(sibling, scores, totals) >= floor or (
+            sibling.tag == "p"
+            and ((text >= SIBLING_CHARS and links < total / 4) or (links == 0 and marks > 0))
+        ):
+            kept.append(sibling)
+    return kept
+
+
+def main_content(body: etree._Element) -> etree._Element | None:
+    """The element of ``body`` most likely to be the article, or None when none scores.
+
+    Paragraphs inside page furniture (an ``id``/``class`` naming comments, a footer, a
+    sidebar...) are left out, unless what is found without them holds less than
+    :data:`FALLBACK_CHARS` characters outside links (a wrapper of the whole page named
+    ``has-sidebar``), as readability retries without its list.
+    """
+    found = article_blocks(body)
+    return found[0] if len(found) == 1 else (found[0].getparent() if found else None)
+
+
+def article_blocks(body: etree._Element) -> list[etree._Element]:
+    """The elements of ``body`` that hold the article, in document order: the best
+    candidate (see :func:`main_content`) and its siblings that hold more of it; empty
+    when none scores or the best is ``body`` itself."""
+    walk = _Walk(body)
+    totals = _totals(walk, body)
+    scores = _scores(walk, body, furniture=False)
+    best, best_score = _best(walk, scores, totals)
+    if best is None or (lambda t: t[0] - t[1])(totals.get(best, _NONE)) < FALLBACK_CHARS:
+        scores = _scores(walk, body, furniture=True)
+        best, best_score = _best(walk, scores, totals)
     if best is None or best is body:
-        return None
-    return best
+        return []
+    return _siblings(best, best_score, scores, totals, walk.furniture)
