@@ -156,19 +156,23 @@ def cleanhtml_root_auto(html: str, url: str | None) -> str:
     return cleanhtml.clean(html, to="text", url=url, root="auto")
 
 
+_FINDER_RULES: list[object] = []
+
+
 def cleanhtml_finder(html: str, url: str | None) -> str:
-    from lxml import etree
+    """``root = "auto"`` with no site registered and no URL: the page of an unknown site."""
+    from cleanhtml import api, profiles
+    from cleanhtml.rules import sites
 
-    import cleanhtml
-    from cleanhtml import document
-    from cleanhtml.rules.sites.density import article_blocks
-
-    doc = document.load(html.encode("utf-8"))
-    body = doc.root.find("body")
-    found = article_blocks(body) if body is not None else []
-    part = "".join(etree.tostring(el, encoding="unicode", with_tail=False) for el in found)
-    part = f"<html><body>{part}</body></html>" if found else html
-    return cleanhtml.clean(part, to="text", profile="generic", extend_select=["news"])
+    if not _FINDER_RULES:
+        registered = sites.SITES
+        sites.SITES = ()  # no site profile: no URL, no marker picks one
+        try:
+            _FINDER_RULES.append(profiles.profile_rules(root="auto"))
+        finally:
+            sites.SITES = registered
+    rules = _FINDER_RULES[0]
+    return api.render(api.clean_document(html, rules=rules), "text")  # type: ignore[arg-type]
 
 
 def trafilatura_text(html: str, url: str | None) -> str:

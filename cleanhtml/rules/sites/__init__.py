@@ -171,12 +171,16 @@ def _keep_rule(
                     ctx.meta.setdefault("container", expr)
                     return keep_only(body, keep, ctx)
         if finder:
-            from cleanhtml.rules.sites.density import article_blocks
+            from cleanhtml.rules.sites.density import find_article
 
-            found = article_blocks(body)
+            found, margins = find_article(body)
             if found:
                 ctx.meta.setdefault("container", "auto")
-                return keep_only(body, found, ctx)
+                edits = keep_only(body, found, ctx)
+                for line in margins:
+                    ctx.removed(line)
+                    drop(line)
+                return edits + len(margins)
         if site is not None and site.containers:
             tried = ", ".join(site.containers)
             ctx.notice(

@@ -28,6 +28,12 @@ PARAGRAPHS = frozenset(
     {"p", "div", "section", "td", "li", "pre", "blockquote", "article", "font", "span"}
 )
 """Elements whose own text (with that of the inline elements inside) is a block."""
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+"""Headings are lines of their own; they score nothing."""
+LINE_CHARS = 25
+"""A line (block) of at least this many characters outside links with a sentence mark
+is article text; the lines before the first such line are looked at for a headline or
+links (see :func:`find_article`)."""
 CONTAINERS = frozenset({"div", "article", "section", "td", "main", "tbody", "table", "body"})
 """Elements that collect the scores of the blocks inside them."""
 SKIP = frozenset({"script", "style", "noscript", "template", "textarea", "select", "option"})
@@ -83,7 +89,7 @@ class _Walk:
 
     def __init__(self, body: etree._Element) -> None:
         self.order: list[etree._Element] = []
-        self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks]
+        self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks, links]
         self.text: dict[etree._Element, list[int]] = {}  # el -> [chars, link chars, marks]
         owner: dict[etree._Element, etree._Element] = {body: body}
         in_link: dict[etree._Element, bool] = {body: False}
@@ -102,7 +108,7 @@ class _Walk:
                 skipped[el] = skip
                 link = in_link[el] = in_link[parent] or el.tag == "a"
                 furniture[el] = furniture[parent] or _is_furniture(el)
-                owner[el] = el if el.tag in PARAGRAPHS else owner[parent]
+                owner[el] = el if el.tag in PARAGRAPHS or el.tag in HEADINGS else owner[parent]
                 self.order.append(el)
                 if not skip:
                     self._add(el, owner[el], el.text, link)
@@ -114,12 +120,13 @@ class _Walk:
         if not chars:
             return
         counts = self.text.setdefault(el, [0, 0, 0])
+        own = self.own.setdefault(block, [0, 0, 0])
         counts[0] += chars
         if link:
             counts[1] += chars
+            own[2] += chars
         else:
             counts[2] += marks
-            own = self.own.setdefault(block, [0, 0])
             own[0] += chars
             own[1] += marks
 
@@ -132,8 +139,8 @@ def _scores(walk: _Walk, body: etree._Element, furniture: bool) -> dict[etree._E
     """Each candidate's paragraph score (its paragraphs in full, its grandchildren's at
     half); paragraphs inside page furniture count only when ``furniture``."""
     scores: dict[etree._Element, float] = {}
-    for el, (length, marks) in walk.own.items():
-        if length < MIN_PARAGRAPH_CHARS or el is body:
+    for el, (length, marks, _) in walk.own.items():
+        if length < MIN_PARAGRAPH_CHARS or el is body or el.tag in HEADINGS:
             continue
         if not furniture and walk.furniture[el]:
             continue
@@ -243,6 +250,17 @@ def article_blocks(body: etree._Element) -> list[etree._Element]:
     """The elements of ``body`` that hold the article, in document order: the best
     candidate (see :func:`main_content`) and its siblings that hold more of it; empty
     when none scores or the best is ``body`` itself."""
+    return find_article(body)[0]
+
+
+def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The elements of ``body`` that hold the article (:func:`article_blocks`), and the
+    lines inside them to drop: before the first line of article text
+    (:data:`LINE_CHARS` characters with a sentence mark), the headline (``<h1>``, kept
+    in json's ``title``) and lines of links only (share and channel links). Only lines
+    with no other line and no image inside are taken. (Dropping bylines, dates and
+    lines after the article too was measured: it lost more article text, notices'
+    titles and signatures, lists, than boilerplate.)"""
     walk = _Walk(body)
     totals = _totals(walk, body)
     scores = _scores(walk, body, furniture=False)
@@ -251,5 +269,33 @@ def article_blocks(body: etree._Element) -> list[etree._Element]:
         scores = _scores(walk, body, furniture=True)
         best, best_score = _best(walk, scores, totals)
     if best is None or best is body:
-        return []
-    return _siblings(best, best_score, scores, totals, walk.furniture)
+        return [], []
+    kept = _siblings(best, best_score, scores, totals, walk.furniture)
+    return kept, _margins(kept, walk)
+
+
+def _margins(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
+    """The lines of ``kept`` before its first line of article text that are the
+    headline (``<h1>``) or only links (see :func:`find_article`)."""
+    position = {el: i for i, el in enumerate(walk.order)}
+    lines = [el for top in kept for el in top.iter() if el in walk.own]
+    # a line is a leaf when the next line in document order is not inside it
+    end: dict[etree._Element, int] = {}
+    for el in reversed(walk.order):
+        last = max(end.get(el, 0), position[el])
+        end[el] = last
+        parent = el.getparent()
+        if parent is not None and parent in position:
+            end[parent] = max(end.get(parent, 0), last)
+    drops = []
+    for i, el in enumerate(lines):
+        chars, marks, _ = walk.own[el]
+        if el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0:
+            break  # the first line of article text
+        if i + 1 < len(lines) and position[lines[i + 1]] <= end[el]:
+            continue  # holds another line
+        if (el.tag == "h1" or chars == 0) and next(el.iter("img"), None) is None:
+            drops.append(el)
+    else:
+        return []  # no line of article text: nothing to go by
+    return drops
