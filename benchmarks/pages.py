@@ -23,7 +23,8 @@ Sets (a set whose data is not on this machine is skipped with a line saying so):
   as a crawler record ``<text id=URL>`` is read as the page it was), from a
   bare clone (``CLEANHTML_CWCED``, default ``/work/.mirror/immortal-autumn+Chinese-Web-
   Content-Extraction-Dataset/repo``);
-* ``magic``: the Chinese article pages of opendatalab/magic-html's benchmark
+* ``magic``: the article pages of opendatalab/magic-html's benchmark whose text is
+  mostly CJK (Chinese; four are Japanese)
   (Apache-2.0; ``benchmark/data/article/htmls/*.html`` and ``base.json``), from a bare
   clone (``CLEANHTML_MAGIC``, default ``/work/.mirror/opendatalab+magic-html/repo``).
 
@@ -36,8 +37,8 @@ The contenders:
 * ``cleanhtml`` with no configuration (profile ``auto``: the site by URL or marker);
 * ``root auto``: ``root = "auto"``, the real path: the site's profile when the page's
   URL or a marker names one, else the main-content finder;
-* ``finder``: the main-content finder on the same page as if its site were unknown (no
-  site profile, no marker), then the default rules;
+* ``finder``: ``root = "auto"`` on the same page as if its site were unknown (no site
+  profile registered, no URL): the main-content finder, then the default rules;
 * trafilatura (``extract``, text) and gne (``GeneralNewsExtractor().extract``).
 
 Precision is the share of output characters that are article characters, recall the
@@ -230,7 +231,7 @@ def finder_pages() -> Iterator[Page]:
     """The bundled pages of ``tests/data/finder-pages`` (``<name>.html`` + ``<name>.txt``)."""
     meta = json.loads((FINDER_PAGES / "pages.json").read_text("utf-8"))
     for name, info in sorted(meta.items()):
-        html = decode((FINDER_PAGES / f"{name}.html").read_bytes())
+        html, _ = unwrap_record(decode((FINDER_PAGES / f"{name}.html").read_bytes()))
         gold = (FINDER_PAGES / f"{name}.txt").read_text("utf-8")
         yield Page(name, html, info.get("url"), gold, info.get("group", "small"))
 
