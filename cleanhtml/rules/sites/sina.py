@@ -5,12 +5,16 @@ Sina's article templates keep the body in one of a few containers:
 * ``<div class="article" id="artibody">``: finance.sina.com.cn, tech.sina.com.cn and
   most channels (2016 and 2019 layouts), and k.sina.com.cn;
 * ``<div class="article" id="article">``: news.sina.com.cn since 2017;
+* ``<div id=article>`` around a title table, a byline row and ``<font id="zoom">``
+  with the text: the 2004-2005 pages of every channel (house, book, news); the
+  ``zoom`` font is kept, without the title and byline rows;
 * ``<section class="art_pic_card art_content">``: the mobile pages of sina.cn;
 * ``<div class="articalContent">``: blog.sina.com.cn posts.
 
 Inside ``#artibody`` the 2016 finance template puts a quote chart with "热点栏目" links
 (``.ct_hqimg``) above the text and a "进入【新浪财经股吧】讨论" promo below it; both go,
-as does the hidden share thumbnail (``#wx_pic``) at the end of sina.cn articles.
+as does the hidden share thumbnail (``#wx_pic``) at the end of sina.cn articles and
+the 360-pixel 画中画 ad box inside the 2004-2005 text.
 The mobile byline names the source in ``.weibo_user`` and the date in ``.weibo_time``.
 The other news boilerplate inside them (stock-quote spans, the editor footer, app promos,
 ad slots) is handled by the ``news`` rules, which were written for Sina.
@@ -20,17 +24,35 @@ from __future__ import annotations
 
 from cleanhtml.rules.sites.base import Site
 
+# Sina's own pages end their <title> in 新浪网 (_新浪财经_新浪网, _读书频道_新浪网, ...):
+# one look at <head> names the site of a saved page that carries no URL.
+_TITLE_MARKER = (
+    "/html/head/title[substring(normalize-space(.),"
+    " string-length(normalize-space(.)) - 3) = '_新浪网']"
+)
+
+# the 2004-2005 byline row: "http://house.sina.com.cn 2005年03月31日03:18 <font>北京娱乐信报</font>"
+_BYLINE_2005 = "//div[@id = 'article']//td[@align = 'center'][contains(., '年')]"
+
 SINA = Site(
     name="sina",
     summary="Sina finance/tech/news, sina.cn, blog and k.sina article pages",
     hosts=("sina.com.cn", "sina.cn", "sina.com"),
-    containers=("#artibody", "#article", ".art_content", ".articalContent"),
-    markers=("#artibody",),
+    containers=(
+        "#artibody",
+        "//div[@id = 'article']//font[@id = 'zoom']/ancestor::td[1]",  # 2004-2005: the text
+        "#article",
+        ".art_content",
+        ".articalContent",
+    ),
+    markers=("#artibody", _TITLE_MARKER),
     drop=(
         ".ct_hqimg",  # 2016 finance: the quote chart and its 热点栏目 links
         # 进入【新浪财经股吧】讨论
         "//div[@data-sudaclick = 'suda_1028_guba'][contains(., '股吧')]",
         "#wx_pic",  # sina.cn: the hidden thumbnail WeChat takes when the page is shared
+        # 2004-2005: the 360-pixel 画中画 ad box inside the text (ad images, no paragraph)
+        "//td[@class = 'l17']//table[@width = '360'][not(.//p)]",
     ),
     title_suffixes=(
         "_新浪财经_新浪网",
@@ -43,16 +65,23 @@ SINA = Site(
         "_*_新浪博客",
         "_新浪博客",
     ),
-    source=(".date-source .source", ".source", "#media_name", ".weibo_user"),
+    source=(
+        ".date-source .source",
+        ".source",
+        "#media_name",
+        ".weibo_user",
+        f"{_BYLINE_2005}/font",
+    ),
     author=(".show_author",),
     editor=(".article-editor",),
-    published=(".date-source .date", ".date", "#pub_date", ".weibo_time"),
+    published=(".date-source .date", ".date", "#pub_date", ".weibo_time", _BYLINE_2005),
     fixtures=(
         "page-sina-article",
         "page-sina-news",
         "page-sina-news-2024",
         "page-sina-finance-2016",
         "page-sina-mobile",
+        "page-sina-2005",
     ),
 )
 SITES = (SINA,)
