@@ -3,14 +3,24 @@
 For a page of no known site, the article is the block that holds the most sentence
 text and the least link text. Each paragraph-like block (``<p>``, or a block holding
 text directly) of at least :data:`MIN_PARAGRAPH_CHARS` characters outside links scores
-one point plus one per sentence mark (``。，！？；,.!?;``) plus its length over 100 (at
-most 3), the way readability and gne weigh blocks; the score goes to its parent in
-full and to its grandparent at half. Each candidate's total is then scaled by the
-share of its text that is not link text, and the best candidate is the container.
+one point plus one per sentence mark (``。，！？；：、,.!?;``: gne's punctuation
+density) plus its length over 100 (at most 3), the way readability and gne weigh
+blocks; the score goes to its parent in full and to its grandparent at half. Each
+candidate's total is then scaled by the share of its text that is not link text, and
+the best candidate is the container. Then, as readability does:
+
+* blocks inside page furniture (an ``id``/``class`` naming comments, a footer, a
+  sidebar, share or related boxes: :data:`UNLIKELY`) score nothing, unless what is
+  found without them holds under :data:`FALLBACK_CHARS` characters;
+* an ancestor holding :data:`CLIMB_GAIN` times the best's paragraph text, with not
+  much more link text, takes its place (an article split over sibling wrappers);
+* the best's siblings that hold more of the article join it;
+* the headline (``<h1>``) and lines of links only before the first line of article
+  text are dropped.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count. Everything is counted in one walk
-down the tree and one sum back up it: the cost is linear in the size of the page.
+down the tree and a few sums back up it: the cost is linear in the size of the page.
 """
 
 from __future__ import annotations
@@ -48,6 +58,11 @@ SIBLING_MIN_SCORE = 10.0
 """A sibling of the best candidate joins it with at least this score (and a fifth of its)."""
 SIBLING_CHARS = 80
 """A sibling with this much text outside links and under a quarter in links joins."""
+CLIMB_GAIN = 1.6
+"""An ancestor of the best candidate with this many times its paragraph text takes its
+place (the article split over sibling wrappers)."""
+CLIMB_LINKS = 0.1
+"""... unless its link density is more than this above the best candidate's."""
 FALLBACK_CHARS = 200
 """Less text than this outside links found without the furniture: look again with it."""
 MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
@@ -265,13 +280,74 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     totals = _totals(walk, body)
     scores = _scores(walk, body, furniture=False)
     best, best_score = _best(walk, scores, totals)
-    if best is None or (lambda t: t[0] - t[1])(totals.get(best, _NONE)) < FALLBACK_CHARS:
+    furniture = False
+    if best is None or _text_outside_links(totals, best) < FALLBACK_CHARS:
+        furniture = True  # readability's retry: look again with the furniture
         scores = _scores(walk, body, furniture=True)
         best, best_score = _best(walk, scores, totals)
     if best is None or best is body:
         return [], []
+    climbed = _climb(best, body, _paragraph_text(walk, body, furniture), totals)
+    if climbed is not best:
+        best, best_score = climbed, _final(climbed, scores, totals)
+        if best is body:
+            return [], []
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
     return kept, _margins(kept, walk)
+
+
+def _text_outside_links(totals: _Totals, el: etree._Element) -> int:
+    total, links, _ = totals.get(el, _NONE)
+    return total - links
+
+
+def _paragraph_text(
+    walk: _Walk, body: etree._Element, furniture: bool
+) -> dict[etree._Element, int]:
+    """Each element's characters of scoring paragraphs (outside links), summed up the
+    tree in one pass; paragraphs inside page furniture count only when ``furniture``."""
+    text: dict[etree._Element, int] = {}
+    for el in reversed(walk.order):
+        own = walk.own.get(el)
+        count = text.get(el, 0)
+        if (
+            own is not None
+            and own[0] >= MIN_PARAGRAPH_CHARS
+            and el.tag not in HEADINGS
+            and el is not body
+            and (furniture or not walk.furniture[el])
+        ):
+            count += own[0]
+            text[el] = count
+        parent = el.getparent()
+        if count and el is not body and parent is not None:
+            text[parent] = text.get(parent, 0) + count
+    return text
+
+
+def _climb(
+    best: etree._Element,
+    body: etree._Element,
+    paragraphs: dict[etree._Element, int],
+    totals: _Totals,
+) -> etree._Element:
+    """The ancestor of ``best`` that holds the article when it is split over sibling
+    wrappers (one ``<div>`` per paragraph group): going up, an ancestor with
+    :data:`CLIMB_GAIN` times the paragraph text of the best so far replaces it, as long
+    as its link density stays under :data:`CLIMB_LINKS` above ``best``'s. One walk up
+    from one element: linear."""
+    total, links, _ = totals.get(best, _NONE)
+    limit = (links / total if total else 0.0) + CLIMB_LINKS
+    found, text = best, paragraphs.get(best, 0)
+    for el in best.iterancestors():
+        total, links, _ = totals.get(el, _NONE)
+        if total == 0 or links / total > limit:
+            break
+        if paragraphs.get(el, 0) >= CLIMB_GAIN * text:
+            found, text = el, paragraphs.get(el, 0)
+        if el is body:
+            break
+    return found
 
 
 def _margins(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
