@@ -220,11 +220,18 @@ def fixture_pages(full: Path | None) -> Iterator[Page]:
         toml = case / "case.toml"
         url = tomllib.loads(toml.read_text("utf-8")).get("url") if toml.exists() else None
         gold = gold_file.read_text("utf-8")
-        html = (case / "input.html").read_text("utf-8")
+        html = _text_of((case / "input.html").read_bytes())
         yield Page(case.name, html, url, gold, group_of(url, html))
         if full is not None and (full / f"{case.name}.html").exists():
             page = (full / f"{case.name}.html").read_text("utf-8")
             yield Page(f"{case.name} (full page)", page, url, gold, group_of(url, html))
+
+
+def _text_of(data: bytes) -> str:
+    """A page's text, decoded as cleanhtml decodes it (a GB2312 page is not UTF-8)."""
+    from cleanhtml.encoding import decode
+
+    return decode(data).text
 
 
 def finder_pages() -> Iterator[Page]:
