@@ -54,6 +54,14 @@ def block_in_closing_inline(root: etree._Element) -> bool:
     return bool(_BLOCK_IN_CLOSING_INLINE(root))
 
 
+PHRASING = frozenset(
+    {
+        "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sup", "sub",
+        "mark", "ins", "del", "cite", "q", "abbr", "label", "a", "tt", "strike", "code",
+    }
+)  # fmt: skip
+"""Inline elements (see :attr:`Census.block_in_phrasing`)."""
+
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
 OPT_OUT = "cleanhtml:"
@@ -88,6 +96,11 @@ class Census:
     them (``<b><a><p>``); once an edit removes it, the output parses back to another
     tree, so an edited document holding one is checked (:func:`block_in_closing_inline`)
     and settled when an edit left such a block right inside the inline element."""
+    block_in_phrasing: bool = False
+    """A block element (:data:`BLOCKS`) sits somewhere inside an inline one
+    (:data:`PHRASING`: ``<span><div>``, ``<a><p>``). Such nesting is where libxml2 may
+    parse an edited tree's output to another tree away from the edits, so cleaning
+    checks an edited document of this kind whole (see :func:`cleanhtml.cleaned._unsettled`)."""
 
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
@@ -106,6 +119,7 @@ def take(root: etree._Element) -> Census:
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
+    phrasing_end: etree._Element | None = None  # the last node inside the open <span>...
     for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
         if isinstance(node, etree._Comment):
             _comment(census, node)
@@ -118,8 +132,19 @@ def take(root: etree._Element) -> Census:
                 paragraph_end = None
             if node is inline_end:
                 inline_end = None
+            if node is phrasing_end:
+                phrasing_end = None
             continue
         add_tag(tag)
+        if phrasing_end is not None:
+            if tag in BLOCKS:
+                census.block_in_phrasing = True
+            if node is phrasing_end:
+                phrasing_end = None
+        elif tag in PHRASING and len(node):
+            phrasing_end = node[-1]
+            while len(phrasing_end):
+                phrasing_end = phrasing_end[-1]
         if inline_end is not None:
             if tag == "p" or tag == "table":
                 census.block_in_inline = True

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from cleanhtml import census as census_
 from cleanhtml import document, pipeline
 from cleanhtml.document import Document
@@ -86,21 +88,119 @@ def clean_loaded(
     ctx.url = page_url(doc, url)
     chosen = rules
     edits = pipeline.run(doc, chosen, ctx)
-    if _unsettled(doc, chosen, edits):
+    if _unsettled(doc, chosen, edits, ctx.reshaped):
         _settle(doc, chosen, ctx, edits)
+    ctx.reshaped = None
     return Cleaned(doc, edits, ctx, path)
 
 
-def _unsettled(doc: Document, rules: Sequence[Rule], edits: dict[str, int]) -> bool:
-    """True when the edited tree may serialize to markup that parses to another tree."""
-    if any(rule.reshapes and rule.name in edits for rule in rules):
-        return True
+def _unsettled(
+    doc: Document,
+    rules: Sequence[Rule],
+    edits: dict[str, int],
+    reshaped: list[etree._Element] | None,
+) -> bool:
+    """True when the edited tree may serialize to markup that parses to another tree.
+
+    Rules that only drop whole elements, attributes or text leave a tree that parses
+    back, unless the census saw nesting HTML cannot express. An edit of a reshaping
+    rule is checked where it was made: each outermost parent the rules moved, wrapped
+    or retagged something under is parsed again on its own (see :func:`_parses_back`);
+    when a rule did not say where, the whole output is parsed again.
+    """
     census = doc.census
-    if not edits or census is None:
+    if (
+        edits
+        and census is not None
+        and (
+            census.block_in_paragraph
+            or (census.block_in_inline and census_.block_in_closing_inline(doc.root))
+        )
+    ):
+        return True
+    if not any(rule.reshapes and rule.name in edits for rule in rules):
         return False
-    return census.block_in_paragraph or (
-        census.block_in_inline and census_.block_in_closing_inline(doc.root)
+    return (
+        census is None
+        or reshaped is None
+        or census.block_in_phrasing
+        or not census.tags <= LOCAL_TAGS
+        or not _parses_back(doc.root, reshaped)
     )
+
+
+def _parses_back(root: etree._Element, parents: list[etree._Element]) -> bool:
+    """True when each outermost of ``parents`` still in ``root``'s tree, inside its
+    ``<body>``, serializes to markup that parses back to itself.
+
+    libxml2 builds an element's content from the tokens between its start and end tags
+    and the elements open inside it: the elements around it are consulted only when a
+    tag closes the element itself or something outside it, and then the element parsed
+    on its own differs too. So an element that parses back to itself on its own (in a
+    ``<body>``) parses back to itself in place, and the rest of the output, which the
+    edits did not touch, is what it was. False when a parent is ``<body>``, ``<head>``,
+    ``<html>`` or outside ``<body>`` (the whole output is then parsed again).
+    """
+    top = root.getroottree().getroot()
+    wanted = dict.fromkeys(parents)
+    outermost: list[etree._Element] = []
+    for parent in wanted:
+        if not isinstance(parent.tag, str) or parent.tag in _DOCUMENT_TAGS:
+            return False
+        in_body = attached = False
+        for ancestor in parent.iterancestors():
+            if ancestor in wanted:
+                break  # checked with that one
+            if ancestor.tag == "body":
+                in_body = True
+            elif ancestor is top:
+                attached = True
+        else:
+            if not attached and parent is not top:
+                continue  # removed since by a later rule: nothing of it is written
+            if not in_body:
+                return False
+            outermost.append(parent)
+    if not outermost:
+        return True
+    # one parse for all: a parent that parses back to itself closes where it ended, so
+    # the next one starts where it would on its own
+    markups = [
+        etree.tostring(parent, encoding="unicode", method="html", with_tail=False)
+        for parent in outermost
+    ]
+    parser = etree.HTMLParser(huge_tree=True, no_network=True, encoding="utf-8")
+    try:
+        html = etree.fromstring(_BODY_OPEN + "".join(markups).encode("utf-8"), parser)
+    except etree.XMLSyntaxError:  # pragma: no cover - libxml2's HTML parser recovers
+        return False
+    body = html.find("body")
+    if body is None or len(body) != len(markups) or body.text:
+        return False
+    for markup, again in zip(markups, body, strict=True):
+        if again.tail:
+            return False
+        if etree.tostring(again, encoding="unicode", method="html", with_tail=False) != markup:
+            return False
+    return True
+
+
+_DOCUMENT_TAGS = frozenset({"html", "head", "body"})
+LOCAL_TAGS = frozenset(
+    {
+        "html", "head", "body", "title", "meta", "link", census_.COMMENT, "p", "div",
+        "span", "a", "b", "strong", "i", "em", "u", "s", "small", "big", "sub", "sup",
+        "font", "img", "br", "hr", "style", "script", "blockquote", "section", "article",
+        "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "center", "figure",
+        "figcaption", "code",
+    }
+)  # fmt: skip
+"""The elements of a document whose reshaping edits may be checked where they were made
+(:func:`_parses_back`): the tags of news posts, whose output libxml2 parses back to the
+same tree once no block stands inside an inline element. Any other (list items and
+table parts, whose end tags the serializer may leave out; raw text; forms) has the
+whole output parsed again."""
+_BODY_OPEN = b"<html><body>"
 
 
 SETTLE_ROUNDS = 3

@@ -78,6 +78,8 @@ def _open_quote_after(text: str, start: int, end: int, quote: str | None) -> str
     for line in text[start:end].splitlines():
         rest = line
         if quote is None:
+            if "'" not in line and '"' not in line:
+                continue  # no quote to open
             found = _quote_start(rest)
             if not found:
                 continue

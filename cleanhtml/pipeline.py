@@ -79,6 +79,11 @@ _CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E0
 # which no needle contains or the serializer writes back escaped.
 _REFERENCE = re.compile(rb"&#")
 _AROUND = 64  # bytes kept each side of a character reference: longer than any needle spelled out
+# A numeric reference as html.unescape reads it (the decimal or hex digits, ``;`` optional).
+_NUMERIC_REFERENCE = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?")
+_NAMED_SPELLS = frozenset("<>&\"';")
+_ANYTHING = "\x00"  # in the spelled set: any character may be spelled
+"""What the named references inside a decoded stretch can spell (see ``_REFERENCE``)."""
 
 
 class Needles:
@@ -101,6 +106,7 @@ class Needles:
         self._seen: dict[str, bool] = {}
         self._cjk: bool | None = None
         self._decoded: bytes | None = None
+        self._spelled: frozenset[str] | None = None
 
     @property
     def haystack(self) -> bytes:
@@ -141,12 +147,39 @@ class Needles:
                 self._decoded = html.unescape(text).encode("utf-8", "replace").lower()
         return self._decoded
 
+    def _spelled_out(self) -> frozenset[str]:
+        """The characters the input's numeric references spell (ASCII ones also
+        lower-cased): a needle holding none of them is never found in a stretch around
+        a reference but where the plain input holds it too."""
+        if self._spelled is None:
+            found = set(_NUMERIC_REFERENCE.findall(self._source()))
+            spelled: set[str] = set()
+            if any(len(reference) > _AROUND // 2 for reference in found):
+                spelled.add(_ANYTHING)  # cut by its stretch: it may read as anything there
+            elif found:
+                import html  # only for inputs with character references
+
+                for reference in found:
+                    text = html.unescape(reference.decode("ascii"))
+                    spelled.update(text)
+                    spelled.update(text.lower())
+            self._spelled = frozenset(spelled)
+        return self._spelled
+
+    def _may_be_spelled(self, needle: str) -> bool:
+        """True when ``needle`` may stand in the input only spelled with references."""
+        spelled = self._spelled_out()
+        if not spelled:
+            return False
+        return _ANYTHING in spelled or any(c in spelled or c in _NAMED_SPELLS for c in needle)
+
     def has_cjk(self) -> bool:
         """True when the input may hold CJK ideographs."""
         if self._cjk is None:
             source = self._source()
-            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES) or any(
-                lead in self._references() for lead in _CJK_LEAD_BYTES
+            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES) or (
+                any(c >= "\u0080" or c == _ANYTHING for c in self._spelled_out())
+                and any(lead in self._references() for lead in _CJK_LEAD_BYTES)
             )
         return self._cjk
 
@@ -157,7 +190,7 @@ class Needles:
         if found is None:
             raw = needle.encode("utf-8")
             found = (raw.isascii() or self.has_cjk()) and (
-                raw in self.haystack or raw in self._references()
+                raw in self.haystack or (self._may_be_spelled(needle) and raw in self._references())
             )
             self._seen[needle] = found
         return found
@@ -177,6 +210,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx.needles, ctx.census = needles, census
     ctx.selected = frozenset(rule.name for rule in rules)
     ctx.shared = {}
+    ctx.reshaped = []
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them
@@ -195,5 +229,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
         count = rule.apply(doc.root, ctx)
         if count:
             edits[rule.name] = count
+            if rule.reshapes and not rule.records_reshapes:
+                ctx.reshaped = None  # moved things without saying where
     restore(protected or [])
     return edits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,16 @@ class Context:
     notices: list[str] = field(default_factory=list)
     """Things the user should hear about even without ``-v`` (a root that matched
     nothing), one line each; the batch summary counts the files that have any."""
+    reshaped: list[etree._Element] | None = None
+    """The parents under which this run's reshaping rules moved, wrapped or retagged
+    elements (see :attr:`Rule.records_reshapes`), so cleaning can check that those
+    parents alone parse back to themselves; None when a rule reshaped without saying
+    where (the whole output is then parsed again)."""
+
+    def reshaping(self, parents: Iterable[etree._Element]) -> None:
+        """Note ``parents`` as holding what the current rule moved or retagged."""
+        if self.reshaped is not None:
+            self.reshaped.extend(parents)
 
     def has(self, needle: str) -> bool:
         """True when the input may contain ``needle``."""
@@ -122,6 +132,11 @@ class Rule:
     no such condition."""
     attributes: tuple[str, ...] = ()
     """Attribute names of which the parsed tree must hold one (checked like ``tags``)."""
+    records_reshapes: bool = False
+    """True when the rule (a :attr:`reshapes` one) tells :meth:`Context.reshaping` the
+    parent of every element it moves, wraps or retags: cleaning then parses those
+    parents again instead of the whole output. Otherwise an edit of a reshaping rule
+    has the whole output parsed again."""
     defers_to: tuple[str, ...] = ()
     """Names of later rules that do part of this rule's work whenever they run (S004
     checks ``style=`` attributes, which remove-style-attributes removes anyway). When

@@ -63,15 +63,16 @@ _UNWRAP_MARK = "cleanhtml-unwrap"
 _DROP_MARK = "cleanhtml-drop"
 
 
-def unwrap_all(root: etree._Element, elements: list[etree._Element]) -> None:
-    """:func:`unwrap` each of ``elements`` (all under ``root``), in one pass in C.
+def unwrap_all(root: etree._Element, elements: list[etree._Element]) -> list[etree._Element]:
+    """:func:`unwrap` each of ``elements`` (all under ``root``), in one pass in C; return
+    the parents they were unwrapped into (for :meth:`~cleanhtml.rule.Context.reshaping`).
 
     One at a time, each unwrap appends its text to the text before it: a paragraph of
     thousands of unwrapped links would rebuild one growing string thousands of times.
     Here the elements are renamed to a mark and libxml2 strips the mark; the result
     is the same tree.
     """
-    _strip_marked(root, elements, _UNWRAP_MARK, unwrap)
+    return _strip_marked(root, elements, _UNWRAP_MARK, unwrap)
 
 
 def drop_all(root: etree._Element, elements: list[etree._Element]) -> None:
@@ -85,22 +86,26 @@ def _strip_marked(
     elements: list[etree._Element],
     mark: str,
     one: Callable[[etree._Element], None],
-) -> None:
+) -> list[etree._Element]:
     parents: dict[etree._Element, None] = {}
+    others: list[etree._Element] = []
     for el in elements:
         parent = el.getparent()
         if el is root or parent is None or not isinstance(el.tag, str):
+            if parent is not None:
+                others.append(parent)
             one(el)  # the root itself, or a comment: the plain way
             continue
         el.tag = mark
         parents[parent] = None
     if not parents:
-        return
+        return others
     if mark == _UNWRAP_MARK:
         etree.strip_tags(root, mark)
     else:
         etree.strip_elements(root, mark, with_tail=False)
     join_text(parents)
+    return [*parents, *others]
 
 
 def holds(el: etree._Element, node: etree._Element) -> bool:
@@ -144,6 +149,21 @@ def find(expr: str) -> Finder:
     """Compile an XPath expression that selects nodes; the result is typed as a list."""
     compiled = etree.XPath(expr)
     return lambda root: cast(list[etree._Element], compiled(root))
+
+
+def in_order(root: etree._Element, *found: list[etree._Element]) -> list[etree._Element]:
+    """The elements of the lists ``found`` (each in document order, all under ``root``),
+    each once, in document order.
+
+    For queries kept apart rather than joined in one XPath union: libxml2 merges the
+    node-sets of a union in time that grows with the product of their sizes. The tree
+    is walked only when two lists hold something.
+    """
+    lists = [nodes for nodes in found if nodes]
+    if len(lists) <= 1:
+        return lists[0] if lists else []
+    chosen = {el for nodes in lists for el in nodes}
+    return [el for el in root.iter() if el in chosen]
 
 
 def count(expr: str) -> Counter:

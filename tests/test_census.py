@@ -134,11 +134,42 @@ def test_unsafe_style_attribute_goes_whichever_rule_removes_it() -> None:
 def test_settling_keeps_nothing_of_the_old_tree() -> None:
     """Shared values and the census go before the re-parse, so the old tree can be freed."""
     stock = '<span id="stock_sh600000"><a class="keyword">线上</a></span>'
-    post = f"<p>采取{stock}方式</p><p>相关阅读</p>"
+    # a list item: its end tag may be left out, so the whole output is parsed again
+    post = f"<p>采取{stock}方式</p><ul><li>相关阅读</li></ul>"
     cleaned = clean_document(post)
     assert "unwrap-stock-links" in cleaned.edits  # a reshaping rule ran: settled
+    assert cleaned.doc.serialized is not None  # (the settled output, kept)
     current = cleaned.doc.root.getroottree().getroot()
     for value in cleaned.ctx.shared.values():
         assert value[0].getroottree().getroot() is current
     census = cleaned.ctx.census
     assert census is None or all(attached(el, cleaned.doc.root) for el, _, _ in census.flagged)
+
+
+def test_reshaped_post_is_checked_where_it_was_edited() -> None:
+    """A post of plain paragraphs is not parsed again whole after a stock link is
+    unwrapped: the paragraph it was in is parsed on its own."""
+    stock = '<span id="stock_sh600000"><a class="keyword">线上</a></span>'
+    cleaned = clean_document(f"<div><p>采取{stock}方式</p><p>相关阅读</p></div>")
+    assert cleaned.edits == {"unwrap-stock-links": 2}
+    assert cleaned.doc.census is not None and cleaned.doc.serialized is None  # not re-parsed
+    assert document.serialize_body(cleaned.doc) == "<div><p>采取线上方式</p><p>相关阅读</p></div>"
+    # a block inside an inline element: the whole output is parsed again
+    cleaned = clean_document(f"<span><div><p>采取{stock}方式</p></div></span>")
+    assert cleaned.doc.serialized is not None
+
+
+def test_a_parent_that_would_parse_to_another_tree_is_found() -> None:
+    from cleanhtml.cleaned import _parses_back
+
+    html = "<html><body><div><a>x</a></div><p>y</p></body></html>"
+    body = etree.fromstring(html, etree.HTMLParser()).find("body")
+    assert body is not None
+    div, paragraph = body[0], body[1]
+    assert _parses_back(body, [div, paragraph])
+    inner = etree.SubElement(div[0], "a")  # a link in a link: HTML cannot say that
+    inner.text = "z"
+    assert not _parses_back(body, [paragraph, div])
+    assert not _parses_back(body, [body])  # the body itself: checked whole
+    div.getparent().remove(div)
+    assert _parses_back(body, [div, paragraph])  # removed since: nothing of it is written

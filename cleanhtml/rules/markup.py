@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import cast
 
 from lxml import etree
 
@@ -14,6 +15,7 @@ from cleanhtml.census import COMMENT
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
+    Counter,
     count,
     drop_all,
     find,
@@ -42,18 +44,28 @@ _STYLE_ELEMENTS = find(
     "[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
 )
 _STYLE_ATTRIBUTES = count("descendant-or-self::*/@style")
+# the attribute first (``//*/@a[test]/..``): libxml2 then tests only the elements having it
 _BOLD_CMS = find(
-    "descendant-or-self::*[self::font or self::span][contains(@cms-style, 'strong-Bold')]"
+    "descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]"
+    "/parent::*[self::font or self::span]"
 )
 _IN_BOLD = test("ancestor::strong | ancestor::b")
 _BOLD_CMS_BLOCKS = find(
-    "descendant-or-self::*[self::p or self::div or self::li][contains(@cms-style, 'strong-Bold')]"
-    "[not(.//strong or .//b or ancestor::strong or ancestor::b)]"
+    "descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]/parent::*[self::p or self::div"
+    " or self::li][not(.//strong or .//b or ancestor::strong or ancestor::b)]"
 )
-_FONT_COUNT = count("descendant-or-self::font")
+
+
+def _sum_of_counts(names: tuple[str, ...]) -> Counter:
+    """The number of attributes named one of ``names`` under an element (in one XPath)."""
+    compiled = etree.XPath(" + ".join(f"count(descendant-or-self::*/@{a})" for a in names))
+    return lambda root: int(cast(float, compiled(root)))
+
 
 CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
-_CMS_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in CMS_ATTRIBUTES))
+# a sum of counts, not the count of a union: attributes of different names are different
+# nodes, and libxml2 merges the node-sets of a union in time of the product of their sizes
+_CMS_COUNT = _sum_of_counts(CMS_ATTRIBUTES)
 TRACKING_ATTRIBUTES = (
     "data-sudaclick",
     "data-spm",
@@ -61,7 +73,7 @@ TRACKING_ATTRIBUTES = (
     "data-log",
     "suda-uatrack",
 )
-_TRACKING_COUNT = count(" | ".join(f"descendant-or-self::*/@{a}" for a in TRACKING_ATTRIBUTES))
+_TRACKING_COUNT = _sum_of_counts(TRACKING_ATTRIBUTES)
 
 
 KEEP_COMMENTS = (
@@ -92,6 +104,19 @@ def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     return text in whole or text.startswith(prefixes)
 
 
+def _none_kept(comments: list[etree._Element], patterns: tuple[str, ...]) -> bool:
+    """True when :func:`_kept` keeps none of ``comments`` (no opt-out marker among them:
+    the census says so), read with the patterns normalized once."""
+    if not patterns:
+        return True
+    whole, prefixes = _wanted(patterns)
+    for comment in comments:
+        text = " ".join((comment.text or "").split()).lower()
+        if text in whole or text.startswith(prefixes):
+            return False
+    return True
+
+
 @rule(
     "M001",
     "remove-comments",
@@ -115,12 +140,11 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
     """
     patterns = ctx.keep_comments
     found = _inside(_comments(root))
-    comments = [c for c in found if not _kept(c, patterns)]
     if (
-        len(comments) == len(found)
-        and not ctx.explain
+        not ctx.explain
         and ctx.census is not None
         and not ctx.census.opt_out
+        and _none_kept(found, patterns)
     ):
         # none to keep, no excerpt to record: libxml2 strips them all (tails stay)
         if found:
@@ -128,6 +152,7 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
             etree.strip_tags(root, etree.Comment)
             join_text(parents)
         return len(found)
+    comments = [c for c in found if not _kept(c, patterns)]
     for comment in comments:
         ctx.removed(comment)
     parents = _parents(comments)
@@ -227,6 +252,7 @@ def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
     attributes=("cms-style",),
     needs_cjk=True,
     reshapes=True,
+    records_reshapes=True,
 )
 def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     """Turn ``<font cms-style="... strong-Bold ...">`` into ``<strong>``.
@@ -239,14 +265,19 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     """
     found = _BOLD_CMS(root)
     inner: list[etree._Element] = []  # unwrapped together at the end (no text regrown)
+    retagged: list[etree._Element] = []
     for el in found:
         if _IN_BOLD(el):  # unwrapping a font or span changes no strong/b ancestor
             inner.append(el)
             continue
+        parent = el.getparent()
+        if parent is not None:
+            retagged.append(parent)
         el.tag = "strong"
         for name in list(el.attrib):
             del el.attrib[name]
-    unwrap_all(root, inner)
+    ctx.reshaping(retagged)
+    ctx.reshaping(unwrap_all(root, inner))
     return len(found)
 
 
@@ -259,6 +290,7 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     attributes=("cms-style",),
     needs_cjk=True,
     reshapes=True,
+    records_reshapes=True,
 )
 def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
     """Wrap the content of a ``<p cms-style="... strong-Bold ...">`` in ``<strong>``.
@@ -281,6 +313,7 @@ def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
         strong.extend(list(block))  # moves the children, each with its tail
         block.text = text[: len(text) - len(content)]
         block.append(strong)
+        ctx.reshaping((block,))
         edits += 1
     return edits
 
@@ -292,16 +325,19 @@ def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
     "Unwrap presentational <font> tags.",
     tags=("font",),
     reshapes=True,
+    records_reshapes=True,
 )
 def unwrap_font(root: etree._Element, ctx: Context) -> int:
     """Unwrap presentational ``<font>`` tags, keeping their text exactly in place.
 
     ``<p>a<font color="red">b</font>c</p>`` becomes ``<p>abc</p>``.
     """
-    count = _FONT_COUNT(root)
-    if count:
+    fonts = list(root.iter("font"))
+    if fonts:
+        if ctx.reshaped is not None:
+            ctx.reshaping(parent for font in fonts if (parent := font.getparent()) is not None)
         etree.strip_tags(root, "font")
-    return count
+    return len(fonts)
 
 
 @rule(

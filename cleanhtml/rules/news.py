@@ -25,6 +25,7 @@ from cleanhtml.treeops import (
     drop_all,
     find,
     holds,
+    in_order,
     is_blank,
     test,
     text_of,
@@ -47,13 +48,15 @@ _HREF_TEST = " or ".join(f"contains(@href, '{part}')" for part in QUOTE_URL_PART
 _STOCK_SPAN = (
     "starts-with(@id, 'stock_') or starts-with(@id, 'usstock_') or starts-with(@id, 'hkstock_')"
 )
+# Each query reads the attribute first (``//span/@id[test]/..``): libxml2 then tests
+# only the elements that have it, many times faster than ``//span[test(@id)]``.
 _STOCK_WRAPPER_QUERIES = (
-    find(f"descendant-or-self::span[{_STOCK_SPAN}]"),
+    find(f"descendant-or-self::span/@id[{_STOCK_SPAN.replace('@id', '.')}]/.."),
     find(
-        "descendant-or-self::a[contains(concat(' ', normalize-space(@class), ' '), ' keyword ')]"
-        f"[ancestor::span[{_STOCK_SPAN}]]"
+        "descendant-or-self::a/@class[contains(concat(' ', normalize-space(.), ' '), ' keyword ')]"
+        f"/parent::*[ancestor::span[{_STOCK_SPAN}]]"
     ),
-    find(f"descendant-or-self::a[{_HREF_TEST}]"),
+    find(f"descendant-or-self::a/@href[{_HREF_TEST.replace('@href', '.')}]/.."),
 )
 _SPAN_MARKETS = {"stock_": "", "usstock_": "us", "hkstock_": "hk"}
 _US_MARKETS = frozenset({"oq", "o", "n", "nq", "a", "us"})
@@ -88,25 +91,42 @@ def _stock_wrappers(root: etree._Element) -> list[etree._Element]:
 
 
 STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
-_QUOTE_PLACEHOLDERS = find("descendant-or-self::span[starts-with(@id, 'quote_')]")
+_QUOTE_PLACEHOLDERS = find("descendant-or-self::span/@id[starts-with(., 'quote_')]/..")
 _FOREIGN_QUOTE_HREF = re.compile(r"/(us|hk)stock/quotes/([0-9A-Za-z]{1,12})(?:[./?#]|$)")
 """A US or Hong Kong quote page: ``.../usstock/quotes/JPM.html`` is ``usJPM``."""
 _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
 )
 
-_APP_PROMOS = find(
-    "descendant-or-self::*[contains(@class, 'appendQr') or contains(@class, 'kaihu-qr')"
-    " or contains(@id, 'kaihu-qr')][not(ancestor::*[contains(@class, 'appendQr')"
-    " or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')])]"
+_APP_PROMO = (
+    "contains(@class, 'appendQr') or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')"
 )
+_APP_PROMO_QUERIES = (
+    find("descendant-or-self::*/@class[contains(., 'appendQr') or contains(., 'kaihu-qr')]/.."),
+    find("descendant-or-self::*/@id[contains(., 'kaihu-qr')]/.."),
+)
+_IN_APP_PROMO = test(f"ancestor::*[{_APP_PROMO}]")
 
-_AD_SLOTS = find(
-    "descendant-or-self::*"
-    "[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ') or @data-ad-pdps]"
-    "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
-    " or @data-ad-pdps])]"
+
+def _app_promos(root: etree._Element) -> list[etree._Element]:
+    """What ``//*[promo][not(ancestor::*[promo])]`` selects, the attributes read first."""
+    found = in_order(root, *(query(root) for query in _APP_PROMO_QUERIES))
+    return [el for el in found if not _IN_APP_PROMO(el)]
+
+
+_SINAADS = "contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
+_AD_SLOT_QUERIES = (
+    find(f"descendant-or-self::*/@class[{_SINAADS.replace('@class', '.')}]/.."),
+    find("descendant-or-self::*/@data-ad-pdps/.."),
 )
+_IN_AD_SLOT = test(f"ancestor::*[{_SINAADS} or @data-ad-pdps]")
+
+
+def _ad_slots(root: etree._Element) -> list[etree._Element]:
+    """What ``//*[slot][not(ancestor::*[slot])]`` selects, the attributes read first."""
+    found = in_order(root, *(query(root) for query in _AD_SLOT_QUERIES))
+    return [el for el in found if not _IN_AD_SLOT(el)]
+
 
 # Phrases that open a promo box; checked on the block's whole text.
 _RELATED = (
@@ -170,11 +190,23 @@ EDITOR_CREDIT = re.compile(
     r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
     r"(?:\s+[A-Z]{1,4}\d{2,6})?\s*[\]】）)]?$"
 )
-_EDITOR_PARAGRAPHS = find(
-    "descendant-or-self::p[contains(concat(' ', normalize-space(@class), ' '), ' article-editor ')]"
-    " | descendant-or-self::span"
-    "[contains(concat(' ', normalize-space(@class), ' '), ' ep-editor ')]"
+_EDITOR_QUERIES = (
+    find(
+        "descendant-or-self::p/@class"
+        "[contains(concat(' ', normalize-space(.), ' '), ' article-editor ')]/.."
+    ),
+    find(
+        "descendant-or-self::span/@class"
+        "[contains(concat(' ', normalize-space(.), ' '), ' ep-editor ')]/.."
+    ),
 )
+
+
+def _editor_paragraphs(root: etree._Element) -> list[etree._Element]:
+    """The ``p.article-editor`` and ``span.ep-editor`` elements, in document order."""
+    return in_order(root, *(query(root) for query in _EDITOR_QUERIES))
+
+
 EDITOR_CLASSES = ("article-editor", "ep-editor")
 BLOCKS = ("p", "div", "section", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6")
 CONTAINERS = ("p", "div", "section", "blockquote", "li")
@@ -216,6 +248,7 @@ _add_stock = add_stock
     needles=STOCK_NEEDLES,
     needs_cjk=True,
     reshapes=True,
+    records_reshapes=True,
 )
 def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     """Unwrap stock-quote spans and keyword links, keeping their word exactly in place.
@@ -243,7 +276,7 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
             elif match:
                 _add_stock(ctx, match.group(1))
         ctx.removed(el)
-    unwrap_all(root, found)
+    ctx.reshaping(unwrap_all(root, found))
     return len(found)
 
 
@@ -268,6 +301,7 @@ def _is_filled_quote(el: etree._Element) -> bool:
     needles=("quote_",),
     needs_cjk=True,
     reshapes=True,
+    records_reshapes=True,
 )
 def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     """Remove the ``<span id="quote_…">`` placeholders a quote widget fills in.
@@ -287,7 +321,7 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
         filled = len(el) or (el.text or "").strip(WHITESPACE)
         (holding if filled and not _is_filled_quote(el) else empty).append(el)
     drop_all(root, empty)  # first: an empty one may sit in one that holds text
-    unwrap_all(root, holding)
+    ctx.reshaping(unwrap_all(root, holding))
     return len(found)
 
 
@@ -307,7 +341,7 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     with a QR code) and ``<div class="app-kaihu-qr">`` (open an account) to every post.
     Their ``<style>`` and marker comments go with the style and comment rules.
     """
-    found = _APP_PROMOS(root)
+    found = _app_promos(root)
     for el in found:
         ctx.removed(el)
     drop_all(root, found)  # none inside another: the query leaves those out
@@ -332,7 +366,7 @@ def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
     ``<p>正文<ins class="sinaads" data-ad-pdps="PDPS0000"><iframe …></iframe></ins></p>``
     becomes ``<p>正文</p>``.
     """
-    found = _AD_SLOTS(root)
+    found = _ad_slots(root)
     for el in found:
         ctx.removed(el)
     drop_all(root, found)  # none inside another: the query leaves those out
@@ -502,7 +536,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     编辑 inside article text, or a byline at the top, is content and stays. The name is
     recorded in ``ctx.meta["editor"]``.
     """
-    found = _EDITOR_PARAGRAPHS(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
+    found = _editor_paragraphs(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
     for el in found:
         _record_editor(ctx, text_of(el).strip(WHITESPACE))
         ctx.removed(el)
