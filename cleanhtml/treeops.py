@@ -8,7 +8,7 @@ directly: they :func:`drop` an element (it and its content go, its tail stays) o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import cast
 
 from lxml import etree
@@ -87,7 +87,7 @@ def _strip_marked(
     mark: str,
     one: Callable[[etree._Element], None],
 ) -> list[etree._Element]:
-    parents: dict[etree._Element, None] = {}
+    parents: dict[etree._Element, int] = {}  # each with how many go from it
     others: list[etree._Element] = []
     for el in elements:
         parent = el.getparent()
@@ -97,7 +97,7 @@ def _strip_marked(
             one(el)  # the root itself, or a comment: the plain way
             continue
         el.tag = mark
-        parents[parent] = None
+        parents[parent] = parents.get(parent, 0) + 1
     if not parents:
         return others
     if mark == _UNWRAP_MARK:
@@ -115,19 +115,48 @@ def holds(el: etree._Element, node: etree._Element) -> bool:
     return any(ancestor is el for ancestor in node.iterancestors())
 
 
-def join_text(parents: Iterable[etree._Element]) -> None:
+def join_text(parents: Iterable[etree._Element] | Mapping[etree._Element, int]) -> None:
     """Make the text and tails directly in each of ``parents`` one text node each again.
 
     A strip in C leaves the pieces of a text as adjacent nodes; lxml reads them
     together, but its XPath ``text()`` results walk back over the pieces, so a text
-    in thousands of pieces would make later rules quadratic.
+    in thousands of pieces would make later rules quadratic. ``parents`` may map each
+    parent to how many nodes were stripped from it: lxml also reads a text in many
+    pieces in time that grows with their number squared (it joins them one by one),
+    so those pieces are read one by one here and joined once.
     """
+    counts = parents if isinstance(parents, Mapping) else None
     for parent in parents:
+        if counts is not None and counts[parent] > _FEW_PIECES:
+            _join_pieces(parent)
+            continue
         if parent.text:
             parent.text = parent.text
         for child in parent:
             if child.tail:
                 child.tail = child.tail
+
+
+_FEW_PIECES = 32
+
+
+def _text(node: etree._Element, *, with_tail: bool) -> str:
+    return etree.tostring(node, method="text", encoding="unicode", with_tail=with_tail)
+
+
+def _join_pieces(parent: etree._Element) -> None:
+    """:func:`join_text` for one parent, its texts read by the serializer (which reads
+    each piece once) rather than by lxml's ``.text`` and ``.tail``."""
+    children = list(parent)
+    inner = [_text(child, with_tail=False) for child in children]
+    outer = [_text(child, with_tail=True) for child in children]
+    whole = _text(parent, with_tail=False)
+    lead = whole[: len(whole) - sum(map(len, outer))]
+    if lead:
+        parent.text = lead
+    for child, text, both in zip(children, inner, outer, strict=True):
+        if len(both) > len(text):
+            child.tail = both[len(text) :]
 
 
 def text_of(el: etree._Element) -> str:

@@ -168,12 +168,13 @@ def _inside(comments: list[etree._Element]) -> list[etree._Element]:
     return [c for c in comments if c.getparent() is not None]
 
 
-def _parents(nodes: list[etree._Element]) -> dict[etree._Element, None]:
-    parents: dict[etree._Element, None] = {}
+def _parents(nodes: list[etree._Element]) -> dict[etree._Element, int]:
+    """The parents of ``nodes``, each with how many of them it holds (see ``join_text``)."""
+    parents: dict[etree._Element, int] = {}
     for node in nodes:
         parent = node.getparent()
         if parent is not None:
-            parents[parent] = None
+            parents[parent] = parents.get(parent, 0) + 1
     return parents
 
 
