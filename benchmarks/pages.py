@@ -223,7 +223,7 @@ def fixture_pages(full: Path | None) -> Iterator[Page]:
         html = _text_of((case / "input.html").read_bytes())
         yield Page(case.name, html, url, gold, group_of(url, html))
         if full is not None and (full / f"{case.name}.html").exists():
-            page = (full / f"{case.name}.html").read_text("utf-8")
+            page = _text_of((full / f"{case.name}.html").read_bytes())
             yield Page(f"{case.name} (full page)", page, url, gold, group_of(url, html))
 
 

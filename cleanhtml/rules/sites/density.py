@@ -16,7 +16,7 @@ the best candidate is the container. Then, as readability does:
   much more link text, takes its place (an article split over sibling wrappers);
 * the best's siblings that hold more of the article join it;
 * the headline (``<h1>``) and lines of links only before the first line of article
-  text are dropped.
+  text, and lines of links only after the last, are dropped.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count. Everything is counted in one walk
@@ -272,8 +272,9 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     """The elements of ``body`` that hold the article (:func:`article_blocks`), and the
     lines inside them to drop: before the first line of article text
     (:data:`LINE_CHARS` characters with a sentence mark), the headline (``<h1>``, kept
-    in json's ``title``) and lines of links only (share and channel links). Only lines
-    with no other line and no image inside are taken. (Dropping bylines, dates and
+    in json's ``title``) and lines of links only (share and channel links); after the
+    last, lines of links only (tags, share links, "more" links). Only lines with no
+    other line and no image inside are taken. (Dropping bylines, dates and unmarked
     lines after the article too was measured: it lost more article text, notices'
     titles and signatures, lists, than boilerplate.)"""
     walk = _Walk(body)
@@ -352,7 +353,8 @@ def _climb(
 
 def _margins(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
     """The lines of ``kept`` before its first line of article text that are the
-    headline (``<h1>``) or only links (see :func:`find_article`)."""
+    headline (``<h1>``) or only links, and those after its last that are only links
+    (see :func:`find_article`)."""
     position = {el: i for i, el in enumerate(walk.order)}
     lines = [el for top in kept for el in top.iter() if el in walk.own]
     # a line is a leaf when the next line in document order is not inside it
@@ -374,4 +376,13 @@ def _margins(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
             drops.append(el)
     else:
         return []  # no line of article text: nothing to go by
+    for i in range(len(lines) - 1, -1, -1):
+        el = lines[i]
+        chars, marks, _ = walk.own[el]
+        if el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0:
+            break  # the last line of article text
+        if i + 1 < len(lines) and position[lines[i + 1]] <= end[el]:
+            continue  # holds another line
+        if chars == 0 and next(el.iter("img"), None) is None:
+            drops.append(el)
     return drops
