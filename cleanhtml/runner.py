@@ -251,11 +251,17 @@ def _read_file(source: Source) -> bytes:
 
 
 def unified_diff(old: bytes, new: bytes, name: str, encoding: str) -> str:
-    """A unified diff from ``old`` to ``new`` (decoded), ``patch``-ready."""
+    """A unified diff from ``old`` to ``new`` (decoded), ``patch``-ready.
+
+    The headers are git's: ``a/`` and ``b/`` before the path as given, whose leading
+    slashes go (``/tmp/x.html`` gives ``a/tmp/x.html``, as ``git diff --no-index``
+    writes it, not ``a//tmp/x.html``), so ``patch -p1`` reads every header alike.
+    """
     import difflib
 
     before = old.decode(encoding, errors="replace").lstrip("\ufeff").splitlines(keepends=True)
     after = new.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    name = name.lstrip("/" + os.sep)
     lines = []
     for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
         if not line.endswith("\n"):

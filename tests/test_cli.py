@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,12 +105,33 @@ def test_diff_prints_unified_diff_exit_0_and_check_exit_1(tmp_path: Path) -> Non
     post.write_text(DIRTY, "utf-8")
     code, out, err = run("--diff", str(post))
     assert code == 0
-    assert out.startswith(f"--- a/{post}\n+++ b/{post}\n@@")
+    name = str(post).lstrip("/")  # an absolute path: a/tmp/..., as git writes it
+    assert out.startswith(f"--- a/{name}\n+++ b/{name}\n@@")
     assert "-<p>采取<!-- ad -->" in out and "+<p>采取线上方式</p>" in out
     code, out2, err = run("--check", "--diff", str(post))
     assert code == 1 and out2 == out
     assert f"would clean {post}" in err
     assert post.read_text("utf-8") == DIRTY  # nothing written
+
+
+def test_diff_headers_of_absolute_and_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's headers: ``a/`` + the path, a leading slash dropped (never ``a//tmp``)."""
+    post = tmp_path / "sub" / "p.html"
+    post.parent.mkdir()
+    post.write_text("<p>x<!-- c --></p>\n", "utf-8")
+    _, out, _ = run("--diff", str(post))
+    assert str(post).startswith("/") and "//" not in out
+    assert out.startswith(f"--- a{post}\n+++ b{post}\n")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("--diff", "sub/p.html")
+    assert out.startswith("--- a/sub/p.html\n+++ b/sub/p.html\n")
+    if shutil.which("patch"):
+        applied = subprocess.run(
+            ["patch", "-p1", "--dry-run"], input=out, text=True, capture_output=True, check=False
+        )
+        assert applied.returncode == 0, applied.stdout + applied.stderr
 
 
 def test_diff_without_trailing_newline_is_patchable(tmp_path: Path) -> None:
