@@ -231,7 +231,7 @@ def reparse(doc: Document, html: str) -> None:
     """
     doc.root, doc.census, doc.serialized = _PLACEHOLDER, None, None  # let the old tree go
     prolog, body = _split_prolog(html)
-    root, is_fragment, has_doctype = parse(body, repairs=[])
+    root, is_fragment, has_doctype = parse(body, repairs=[], own=True)
     for fix in TREE_FIXES:
         if fix.on_reparse:
             fix.apply(root, None)

@@ -420,6 +420,16 @@ class _Shadow:
         self.html.append(current)
         self.html_at.append(current_at)
 
+    def bound_attributes(self, notes: list[str]) -> None:
+        """Leave out the attributes of a crowded tag after its first few hundred names in
+        each stretch of HTML (see :func:`cleanhtml.repairs._bound_attributes`), here
+        rather than when the shadow is parsed: a stretch the rules do not change keeps
+        its bytes, which must not hold attributes the parsed tree (and so the safety
+        rules) never saw."""
+        from cleanhtml.repairs import _bound_attributes
+
+        self.html = [_bound_attributes(markup, notes) for markup in self.html]
+
     def markup(self) -> str:
         parts = [_closed(self.html[0])]
         for index, kept in enumerate(self.kept):
@@ -516,31 +526,35 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
 
 def _clean_html(
     body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
-) -> tuple[str, Cleaned | None, str | None]:
-    """The body with its raw HTML cleaned; the shadow's result; a warning if given up."""
+) -> tuple[str, Cleaned | None, list[str]]:
+    """The body with its raw HTML cleaned; the shadow's result; notes (a warning if
+    given up)."""
     from cleanhtml.cleaned import clean_html
 
     spans = html_spans(body, tokens)
     if not spans:
-        return body, None, None
+        return body, None, []
     shadow = _Shadow(body, spans)
+    notes: list[str] = []
+    shadow.bound_attributes(notes)
     markup = shadow.markup()
     cleaned = clean_html(markup.encode("utf-8"), rules=rules, markers=True, **options)
-    if not cleaned.edited:
-        return body, cleaned, None
+    if not cleaned.edited and not notes:
+        return body, cleaned, []
     after = document.serialize_body(cleaned.doc)
     before = document.serialize_body(document.load(markup.encode("utf-8")))
     result = _reassemble(shadow, before, after)
     if result is None:
-        return body, None, "markdown: raw HTML left as it was (its pieces could not be told apart)"
+        warning = "markdown: raw HTML left as it was (its pieces could not be told apart)"
+        return body, None, [warning]
     code, before_code = _code(_parse(result)), _code(tokens)
     kept_all = len(_split(after)[0]) == len(shadow.kept)  # type: ignore[index]
     if code != before_code if kept_all else not _is_subsequence(code, before_code):
         # code must stay code: all of it, unless an element holding some went. A cleaned
         # block that no longer reads as HTML (a stray </div> went from its first line),
         # or a removed block that no longer ends a list, would change it: keep the source
-        return body, None, "markdown: raw HTML left as it was (cleaning it would make code)"
-    return result, cleaned, None
+        return body, None, ["markdown: raw HTML left as it was (cleaning it would make code)"]
+    return result, cleaned, notes
 
 
 def _code(tokens: Sequence[Token]) -> list[str]:
@@ -604,17 +618,19 @@ def _drop_boilerplate_paragraphs(
 
 def clean_markdown(
     body: str, rules: Sequence[Rule], options: dict[str, Any]
-) -> tuple[str, dict[str, int], list[Cleaned], list[str]]:
+) -> tuple[str, dict[str, int], list[Cleaned], list[str], list[str]]:
     """Clean the raw HTML of a Markdown ``body`` (``\\n`` newlines) with ``rules``.
 
     Returns the new body, the edits per rule, the runs whose metadata and removals
-    count, and warnings.
+    count, warnings, and repairs (changes no rule made: attributes of a crowded tag).
     """
     edits: dict[str, int] = {}
     runs: list[Cleaned] = []
     warnings: list[str] = []
+    repairs: list[str] = []
     if any(mark in body for mark in _DELIMITERS):
-        return body, edits, runs, ["markdown: private-use delimiters in the text; left as it was"]
+        warning = "markdown: private-use delimiters in the text; left as it was"
+        return body, edits, runs, [warning], repairs
     original = body
     tokens = _parse(body)
     body, dropped = _drop_boilerplate_paragraphs(body, tokens, rules, options)
@@ -624,9 +640,11 @@ def clean_markdown(
         runs.append(dropped)
         tokens = _parse(body)
     if "<" in body:
-        new, cleaned, warning = _clean_html(body, tokens, rules, options)
-        if warning:
-            warnings.append(warning)
+        new, cleaned, notes = _clean_html(body, tokens, rules, options)
+        if new != body:
+            repairs.extend(notes)
+        elif notes:
+            warnings.extend(notes)
         if cleaned is not None and new != body:
             runs.append(cleaned)
         body = new
@@ -635,7 +653,7 @@ def clean_markdown(
     for run in runs:
         for name, count in run.edits.items():
             edits[name] = edits.get(name, 0) + count
-    return body, edits, runs, warnings
+    return body, edits, runs, warnings, repairs
 
 
 def render_html(body: str) -> str:
@@ -697,7 +715,7 @@ def _clean_post(
 
     front_matter = loaded.front_matter
     options: dict[str, Any] = {"explain": explain, "keep_comments": tuple(keep_comments)}
-    new_body, edits, runs, warnings = clean_markdown(body, rules, options)
+    new_body, edits, runs, warnings, repairs = clean_markdown(body, rules, options)
     if new_body == body:
         edits, runs = {}, []
     ctx = Context(explain=explain, line_offset=front_matter.count("\n"))
@@ -714,7 +732,7 @@ def _clean_post(
         note
         for note in loaded.repairs
         if note.startswith(_TEXT_REPAIRS) and not note.endswith(_REFERENCE_REPAIR)
-    ]
+    ] + repairs
     doc.warnings = [*loaded.warnings, *warnings]
     doc.serialized, doc.markdown = new_body, True
     from cleanhtml.rules.sites.base import page_url

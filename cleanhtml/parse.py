@@ -10,6 +10,7 @@ from cleanhtml.errors import InputError
 from cleanhtml.repairs import (
     _MARKUP_LINE,
     RAW_TEXT_TAGS,
+    _bound_attributes,
     _close_unterminated_comment,
     _close_unterminated_raw_text,
     _drop_cut_tag,
@@ -182,13 +183,16 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
 
 
 def _parse_once(
-    body: str, repairs: list[str], raw: bytes | None
+    body: str, repairs: list[str], raw: bytes | None, *, own: bool = False
 ) -> tuple[etree._Element, bool, bool]:
     """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
-    text's UTF-8 bytes, when given) if no repair changed the text."""
+    text's UTF-8 bytes, when given) if no repair changed the text. ``own`` text is
+    cleanhtml's serialization of a tree it parsed: its tags were bounded then."""
     before = body
     body = _close_unterminated_comment(body, repairs)
     body = _drop_cut_tag(body, repairs)
+    if not own:
+        body = _bound_attributes(body, repairs)
     if _is_page(body):
         body = _reopen_closed_body(body, repairs)
         if body is not before:
@@ -206,20 +210,22 @@ def _parse_once(
 
 
 def parse(
-    body: str, *, repairs: list[str], raw: bytes | None = None
+    body: str, *, repairs: list[str], raw: bytes | None = None, own: bool = False
 ) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype).
 
     ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy).
+    ``own`` says the body is cleanhtml's own output, whose tags need no bounding
+    again (see :func:`cleanhtml.repairs._bound_attributes`).
     """
     notes: list[str] = []
-    parsed = _parse_once(body, notes, raw)
+    parsed = _parse_once(body, notes, raw, own=own)
     if _swallowed_by_raw_text(parsed[0]):
         fixed_notes: list[str] = []
         fixed = _close_unterminated_comment(body, fixed_notes)
         fixed = _close_unterminated_raw_text(fixed, fixed_notes)
         if any(note.startswith("closed an unterminated <") for note in fixed_notes):
             notes = fixed_notes
-            parsed = _parse_once(fixed, notes, None)
+            parsed = _parse_once(fixed, notes, None, own=own)
     repairs.extend(notes)
     return parsed

@@ -5,6 +5,7 @@ Each repair that changes the text notes it in the document's ``repairs``."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _UNCLOSED_COMMENT = "<!--"
@@ -219,3 +220,243 @@ def _reopen_closed_body(body: str, repairs: list[str]) -> str:
         return body
     repairs.append("moved content after </body> or </html> into the body, as browsers do")
     return _BODY_END.sub("", body)
+
+
+# --- attribute lists: bounded before parsing --------------------------------------------
+
+MAX_ATTRIBUTES = 256
+"""Attributes of one long tag that reach the parser; real pages use a few dozen at
+most. libxml2 appends each attribute of an element by walking the ones before it, so a
+tag with tens of thousands of them (garbage or an attack) takes quadratic time."""
+SCAN_WINDOW = 1024
+"""Tags spanning over twice this many characters free of ``<`` and ``>`` are checked.
+A shorter tag holds fewer than SCAN_WINDOW attributes, whose quadratic cost is bounded
+by a constant per character (a few times the cost of parsing it)."""
+
+# The pieces of markup as libxml2 2.14 reads them (HTML5's tokenizer): a tag name runs
+# to whitespace, '/' or '>'; an attribute name starts with any other character ('='
+# and quotes too) and runs to whitespace, '/', '>' or '='; a value is quoted (to its
+# quote: '>' and '<' included) or runs to whitespace or '>'; a '/' not before '>'
+# separates like whitespace. Every repeat is possessive and each alternative is chosen
+# by its first characters, so a match reads each character once.
+_WS = " \t\n\f\r"
+_SEPARATORS = rf"[{_WS}]*+(?:/(?!>)[{_WS}]*+)*+"
+_NAME = rf"[^{_WS}/>][^{_WS}/>=]*+"
+_VALUE = rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
+_ATTRIBUTES = rf"{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS}){{0,{MAX_ATTRIBUTES}}}+"
+_ATTRIBUTE = re.compile(f"({_NAME}){_VALUE}")
+_RAW_TEXT = frozenset(
+    {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"}
+)
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{char}{char.upper()}]" for char in word)
+
+
+def _closed_raw_text(name: str) -> str:
+    """A ``name`` element, start tag to end tag (not included), as libxml2 reads it; a
+    script only when it holds no ``<!--``, which changes where it ends."""
+    end = f"/{_any_case(name)}[{_WS}/>]"
+    stop = "|!--" if name == "script" else ""
+    return (
+        f"<{_any_case(name)}(?=[{_WS}/>]){_ATTRIBUTES}"
+        f"(?:/>|>(?:[^<]++|<(?!{end}{stop}))*+(?=<{end}))"
+    )
+
+
+_NOT_RAW_TEXT = "|".join(_any_case(name) for name in sorted(_RAW_TEXT))
+# Markup whose start tags hold at most MAX_ATTRIBUTES attributes, read as libxml2 reads
+# it: text, comments, doctypes, bogus comments, end tags (their attributes are read and
+# dropped), start tags, closed scripts, styles, titles and textareas with their text (a
+# script only without '<!--'). A match stops before anything else: another raw-text
+# element, a tag with more attributes, a comment or tag the end of the text cuts off.
+_BOUNDED_MARKUP = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+    "(?:[^<]++"
+    f"|<(?!(?:{_NOT_RAW_TEXT})[{_WS}/>])[A-Za-z][^{_WS}/>]*+{_ATTRIBUTES}/?>"
+    + "".join(f"|{_closed_raw_text(name)}" for name in ("script", "style", "title", "textarea"))
+    + f"|</[A-Za-z][^{_WS}/>]*+{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS})*+/?>"
+    "|<!--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
+    "|<[!?][^>]*+>|</>|</[^A-Za-z>][^>]*+>"
+    "|<(?![A-Za-z/!?]))*+"
+)
+_START_TAG = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+    rf"<([A-Za-z][^{_WS}/>]*+)((?:{_SEPARATORS}{_NAME}{_VALUE})*+){_SEPARATORS}(/?>|\Z)"
+)
+_CROWDED_TAG = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+    rf"<[A-Za-z][^{_WS}/>]*+(?:{_SEPARATORS}{_NAME}{_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
+)
+_SCRIPT_MARK = re.compile(rf"</script(?=[{_WS}/>])|<!--|<script(?=[{_WS}/>])|-->", re.I)
+
+
+def _raw_text_end(text: str, name: str, pos: int) -> int:
+    """Where the text of the raw-text element ``name`` that starts at ``pos`` ends (at
+    its end tag, or the end of the text), as libxml2 finds it: at the first ``</name``
+    followed by whitespace, '/' or '>', in any case."""
+    if name == "plaintext":
+        return len(text)
+    size = len(name) + 2
+    at = pos
+    while (at := text.find("<", at)) >= 0:  # one memchr per '<' in the text
+        closes = text[at + 1 : at + size].lower() == "/" + name
+        if closes and text[at + size : at + size + 1] in _END_NAME:
+            break
+        at += 1
+    end = len(text) if at < 0 else at
+    if name == "script" and text.find("<!--", pos, end) >= 0:
+        return _script_end(text, pos)
+    return end
+
+
+_END_NAME = frozenset(_WS + "/>")
+
+
+def _script_end(text: str, pos: int) -> int:
+    """Where a script holding ``<!--`` ends: HTML5's escaped states, where ``<script``
+    opens a part in which ``</script>`` does not end the script, until ``-->`` or the
+    next ``</script>``."""
+    escaped = double = False
+    for mark in _SCRIPT_MARK.finditer(text, pos):
+        token = mark.group(0).lower()
+        if token == "<!--":  # '<!-->' and '<!--->' close as they open
+            at = mark.start()
+            escaped = not (text.startswith("-->", at + 2) or text.startswith("-->", at + 3))
+        elif token == "-->":
+            escaped = double = False
+        elif token == "<script":
+            double = double or escaped
+        elif double:
+            double = False
+        else:
+            return mark.start()
+    return len(text)
+
+
+_NAME_BUFFER = 100
+"""libxml2 keeps the first 100 bytes of a name (HTML_PARSER_BUFFER_SIZE) and drops the
+rest, so names alike in those bytes are one name to it."""
+
+
+def _name_key(name: str) -> bytes:
+    """``name`` as libxml2 stores an attribute name: ASCII letters lowered, cut to fit its
+    buffer (a character that does not fit is left out, a shorter one after it is not)."""
+    kept = bytearray()
+    for char in name:
+        code = char.encode("utf-8", "replace")
+        if len(kept) + len(code) <= _NAME_BUFFER:
+            kept += code.lower() if len(code) == 1 else code
+    return bytes(kept)
+
+
+def _bounded_tag(text: str, tag: re.Match[str]) -> tuple[str, int]:
+    """The start tag ``tag`` without its later duplicate attributes and without every
+    attribute after its first MAX_ATTRIBUTES names; and how many names went."""
+    seen: set[bytes] = set()
+    dropped: set[bytes] = set()
+    kept: list[str] = []
+    for item in _ATTRIBUTE.finditer(text, tag.start(2), tag.end(2)):
+        key = _name_key(item.group(1))
+        if key in seen or key in dropped:
+            continue
+        if len(seen) < MAX_ATTRIBUTES:
+            seen.add(key)
+            kept.append(item.group(0))
+        else:
+            dropped.add(key)
+    # a name after a space is read as the value of a valueless name before it when it
+    # starts with '=' ('a =b'): a '/' keeps them apart; a space before the end keeps an
+    # unquoted value from taking the '/' of '/>'
+    joined = "".join((" / " if item.startswith("=") else " ") + item for item in kept)
+    return f"<{tag.group(1)}{joined} {tag.group(3)}", len(dropped)
+
+
+def _may_hold_crowded_tag(body: str) -> bool:
+    """False when ``body`` holds no start tag with more than MAX_ATTRIBUTES attributes
+    spanning over 2 * SCAN_WINDOW characters free of ``<`` and ``>``: one or two
+    ``str.find`` calls (a memchr each) per SCAN_WINDOW characters, so that normal
+    pages pay next to nothing.
+
+    Such a stretch holds a whole window [k * SCAN_WINDOW, (k + 1) * SCAN_WINDOW).
+    Where a window is free of both, the stretch around it is looked at once: text (it
+    follows a ``>``) is passed over, a start tag is read and its attributes counted.
+    """
+    step = SCAN_WINDOW
+    size = len(body)
+    find = body.find
+    next_lt = next_gt = -1  # the next '<' and '>' at or after a window, once looked for
+    window = 0
+    while window + step <= size:
+        if find(">", window, window + step) >= 0 or find("<", window, window + step) >= 0:
+            window += step
+            continue
+        if next_lt < window:
+            next_lt = find("<", window) % (size + 1)  # none: the end of the text
+        if next_gt < window:
+            next_gt = find(">", window) % (size + 1)
+        end = min(next_lt, next_gt)
+        # The stretch starts at the last '<' or '>' before the window, which lies in the
+        # window before (it held one, or the last stretch ended in it). Text unless a '<'
+        # and a letter start it; a tag's attributes are counted up to the stretch's end.
+        start = body.rfind("<", max(0, window - step), window)
+        if (
+            start >= 0
+            and body.rfind(">", start, window) < 0
+            and body[start + 1 : start + 2] in _LETTERS
+            and _CROWDED_TAG.match(body, start, end)
+        ):
+            return True
+        if end == size:
+            break
+        window = (end // step + 1) * step  # past the stretch: it was looked at
+    return False
+
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _count_attributes(body: str, tag: re.Match[str]) -> int:
+    """The attributes of ``tag``, counted up to MAX_ATTRIBUTES + 1."""
+    items = _ATTRIBUTE.finditer(body, tag.start(2), tag.end(2))
+    return sum(1 for _ in itertools.islice(items, MAX_ATTRIBUTES + 1))
+
+
+def _bound_attributes(body: str, repairs: list[str]) -> str:
+    """Leave out the attributes of a start tag beyond its first MAX_ATTRIBUTES names.
+
+    One forward scan that reads the markup as libxml2 does, in C but for the rare
+    piece the pattern does not take (a script holding ``<!--``, a tag with too many
+    attributes). Such a tag loses its later duplicates (libxml2 keeps the first of a
+    name anyway) and every attribute after its first MAX_ATTRIBUTES names, which is
+    noted in ``repairs``.
+    """
+    return _bound_every_tag(body, repairs) if _may_hold_crowded_tag(body) else body
+
+
+def _bound_every_tag(body: str, repairs: list[str]) -> str:
+    """:func:`_bound_attributes` without the quick check: the scan itself."""
+    pieces: list[str] = []
+    dropped = done = pos = 0
+    end = len(body)
+    while True:
+        pos = _BOUNDED_MARKUP.match(body, pos).end()  # type: ignore[union-attr]
+        tag = _START_TAG.match(body, pos) if pos < end else None
+        if tag is None or not tag.group(3):
+            break  # the end, or a comment or tag left open up to the end: nothing follows
+        after = tag.end()
+        if _count_attributes(body, tag) > MAX_ATTRIBUTES:
+            rebuilt, count = _bounded_tag(body, tag)
+            pieces += (body[done:pos], rebuilt)
+            done, dropped = after, dropped + count
+        name = tag.group(1).lower()
+        if tag.group(3) == ">" and name in _RAW_TEXT:
+            after = _raw_text_end(body, name, after)
+        pos = after
+    if not pieces:
+        return body
+    pieces.append(body[done:])
+    if dropped:
+        repairs.append(
+            f"left out {dropped} attribute{'s' if dropped > 1 else ''} of a tag "
+            f"after its first {MAX_ATTRIBUTES}"
+        )
+    return "".join(pieces)

@@ -80,6 +80,14 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         lambda n: "<p " + " ".join(f'on{i}="alert({i})"' for i in range(n)) + ">x</p>",
         3000,
     ),
+    "huge-valueless-attribute-list": (
+        lambda n: "<p/" + "/".join(f"a{i}" for i in range(n)) + ">x</p>",
+        3000,
+    ),
+    "huge-attribute-list-in-markdown-post": (
+        lambda n: _post("Some *text*.\n\n<div " + " ".join(f'a{i}=""' for i in range(n)) + ">\n"),
+        3000,
+    ),
     "unclosed-style": (lambda n: "<p>a</p><style>\n" + "<p>正文</p>\n" * n, 700),
     "unclosed-raw-text-many": (
         lambda n: "".join(f"<{t}>\n<p>x</p>\n" for t in ("style", "title", "textarea") * n),
@@ -225,12 +233,6 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
 }
 FINDER = frozenset(name for name in GENERATORS if name.startswith("finder-"))
 """Generators cleaned with ``root = "auto"`` (the main-content finder of pages)."""
-LIBXML2_ATTRIBUTES = "libxml2's HTML parser compares each attribute with all before it"
-KNOWN_SUPERLINEAR: dict[str, str] = {
-    "huge-attribute-list": LIBXML2_ATTRIBUTES,
-    "huge-handler-attribute-list": LIBXML2_ATTRIBUTES,
-}
-"""Generators whose work still grows faster than linearly, with the reason."""
 
 
 def _work(data: bytes, rules: tuple[Rule, ...] | None = None) -> None:
@@ -304,15 +306,7 @@ def measure(name: str, repeats: int = 1) -> tuple[int, int, float, float]:
     return result
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_SUPERLINEAR[name], strict=False))
-        if name in KNOWN_SUPERLINEAR
-        else name
-        for name in GENERATORS
-    ],
-)
+@pytest.mark.parametrize("name", GENERATORS)
 def test_work_grows_linearly(name: str) -> None:
     calls_n, calls_4n, time_n, time_4n = measure(name)
     call_ratio = calls_4n / max(calls_n, 1)
