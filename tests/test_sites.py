@@ -261,3 +261,13 @@ def test_a_youth_page_without_url_is_found_by_its_title() -> None:
     assert (got["profile"], got["title"]) == ("youth", "海外留学生看两会：出国前后关注点大不同")
     other = "<html><head><title>中国青年网专题</title></head><body><p>x</p></body></html>"
     assert record(other)["profile"] is None
+
+
+def test_a_weixin_page_without_url_is_found_by_its_container() -> None:
+    """With no og:url, the #js_content marker names WeChat, and the body is shown."""
+    source = WEIXIN_PAGE.read_text("utf-8")
+    start = source.index('<meta property="og:url"')
+    no_url = source[:start] + source[source.index(">", start) + 1 :]
+    got = record(no_url)
+    assert (got["url"], got["profile"]) == (None, "weixin")
+    assert got["text"].startswith("绥德县举行\n")

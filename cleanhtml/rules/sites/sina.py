@@ -7,14 +7,16 @@ Sina's article templates keep the body in one of a few containers:
 * ``<div class="article" id="article">``: news.sina.com.cn since 2017;
 * ``<div id=article>`` around a title table, a byline row and ``<font id="zoom">``
   with the text: the 2004-2005 pages of every channel (house, book, news); the
-  ``zoom`` font is kept, without the title and byline rows;
+  cell holding the ``zoom`` font is kept, without the title and byline rows; the
+  sina.net pages of 2005 have no ``#article``: the first ``td.l17`` text cell in the
+  table of the ``th.f24`` title is kept;
 * ``<section class="art_pic_card art_content">``: the mobile pages of sina.cn;
 * ``<div class="articalContent">``: blog.sina.com.cn posts.
 
 Inside ``#artibody`` the 2016 finance template puts a quote chart with "热点栏目" links
 (``.ct_hqimg``) above the text and a "进入【新浪财经股吧】讨论" promo below it; both go,
 as does the hidden share thumbnail (``#wx_pic``) at the end of sina.cn articles and
-the 360-pixel 画中画 ad box inside the 2004-2005 text.
+the 360-pixel 画中画 ad box and the 【发表评论】【关闭窗口】 links of the 2004-2005 pages.
 The mobile byline names the source in ``.weibo_user`` and the date in ``.weibo_time``.
 The other news boilerplate inside them (stock-quote spans, the editor footer, app promos,
 ad slots) is handled by the ``news`` rules, which were written for Sina.
@@ -32,18 +34,23 @@ _TITLE_MARKER = (
 )
 
 # the 2004-2005 byline row: "http://house.sina.com.cn 2005年03月31日03:18 <font>北京娱乐信报</font>"
-_BYLINE_2005 = "//div[@id = 'article']//td[@align = 'center'][contains(., '年')]"
+# (the channel's address, the date, the source)
+_BYLINE_2005 = (
+    "//td[@align = 'center'][starts-with(normalize-space(.), 'http://')][contains(., '年')]"
+)
 
 SINA = Site(
     name="sina",
     summary="Sina finance/tech/news, sina.cn, blog and k.sina article pages",
-    hosts=("sina.com.cn", "sina.cn", "sina.com"),
+    hosts=("sina.com.cn", "sina.cn", "sina.com", "sina.net"),
     containers=(
         "#artibody",
         "//div[@id = 'article']//font[@id = 'zoom']/ancestor::td[1]",  # 2004-2005: the text
         "#article",
         ".art_content",
         ".articalContent",
+        # 2005 pages without #article (sina.net): the first text cell under the title
+        "//th[@class = 'f24']/ancestor::table[1]//td[@class = 'l17'][1]",
     ),
     markers=("#artibody", _TITLE_MARKER),
     drop=(
@@ -53,12 +60,15 @@ SINA = Site(
         "#wx_pic",  # sina.cn: the hidden thumbnail WeChat takes when the page is shared
         # 2004-2005: the 360-pixel 画中画 ad box inside the text (ad images, no paragraph)
         "//td[@class = 'l17']//table[@width = '360'][not(.//p)]",
+        # 2005: the 【发表评论】【关闭窗口】 cell under the text
+        "//td[a[contains(@href, 'comment.news.sina.com.cn/')]][contains(., '关闭窗口')]",
     ),
     title_suffixes=(
         "_新浪财经_新浪网",
         "_新浪科技_新浪网",
         "|*_新浪新闻",
         "_新浪新闻",
+        "__*_新浪网",  # 2005 sina.net: 标题__商贸_产业资讯_新浪网
         "_*_新浪网",
         "_新浪网",
         "_手机新浪网",
@@ -82,6 +92,7 @@ SINA = Site(
         "page-sina-finance-2016",
         "page-sina-mobile",
         "page-sina-2005",
+        "page-sina-net-2005",
     ),
 )
 SITES = (SINA,)
