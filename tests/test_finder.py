@@ -81,3 +81,24 @@ def test_without_the_finder_the_pages_are_kept_whole() -> None:
     found = bench.cleanhtml_finder(page.html, None)
     assert "最新动态" not in found and "太原晚报电子版" not in found
     assert "记者 刘涛" in found
+
+
+def test_furniture_inside_the_article_goes_and_link_lines_around_it() -> None:
+    """Comments and share links inside the article's block go; its text stays whole."""
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.profiles import profile_rules
+
+    paragraphs = [
+        f"第{n}段正文，有逗号，也有句号，说明事情的经过和结果；记者在现场看到，人们排起长队。"
+        for n in "一二三四五"
+    ]
+    html = (
+        "<html><head><title>t</title></head><body><ul><li><a href=/>首页</a></li></ul>"
+        "<div class='post'><h1>标题</h1><p><a href=/s>分享</a> <a href=/w>微博</a></p>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<div class='comment-list'><p>网友：写得好，支持一下，说得对。</p></div>"
+        "<p><a href=/t1>标签一</a> <a href=/t2>标签二</a></p></div>"
+        "<div class='footer'>版权所有，未经许可不得转载。</div></body></html>"
+    )
+    got = render(clean_document(html, rules=profile_rules(root="auto")), "text")
+    assert got == "\n\n".join(paragraphs) + "\n"

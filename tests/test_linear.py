@@ -230,6 +230,14 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "finder-furniture-inside": (
+        lambda n: _page(
+            "<div>"
+            + "<p>正文一段，有逗号。</p><div class='comment'><p>评论，好文章。</p></div>" * n
+            + "</div>"
+        ),
+        300,
+    ),
 }
 FINDER = frozenset(name for name in GENERATORS if name.startswith("finder-"))
 """Generators cleaned with ``root = "auto"`` (the main-content finder of pages)."""

@@ -16,7 +16,7 @@ the best candidate is the container. Then, as readability does:
   much more link text, takes its place (an article split over sibling wrappers);
 * the best's siblings that hold more of the article join it;
 * the headline (``<h1>``) and lines of links only before the first line of article
-  text, and lines of links only after the last, are dropped.
+  text, lines of links only after the last, and page furniture inside, are dropped.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count. Everything is counted in one walk
@@ -274,7 +274,9 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     (:data:`LINE_CHARS` characters with a sentence mark), the headline (``<h1>``, kept
     in json's ``title``) and lines of links only (share and channel links); after the
     last, lines of links only (tags, share links, "more" links). Only lines with no
-    other line and no image inside are taken. (Dropping bylines, dates and unmarked
+    other line and no image inside are taken. Page furniture inside the article
+    (comments, related lists, copyright boxes: :data:`UNLIKELY`) goes too, unless the
+    article was found only by counting it. (Dropping bylines, dates and unmarked
     lines after the article too was measured: it lost more article text, notices'
     titles and signatures, lists, than boilerplate.)"""
     walk = _Walk(body)
@@ -294,7 +296,29 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
         if best is body:
             return [], []
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
-    return kept, _margins(kept, walk)
+    drops = _margins(kept, walk)
+    if not furniture:
+        drops = [el for el in drops if not walk.furniture[el]] + _furniture_in(kept, walk)
+    return kept, drops
+
+
+def _furniture_in(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
+    """The outermost page furniture inside ``kept`` (comments, related lists...)."""
+    found = []
+    for top in kept:
+        if walk.furniture.get(top):
+            continue
+        stack = [top]
+        while stack:
+            el = stack.pop()
+            for child in el:
+                if not isinstance(child.tag, str):
+                    continue
+                if walk.furniture.get(child):
+                    found.append(child)
+                else:
+                    stack.append(child)
+    return found
 
 
 def _text_outside_links(totals: _Totals, el: etree._Element) -> int:
