@@ -172,6 +172,25 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         300,
     ),
     "app-promos": (lambda n: '<div class="appendQr_wrap"><p>扫码</p></div>\n' * n, 1500),
+    "players": (
+        lambda n: (
+            "<div><p>正文</p>"
+            + '<div class="player"><video src="v.mp4"></video><span>Play</span><i>0:00</i></div>'
+            * n
+            + "</div>"
+        ),
+        600,
+    ),
+    "players-nested": (
+        lambda n: (
+            ('<div class="player">' * 20 + "<span>播放</span>" + "</div>" * 20 + "<p>正文</p>") * n
+        ),
+        100,
+    ),
+    "share-widgets": (
+        lambda n: "<p>正文</p>" + '<div class="share">分享到：<a>微信</a></div><p>分享至</p>\n' * n,
+        800,
+    ),
     "fonts-and-cms": (
         lambda n: '<p cms-style="font-L strong-Bold">　　<font color=red>粗</font></p>\n' * n,
         300,

@@ -135,6 +135,7 @@ editor_footers = st.one_of(
         st.sampled_from(("", " SF055", " SF00012")),
     ),
     CREDITS.map(lambda name: f'<p class="article-editor">责任编辑：{name} </p>'),
+    CREDITS.map(lambda name: f"<p>编辑/{name}</p>"),
 )  # fmt: skip
 copyright_notices = st.builds(
     lambda indent, notice: f"<p>{indent}{notice}</p>",
@@ -148,6 +149,36 @@ copyright_notices = st.builds(
             "（本文系独家稿件，未经许可，不得转载）",
         )
     ),
+)
+player_chrome = st.one_of(
+    st.builds(
+        lambda label, time: (
+            '<div class="player-container"><video src="https://v.example/a.mp4"></video>'
+            f'<div class="control-bar"><span>{label}</span><span>{time}</span></div></div>'
+        ),
+        st.sampled_from(("Play Video", "自动播放", "play", "重播")),
+        st.sampled_from(("0:00", "/2:54", "01:02:03")),
+    ),
+    st.builds(
+        lambda labels: f'<div class="rv-player">{"".join(f"<a>{x}</a>" for x in labels)}</div>',
+        st.lists(
+            st.sampled_from(("自动播放", "向前", "向后", "正在加载...")), min_size=1, max_size=4
+        ),
+    ),
+)
+share_widgets = st.one_of(
+    st.builds(
+        lambda label, names: (
+            f'<div class="share-box">{label}{"".join(f"<a>{n}</a>" for n in names)}</div>'
+        ),
+        st.sampled_from(("分享到：", "分享至", "")),
+        st.lists(st.sampled_from(("微信", "微博", "QQ空间", "朋友圈")), min_size=1, max_size=3),
+    ),
+    st.just(
+        '<p class="paper_num"><em class="section-common-share-wrap">分享让更多人看到 '
+        '<i class="btn_share_common"><img src="share.png" alt=""></i></em></p>'
+    ),
+    st.just("<p>分享让更多人看到</p>"),
 )
 templates = st.sampled_from(
     (
@@ -163,6 +194,8 @@ BOILERPLATE_BLOCKS = {
     "remove-promo-boxes": promo_boxes,
     "remove-link-boxes": link_boxes,
     "remove-copyright-notices": copyright_notices,
+    "remove-player-chrome": player_chrome,
+    "remove-share-widgets": share_widgets,
     "remove-mutation-shapes": templates,
 }
 boilerplate_blocks = st.one_of(*BOILERPLATE_BLOCKS.values())
@@ -412,7 +445,7 @@ def test_every_removing_rule_fires() -> None:
     """The generators reach every rule that removes text (and the <template> rule)."""
     fired: Counter[str] = Counter()
 
-    @settings(max_examples=60, database=None, derandomize=True, deadline=None)
+    @settings(max_examples=100, database=None, derandomize=True, deadline=None)
     @given(articles())
     def collect(article: tuple[str, list[str]]) -> None:
         fired.update(clean_document(article[0]).edits)

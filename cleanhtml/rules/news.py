@@ -186,7 +186,7 @@ _LINKS = find(".//a[@href]")
 _UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]", smart_strings=False)
 
 EDITOR_CREDIT = re.compile(
-    r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*"
+    r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：/／]\s*"
     r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
     r"(?:\s+[A-Z]{1,4}\d{2,6})?\s*[\]】）)]?$"
 )
@@ -532,9 +532,9 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     Removes ``<p class="article-editor">`` and NetEase's ``<span class="ep-editor">``
     wherever they are, and closing paragraphs whose
     whole text is an editor credit: ``责任编辑``, ``编辑`` or ``责编``, a full-width or
-    ASCII colon, a name, an optional staff code (``SF055``), optional brackets. The word
-    编辑 inside article text, or a byline at the top, is content and stays. The name is
-    recorded in ``ctx.meta["editor"]``.
+    ASCII colon or a slash (``编辑/倪家宁``), a name, an optional staff code
+    (``SF055``), optional brackets. The word 编辑 inside article text, or a byline at
+    the top, is content and stays. The name is recorded in ``ctx.meta["editor"]``.
     """
     found = _editor_paragraphs(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
     for el in found:
@@ -717,3 +717,261 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
         drop(el)
         edits += 1
     return edits
+
+
+PLAYER_CHROME = frozenset(
+    {
+        "play",
+        "play video",
+        "pause",
+        "replay",
+        "mute",
+        "unmute",
+        "fullscreen",
+        "自动播放",
+        "播放",
+        "暂停",
+        "重播",
+        "全屏",
+        "退出全屏",
+        "静音",
+        "倍速",
+        "清晰度",
+        "向前",
+        "向后",
+        "正在加载...",
+        "正在加载…",
+        "加载中...",
+        "加载中…",
+        "<",
+        ">",
+        "‹",
+        "›",
+    }
+)
+"""Whole texts of video-player controls (compared case-insensitively, one text node each)."""
+_TIME_CODE = re.compile(r"^/?\s?\d{1,2}:\d{2}(?::\d{2})?$")
+PLAYER_MAX_LEVELS = 8
+"""How far above a ``<video>`` the player that wraps it is looked for."""
+PLAYER_MAX_NODES = 200
+"""A player holds fewer nodes than this (elements, comments)."""
+_MEDIA = ("video", "audio")
+_PLAYER_CLASS = "contains(translate(@class, 'PLAYER', 'player'), 'player')"
+_PLAYERS = find(  # the outermost ones, found in C (deep nesting costs no Python calls)
+    f"descendant-or-self::*[{_PLAYER_CLASS}][not(ancestor::*[{_PLAYER_CLASS}])]"
+    "[not(.//video or .//audio)]"
+)
+_TEXT_NODES = etree.XPath(".//text()[not(ancestor::video or ancestor::audio)]", smart_strings=False)
+
+
+def _is_chrome(text: str | None) -> bool:
+    """True when ``text`` is blank, a player control's label or a time code (``/2:54``)."""
+    text = (text or "").strip(WHITESPACE)
+    return not text or text.lower() in PLAYER_CHROME or _TIME_CODE.match(text) is not None
+
+
+def _chrome_state(el: etree._Element) -> tuple[bool, bool]:
+    """(all of ``el``'s text outside media is player chrome, some of it is not blank).
+
+    An element of more than :data:`PLAYER_MAX_NODES` nodes is no player: counting stops
+    there, so looking above each of many videos never rereads a whole article.
+    """
+    for count, _ in enumerate(el.iter()):
+        if count >= PLAYER_MAX_NODES:
+            return False, True
+    seen = False
+    for piece in cast(list[str], _TEXT_NODES(el)):
+        if not _is_chrome(piece):
+            return False, seen
+        seen = seen or not is_blank(piece)
+    return True, seen
+
+
+def _strip_player(player: etree._Element, ctx: Context) -> int:
+    """Remove the chrome inside ``player`` and keep the path to each media element."""
+    path: set[etree._Element] = set()
+    for media in player.iter(*_MEDIA):
+        for above in media.iterancestors():
+            path.add(above)
+            if above is player:
+                break
+    path.add(player)
+    edits = 0
+    doomed: list[etree._Element] = []
+    for holder in path:
+        if not is_blank(holder.text):
+            ctx.removed(holder.text or "")
+            holder.text = None
+            edits += 1
+        for child in holder:
+            if not is_blank(child.tail):
+                ctx.removed(child.tail or "")
+                child.tail = None
+                edits += 1
+            if child in path or not isinstance(child.tag, str) or child.tag in _MEDIA:
+                continue
+            if not _chrome_state(child)[1]:
+                continue  # no text: an icon or a layer, harmless
+            doomed.append(child)
+    for el in doomed:
+        ctx.removed(el)
+        drop(el)
+    return edits + len(doomed)
+
+
+@rule(
+    "N014",
+    "remove-player-chrome",
+    "news",
+    "Remove video-player control labels (Play Video, 0:00, 自动播放...); the video stays.",
+    removes_text=True,
+    needs_cjk=True,
+    needles=("<video", "<audio", "player"),
+)
+def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
+    """Remove the text of a video player's controls inside the article.
+
+    A player is the outermost element around a ``<video>`` (or ``<audio>``), at most
+    eight levels up, whose text is nothing but control labels of
+    :data:`PLAYER_CHROME` (``Play Video``, ``自动播放``, ``向前``, ``向后``, ...) and time
+    codes (``0:00``, ``/2:54``); those labels go and the media element stays. An
+    element whose class names a player (``player-container``) and which holds no media
+    goes whole when its text is only such labels. A word of the list inside article
+    text is never touched: only a text that *is* a label, inside a player, goes.
+
+    ``<div class="player"><video src="v.mp4"></video><span>Play Video</span>
+    <span>0:00</span></div>`` keeps only the ``<video>``.
+    """
+    edits = 0
+    seen: set[etree._Element] = set()
+    for media in list(root.iter(*_MEDIA)):
+        player = media
+        for _ in range(PLAYER_MAX_LEVELS):
+            parent = player.getparent()
+            if parent is None or parent is root or parent.tag in ("body", "html"):
+                break
+            if not _chrome_state(parent)[0]:
+                break
+            player = parent
+        if player is media or player in seen or not _chrome_state(player)[1]:
+            continue
+        seen.add(player)
+        edits += _strip_player(player, ctx)
+    for el in _PLAYERS(root):
+        if el is root or not attached(el, root) or el.getparent() is None:
+            continue
+        if _chrome_state(el) != (True, True):
+            continue
+        ctx.removed(el)
+        drop(el)
+        edits += 1
+    return edits
+
+
+SHARE_PHRASES = frozenset(
+    {
+        "分享",
+        "分享到",
+        "分享至",
+        "分享给",
+        "一键分享",
+        "分享让更多人看到",
+        "分享到微信",
+        "分享到微博",
+        "分享到朋友圈",
+        "分享到QQ空间",
+        "用微信扫码二维码",
+        "分享至好友和朋友圈",
+        "扫一扫",
+        "微信",
+        "微博",
+        "新浪微博",
+        "腾讯微博",
+        "人民微博",
+        "QQ",
+        "QQ空间",
+        "QQ好友",
+        "朋友圈",
+        "微信朋友圈",
+        "豆瓣",
+        "复制链接",
+        "点赞",
+        "赞",
+        "首赞",
+        "收藏",
+        "转发",
+    }
+)
+"""Whole texts of share and like widgets' parts (a trailing colon or bar ignored)."""
+SHARE_BLOCKS = frozenset({"分享让更多人看到", "分享到", "分享至", "一键分享"})
+"""Phrases that are a share widget even in a block with no share class."""
+_SHARE_TRIM = WHITESPACE + ":：|｜丨"
+_SHARE_WIDGETS = find(
+    "descendant-or-self::*[contains(translate(@class, 'SHARE', 'share'), 'share')"
+    " or contains(translate(@id, 'SHARE', 'share'), 'share')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' article-like ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' like-box ')]"
+)
+_COUNT = re.compile(r"^\+?\d{1,9}$")
+
+
+def _share_state(el: etree._Element) -> tuple[bool, bool]:
+    """(every text of ``el`` is a share-widget phrase or a count, one is not blank)."""
+    seen = False
+    for piece in cast(list[str], el.itertext()):
+        piece = piece.strip(_SHARE_TRIM)
+        if not piece:
+            continue
+        known = piece in SHARE_PHRASES or piece.upper() in SHARE_PHRASES
+        if not known and not _COUNT.match(piece):
+            return False, seen
+        seen = True
+    return True, seen
+
+
+@rule(
+    "N015",
+    "remove-share-widgets",
+    "news",
+    "Remove share and like widgets (分享到：微信 微博, 分享让更多人看到, 点赞).",
+    removes_text=True,
+    needs_cjk=True,
+    needles=("share", "like", "分享"),
+)
+def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
+    """Remove share and like widgets inside the article.
+
+    An element whose class or id names a share widget (``share``, ``bdsharebuttonbox``,
+    ``section-common-share-wrap``, ``article-like``, ...) goes when each of its texts is
+    a phrase of :data:`SHARE_PHRASES` (``分享到``, ``微信``, ``QQ空间``, ``点赞``, ...) or a
+    count, and one is there; so does a leaf block whose whole text is
+    ``分享让更多人看到``, ``分享到：`` or ``分享至``. A block with any other text stays,
+    and so does every mention of 微信 or 分享 in article text.
+
+    ``<p class="paper_num"><em class="section-common-share-wrap">分享让更多人看到
+    <i class="btn_share_common"><img src="share.png"></i></em></p>`` goes.
+    """
+    edits = 0
+    for el in _outermost_of(_SHARE_WIDGETS(root)):
+        if el is root or el.getparent() is None or _share_state(el) != (True, True):
+            continue
+        ctx.removed(el)
+        drop(el)
+        edits += 1
+    if not ctx.has("分享"):
+        return edits
+    for el in list(root.iter(*CONTAINERS)):
+        if el is root or not attached(el, root) or not _is_leaf_block(el):
+            continue
+        body = _block_text(el, 12)
+        if body is not None and body.strip(_SHARE_TRIM) in SHARE_BLOCKS:
+            ctx.removed(el)
+            drop(el)
+            edits += 1
+    return edits
+
+
+def _outermost_of(found: list[etree._Element]) -> list[etree._Element]:
+    """``found`` (in document order) without the elements inside another of them."""
+    chosen = set(found)
+    return [el for el in found if not any(above in chosen for above in el.iterancestors())]
