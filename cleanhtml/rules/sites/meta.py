@@ -7,10 +7,12 @@
   ``|*_新浪新闻`` for ``|公园_新浪新闻``).
 * ``published``: ISO 8601, from ``article:published_time`` and the other date meta
   tags, else from the site's byline date element (``2016年10月14日07:17``).
-* ``author`` and ``source``: from ``<meta name="author">`` and the like, else from the
+* ``author`` and ``source``: from ``<meta name="author">`` and the like (not a bare
+  number, which is a CMS user id), else from the
   site's byline elements, without their ``作者：``/``来源：`` label.
 * ``editor``: the name in the site's editor credit outside the container
-  (``[责任编辑：alonliu]``), when the container's own footer rule found none.
+  (``[责任编辑：alonliu]``, also after an author credit: ``[作者: 刘满仓 责任编辑: 杨丹宇 ]``),
+  when the container's own footer rule found none.
 """
 
 from __future__ import annotations
@@ -131,6 +133,16 @@ def _metas(head: etree._Element | None) -> dict[str, str]:
     return found
 
 
+_EDITOR_LABEL = re.compile(r"(?:责任编辑|责编)\s*[:：]")
+
+
+def _after_credits(text: str) -> str:
+    """``[作者: 刘满仓 责任编辑: 杨丹宇 ]`` -> ``责任编辑: 杨丹宇 ]``: the editor part of a
+    credit line that names the author first (Xinhua's), or ``""``."""
+    found = _EDITOR_LABEL.search(text)
+    return text[found.start() :] if found else ""
+
+
 def _first_text(root: etree._Element, exprs: Sequence[str], finders: Mapping[str, Finder]) -> str:
     for expr in exprs:
         for el in finders[expr](root):
@@ -177,6 +189,8 @@ def page_meta(
         if byline and (published is None or byline.startswith(published)):
             published = byline  # the byline's time of the day the meta tag gives
     author = next((_clean(metas[k]) for k in AUTHOR_META if k in metas), "")
+    if author.isdigit():  # a CMS user number (people.cn, news.cn), not a name
+        author = ""
     if not author and site is not None:
         author = _first_text(root, site.author, finders)
     source = _first_text(root, site.source, finders) if site is not None else ""
@@ -184,7 +198,8 @@ def page_meta(
     if site is not None and site.editor:
         from cleanhtml.rules.news import EDITOR_CREDIT
 
-        credit = EDITOR_CREDIT.match(" ".join(_first_text(root, site.editor, finders).split()))
+        text = " ".join(_first_text(root, site.editor, finders).split())
+        credit = EDITOR_CREDIT.match(text) or EDITOR_CREDIT.match(_after_credits(text))
         editor = credit.group("name").strip() if credit else None
     if not source:
         source = next((_clean(metas[k]) for k in SOURCE_META if k in metas), "")
