@@ -14,6 +14,7 @@ both sides of a ratio alike.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gzip
 import os
 import platform
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BENCH_CORPUS = SHARED / "bench-corpus" / "html"
 SINA = SHARED / "corpus" / "sina"
+START_LOAD = "?"
 
 
 def _timed(func: Callable[[], object]) -> float:
@@ -128,10 +130,22 @@ def peers(docs: list[bytes]) -> dict[str, Callable[[], None]]:
     return found
 
 
+# Every run of the command line gets this cache folder (removed at exit), never the
+# user's own cache: a benchmark must not leave files behind or read old entries.
+_CACHE = Path(tempfile.mkdtemp(prefix="cleanhtml-bench-cache-"))
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+ENV = {**os.environ, "CLEANHTML_CACHE_DIR": str(_CACHE)}
+
+
 def run_cmd(args: list[str], stdin: bytes | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
-        args, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        args,
+        input=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env=ENV,
     )
     return time.perf_counter() - start
 
@@ -170,7 +184,10 @@ def batch(posts: list[bytes], count: int, rounds: int) -> list[tuple[str, float,
         def once(jobs: int) -> float:
             out = tmp / f"out{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            return run_cmd([py, "-m", "cleanhtml", "-q", "-j", str(jobs), "-o", str(out), str(src)])
+            # --no-cache: the posts repeat every few dozen files, so the cache would serve
+            # most of them; this row measures cleaning
+            args = [py, "-m", "cleanhtml", "-q", "--no-cache", "-j", str(jobs), "-o", str(out)]
+            return run_cmd([*args, str(src)])
 
         times: dict[int, list[float]] = {1: [], 2: []}
         for _ in range(rounds):  # interleaved, like every other ratio
@@ -257,7 +274,7 @@ def peak_rss_mib(args: list[str]) -> float:
          "peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
          "print(peak, file=sys.stderr)",
          "cleanhtml", *args],
-        capture_output=True, check=False,
+        capture_output=True, check=False, env=ENV,
     )  # fmt: skip
     del resource
     last = proc.stderr.decode().strip().splitlines()[-1]
@@ -380,6 +397,9 @@ def main() -> int:
     if not BENCH_CORPUS.exists() or not SINA.exists():
         print(f"benchmark corpora not found under {SHARED}", file=sys.stderr)
         return 2
+    global START_LOAD
+    if hasattr(os, "getloadavg"):
+        START_LOAD = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rounds = 1 if args.quick else args.rounds
     skip = set(filter(None, args.skip.split(",")))
     pages, posts = load_pages(args.quick), load_posts(args.quick)
@@ -427,9 +447,11 @@ def main() -> int:
         rows += memory(posts, 1 if args.quick else 50, 100 if args.quick else 20000)
     if args.instructions and shutil.which("valgrind"):
         rows += instructions()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs,"
-        f" Python {platform.python_version()}, lxml {lxml.html.etree.__version__}"
+        f" Python {platform.python_version()}, lxml {lxml.html.etree.__version__};"
+        f" load average at the end {load} (started at {START_LOAD})"
     )
     width = max(len(r[0]) for r in rows)
     print(f"{'measurement':<{width}}  {'ratio':>7}  note")
