@@ -120,3 +120,11 @@ def test_an_editor_credit_split_by_markup_goes_in_the_first_clean() -> None:
     once = clean_document("<p>正文。</p><p>责任编<font>辑</font>：张三</p>")
     assert render(once, "html") == "<p>正文。</p>"
     assert once.ctx.meta.get("editor") == "张三"
+
+
+def test_every_copyright_phrase_holds_a_key_character() -> None:
+    """remove-copyright-notices serializes the text only when a key character is in
+    the input: each phrase must hold one, or a notice would be missed."""
+    from cleanhtml.rules.news import _COPYRIGHT_KEYS, COPYRIGHT_PHRASES
+
+    assert all(any(key in phrase for key in _COPYRIGHT_KEYS) for phrase in COPYRIGHT_PHRASES)

@@ -660,6 +660,10 @@ COPYRIGHT_PHRASES = (
     "本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP",
 )
 """Phrases of portal copyright and reposting notices (looked for in a block's text)."""
+_COPYRIGHT_KEYS = ("载", "权")
+"""A character of each phrase (载 in all but 版权所有，未经, which has 权): a phrase can be
+in the tree's text only when the input holds its characters (rules add no text; the
+needle scan reads references too), so without both the text is not serialized."""
 COPYRIGHT_OPENINGS = (
     "本文为",
     "本文系",
@@ -703,6 +707,8 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     ``<p><strong>【…作品的中文相关权益归腾讯公司独家所有。未经授权，不得转载、摘编等。】</strong></p>``
     goes; a sentence that mentions 未经授权，不得转载 inside a paragraph stays.
     """
+    if not (ctx.has(_COPYRIGHT_KEYS[0]) or ctx.has(_COPYRIGHT_KEYS[1])):
+        return 0  # a character of every phrase is absent from the input
     text = etree.tostring(root, method="text", encoding="unicode")
     if not any(phrase in text for phrase in COPYRIGHT_PHRASES):
         return 0
