@@ -161,6 +161,8 @@ class Needles:
 
                 for reference in found:
                     text = html.unescape(reference.decode("ascii"))
+                    if not text:  # (&#xFDD0; reads as nothing: its neighbours meet)
+                        spelled.add(_ANYTHING)
                     spelled.update(text)
                     spelled.update(text.lower())
             self._spelled = frozenset(spelled)

@@ -271,3 +271,16 @@ def test_a_weixin_page_without_url_is_found_by_its_container() -> None:
     got = record(no_url)
     assert (got["url"], got["profile"]) == (None, "weixin")
     assert got["text"].startswith("绥德县举行\n")
+
+
+def test_every_builtin_selector_compiles() -> None:
+    """Built-in sites' selectors compile when a page first needs one (start-up compiles
+    none): each must compile, as a user's table is checked when the profile is built."""
+    from cleanhtml.rules.custom import compile_selector
+    from cleanhtml.rules.sites import SITES
+
+    for site in SITES:
+        for expr in (*site.containers, *site.markers, *site.drop, *site.source, *site.author):
+            compile_selector(expr, key=f"profiles.{site.name}")
+        for expr in (*site.published, *site.editor):
+            compile_selector(expr, key=f"profiles.{site.name}")

@@ -114,12 +114,25 @@ def merged_sites(user: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[S
     return tuple(sites.values())
 
 
+class _Compiled(dict[str, Finder]):
+    """Selectors by their text, each compiled when first asked for."""
+
+    def __missing__(self, expr: str) -> Finder:
+        finder = self[expr] = compile_selector(expr, key="profiles")
+        return finder
+
+
 class _Selectors:
-    """Selectors compiled once per profile (a broken one is a config error up front)."""
+    """Selectors compiled once per profile: those of the user's profile tables up front
+    (a broken one is a config error at once), the built-in sites' when a page first
+    needs one (a post or a page of another site compiles none, and start-up imports
+    no cssselect; tests/test_sites.py compiles every built-in one)."""
 
     def __init__(self, sites: Sequence[Site]) -> None:
-        self.finders: dict[str, Finder] = {}
+        self.finders: dict[str, Finder] = _Compiled()
         for site in sites:
+            if site.builtin:
+                continue
             for expr in (*site.containers, *site.markers, *site.drop):
                 self.get(expr, f"profiles.{site.name}")
             for expr in (*site.source, *site.author, *site.published, *site.editor):
