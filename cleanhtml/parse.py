@@ -145,6 +145,8 @@ def _is_page(body: str) -> bool:
     raw: list[tuple[str, _Unclosed]] = []
     lowered = ""
     while match := _PAGE_START.search(body, pos):
+        if comments is None and "<" not in body[: match.start()]:
+            return True  # no tag before it: no comment or raw text holds it (most pages)
         if comments is None:
             comments = _Unclosed(body, "<!--", "-->", 4)
             lowered = body.lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context, rule
-from cleanhtml.treeops import WHITESPACE, drop_all, holds, is_blank, text_of, unwrap_all
+from cleanhtml.treeops import WHITESPACE, drop_all, is_blank, text_of, unwrap_all
 
 # Elements that may go when nothing is left in them. Void and media elements
 # (img, br, hr, video, source, ...), table cells and form controls are not listed,
@@ -119,9 +119,10 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     to_drop: list[etree._Element] = []
     gone: set[etree._Element] = set()
     first: etree._Element | None = None  # the waiting one first in document order
+    around: set[etree._Element] = set()  # its ancestors (the elements that hold it)
     # reversed document order visits children before their parents
     for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
-        if first is not None and holds(el, first):
+        if first is not None and el in around:
             _apply(root, to_unwrap, to_drop)
             first = None
         if len(el):
@@ -138,6 +139,8 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
         else:
             to_drop.append(el)
             gone.add(el)
+        if first is None or el.getparent() is not first.getparent():
+            around = set(el.iterancestors())  # (a sibling of the last has its ancestors)
         first = el
         edits += 1
     _apply(root, to_unwrap, to_drop)
