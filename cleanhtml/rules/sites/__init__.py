@@ -37,7 +37,10 @@ from cleanhtml.rules.custom import (
 )
 from cleanhtml.rules.sites import (
     baijiahao,
+    caixin,
+    cctv,
     cls,
+    eastmoney,
     gmw,
     guancha,
     huanqiu,
@@ -50,9 +53,11 @@ from cleanhtml.rules.sites import (
     sina,
     sohu,
     stcn,
+    thepaper,
     toutiao,
     weixin,
     xinhua,
+    yicai,
     youth,
 )
 from cleanhtml.rules.sites.base import (
@@ -77,6 +82,11 @@ SITES: tuple[Site, ...] = (
     ifeng.SITE,
     people.SITE,
     xinhua.SITE,
+    thepaper.SITE,
+    cctv.SITE,
+    eastmoney.SITE,
+    caixin.SITE,
+    yicai.SITE,
     stcn.SITE,
     cls.SITE,
     jingji21.SITE,

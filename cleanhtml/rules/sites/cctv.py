@@ -1,0 +1,26 @@
+"""CCTV (央视网, cctv.com) article pages: news.cctv.com and the other channels.
+
+No redistributable real page was found; the structure follows the selectors of public
+scrapers. The body is ``<div class="content_area" id="content_area">``, followed by
+``<div class="zebian">`` with ``<span>编辑：肖潇</span> <span id="zb">责任编辑：…</span>``
+(read as the editor); older pages use ``<div class="cnt_bd">`` between
+``<!--repaste.body.begin-->`` markers, or ``#text_area``. The byline ``.info`` reads
+``来源：央视新闻客户端 | 2024年05月10日 08:30``; titles end with
+``_新闻频道_央视网(cctv.com)``.
+"""
+
+from __future__ import annotations
+
+from cleanhtml.rules.sites.base import Site
+
+SITE = Site(
+    name="cctv",
+    summary="CCTV (cctv.com) article pages (#content_area, .cnt_bd)",
+    hosts=("cctv.com", "cctv.cn", "cntv.cn"),
+    containers=("#content_area", ".cnt_bd", "#text_area"),
+    markers=("//div[@id = 'content_area'][following-sibling::div[@class = 'zebian']]",),
+    title_suffixes=("_*_央视网(cctv.com)", "_央视网(cctv.com)", "_央视网"),
+    published=(".info", ".info1"),
+    editor=(".zebian",),
+    fixtures=("page-cctv-article",),
+)
