@@ -1,7 +1,11 @@
 """Tencent QQ (腾讯网) article pages: news.qq.com, tech.qq.com and the other channels.
 
 The 2012-2018 template keeps the body in ``<div id="Cnt-Main-Article-QQ">``; the
-newer ``new.qq.com/omn/...`` pages use ``<div class="content-article">``. Inside the
+newer ``new.qq.com/omn/...`` pages use ``<div class="content-article">``, and the
+``new.qq.com/rain/a/...`` pages of 2024 put the text in ``<div id="ArticleContent">``
+inside it, between the title and author card and the 免责声明 disclaimer, 举报 link
+and an ad after it; an image viewer (``.image-carousel``, "查看原图 264K") follows the
+text inside ``#ArticleContent``. Inside the
 old one sit a "精彩视频推荐" heading and the related-video player under it
 (``.rv-root-v2``: 自动播放, 正在加载..., ``<`` ``>``), share buttons, and keyword links:
 company names linked to a quote page (``stockhtm.finance.qq.com/.../GOOG.OQ.htm``)
@@ -74,22 +78,30 @@ def unwrap_keyword_links(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+# Tencent News pages (new.qq.com/rain/a/...) end their <title> in _腾讯新闻 and name no
+# URL in their markup: one look at <head> names them.
+_TITLE_MARKER = (
+    "/html/head/title[substring(normalize-space(.),"
+    " string-length(normalize-space(.)) - 4) = '_腾讯新闻']"
+)
+
 SITE = Site(
     name="qq",
     summary="Tencent QQ news article pages (#Cnt-Main-Article-QQ, .content-article)",
     hosts=("qq.com",),
-    containers=("#Cnt-Main-Article-QQ", ".content-article"),
-    markers=("#Cnt-Main-Article-QQ",),
+    containers=("#Cnt-Main-Article-QQ", "#ArticleContent", ".content-article"),
+    markers=("#Cnt-Main-Article-QQ", _TITLE_MARKER),
     drop=(
+        ".image-carousel",  # 2024: the 查看原图 image viewer after the text
         ".mbArticleShareBtn",
         "#tipsWBzf",
         ".rv-root-v2",
         "//p[normalize-space(.) = '精彩视频推荐'][not(.//img)]",
     ),
     rules=(unwrap_keyword_links,),
-    title_suffixes=("_*_腾讯网", "_腾讯网"),
+    title_suffixes=("_*_腾讯网", "_腾讯网", "_腾讯新闻"),
     source=(".where", ".a-src", ".color-a-1"),
-    published=(".pubTime", ".a-time"),
+    published=(".pubTime", ".a-time", "//div[@id = 'article-author']//div[@class = 'media-info']"),
     editor=(".QQeditor",),
-    fixtures=("page-qq-article",),
+    fixtures=("page-qq-article", "page-qq-news-2024"),
 )
