@@ -107,7 +107,7 @@ def test_a_site_whose_containers_all_miss_says_so() -> None:
     assert code == 0
     assert err == (
         "cleanhtml: <stdin>: profile qq: no container matched"
-        " (#Cnt-Main-Article-QQ, .content-article); the whole page was kept\n"
+        " (#Cnt-Main-Article-QQ, #ArticleContent, .content-article); the whole page was kept\n"
     )
     assert "首页" in out
 
@@ -137,7 +137,8 @@ def test_list_profiles_shows_builtin_and_configured_sites(tmp_path: Path) -> Non
     names = [line.split()[0] for line in result.stdout.splitlines() if line and line[0] != " "]
     assert names[:3] == ["auto", "sina", "generic"]
     assert {"qq", "gmw", "youth", "myblog"} <= set(names)
-    assert "    containers: #Cnt-Main-Article-QQ, .content-article" in result.stdout
+    qq = "    containers: #Cnt-Main-Article-QQ, #ArticleContent, .content-article"
+    assert qq in result.stdout
 
 
 def test_config_adds_a_site_and_overrides_a_builtin_one() -> None:
