@@ -83,8 +83,9 @@ def test_without_the_finder_the_pages_are_kept_whole() -> None:
     assert "记者 刘涛" in found
 
 
-def test_furniture_inside_the_article_goes_and_link_lines_around_it() -> None:
-    """Comments and share links inside the article's block go; its text stays whole."""
+def test_furniture_inside_the_article_goes_and_link_lines_before_it() -> None:
+    """Comments and the share links above the article go; its text stays whole (the
+    tag links after it stay: dropping lines after the article was not idempotent)."""
     from cleanhtml.api import clean_document, render
     from cleanhtml.profiles import profile_rules
 
@@ -101,4 +102,18 @@ def test_furniture_inside_the_article_goes_and_link_lines_around_it() -> None:
         "<div class='footer'>版权所有，未经许可不得转载。</div></body></html>"
     )
     got = render(clean_document(html, rules=profile_rules(root="auto")), "text")
-    assert got == "\n\n".join(paragraphs) + "\n"
+    assert got == "\n\n".join(paragraphs) + "\n\n标签一 标签二\n"
+
+
+def test_root_auto_is_idempotent_on_the_bundled_pages() -> None:
+    """Cleaning the finder's output again with ``root = "auto"`` edits nothing."""
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.profiles import profile_rules
+
+    bench = _pages_module()
+    rules = profile_rules(root="auto")
+    for page in bench.finder_pages():
+        once = render(clean_document(page.html, rules=rules), "html")
+        again = clean_document(once, rules=rules)
+        assert again.edits == {}, f"{page.name}: second pass edited {again.edits}"
+        assert render(again, "html") == once, page.name

@@ -201,7 +201,7 @@ def _keep_rule(
                 if keep:
                     ctx.meta.setdefault("container", expr)
                     return keep_only(body, keep, ctx)
-        if finder:
+        if finder and (site is None or not site.containers):  # a known site's page is its own
             from cleanhtml.rules.sites.density import find_article
 
             found, margins = find_article(body)

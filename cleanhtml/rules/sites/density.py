@@ -16,7 +16,7 @@ the best candidate is the container. Then, as readability does:
   much more link text, takes its place (an article split over sibling wrappers);
 * the best's siblings that hold more of the article join it;
 * the headline (``<h1>``) and lines of links only before the first line of article
-  text, lines of links only after the last, and page furniture inside, are dropped.
+  text, and page furniture inside, are dropped.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count. Everything is counted in one walk
@@ -111,6 +111,7 @@ class _Walk:
         skipped: dict[etree._Element, bool] = {body: False}
         furniture: dict[etree._Element, bool] = {body: False}
         self.furniture = furniture
+        self.own_furniture: set[etree._Element] = set()  # named furniture themselves
         for el in body.iter():
             if el is body:
                 self.order.append(el)
@@ -122,7 +123,9 @@ class _Walk:
                 skip = skipped[parent] or el.tag in SKIP or _is_hidden(el)
                 skipped[el] = skip
                 link = in_link[el] = in_link[parent] or el.tag == "a"
-                furniture[el] = furniture[parent] or _is_furniture(el)
+                if _is_furniture(el):
+                    self.own_furniture.add(el)
+                furniture[el] = furniture[parent] or el in self.own_furniture
                 owner[el] = el if el.tag in PARAGRAPHS or el.tag in HEADINGS else owner[parent]
                 self.order.append(el)
                 if not skip:
@@ -272,13 +275,14 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     """The elements of ``body`` that hold the article (:func:`article_blocks`), and the
     lines inside them to drop: before the first line of article text
     (:data:`LINE_CHARS` characters with a sentence mark), the headline (``<h1>``, kept
-    in json's ``title``) and lines of links only (share and channel links); after the
-    last, lines of links only (tags, share links, "more" links). Only lines with no
-    other line and no image inside are taken. Page furniture inside the article
-    (comments, related lists, copyright boxes: :data:`UNLIKELY`) goes too, unless the
-    article was found only by counting it. (Dropping bylines, dates and unmarked
-    lines after the article too was measured: it lost more article text, notices'
-    titles and signatures, lists, than boilerplate.)"""
+    in json's ``title``) and lines of links only (share and channel links). Only lines
+    with no other line (or only lines taken) and no image inside are taken. Page
+    furniture inside the article (comments, related lists, copyright boxes:
+    :data:`UNLIKELY`) goes too, unless the article's block is named furniture itself.
+    (Dropping bylines, dates and unmarked lines after the article too was measured: it
+    lost more article text, notices' titles and signatures, lists, than boilerplate;
+    dropping link-only lines after it gained some precision but was not idempotent,
+    other rules removing the last lines of text after the cut.)"""
     walk = _Walk(body)
     totals = _totals(walk, body)
     scores = _scores(walk, body, furniture=False)
@@ -296,29 +300,33 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
         if best is body:
             return [], []
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
-    drops = _margins(kept, walk)
-    if not furniture:
-        drops = [el for el in drops if not walk.furniture[el]] + _furniture_in(kept, walk)
-    return kept, drops
+    furniture_in, lines = _furniture_in(kept, walk)
+    return kept, _margins(lines, walk) + furniture_in
 
 
-def _furniture_in(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
-    """The outermost page furniture inside ``kept`` (comments, related lists...)."""
-    found = []
+def _furniture_in(
+    kept: list[etree._Element], walk: _Walk
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The outermost page furniture inside ``kept`` (comments, related lists...; not
+    inside a kept element that is named furniture itself), and the lines of ``kept``
+    outside it, in document order."""
+    found: list[etree._Element] = []
+    lines: list[etree._Element] = []
     for top in kept:
-        if walk.furniture.get(top):
-            continue
+        named = top in walk.own_furniture
         stack = [top]
         while stack:
             el = stack.pop()
-            for child in el:
+            if el in walk.own:
+                lines.append(el)
+            for child in reversed(el):
                 if not isinstance(child.tag, str):
                     continue
-                if walk.furniture.get(child):
+                if not named and child in walk.own_furniture:
                     found.append(child)
                 else:
                     stack.append(child)
-    return found
+    return found, lines
 
 
 def _text_outside_links(totals: _Totals, el: etree._Element) -> int:
@@ -375,38 +383,43 @@ def _climb(
     return found
 
 
-def _margins(kept: list[etree._Element], walk: _Walk) -> list[etree._Element]:
-    """The lines of ``kept`` before its first line of article text that are the
-    headline (``<h1>``) or only links, and those after its last that are only links
-    (see :func:`find_article`)."""
+def _margins(lines: list[etree._Element], walk: _Walk) -> list[etree._Element]:
+    """The lines before the first line of article text that are the headline
+    (``<h1>``) or only links (see :func:`find_article`); ``lines`` leaves out those
+    inside page furniture that goes.
+
+    A line holding other lines is taken when all of those are taken (so a second run
+    finds nothing more to take): the lines are looked at from the article outwards,
+    keeping the position of the nearest line that stays.
+    """
     position = {el: i for i, el in enumerate(walk.order)}
-    lines = [el for top in kept for el in top.iter() if el in walk.own]
-    # a line is a leaf when the next line in document order is not inside it
-    end: dict[etree._Element, int] = {}
+    end: dict[etree._Element, int] = {}  # the position of the last element inside
+    images: set[etree._Element] = set()  # elements with an image inside
     for el in reversed(walk.order):
         last = max(end.get(el, 0), position[el])
         end[el] = last
+        if el.tag == "img":
+            images.add(el)
         parent = el.getparent()
         if parent is not None and parent in position:
             end[parent] = max(end.get(parent, 0), last)
-    drops = []
-    for i, el in enumerate(lines):
-        chars, marks, _ = walk.own[el]
-        if el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0:
-            break  # the first line of article text
-        if i + 1 < len(lines) and position[lines[i + 1]] <= end[el]:
-            continue  # holds another line
-        if (el.tag == "h1" or chars == 0) and next(el.iter("img"), None) is None:
-            drops.append(el)
-    else:
+            if el in images:
+                images.add(parent)
+    text = [i for i, el in enumerate(lines) if _is_text_line(el, walk)]
+    if not text:
         return []  # no line of article text: nothing to go by
-    for i in range(len(lines) - 1, -1, -1):
+    drops = []
+    nearest = position[lines[text[0]]]
+    for i in range(text[0] - 1, -1, -1):
         el = lines[i]
-        chars, marks, _ = walk.own[el]
-        if el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0:
-            break  # the last line of article text
-        if i + 1 < len(lines) and position[lines[i + 1]] <= end[el]:
-            continue  # holds another line
-        if chars == 0 and next(el.iter("img"), None) is None:
+        if nearest > end[el] and (el.tag == "h1" or walk.own[el][0] == 0) and el not in images:
             drops.append(el)
+        else:
+            nearest = position[el]
     return drops
+
+
+def _is_text_line(el: etree._Element, walk: _Walk) -> bool:
+    """A line of article text: :data:`LINE_CHARS` characters with a sentence mark."""
+    chars, marks, _ = walk.own[el]
+    return el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0
