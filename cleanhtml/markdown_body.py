@@ -61,6 +61,7 @@ the markup characters.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -616,6 +617,162 @@ def _drop_boilerplate_paragraphs(
     return "\n".join(line for number, line in enumerate(lines) if number not in drop), cleaned
 
 
+# --- pseudo-tags: Markdown text a browser would read as a tag ---------------------------
+
+_PSEUDO_TAG = re.compile(r"<[A-Za-z]")
+_REFRESH = ("refresh", "set-cookie")
+
+
+def _pseudo_tag_rule(body: str, tag: re.Match[str]) -> str | None:
+    """The safety rule that would act on the element a browser (or a Markdown engine
+    passing text through) makes of the pseudo-tag ``tag``; None when it is harmless."""
+    from cleanhtml.repairs import _ATTRIBUTE_VALUE
+    from cleanhtml.rules import safety
+
+    name = tag.group(1).lower()
+    for tags, rule_name in (
+        (safety.SCRIPT_TAGS, "remove-scripts"),
+        (safety.EMBED_TAGS, "remove-embeds"),
+        (safety.ANIMATION_TAGS, "remove-svg-animations"),
+        (("template", "style"), "remove-mutation-shapes"),
+        (("base",), "remove-base-and-refresh"),
+    ):
+        if name in tags:
+            return rule_name
+    for item in _ATTRIBUTE_VALUE.finditer(body, tag.start(2), tag.end(2)):
+        attribute, value = item.group(1).lower(), (item.group(2) or "").strip("\"'")
+        local = attribute.rsplit(":", 1)[-1]
+        if name == "meta" and attribute == "http-equiv" and value.strip().lower() in _REFRESH:
+            return "remove-base-and-refresh"
+        if attribute.startswith("on") or local.startswith("on") or local == "srcdoc":
+            return "remove-script-attributes"
+        if local == "style":
+            if safety.unsafe_css(value, attribute=True):
+                return "remove-script-attributes"
+        elif local not in safety.TEXT_ATTRIBUTES and safety.script_url(
+            value, anywhere=local in safety.LIST_ATTRIBUTES, raster_ok=local in ("src", "srcset")
+        ):
+            return "remove-script-attributes"
+    return None
+
+
+def _code_and_kept_lines(tokens: Sequence[Token]) -> set[int]:
+    """Lines of fenced and indented code (never touched)."""
+    lines: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map is not None:
+            lines.update(range(*token.map))
+    return lines
+
+
+def _escaped(body: str, positions: Sequence[int]) -> str:
+    """``body`` with the ``<`` at each position written ``&lt;``; a backslash escaping
+    it goes too (``\\<`` and ``&lt;`` both read as ``<`` in Markdown)."""
+    parts: list[str] = []
+    done = 0
+    for at in positions:
+        first = at
+        while first > done and body[first - 1] == "\\":
+            first -= 1
+        start = at - 1 if (at - first) % 2 else at
+        parts += (body[done:start], "&lt;")
+        done = at + 1
+    parts.append(body[done:])
+    return "".join(parts)
+
+
+def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str, int]]:
+    """Write ``&lt;`` for the ``<`` of each pseudo-tag in Markdown text that a safety rule
+    would act on, and the edits per rule.
+
+    CommonMark reads ``!<s!pan onclick="alert(1)">x`` as text (``s!pan`` is no tag
+    name to it), but a browser, and a Markdown engine that passes tag-like text through
+    (Python-Markdown does), makes an element with an event handler of it. ``&lt;``
+    reads as ``<`` in Markdown, so the post renders the same: only such a ``<`` is
+    written so, where the selected safety rules would remove the element or one of its
+    attributes (an ``on*`` handler, a script URL, ``<script>``, ``<iframe>``...). A
+    harmless one (``a<b``, ``<3``) keeps its bytes, as do code, raw HTML (cleaned as
+    HTML), tag plugins and display math; an escape that would change how the post
+    renders (inside a code span, a link destination) is not made.
+    """
+    selected = {rule.name for rule in rules}
+    if "<" not in body or not selected & _PSEUDO_RULES:
+        return body, {}
+    from cleanhtml.repairs import _START_TAG
+
+    tokens = _parse(body)
+    lines = _Lines(body)
+    skipped = sorted(html_spans(body, tokens) + _protected(body) + _display_math(body))
+    code = _code_and_kept_lines(tokens)
+    found: list[tuple[int, str]] = []
+    pos, index = 0, 0
+    while match := _PSEUDO_TAG.search(body, pos):
+        at = match.start()
+        while index < len(skipped) and skipped[index][1] <= at:
+            index += 1
+        if index < len(skipped) and skipped[index][0] <= at:
+            pos = skipped[index][1]
+            continue
+        tag = _START_TAG.match(body, at)
+        rule_name = _pseudo_tag_rule(body, tag) if tag is not None and tag.group(3) else None
+        line = bisect.bisect_right(lines.starts, at) - 1
+        if rule_name is None or rule_name not in selected or line in code:
+            pos = tag.end() if tag is not None and rule_name is None and tag.group(3) else at + 1
+            continue
+        found.append((at, rule_name))
+        pos = at + 1  # what the tag held is text now: a tag inside it would open
+    kept = _rendering_kept(body, found, tokens, lines)
+    edits: dict[str, int] = {}
+    for _, rule_name in kept:
+        edits[rule_name] = edits.get(rule_name, 0) + 1
+    return _escaped(body, [at for at, _ in kept]), edits
+
+
+_PSEUDO_RULES = frozenset(
+    {
+        "remove-scripts", "remove-embeds", "remove-svg-animations",
+        "remove-mutation-shapes", "remove-base-and-refresh", "remove-script-attributes",
+    }
+)  # fmt: skip
+
+
+def _rendering_kept(
+    body: str, found: list[tuple[int, str]], tokens: Sequence[Token], lines: _Lines
+) -> list[tuple[int, str]]:
+    """The escapes of ``found`` that leave the rendering of their top-level block as it
+    was (checked a block at a time, then an escape at a time where a block changed)."""
+    if not found:
+        return []
+    blocks = sorted(
+        (token.map[0], token.map[1])
+        for token in tokens
+        if token.level == 0 and token.nesting >= 0 and token.map is not None
+    )
+    starts = [start for start, _ in blocks]
+    by_block: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for at, rule_name in found:
+        line = bisect.bisect_right(lines.starts, at) - 1
+        number = bisect.bisect_right(starts, line) - 1
+        block = blocks[number] if number >= 0 and line < blocks[number][1] else (line, line + 1)
+        by_block.setdefault(block, []).append((at, rule_name))
+    kept: list[tuple[int, str]] = []
+    md = parser()
+    for (first, last), items in by_block.items():
+        start = lines.starts[first]
+        end = lines.starts[last] if last < len(lines.starts) else len(body)
+        source = body[start:end]
+
+        def rendered(escapes: list[int], source: str = source, start: int = start) -> str:
+            return str(md.render(_escaped(source, [at - start for at in escapes])))
+
+        before = rendered([])
+        if rendered([at for at, _ in items]) == before:
+            kept += items
+        else:
+            kept += [item for item in items if rendered([item[0]]) == before]
+    return sorted(kept)
+
+
 def clean_markdown(
     body: str, rules: Sequence[Rule], options: dict[str, Any]
 ) -> tuple[str, dict[str, int], list[Cleaned], list[str], list[str]]:
@@ -639,6 +796,7 @@ def clean_markdown(
             removal.line = None  # a line of the paragraphs' own document, not of the post
         runs.append(dropped)
         tokens = _parse(body)
+    defused: dict[str, int] = {}
     if "<" in body:
         new, cleaned, notes = _clean_html(body, tokens, rules, options)
         if new != body:
@@ -647,11 +805,11 @@ def clean_markdown(
             warnings.extend(notes)
         if cleaned is not None and new != body:
             runs.append(cleaned)
-        body = new
+        body, defused = defuse_pseudo_tags(new, rules)
     if original.endswith("\n") and not original.endswith("\n\n") and body.endswith("\n\n"):
         body = body.rstrip("\n") + "\n"  # what a removal left at the end
-    for run in runs:
-        for name, count in run.edits.items():
+    for run_edits in [run.edits for run in runs] + [defused]:
+        for name, count in run_edits.items():
             edits[name] = edits.get(name, 0) + count
     return body, edits, runs, warnings, repairs
 

@@ -245,6 +245,9 @@ _NAME = rf"[^{_WS}/>][^{_WS}/>=]*+"
 _VALUE = rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
 _ATTRIBUTES = rf"{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS}){{0,{MAX_ATTRIBUTES}}}+"
 _ATTRIBUTE = re.compile(f"({_NAME}){_VALUE}")
+_ATTRIBUTE_VALUE = re.compile(  # an attribute's name and value (with its quotes)
+    rf"({_NAME})(?:[{_WS}]*+=[{_WS}]*+(\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
+)
 _RAW_TEXT = frozenset(
     {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"}
 )

@@ -336,3 +336,54 @@ def test_references_to_controls_in_markdown_stay() -> None:
     assert render(cleaned, "html") == post.replace(' style="color:red">&#1;', ">")
     assert cleaned.doc.repairs == []
     assert "&#x1;" in render(cleaned, "text")
+
+
+# --- pseudo-tags: text CommonMark keeps as text, a browser would read as a tag -----------
+
+
+def _clean_post(body: str) -> tuple[str, dict[str, int]]:
+    cleaned = clean_document(f"---\ntitle: t\n---\n{body}".encode(), path="post.md")
+    return render(cleaned, "html").split("---\n", 2)[2], cleaned.edits
+
+
+def test_pseudo_tag_with_a_handler_is_written_as_text() -> None:
+    out, edits = _clean_post('Some *text*.\n\n!<s!pan onclick="alert(1)">x\n')
+    assert out == 'Some *text*.\n\n!&lt;s!pan onclick="alert(1)">x\n'
+    assert edits == {"remove-script-attributes": 1}
+    md = parser()
+    assert md.render(out) == md.render('Some *text*.\n\n!<s!pan onclick="alert(1)">x\n')
+    assert _clean_post(out) == (out, {})  # idempotent
+
+
+def test_harmless_pseudo_tags_leave_the_post_untouched() -> None:
+    body = 'Math: 1<2, <3, a <s!pan title="t"> and <x-y!>.\n\n*done*\n'
+    cleaned = clean_document(f"---\ntitle: t\n---\n{body}".encode(), path="post.md")
+    assert not cleaned.edited and render(cleaned, "html").endswith(body)
+
+
+def test_pseudo_tags_in_code_and_link_destinations_keep_their_bytes() -> None:
+    """Escaping there would change how the post reads (code shows '&lt;' literally; a
+    '<...>' destination stops being one): Markdown engines escape code, so it stays."""
+    body = (
+        'Code `<s!pan onclick="alert(1)">` and [a link](<a/ onclick=alert(1)>).\n\n'
+        "```\n<img/src=x onerror=alert(1)>\n```\n"
+    )
+    assert _clean_post(body) == (body, {})
+
+
+def test_pseudo_tags_stay_when_the_safety_rules_are_ignored() -> None:
+    body = '!<s!pan onclick="alert(1)">x <script/x>y\n'
+    post = f"---\ntitle: t\n---\n{body}"
+    result = CliRunner().invoke(
+        main, ["--no-config", "--ignore", "safety", "--stdin-filename", "p.md", "-"], input=post
+    )
+    assert result.exit_code == 0 and result.stdout == post
+    out, edits = _clean_post(body)
+    assert out == '!&lt;s!pan onclick="alert(1)">x &lt;script/x>y\n'
+    assert edits == {"remove-script-attributes": 1, "remove-scripts": 1}
+
+
+def test_a_tag_inside_an_escaped_pseudo_tag_is_looked_at() -> None:
+    """Once the outer '<' is text, what was its attribute value is markup to a browser."""
+    out, _ = _clean_post('x <b! onclick=1 title="<script/a>">\n')
+    assert out == 'x &lt;b! onclick=1 title="&lt;script/a>">\n'

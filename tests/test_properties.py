@@ -28,6 +28,7 @@ from test_safety import browser_problems
 import cleanhtml
 from cleanhtml.api import RENDERERS, clean_document, render
 from cleanhtml.errors import InputError
+from cleanhtml.markdown_body import render_html
 from cleanhtml.rules import select_rules
 
 CJK = "就业是最大的民生职业技能培训保持稳定关键举措经济转型升级高质量发展重要支撑平安银行"
@@ -381,6 +382,8 @@ def test_random_bytes_give_output_or_input_error(data: bytes) -> None:
 
 @settings(max_examples=100 * SCALE, deadline=None)
 @given(documents, st.lists(st.tuples(st.integers(0, 10_000), st.binary(min_size=1, max_size=4))))
+# a Markdown post whose text CommonMark keeps as text but a browser reads as a tag
+@example('---\ntitle: t\n---\nx\n\n!<s!pan onclick="alert(1)">x\n', [])
 def test_corrupted_documents_give_output_or_input_error(
     source: str, damage: list[tuple[int, bytes]]
 ) -> None:
@@ -453,3 +456,38 @@ def test_every_removing_rule_fires() -> None:
     collect()
     wanted = REMOVING_RULES | set(BOILERPLATE_BLOCKS)
     assert wanted - fired.keys() == set(), f"never fired: {sorted(wanted - fired.keys())}"
+
+
+# Markdown posts with pseudo-tags: text CommonMark keeps as text (``s!pan`` is no tag
+# name to it, ``<img/src=x>`` no tag) that a browser, or a Markdown engine passing such
+# text through, reads as an element.
+PSEUDO_NAMES = ("s!pan", "img/src=x", "script/x", "a/", "svg/", "iframe/src=x", "b!", "http:")
+PSEUDO_ATTRIBUTES = (
+    'onclick="alert(1)"', "onerror=alert(1)", 'title="t"', 'href="javascript:alert(1)"',
+    'href="/ok"', "class=x", 'title="a>b"', 'title="t"onclick=alert(1)', "",
+)  # fmt: skip
+pseudo_tags = st.builds(
+    lambda prefix, name, attributes, tail: f"{prefix}<{name} {' '.join(attributes)}>{tail}",
+    st.sampled_from(("", "!", "a", "1 ", "\\", "x ")),
+    st.sampled_from(PSEUDO_NAMES),
+    st.lists(st.sampled_from(PSEUDO_ATTRIBUTES), max_size=3),
+    st.sampled_from(("x", "", " text", "</a>")),
+)
+paragraphs = st.lists(st.one_of(pseudo_tags, words, st.just("a<b and c>d")), min_size=1, max_size=4)
+markdown_posts = st.lists(paragraphs.map(" ".join), min_size=1, max_size=4).map(
+    lambda blocks: "---\ntitle: t\n---\nSome *text*.\n\n" + "\n\n".join(blocks) + "\n"
+)
+
+
+@EXAMPLES
+@given(markdown_posts)
+@example('---\ntitle: t\n---\nSome *text*.\n\n!<s!pan onclick="alert(1)">x\n')
+def test_markdown_pseudo_tags_are_defused(post: str) -> None:
+    """No element a safety rule would act on survives in the post read as HTML; the
+    post renders the same in CommonMark; cleaning it again changes nothing."""
+    cleaned = clean_document(post.encode("utf-8"), path="post.md")
+    out = render(cleaned, "html")
+    assert browser_problems(out) == []
+    body_in, body_out = post.split("---\n", 2)[2], out.split("---\n", 2)[2]
+    assert render_html(body_out) == render_html(body_in)
+    assert render(clean_document(out.encode("utf-8"), path="post.md"), "html") == out
