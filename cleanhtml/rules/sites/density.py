@@ -297,8 +297,6 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     climbed = _climb(best, body, _paragraph_text(walk, body, furniture), totals)
     if climbed is not best:
         best, best_score = climbed, _final(climbed, scores, totals)
-        if best is body:
-            return [], []
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
     furniture_in, lines = _furniture_in(kept, walk)
     return kept, _margins(lines, walk) + furniture_in
@@ -374,12 +372,10 @@ def _climb(
     found, text = best, paragraphs.get(best, 0)
     for el in best.iterancestors():
         total, links, _ = totals.get(el, _NONE)
-        if total == 0 or links / total > limit:
-            break
+        if el is body or total == 0 or links / total > limit:
+            break  # never the whole page: that is what no root keeps
         if paragraphs.get(el, 0) >= CLIMB_GAIN * text:
             found, text = el, paragraphs.get(el, 0)
-        if el is body:
-            break
     return found
 
 
