@@ -153,8 +153,10 @@ def _list_profiles(settings: Settings) -> None:
     sites = merged_sites(settings.profiles)
     names = [*BUILTIN, *(s.name for s in sites)]
     width = max(len(name) for name in names)
+    click.echo("Profiles (--profile NAME):")
     for name in BUILTIN:
         click.echo(f"{name:<{width}}  {DESCRIPTIONS[name]}")
+    click.echo("\nSites (the auto profile picks one per page by its URL or markers):")
     for site in sites:
         click.echo(f"{site.name:<{width}}  {site.summary}")
         click.echo(f"{'':<{width}}    hosts: {', '.join(site.hosts) or '-'}")

@@ -134,8 +134,12 @@ def test_list_profiles_shows_builtin_and_configured_sites(tmp_path: Path) -> Non
     )
     result = CliRunner().invoke(main, ["--config", str(config), "--list-profiles"])
     assert result.exit_code == 0
-    names = [line.split()[0] for line in result.stdout.splitlines() if line and line[0] != " "]
-    assert names[:3] == ["auto", "sina", "generic"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Profiles (--profile NAME):"
+    sites = lines.index("Sites (the auto profile picks one per page by its URL or markers):")
+    names = [line.split()[0] for line in lines[1:sites] if line]
+    assert names == ["auto", "sina", "generic"]
+    names = [line.split()[0] for line in lines[sites + 1 :] if line and line[0] != " "]
     assert {"qq", "gmw", "youth", "myblog"} <= set(names)
     qq = "    containers: #Cnt-Main-Article-QQ, #ArticleContent, .content-article"
     assert qq in result.stdout
