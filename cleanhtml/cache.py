@@ -196,9 +196,17 @@ def _read(path: Path) -> dict[str, Entry]:
     return entries if isinstance(entries, dict) else {}  # entries are checked when used
 
 
-def _write(path: Path, entries: dict[str, Entry]) -> None:
-    """Replace ``path`` atomically (temporary file in the same folder, then rename)."""
-    body = json.dumps(entries, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _write(path: Path, entries: dict[str, str]) -> None:
+    """Replace ``path`` atomically (temporary file in the same folder, then rename).
+
+    ``entries`` holds each entry as its JSON text (see :meth:`Cache.record`)."""
+    body = (
+        "{" + ",".join(f"{_dumps(key)}:{entry}" for key, entry in entries.items()) + "}"
+    ).encode("utf-8")
     data = FORMAT + b" " + digest(body).encode("ascii") + b"\n" + body
     temp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
@@ -221,7 +229,9 @@ class Cache:
         from cleanhtml.runner import FileResult, destination, plain_output
 
         self._result, self._destination, self._plain = FileResult, destination, plain_output
-        self.changed: dict[str, Entry] = {}
+        self.changed: dict[str, str] = {}
+        """New entries as their JSON text: a batch holds a few hundred bytes per file
+        until they are saved, not the lists, dicts and strings of each."""
         self.hits = 0
 
     def lookup(self, source: Source) -> FileResult | Source | None:
@@ -248,7 +258,7 @@ class Cache:
                 return replace(source, data=data)
             if now[1] != entry[1]:
                 entry = [*entry[:1], now[1], *entry[2:]]
-                self.entries[key] = self.changed[key] = entry
+                self.changed[key] = _dumps(entry)
         return self._answer(source, entry)
 
     def _answer(self, source: Source, entry: Entry) -> FileResult | None:
@@ -299,20 +309,27 @@ class Cache:
             result.encoding or "",
             result.notes,
         ]
-        self.entries[key] = self.changed[key] = entry
+        self.entries.pop(key, None)  # each file is looked up once per run
+        self.changed[key] = _dumps(entry)
 
     def save(self) -> None:
         """Write the new entries, merged with what the file holds now (another run may
-        have saved since we loaded it). Errors are ignored: a cache is optional."""
+        have saved since we loaded it), leaving out the entries of files that no longer
+        exist. Errors are ignored: a cache is optional."""
         if not self.changed:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             return
-        entries = _read(self.path)
-        entries.update(self.changed)
-        _write(self.path, entries)
+        self.entries = {}  # what the lookups needed; the file is read again
+        kept = {
+            key: _dumps(entry)
+            for key, entry in _read(self.path).items()
+            if key not in self.changed and os.path.lexists(key)
+        }
+        kept.update(self.changed)
+        _write(self.path, kept)
         self.changed = {}
 
 

@@ -429,3 +429,34 @@ def test_profile_definitions_beside_files_key_their_entries(
     _agree("--check", "-v", str(posts))
     (posts / "sub" / ".cleanhtml.toml").write_text(define.format(""), encoding="utf-8")
     _agree("--check", "-v", str(posts))
+
+
+def test_entries_of_deleted_files_are_pruned(posts: Path, cache_dir: Path) -> None:
+    """A save leaves out the entries of files that are gone (renamed, deleted)."""
+    run("--check", str(posts))
+    (posts / "clean.html").unlink()
+    (posts / "dirty.html").write_text(DIRTY + "\n", encoding="utf-8")  # a new entry to save
+    run("--check", str(posts))
+    (saved,) = cache_files(cache_dir)
+    entries = json.loads(saved.read_bytes().partition(b"\n")[2])
+    assert str(posts / "dirty.html") in entries
+    assert str(posts / "clean.html") not in entries
+    assert str(posts / "sub" / "keep.html") in entries  # (unchanged: kept)
+
+
+def test_a_batch_holds_each_new_entry_as_text(
+    posts: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until they are saved, new entries are kept as their JSON text (a few hundred bytes
+    a file), not as the lists, dicts and strings of each."""
+    held: list[object] = []
+    save = cache.Cache.save
+
+    def looking(self: cache.Cache) -> None:
+        held.extend(self.changed.values())
+        save(self)
+
+    monkeypatch.setattr(cache.Cache, "save", looking)
+    run("--check", str(posts))
+    assert len(held) == len(files(posts))
+    assert all(isinstance(entry, str) and len(entry) < 400 for entry in held)
