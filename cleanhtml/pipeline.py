@@ -81,7 +81,8 @@ _REFERENCE = re.compile(rb"&#")
 _AROUND = 64  # bytes kept each side of a character reference: longer than any needle spelled out
 # A numeric reference as html.unescape reads it (the decimal or hex digits, ``;`` optional).
 _NUMERIC_REFERENCE = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?")
-_NAMED_SPELLS = frozenset("<>&\"';")
+_NAMED_REFERENCE = re.compile(rb"&[A-Za-z][A-Za-z0-9]{0,31};?")
+"""A named reference as html.unescape reads it (one inside a stretch is decoded too)."""
 _ANYTHING = "\x00"  # in the spelled set: any character may be spelled
 """What the named references inside a decoded stretch can spell (see ``_REFERENCE``)."""
 
@@ -153,6 +154,8 @@ class Needles:
         a reference but where the plain input holds it too."""
         if self._spelled is None:
             found = set(_NUMERIC_REFERENCE.findall(self._source()))
+            if found:  # a stretch around one may hold named ones: what they spell counts
+                found.update(_NAMED_REFERENCE.findall(self._source()))
             spelled: set[str] = set()
             if any(len(reference) > _AROUND // 2 for reference in found):
                 spelled.add(_ANYTHING)  # cut by its stretch: it may read as anything there
@@ -173,7 +176,7 @@ class Needles:
         spelled = self._spelled_out()
         if not spelled:
             return False
-        return _ANYTHING in spelled or any(c in spelled or c in _NAMED_SPELLS for c in needle)
+        return _ANYTHING in spelled or any(c in spelled for c in needle)
 
     def has_cjk(self) -> bool:
         """True when the input may hold CJK ideographs."""

@@ -912,12 +912,22 @@ SHARE_PHRASES = frozenset(
 SHARE_BLOCKS = frozenset({"分享让更多人看到", "分享到", "分享至", "一键分享"})
 """Phrases that are a share widget even in a block with no share class."""
 _SHARE_TRIM = WHITESPACE + ":：|｜丨"
-_SHARE_WIDGETS = find(
-    "descendant-or-self::*[contains(translate(@class, 'SHARE', 'share'), 'share')"
-    " or contains(translate(@id, 'SHARE', 'share'), 'share')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' article-like ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' like-box ')]"
+# the attributes first (see _STOCK_WRAPPER_QUERIES), one query each, merged in order
+_SHARE_QUERIES = (
+    find(
+        "descendant-or-self::*/@class[contains(translate(., 'SHARE', 'share'), 'share')"
+        " or contains(concat(' ', normalize-space(.), ' '), ' article-like ')"
+        " or contains(concat(' ', normalize-space(.), ' '), ' like-box ')]/.."
+    ),
+    find("descendant-or-self::*/@id[contains(translate(., 'SHARE', 'share'), 'share')]/.."),
 )
+
+
+def _share_widgets(root: etree._Element) -> list[etree._Element]:
+    """Elements whose class or id names a share or like widget, in document order."""
+    return in_order(root, *(query(root) for query in _SHARE_QUERIES))
+
+
 _COUNT = re.compile(r"^\+?\d{1,9}$")
 
 
@@ -958,7 +968,7 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
     <i class="btn_share_common"><img src="share.png"></i></em></p>`` goes.
     """
     edits = 0
-    for el in _outermost_of(_SHARE_WIDGETS(root)):
+    for el in _outermost_of(_share_widgets(root)):
         if el is root or el.getparent() is None or _share_state(el) != (True, True):
             continue
         ctx.removed(el)
