@@ -448,7 +448,9 @@ def test_every_removing_rule_fires() -> None:
     """The generators reach every rule that removes text (and the <template> rule)."""
     fired: Counter[str] = Counter()
 
-    @settings(max_examples=100, database=None, derandomize=True, deadline=None)
+    # (each example draws a few of the many boilerplate generators: 100 no longer
+    # reached all of them once main's generator list grew)
+    @settings(max_examples=300, database=None, derandomize=True, deadline=None)
     @given(articles())
     def collect(article: tuple[str, list[str]]) -> None:
         fired.update(clean_document(article[0]).edits)
