@@ -188,8 +188,17 @@ _UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]", smart_strings
 EDITOR_CREDIT = re.compile(
     r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：/／]\s*"
     r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
-    r"(?:\s+[A-Z]{1,4}\d{2,6})?\s*[\]】）)]?$"
+    r"(?:\s+(?P<code>[A-Z]{1,4}\d{2,6}))?\s*[\]】）)]?$"
 )
+
+
+def editor_name(match: re.Match[str]) -> str:
+    """The editor an :data:`EDITOR_CREDIT` match names, with the staff code when there is
+    one: ``责编：黄忆南 PN269`` -> ``黄忆南 PN269`` (``杨倩_NF4425`` keeps its underscore)."""
+    name = match.group("name").strip()
+    return f"{name} {match.group('code')}" if match.group("code") else name
+
+
 _EDITOR_QUERIES = (
     find(
         "descendant-or-self::p/@class"
@@ -515,7 +524,7 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
 def _record_editor(ctx: Context, text: str) -> None:
     match = EDITOR_CREDIT.match(text)
     if match and "editor" not in ctx.meta:
-        ctx.meta["editor"] = match.group("name").strip()
+        ctx.meta["editor"] = editor_name(match)
 
 
 @rule(
@@ -534,7 +543,8 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     whole text is an editor credit: ``责任编辑``, ``编辑`` or ``责编``, a full-width or
     ASCII colon or a slash (``编辑/倪家宁``), a name, an optional staff code
     (``SF055``), optional brackets. The word 编辑 inside article text, or a byline at
-    the top, is content and stays. The name is recorded in ``ctx.meta["editor"]``.
+    the top, is content and stays. The name, with its staff code (``黄忆南 PN269``), is
+    recorded in ``ctx.meta["editor"]``.
     """
     found = _editor_paragraphs(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
     for el in found:
