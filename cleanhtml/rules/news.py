@@ -667,6 +667,8 @@ COPYRIGHT_PHRASES = (
     "未经授权，禁止转载",
     "未经许可，禁止转载",
     "版权所有，未经",
+    "转载请注明出处",
+    "转载时务请注明出处",
     "本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP",
 )
 """Phrases of portal copyright and reposting notices (looked for in a block's text)."""
@@ -677,6 +679,7 @@ needle scan reads references too), so without both the text is not serialized.""
 COPYRIGHT_OPENINGS = (
     "本文为",
     "本文系",
+    "本作品为",
     "版权声明",
     "版权所有",
     "声明：",
