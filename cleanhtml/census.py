@@ -15,6 +15,7 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -62,6 +63,9 @@ PHRASING = frozenset(
 )  # fmt: skip
 """Inline elements (see :attr:`Census.block_in_phrasing`)."""
 
+_SIMPLE_SELECTOR = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
+"""A one-part selector, as :func:`cleanhtml.rules.custom.selector_needles` reads one."""
+
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
 OPT_OUT = "cleanhtml:"
@@ -96,6 +100,11 @@ class Census:
     them (``<b><a><p>``); once an edit removes it, the output parses back to another
     tree, so an edited document holding one is checked (:func:`block_in_closing_inline`)
     and settled when an edit left such a block right inside the inline element."""
+    _class_names: set[str] | None = field(default=None, repr=False)
+    ids: set[str] = field(default_factory=set)
+    """The values of ``id`` attributes present."""
+    classes: set[str] = field(default_factory=set)
+    """The values of ``class`` attributes present (whole, as written)."""
     block_in_phrasing: bool = False
     """A block element (:data:`BLOCKS`) sits somewhere inside an inline one
     (:data:`PHRASING`: ``<span><div>``, ``<a><p>``). Such nesting is where libxml2 may
@@ -105,6 +114,22 @@ class Census:
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
         return not self.tags.isdisjoint(names)
+
+    def may_match(self, selector: str) -> bool | None:
+        """Whether a one-part selector (``#id``, ``.class``, a tag) may match: False when
+        what it names was absent (a superset answer, like :meth:`has_tag`); None for
+        any other selector."""
+        match = _SIMPLE_SELECTOR.match(selector.strip())
+        if not match:
+            return None
+        kind, name = match.groups()
+        if kind == "#":
+            return name in self.ids
+        if kind == ".":
+            if self._class_names is None:  # split on more than XML's spaces: a superset
+                self._class_names = {n for value in self.classes for n in value.split()}
+            return name in self._class_names
+        return name.lower() in self.tags
 
     def has_attribute(self, *names: str) -> bool:
         """True when an attribute named one of ``names`` was present."""
@@ -116,6 +141,7 @@ def take(root: etree._Element) -> Census:
     census = Census()
     tags, attributes, flagged = census.tags, census.attributes, census.flagged
     add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
+    add_class, add_id = census.classes.add, census.ids.add
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
@@ -166,6 +192,10 @@ def take(root: etree._Element) -> Census:
         items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
         for name, value in items:
             add_attribute(name)
+            if name == "class":
+                add_class(value)
+            elif name == "id":
+                add_id(value)
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
                 or name in ALWAYS_FLAGGED

@@ -173,3 +173,18 @@ def test_a_parent_that_would_parse_to_another_tree_is_found() -> None:
     assert not _parses_back(body, [body])  # the body itself: checked whole
     div.getparent().remove(div)
     assert _parses_back(body, [div, paragraph])  # removed since: nothing of it is written
+
+
+def test_may_match_answers_one_part_selectors_from_the_walk() -> None:
+    """Site markers are skipped by what the census saw: the ids, the class names, the tags."""
+    census = take(
+        etree.fromstring(
+            '<html><body><div id="a" class="x  y\tz"><p>t</p></div></body></html>',
+            etree.HTMLParser(),
+        )
+    )
+    assert census.may_match("#a") and census.may_match(".y") and census.may_match(".z")
+    assert census.may_match("p") and census.may_match("P")
+    assert census.may_match("#b") is False and census.may_match(".w") is False
+    assert census.may_match("table") is False
+    assert census.may_match("div > p") is None  # not one part: the caller looks

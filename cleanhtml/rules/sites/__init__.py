@@ -163,7 +163,14 @@ def _choose(
         return chosen  # type: ignore[no-any-return]
     site = site_for_url(ctx.url, sites)
     if site is None and root.tag == "html":  # markers name the site of a whole page only
-        site = site_by_markers(root, [s for s in sites if s.markers], sel.finders, ctx.has)
+        census = ctx.census
+        site = site_by_markers(
+            root,
+            [s for s in sites if s.markers],
+            sel.finders,
+            ctx.has,
+            census.may_match if census is not None else lambda selector: None,
+        )
     ctx.shared["site"] = site
     return site
 

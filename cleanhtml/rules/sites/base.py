@@ -203,16 +203,20 @@ def site_by_markers(
     sites: Iterable[Site],
     compiled: Mapping[str, Any],
     has: Callable[[str], bool] = lambda needle: True,
+    may_match: Callable[[str], bool | None] = lambda selector: None,
 ) -> Site | None:
     """The first site one of whose markers matches in ``root`` (None when none does).
 
-    A marker that is one ``#id`` or ``.class`` is looked for only when ``has`` (the
-    input's needle scan) finds its name in the input.
+    A marker that is one ``#id`` or ``.class`` is looked for only when ``may_match``
+    (the census: the ids and classes the page holds) does not say it cannot match and
+    ``has`` (the input's needle scan) finds its name in the input.
     """
     from cleanhtml.rules.custom import selector_needles
 
     for site in sites:
         for marker in site.markers:
+            if may_match(marker) is False:
+                continue
             needles = selector_needles([marker])
             if needles and not any(has(needle) for needle in needles):
                 continue
