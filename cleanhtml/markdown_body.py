@@ -491,6 +491,16 @@ def _settled_gap(cleaned: str, source: str, body: str, at: int) -> str:
     return cleaned
 
 
+def _tail(parts: list[str]) -> str:
+    """The last two characters of ``"".join(parts)`` (empty parts looked past)."""
+    tail = ""
+    for part in reversed(parts):
+        tail = part[-2:] + tail
+        if len(tail) >= 2:
+            return tail[-2:]
+    return tail
+
+
 def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
     split_before, split_after = _split(before), _split(after)
     if split_before is None or split_after is None:
@@ -502,7 +512,7 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
     out: list[str] = []
     previous = -1
     for number, gap in [*zip(numbers, gaps, strict=False), (len(shadow.kept), gaps[-1])]:
-        emptied = False
+        emptied = line_emptied = False
         if number == previous + 1 and gaps_before[number] == gap:
             out.append(shadow.html[number])
         else:
@@ -510,12 +520,19 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
             end = shadow.html_at[number][1]
             source = shadow.body[start:end]
             settled = _settled_gap(gap, source, shadow.body, start)
-            whole_lines = source.endswith("\n") and (start == 0 or shadow.body[start - 1] == "\n")
+            line_start = start == 0 or shadow.body[start - 1] == "\n"
+            whole_lines = source.endswith("\n") and line_start
             emptied = whole_lines and not settled  # a block gone with its lines
+            # inline HTML that was all its line (<ins class="sinaads">…</ins>) went: the
+            # line goes too, not left blank (which would split a paragraph in two)
+            line_emptied = line_start and not whole_lines and not settled
             out.append(settled)
         if number < len(shadow.kept):
             kept = shadow.kept[number]
-            tail = "".join(out[-3:])
+            tail = _tail(out)
+            if line_emptied and kept.startswith("\n"):
+                kept = kept[1:]  # the emptied line's own newline
+                emptied = tail.endswith("\n\n") or previous == -1
             if emptied and (tail.endswith("\n\n") or previous == -1):
                 kept = kept[1:] if kept.startswith("\n") else kept  # its separating blank line
             elif emptied and not kept.startswith("\n"):

@@ -387,3 +387,45 @@ def test_a_tag_inside_an_escaped_pseudo_tag_is_looked_at() -> None:
     """Once the outer '<' is text, what was its attribute value is markup to a browser."""
     out, _ = _clean_post('x <b! onclick=1 title="<script/a>">\n')
     assert out == 'x &lt;b! onclick=1 title="&lt;script/a>">\n'
+
+
+# --- ad blocks: what the rules remove from HTML goes from a post's raw HTML too ----------
+
+AD_BLOCKS = [
+    '<ins class="sinaads" data-ad-pdps="PDPS1"><b>广告</b></ins>',  # inline HTML, its own line
+    '<ins class="sinaads" data-ad-pdps="P1"><b>广告</b></ins>\n<ins class="sinaads">广告</ins>',
+    '<div data-ad-pdps="PDPS1">\n\n广告 **文字**\n\n</div>',  # a block wrapping Markdown
+    '<div class="appendQr_wrap"><p>扫码下载客户端</p></div>',
+]
+
+
+def test_ad_blocks_go_from_markdown_posts_with_their_lines() -> None:
+    """An ad slot or promo the HTML rules remove goes from a Markdown post, and so does
+    the line it stood on: a line left blank would split a paragraph or add blank lines."""
+    for block in AD_BLOCKS:
+        out, edits = _clean_post(f"正文。\n\n{block}\n\n正文**正文**。\n")
+        assert out == "正文。\n\n正文**正文**。\n", block
+        assert edits, block
+        html_page = clean_document(f"<p>正文。</p>\n{block}\n<p>正文。</p>\n".encode())
+        assert "广告" not in render(html_page, "html") and "扫码" not in render(html_page, "html")
+
+
+def test_an_emptied_line_inside_a_paragraph_keeps_it_one_paragraph() -> None:
+    ad = '<ins class="sinaads" data-ad-pdps="P"><b>广告</b></ins>'
+    out, _ = _clean_post(f"正文一\n{ad}\n正文二\n")
+    assert out == "正文一\n正文二\n"
+    assert parser().render(out) == "<p>正文一\n正文二</p>\n"
+
+
+def test_class_named_ads_go_where_a_rule_or_profile_names_them() -> None:
+    """No built-in rule removes a block by an ad-like class alone (<div class="ad-banner">
+    stays in HTML documents too); a drop selector removes it from both kinds."""
+    block = '<div class="ad-banner">广告 buy now</div>'
+    post = f"---\ntitle: t\n---\n正文。\n\n{block}\n\n正文。\n"
+    kept = clean_document(post.encode(), path="post.md")
+    assert block in render(kept, "html")
+    assert block in render(clean_document(f"<p>正文。</p>{block}".encode()), "html")
+    result = CliRunner().invoke(
+        main, ["--no-config", "--drop", ".ad-banner", "--stdin-filename", "p.md", "-"], input=post
+    )
+    assert result.exit_code == 0 and result.stdout == "---\ntitle: t\n---\n正文。\n\n正文。\n"
