@@ -389,11 +389,41 @@ def _reads_as_chinese(data: bytes, tied: list[str]) -> bool:
     return False
 
 
+DAMAGED_BYTES_PER_ERROR = 1000
+"""A page in its declared encoding may hold one undecodable sequence per this many
+bytes (a multi-byte character cut by an editor or a scraper) and still be read."""
+
+
+def _damaged(data: bytes, label: str | None) -> Decoded | None:
+    """``data`` read in its declared encoding with its few undecodable bytes replaced.
+
+    A GB2312 page with one character cut in half fails every strict decoding and
+    defeats detection; browsers read it as declared and show U+FFFD for the broken
+    bytes. So does this, when such bytes are rare (at most one sequence per
+    :data:`DAMAGED_BYTES_PER_ERROR` bytes, at least one allowed), with a warning.
+    """
+    declared = _canonical_or_none(label) if label else None
+    if declared is None:
+        return None
+    try:
+        text = data.decode(declared, errors="replace")
+    except LookupError:
+        return None
+    errors = text.count("\ufffd")  # a U+FFFD the page already held counts too: stricter
+    if errors > max(1, len(data) // DAMAGED_BYTES_PER_ERROR):
+        return None
+    warning = f"bytes that {declared} cannot read were replaced with U+FFFD (declared {label})"
+    return Decoded(text, declared, how="declared", warnings=[warning])
+
+
 def _detect(data: bytes, label: str | None) -> Decoded:
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(_sample(data)))
     if not matches:
+        damaged = _damaged(data, label)
+        if damaged is not None:
+            return damaged
         raise InputError("cannot tell the encoding (binary file?); use --encoding")
     least = min(match.chaos for match in matches)
     tied = [_family(m.encoding) for m in matches if m.chaos <= least]

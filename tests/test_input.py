@@ -361,3 +361,26 @@ def test_short_gbk_mislabeled_as_utf8_is_not_read_as_korean() -> None:
     assert clean(gbk, to="text") == "中文编码测试\n"
     korean = "<p>안녕하세요 한국어 문장입니다. 大韓民國 만세</p>".encode("cp949")
     assert clean(korean, to="text") == "안녕하세요 한국어 문장입니다. 大韓民國 만세\n"
+
+
+def test_declared_page_with_a_cut_character_is_read_with_u_fffd() -> None:
+    """A GB2312 page with one character cut in half (found on a real 2005 page of the
+    Chinese-Web-Content-Extraction-Dataset) fails every strict decoding and defeats
+    detection; it is read as declared, the broken bytes as U+FFFD, with a warning."""
+    data = page(ZH * 5, meta("gb2312")).encode("gbk")
+    cut = data.index("民生".encode("gbk")) + 1
+    damaged = data[:cut] + b" " + data[cut + 1 :]
+    cleaned = clean_document(damaged)
+    assert cleaned.doc.encoding == "gb18030"
+    assert cleaned.doc.warnings == [
+        "bytes that gb18030 cannot read were replaced with U+FFFD (declared gb2312)"
+    ]
+    text = render(cleaned, "text")
+    assert text.count("\ufffd") == 1 and ZH.strip()[:20] in text
+    # many broken sequences (more than one per 1,000 bytes) are still refused
+    broken = damaged.replace("职业".encode("gbk"), "职业".encode("gbk")[:1] + b" ")
+    with pytest.raises(InputError, match="cannot tell the encoding"):
+        clean_document(broken)
+    # undeclared, the damaged page is not guessed at either
+    with pytest.raises(InputError, match="cannot tell the encoding"):
+        clean_document(damaged.replace(meta("gb2312").encode(), b""))
