@@ -43,9 +43,11 @@ blank line it did not have (that would end an HTML block and turn the next inden
 line into code), an HTML block that is emptied goes with its lines, and a stretch
 that ended a line still ends it. If the placeholders cannot be found again in order,
 the body is left as it was and a warning says so. A raw-text element left open
-(``<script>`` in prose, an HTML block ``<style>`` never closed, which CommonMark would
-run to the end of the document) is closed at the end of its stretch (its block reads
-only up to a blank line), so removing it takes no Markdown with it.
+(``<script>`` in prose, an HTML block ``<style>`` never closed) is closed at the end
+of its stretch, so removing it takes no Markdown with it. Such a block, which
+CommonMark would run to the end of the document, ends at its first blank line in our
+reading (see :func:`_html_block`): what follows is Markdown, with its own HTML blocks
+(another unclosed ``<script>`` too) and its code, and is read so by every step.
 
 **Boilerplate paragraphs.** Scraped posts converted to Markdown carry the same
 footers as HTML ones, so the rules that remove whole blocks by their text
@@ -72,6 +74,7 @@ from cleanhtml import document
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
@@ -99,7 +102,6 @@ _MARKDOWN_LINE = re.compile(  # noqa: DUO138 — linear: repeats start at a mark
 _RAW_OPEN = re.compile(
     r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>])", re.I
 )
-_BLOCK_RAW_OPEN = re.compile(r" {0,3}<(script|pre|style|textarea)(?=[\s>]|$)", re.I | re.M)
 _TAG_START = re.compile(r"</?[A-Za-z]")
 _TAG_LINE = re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
 _MARKDOWN_BLOCKS = frozenset(
@@ -135,7 +137,110 @@ def parser() -> MarkdownIt:
         return True
 
     md.inline.ruler.at("html_inline", positioned)
+    md.block.ruler.at("html_block", _html_block, {"alt": ["paragraph", "reference", "blockquote"]})
     return md
+
+
+_RAW_CLOSER = re.compile(r"</(?a:script|pre|style|textarea)>", re.I)  # CommonMark's end
+_OWN_CLOSER = re.compile(r"</(?a:(script|pre|style|textarea))", re.I)  # the element's end
+_RAW_BLOCK = re.compile(r"<(?a:(script|pre|style|textarea))(?=\s|>|$)", re.I)
+
+
+class _RawEnds:
+    """Where raw blocks can end in one parse: the lines holding CommonMark's closer
+    (``</pre>`` ends a ``<script>`` block too) and each element's own ``</name``,
+    found in one scan of the source, so each block asks in logarithmic time."""
+
+    def __init__(self, src: str) -> None:
+        starts = [0]
+        position = src.find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = src.find("\n", position + 1)
+        self.closers = sorted(
+            {bisect.bisect_right(starts, m.start()) - 1 for m in _RAW_CLOSER.finditer(src)}
+        )
+        self.own: dict[str, list[int]] = {}
+        for match in _OWN_CLOSER.finditer(src):
+            line = bisect.bisect_right(starts, match.start()) - 1
+            found = self.own.setdefault(match.group(1).lower(), [])
+            if not found or found[-1] != line:
+                found.append(line)
+        self.outdent: dict[tuple[int, int, str], tuple[int, int, bool]] = {}
+
+    @staticmethod
+    def after(lines: list[int], line: int) -> int | None:
+        """The first of the sorted ``lines`` at or after ``line``."""
+        index = bisect.bisect_left(lines, line)
+        return lines[index] if index < len(lines) else None
+
+    def first_outdent(self, state: StateBlock, start: int, stop: int) -> int:
+        """The first line in ``[start, stop)`` that is not blank and less indented than
+        the block (it ends the block's container), else ``stop``. Remembered per
+        container, so blocks after one another in it scan each line once."""
+        key = (state.blkIndent, state.lineMax, state.parentType)
+        first, reached, hit = self.outdent.get(key, (start, start, False))
+        if not first <= start <= reached:
+            first, reached, hit = start, start, False
+        if hit:
+            return min(reached, stop)
+        line = reached
+        while line < stop:
+            if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+                self.outdent[key] = (first, line, True)
+                return line
+            line += 1
+        self.outdent[key] = (first, max(line, reached), False)
+        return stop
+
+
+def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """CommonMark's HTML block, except that a ``<script>``, ``<pre>``, ``<style>`` or
+    ``<textarea>`` block whose element is never closed in it (CommonMark runs it to the
+    end of the document) ends at its first blank line, as other HTML blocks do: what
+    follows is read as Markdown, further HTML blocks and code included. Where the
+    element can end is looked up (:class:`_RawEnds`), never scanned for, so many such
+    blocks take linear time."""
+    from markdown_it.rules_block.html_block import html_block
+
+    position = state.bMarks[start] + state.tShift[start]
+    line_end = state.eMarks[start]
+    opener = _RAW_BLOCK.match(state.src, position, line_end)
+    if (
+        silent
+        or opener is None
+        or state.is_code_block(start)
+        or _RAW_CLOSER.search(state.src, position, line_end)
+    ):
+        return html_block(state, start, end, silent)
+    # the line after the last one the block takes: its blank line, as CommonMark ends
+    # it before one (an outdented line, a closer line), or its CommonMark end
+    line = start + 1
+    while line < end:
+        if state.isEmpty(line):
+            break
+        if state.sCount[line] < state.blkIndent:
+            return html_block(state, start, end, silent)  # ends here in CommonMark too
+        text_start = state.bMarks[line] + state.tShift[line]
+        if _RAW_CLOSER.search(state.src, text_start, state.eMarks[line]):
+            return html_block(state, start, end, silent)  # closed before a blank line
+        line += 1
+    if line < end:  # a blank line: does the element end within CommonMark's block?
+        ends = state.env.get("cleanhtml_raw_ends")
+        if not isinstance(ends, _RawEnds):
+            ends = state.env["cleanhtml_raw_ends"] = _RawEnds(state.src)
+        own = ends.after(ends.own.get(opener.group(1).lower(), []), start)
+        closer = ends.after(ends.closers, line)
+        limit = end if closer is None else min(end, closer + 1)
+        if own is not None and own < limit:
+            stop = ends.first_outdent(state, line, limit)
+            if own < stop:
+                return html_block(state, start, end, silent)  # CommonMark's block is closed
+    state.line = line
+    token = state.push("html_block", "", 0)
+    token.map = [start, line]
+    token.content = state.getLines(start, line, state.blkIndent, True)
+    return True
 
 
 _TOKENS: dict[str, tuple[Token, ...]] = {}
@@ -223,13 +328,6 @@ def _block_spans(token: Token, lines: _Lines) -> list[tuple[int, int]]:
     parts = content.split("\n")
     if content.endswith("\n"):
         parts.pop()
-    opener = _BLOCK_RAW_OPEN.match(content)
-    if opener and f"</{opener.group(1).lower()}" not in content.lower():
-        # never closed: CommonMark runs it to the end of the document, where it would
-        # take the text after it; read it as far as a blank line, as other blocks end
-        blank = next((i for i, part in enumerate(parts) if not part.strip()), len(parts))
-        parts = parts[:blank]
-        content = "\n".join(parts) + "\n"
     spans = []
     for index, part in enumerate(parts):
         number = token.map[0] + index
@@ -491,16 +589,6 @@ def _settled_gap(cleaned: str, source: str, body: str, at: int) -> str:
     return cleaned
 
 
-def _tail(parts: list[str]) -> str:
-    """The last two characters of ``"".join(parts)`` (empty parts looked past)."""
-    tail = ""
-    for part in reversed(parts):
-        tail = part[-2:] + tail
-        if len(tail) >= 2:
-            return tail[-2:]
-    return tail
-
-
 def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
     split_before, split_after = _split(before), _split(after)
     if split_before is None or split_after is None:
@@ -510,11 +598,14 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
     if numbers_before != list(range(len(shadow.kept))):
         return None
     out: list[str] = []
+    tail = ""  # the last two characters of "".join(out), kept as it grows (emptied
+    # blocks add empty parts: looking back past them would be quadratic)
     previous = -1
     for number, gap in [*zip(numbers, gaps, strict=False), (len(shadow.kept), gaps[-1])]:
         emptied = line_emptied = False
         if number == previous + 1 and gaps_before[number] == gap:
             out.append(shadow.html[number])
+            tail = (tail + shadow.html[number][-2:])[-2:]
         else:
             start = shadow.html_at[previous + 1][0]
             end = shadow.html_at[number][1]
@@ -527,9 +618,9 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
             # line goes too, not left blank (which would split a paragraph in two)
             line_emptied = line_start and not whole_lines and not settled
             out.append(settled)
+            tail = (tail + settled[-2:])[-2:]
         if number < len(shadow.kept):
             kept = shadow.kept[number]
-            tail = _tail(out)
             if line_emptied and kept.startswith("\n"):
                 kept = kept[1:]  # the emptied line's own newline
                 emptied = tail.endswith("\n\n") or previous == -1
@@ -538,6 +629,7 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
             elif emptied and not kept.startswith("\n"):
                 kept = "\n" + kept  # the block ended what came before: a blank line still does
             out.append(kept)
+            tail = (tail + kept[-2:])[-2:]
         previous = number
     return "".join(out)
 

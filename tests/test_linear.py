@@ -88,6 +88,18 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         lambda n: _post("Some *text*.\n\n<div " + " ".join(f'a{i}=""' for i in range(n)) + ">\n"),
         3000,
     ),
+    "post-unclosed-scripts-many": (
+        lambda n: _post("Hello *world*.\n\n" + "<script >x\n\n" * n + "more\n"),
+        500,
+    ),
+    "post-many-removed-blocks": (
+        lambda n: _post("Hello *world*.\n\n" + "<script>x()</script>\n\n" * n + "more\n"),
+        500,
+    ),
+    "post-unclosed-scripts-in-list-then-closer": (
+        lambda n: _post("- a\n\n" + "  <script>x\n\n" * n + "b\n\n</script>\n"),
+        500,
+    ),
     "unclosed-style": (lambda n: "<p>a</p><style>\n" + "<p>正文</p>\n" * n, 700),
     "unclosed-raw-text-many": (
         lambda n: "".join(f"<{t}>\n<p>x</p>\n" for t in ("style", "title", "textarea") * n),

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_markdown_posts import regions
 
@@ -218,6 +218,39 @@ def test_a_tag_named_in_prose_takes_no_text_with_it() -> None:
     assert "A paragraph after an open style." in clean(styled)
 
 
+def test_every_unclosed_raw_block_is_cleaned() -> None:
+    """An unclosed ``<script>`` block reads to its blank line; what follows is Markdown,
+    so a second one there is an HTML block too, and goes."""
+    post = "---\ntitle: t\n---\n\nHello *world*.\n\n<script >x\n\n<script >y\n\nmore\n"
+    cleaned = "---\ntitle: t\n---\n\nHello *world*.\n\nmore\n"
+    assert clean(post) == cleaned
+    assert clean(post, path="post.md") == cleaned
+    assert clean(post, "markdown") == cleaned
+    assert clean(cleaned) == cleaned
+    nested = "---\nt: 1\n---\n- a\n\n  <style>x\n\n  <script>y\n\n  b\n\n> <pre>z\n>\n> <script>w\n"
+    out = clean(nested)
+    assert "<script" not in out and "<style" not in out and "  b\n" in out, out
+    assert clean(out) == out
+
+
+def test_code_after_an_unclosed_raw_block_keeps_its_bytes() -> None:
+    post = (
+        "---\nt: 1\n---\nText.\n\n<script>x\n\n```html\n<script >y\n```\n\n"
+        "    <script>z\n\n<style>\n\nw\n"
+    )
+    out = clean(post)
+    assert out == "---\nt: 1\n---\nText.\n\n```html\n<script >y\n```\n\n    <script>z\n\nw\n"
+    assert clean(out) == out
+
+
+def test_a_raw_block_closed_after_a_blank_line_stays_one_block() -> None:
+    """CommonMark's block holds the element's end tag: it is one element, code and all."""
+    post = "---\nt: 1\n---\nText.\n\n<script>\n\nvar a = 1;\n</script>\n\nmore\n"
+    assert clean(post) == "---\nt: 1\n---\nText.\n\nmore\n"
+    untouched = "---\nt: 1\n---\nText.\n\n<pre>\n\n  a = 1;\n</pre>\n\n<pre>x\n\nmore\n"
+    assert clean(untouched) == untouched
+
+
 # --- random posts: code, text and markers survive any mix of raw HTML ---------------------
 
 WORDS = st.sampled_from(["alpha", "beta", "正文", "a & b", "x*y*", "[link](http://e.com)", "1 < 2"])
@@ -242,6 +275,8 @@ BLOCKS = st.sampled_from(
         "<!-- more -->\n",
         "<!--more-->\n",
         "<script>\nalert(1)\n</script>\n",
+        "<script >{w}\n\n",
+        "<style>\n{w}\n\n",
         "```html\n<p style='c'>{w}</p>\n<!-- c -->\n```\n",
         "    <script>alert({w})</script>\n",
         "> quote <span style='q'>{w}</span>\n",
@@ -271,6 +306,9 @@ def posts(draw: st.DrawFn) -> str:
 
 @settings(max_examples=80 * SCALE, deadline=None)
 @given(posts())
+# unclosed raw blocks, one after another's blank line, and code after them
+@example("---\ntitle: t\n---\n\nHello *world*.\n\n<script >x\n\n<script >y\n\nmore\n")
+@example("---\ntitle: t\n---\nText.\n\n<script>x\n\n```html\n<script >y\n```\n")
 def test_random_posts_keep_code_and_markers(post: str) -> None:
     out = clean(post)
     assert regions(out)["code"] == regions(post)["code"]
