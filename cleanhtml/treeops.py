@@ -115,6 +115,13 @@ def holds(el: etree._Element, node: etree._Element) -> bool:
     return any(ancestor is el for ancestor in node.iterancestors())
 
 
+def outermost(found: Iterable[etree._Element]) -> list[etree._Element]:
+    """``found`` (in document order) without the elements inside another of them."""
+    found = list(found)
+    chosen = set(found)
+    return [el for el in found if not any(above in chosen for above in el.iterancestors())]
+
+
 def join_text(parents: Iterable[etree._Element] | Mapping[etree._Element, int]) -> None:
     """Make the text and tails directly in each of ``parents`` one text node each again.
 

@@ -24,7 +24,7 @@ from lxml import etree
 
 from cleanhtml.errors import ConfigError
 from cleanhtml.rule import Context, Rule
-from cleanhtml.treeops import WHITESPACE, Finder, drop, text_of, unwrap
+from cleanhtml.treeops import WHITESPACE, Finder, drop, outermost, text_of, unwrap
 
 USER_KEYS = ("root", "drop", "unwrap", "drop-text")
 _XPATH_START = ("/", "./", "(", "descendant", "ancestor", "self::", "child::")
@@ -107,11 +107,6 @@ def _strings(config: Mapping[str, Any], key: str) -> list[str]:
     return value
 
 
-def _outermost(found: Sequence[etree._Element]) -> list[etree._Element]:
-    chosen = set(found)
-    return [el for el in found if not any(a in chosen for a in el.iterancestors())]
-
-
 def _drop_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context], int]:
     def user_drop(root: etree._Element, ctx: Context) -> int:
         """Remove the elements the ``drop`` selectors match (their tail text stays).
@@ -121,7 +116,7 @@ def _drop_rule(finders: Sequence[Finder]) -> Callable[[etree._Element, Context],
         """
         edits = 0
         for finder in finders:
-            for el in _outermost(finder(root)):
+            for el in outermost(finder(root)):
                 if el is root or el.getparent() is None:
                     continue
                 ctx.removed(el)
@@ -241,7 +236,7 @@ def keep_only(body: etree._Element, keep: Sequence[etree._Element], ctx: Context
 
 def containers_in(body: etree._Element, found: Sequence[etree._Element]) -> list[etree._Element]:
     """The outermost of ``found`` that lie inside ``body`` (never ``body`` itself)."""
-    return [el for el in _outermost(found) if el is not body and body in el.iterancestors()]
+    return [el for el in outermost(found) if el is not body and body in el.iterancestors()]
 
 
 def _root_rule(finder: Finder, expr: str) -> Callable[[etree._Element, Context], int]:

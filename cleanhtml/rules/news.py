@@ -27,6 +27,7 @@ from cleanhtml.treeops import (
     holds,
     in_order,
     is_blank,
+    outermost,
     test,
     text_of,
     unwrap_all,
@@ -981,7 +982,7 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
     <i class="btn_share_common"><img src="share.png"></i></em></p>`` goes.
     """
     edits = 0
-    for el in _outermost_of(_share_widgets(root)):
+    for el in outermost(_share_widgets(root)):
         if el is root or el.getparent() is None or _share_state(el) != (True, True):
             continue
         ctx.removed(el)
@@ -998,9 +999,3 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
             drop(el)
             edits += 1
     return edits
-
-
-def _outermost_of(found: list[etree._Element]) -> list[etree._Element]:
-    """``found`` (in document order) without the elements inside another of them."""
-    chosen = set(found)
-    return [el for el in found if not any(above in chosen for above in el.iterancestors())]

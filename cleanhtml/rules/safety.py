@@ -27,7 +27,7 @@ from lxml import etree
 
 from cleanhtml.census import attached, take
 from cleanhtml.rule import Context, rule
-from cleanhtml.treeops import drop_all, test
+from cleanhtml.treeops import drop_all, outermost, test
 
 SCRIPT_TAGS = ("script", "noscript")
 EMBED_TAGS = (
@@ -71,13 +71,12 @@ _TAG_LIKE = re.compile(r"<[A-Za-z/]")
 
 def _drop_all(found: list[etree._Element], ctx: Context) -> int:
     """Drop each element of ``found`` not inside another one of them."""
-    chosen = set(found)
-    outermost = [el for el in found if not any(a in chosen for a in el.iterancestors())]
-    for el in outermost:
+    kept = outermost(found)
+    for el in kept:
         ctx.removed(el)
-    if outermost:
-        drop_all(outermost[0].getroottree().getroot(), outermost)
-    return len(outermost)
+    if kept:
+        drop_all(kept[0].getroottree().getroot(), kept)
+    return len(kept)
 
 
 def _strip(root: etree._Element, tags: tuple[str, ...], ctx: Context) -> int:

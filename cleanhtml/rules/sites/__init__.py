@@ -29,7 +29,6 @@ from lxml import etree
 
 from cleanhtml.rule import Context, Rule
 from cleanhtml.rules.custom import (
-    _outermost,
     body_of,
     compile_selector,
     containers_in,
@@ -68,7 +67,7 @@ from cleanhtml.rules.sites.base import (
     site_from_table,
 )
 from cleanhtml.rules.sites.meta import page_meta
-from cleanhtml.treeops import Finder, drop
+from cleanhtml.treeops import Finder, drop, outermost
 
 SITES: tuple[Site, ...] = (
     *sina.SITES,
@@ -245,7 +244,7 @@ def _drop_rule(
             return 0
         edits = 0
         for expr in site.drop:
-            for el in _outermost(sel.get(expr)(root)):
+            for el in outermost(sel.get(expr)(root)):
                 if el is root or el.getparent() is None:
                     continue
                 ctx.removed(el)
