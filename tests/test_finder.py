@@ -117,3 +117,51 @@ def test_root_auto_is_idempotent_on_the_bundled_pages() -> None:
         again = clean_document(once, rules=rules)
         assert again.edits == {}, f"{page.name}: second pass edited {again.edits}"
         assert render(again, "html") == once, page.name
+
+
+def _auto(html: str, to: str = "text") -> str:
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.profiles import profile_rules
+
+    return render(clean_document(html, rules=profile_rules(root="auto")), to)
+
+
+_PARAGRAPHS = [
+    f"第{n}段正文，有逗号，也有句号，说明事情的经过和结果；记者在现场看到，人们排起长队。"
+    for n in "一二三四五"
+]
+
+
+def test_link_lists_inside_the_article_go() -> None:
+    """Lists of links inside the article's block (related stories, teasers in a layout
+    table) go; a paragraph with a link, and a list of sentences, stay."""
+    body = "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    html = (
+        "<html><head><title>t</title></head><body><table><tr><td>"
+        f"{body}<p>详见<a href=/r>报告全文</a>，以及附件。</p>"
+        "<ul><li>要点一：价格上涨，供应偏紧。</li><li>要点二：需求回落，库存增加。</li></ul>"
+        "<table><tr><td><a href=/a>相关新闻一</a></td><td><a href=/b>相关新闻二</a></td></tr>"
+        "<tr><td><a href=/c>热点：一则很长的新闻标题</a> 图</td></tr></table>"
+        "<div><b>推荐</b><ul><li><a href=/d>另一则新闻</a></li><li><a href=/e>第三则</a></li>"
+        "</ul></div></td></tr></table></body></html>"
+    )
+    got = _auto(html)
+    assert "相关新闻" not in got and "热点" not in got and "另一则" not in got and "推荐" not in got
+    assert "详见报告全文，以及附件。" in got and "要点二：需求回落，库存增加。" in got
+    for paragraph in _PARAGRAPHS:
+        assert paragraph in got
+
+
+def test_link_lists_are_judged_on_what_the_cleaned_page_shows() -> None:
+    """Links the page hides (``display: none``) count for a link list: the cleaned page
+    shows them (its styles are gone), and a second run must find nothing to cut."""
+    html = (
+        "<html><head><title>t</title></head><body><div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "<div class='panel'><a href=# style='display: none'>播放动图</a>"
+        "<a href=# style='display:none'>重新加载</a><span>加载</span></div>"
+        "</div><div><a href=/>首页</a></div></body></html>"
+    )
+    once = _auto(html, "html")
+    assert "重新加载" not in once and _PARAGRAPHS[-1] in once
+    assert _auto(once, "html") == once

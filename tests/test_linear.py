@@ -269,6 +269,15 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "finder-nested-link-lists": (
+        lambda n: _page(
+            "<div><p>正文一段，有逗号，也有句号。</p>"
+            + "<div><a href=x>相关一</a><div><a href=y>相关二</a>" * n
+            + "</div></div>" * n
+            + "</div>"
+        ),
+        300,
+    ),
 }
 FINDER = frozenset(name for name in GENERATORS if name.startswith("finder-"))
 """Generators cleaned with ``root = "auto"`` (the main-content finder of pages)."""

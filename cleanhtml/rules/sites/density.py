@@ -65,6 +65,16 @@ CLIMB_LINKS = 0.1
 """... unless its link density is more than this above the best candidate's."""
 FALLBACK_CHARS = 200
 """Less text than this outside links found without the furniture: look again with it."""
+LISTS = frozenset(
+    {"div", "table", "ul", "ol", "dl", "section", "aside", "nav", "form", "tbody", "tr", "td"}
+)
+"""Blocks inside the article that go when they are lists of links (:func:`_is_link_list`)."""
+LABELS = frozenset({"p", "b", "strong", "span", "font", "em", "dt"})
+"""Elements that can be the label of a list (besides headings and :data:`LISTS`)."""
+LIST_LINKS = 0.5
+"""... more than this share of their text in links ..."""
+LIST_MARKS = 10
+"""... and fewer than this many sentence marks outside links (readability's commas)."""
 MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
 """Words that keep an element a candidate even when it also names furniture."""
 
@@ -109,6 +119,8 @@ class _Walk:
         owner: dict[etree._Element, etree._Element] = {body: body}
         in_link: dict[etree._Element, bool] = {body: False}
         skipped: dict[etree._Element, bool] = {body: False}
+        dead: dict[etree._Element, bool] = {body: False}  # skipped, hidden or not
+        self.raw: dict[etree._Element, list[int]] = {}  # text counted hidden or not
         furniture: dict[etree._Element, bool] = {body: False}
         self.furniture = furniture
         self.own_furniture: set[etree._Element] = set()  # named furniture themselves
@@ -116,12 +128,14 @@ class _Walk:
             if el is body:
                 self.order.append(el)
                 self._add(body, body, el.text, False)
+                self._add_raw(body, el.text, False)
                 continue
             parent = el.getparent()
             assert parent is not None
             if isinstance(el.tag, str):
                 skip = skipped[parent] or el.tag in SKIP or _is_hidden(el)
                 skipped[el] = skip
+                dead[el] = dead[parent] or el.tag in SKIP
                 link = in_link[el] = in_link[parent] or el.tag == "a"
                 if _is_furniture(el):
                     self.own_furniture.add(el)
@@ -130,8 +144,24 @@ class _Walk:
                 self.order.append(el)
                 if not skip:
                     self._add(el, owner[el], el.text, link)
+                if not dead[el]:
+                    self._add_raw(el, el.text, link)
             if not skipped[parent]:  # the tail is the parent's text
                 self._add(parent, owner[parent], el.tail, in_link[parent])
+            if not dead[parent]:
+                self._add_raw(parent, el.tail, in_link[parent])
+
+    def _add_raw(self, el: etree._Element, text: str | None, link: bool) -> None:
+        """Count ``text`` for ``el`` whether the page hides it or not (the cleaned page
+        shows it: the styles that hide it are gone)."""
+        chars, marks = _count(text)
+        if chars:
+            counts = self.raw.setdefault(el, [0, 0, 0])
+            counts[0] += chars
+            if link:
+                counts[1] += chars
+            else:
+                counts[2] += marks
 
     def _add(self, el: etree._Element, block: etree._Element, text: str | None, link: bool) -> None:
         chars, marks = _count(text)
@@ -306,17 +336,18 @@ def _furniture_in(
     kept: list[etree._Element], walk: _Walk
 ) -> tuple[list[etree._Element], list[etree._Element]]:
     """The outermost page furniture inside ``kept`` (comments, related lists...; not
-    inside a kept element that is named furniture itself), and the lines of ``kept``
-    outside it, in document order."""
+    inside a kept element that is named furniture itself) and link lists with their
+    labels (:func:`_link_lists`), and the lines of ``kept`` outside them, in document
+    order."""
     found: list[etree._Element] = []
     lines: list[etree._Element] = []
     for top in kept:
         named = top in walk.own_furniture
+        order: list[etree._Element] = []  # the elements inside top, in document order
         stack = [top]
         while stack:
             el = stack.pop()
-            if el in walk.own:
-                lines.append(el)
+            order.append(el)
             for child in reversed(el):
                 if not isinstance(child.tag, str):
                     continue
@@ -324,7 +355,89 @@ def _furniture_in(
                     found.append(child)
                 else:
                     stack.append(child)
+        lists = _link_lists(top, order, walk)
+        gone: set[etree._Element] = set()
+        for el in order:  # document order: the outermost list first
+            if el is not top and el.getparent() in gone:
+                gone.add(el)
+            elif el in lists:
+                gone.add(el)
+                found.append(el)
+            elif el in walk.own:
+                lines.append(el)
     return found, lines
+
+
+def _link_lists(
+    top: etree._Element, order: list[etree._Element], walk: _Walk
+) -> set[etree._Element]:
+    """The lists of links inside ``top`` (related stories, tags, teasers): blocks
+    (:data:`LISTS`) whose text is more than :data:`LIST_LINKS` link text with fewer than
+    :data:`LIST_MARKS` sentence marks outside links (readability's conditional
+    cleaning); a block left with a short label only (under :data:`LINE_CHARS`
+    characters, no sentence mark, no image) once the lists inside it are gone; and the
+    heading or label just before a list of two links or more (``<h3>相关阅读</h3><ul>…``).
+
+    Blocks are judged bottom-up on what they hold once the lists inside them are gone,
+    and on text the page hides too (the cleaned page shows it, its styles gone): what a
+    second run sees, so it finds none. One pass up ``order``: linear."""
+    held: dict[etree._Element, list[int]] = {}  # [chars, link chars, marks] left
+    emptied: set[etree._Element] = set()  # blocks that had a list inside
+    images: set[etree._Element] = set()
+    anchors: dict[etree._Element, int] = {}  # links inside
+    lists: set[etree._Element] = set()
+    for el in reversed(order):
+        mine = held.setdefault(el, [0, 0, 0])
+        own = walk.raw.get(el)
+        if own is not None:
+            for i in range(3):
+                mine[i] += own[i]
+        if el.tag == "img":
+            images.add(el)
+        if el.tag == "a":
+            anchors[el] = anchors.get(el, 0) + 1
+        if el is top:
+            continue
+        chars, links, marks = mine
+        if el.tag in LISTS and (
+            (chars > 0 and links > LIST_LINKS * chars and marks < LIST_MARKS)
+            or (el in emptied and _is_label(mine) and el not in images)
+        ):
+            lists.add(el)
+            emptied.add(el.getparent())  # type: ignore[arg-type]
+            continue
+        parent = el.getparent()
+        up = held.setdefault(parent, [0, 0, 0])  # type: ignore[arg-type]
+        for i in range(3):
+            up[i] += mine[i]
+        if el in emptied:
+            emptied.add(parent)  # type: ignore[arg-type]
+        if el in images:
+            images.add(parent)  # type: ignore[arg-type]
+        if el in anchors:
+            anchors[parent] = anchors.get(parent, 0) + anchors[el]  # type: ignore[index]
+    for el in list(lists):
+        if anchors.get(el, 0) < 2:
+            continue  # one link (a share button) is no list to label
+        label = el.getprevious()
+        while label is not None and not isinstance(label.tag, str):
+            label = label.getprevious()
+        if (
+            label is not None
+            and label not in lists
+            and label not in images
+            and (label.tag in HEADINGS or label.tag in LISTS or label.tag in LABELS)
+            and _is_label(held.get(label, [0, 0, 0]))
+            and not (el.getprevious() is label and (label.tail or "").strip(WHITESPACE))
+        ):
+            lists.add(label)
+    return lists
+
+
+def _is_label(held: list[int]) -> bool:
+    """Whether a block holding ``held`` (chars, link chars, marks) is a short label."""
+    chars, links, marks = held
+    return chars - links < LINE_CHARS and marks == 0
 
 
 def _text_outside_links(totals: _Totals, el: etree._Element) -> int:
