@@ -398,24 +398,25 @@ def _link_lists(
             anchors[el] = anchors.get(el, 0) + 1
         if el is top:
             continue
+        parent = el.getparent()
+        assert parent is not None  # inside top
         chars, links, marks = mine
         if el.tag in LISTS and (
             (chars > 0 and links > LIST_LINKS * chars and marks < LIST_MARKS)
             or (el in emptied and _is_label(mine) and el not in images)
         ):
             lists.add(el)
-            emptied.add(el.getparent())  # type: ignore[arg-type]
+            emptied.add(parent)
             continue
-        parent = el.getparent()
-        up = held.setdefault(parent, [0, 0, 0])  # type: ignore[arg-type]
+        up = held.setdefault(parent, [0, 0, 0])
         for i in range(3):
             up[i] += mine[i]
         if el in emptied:
-            emptied.add(parent)  # type: ignore[arg-type]
+            emptied.add(parent)
         if el in images:
-            images.add(parent)  # type: ignore[arg-type]
+            images.add(parent)
         if el in anchors:
-            anchors[parent] = anchors.get(parent, 0) + anchors[el]  # type: ignore[index]
+            anchors[parent] = anchors.get(parent, 0) + anchors[el]
     for el in list(lists):
         if anchors.get(el, 0) < 2:
             continue  # one link (a share button) is no list to label
