@@ -193,6 +193,55 @@ EDITOR_CREDIT = re.compile(
 )
 
 
+STAFF_ROLES = (
+    "总监制", "监制", "出品人", "策划", "统筹", "主编", "责任编辑", "责编", "编辑",
+    "审读", "审校", "校对", "排版", "美编", "制图",
+)  # fmt: skip
+"""The staff roles a closing credit line names (``监 制：高明勇``, ``编辑 周褶褶 ｜ 排版 魏蔚``)."""
+EDITOR_ROLES = frozenset({"责任编辑", "责编", "编辑"})
+_CREDIT_SEPARATORS = re.compile("[｜|丨]")
+_NAME_STOPS = frozenset(":：，。！？；,!?;、“”\"'()（）[]【】<>《》")
+STAFF_NAME_MAX_CHARS = 16  # a name, or two, with a staff code: "邹 明", "黄忆南 PN269"
+# a role, with the spacing some pages put between its characters (监 制, 审 读), then a
+# colon or a space; longer roles first (责任编辑 before 责编)
+_STAFF_ITEM = re.compile(
+    "^(?P<role>"
+    + "|".join("[ \u3000\xa0]?".join(role) for role in sorted(STAFF_ROLES, key=len, reverse=True))
+    + ")(?:[ \u3000\xa0]*(?P<colon>[:：])|[ \u3000\xa0])"
+)
+
+
+def _staff_item(part: str) -> tuple[str, str, bool] | None:
+    """(role, name, had a colon) when ``part`` is ``ROLE：NAME`` or ``ROLE NAME``."""
+    match = _STAFF_ITEM.match(part)
+    if not match:
+        return None
+    name = part[match.end() :].strip(WHITESPACE)
+    if not 0 < len(name) <= STAFF_NAME_MAX_CHARS or any(c in _NAME_STOPS for c in name):
+        return None
+    role = "".join(c for c in match.group("role") if c not in WHITESPACE)
+    return role, name, match.group("colon") is not None
+
+
+def staff_credit(text: str) -> str | None:
+    """The editor a closing staff-credit line names ("" when it names none), or None
+    when ``text`` is not one.
+
+    A staff-credit line is made only of ``ROLE：NAME`` items from :data:`STAFF_ROLES`
+    (``总监制：邹 明``, ``监 制：高明勇``), or of two or more ``ROLE NAME`` items joined
+    by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``): a role word alone, without its colon or its
+    partner, is article text.
+    """
+    parts = [part.strip(WHITESPACE) for part in _CREDIT_SEPARATORS.split(text)]
+    items = [_staff_item(part) for part in parts if part]
+    if not items or any(item is None for item in items):
+        return None
+    found = cast("list[tuple[str, str, bool]]", items)
+    if len(found) == 1 and not found[0][2]:
+        return None
+    return next((name for role, name, _ in found if role in EDITOR_ROLES), "")
+
+
 def editor_name(match: re.Match[str]) -> str:
     """The editor an :data:`EDITOR_CREDIT` match names, with the staff code when there is
     one: ``责编：黄忆南 PN269`` -> ``黄忆南 PN269`` (``杨倩_NF4425`` keeps its underscore)."""
@@ -543,9 +592,10 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     wherever they are, and closing paragraphs whose
     whole text is an editor credit: ``责任编辑``, ``编辑`` or ``责编``, a full-width or
     ASCII colon or a slash (``编辑/倪家宁``), a name, an optional staff code
-    (``SF055``), optional brackets. The word 编辑 inside article text, or a byline at
-    the top, is content and stays. The name, with its staff code (``黄忆南 PN269``), is
-    recorded in ``ctx.meta["editor"]``.
+    (``SF055``), optional brackets; and closing staff-credit lines (``总监制：邹 明``,
+    ``监 制：高明勇``, ``编辑 周褶褶 ｜ 排版 魏蔚``: see :func:`staff_credit`). The word
+    编辑 inside article text, or a byline at the top, is content and stays. The name,
+    with its staff code (``黄忆南 PN269``), is recorded in ``ctx.meta["editor"]``.
     """
     found = _editor_paragraphs(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
     for el in found:
@@ -570,9 +620,14 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             if _HAS_MEDIA(el):
                 break
             continue
-        if not EDITOR_CREDIT.match(text):
-            break
-        _record_editor(ctx, text)
+        if EDITOR_CREDIT.match(text):
+            _record_editor(ctx, text)
+        else:
+            editor = staff_credit(text)
+            if editor is None:
+                break
+            if editor and "editor" not in ctx.meta:
+                ctx.meta["editor"] = editor
         ctx.removed(el)
         pending.append(el)
         edits += 1

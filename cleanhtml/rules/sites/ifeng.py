@@ -6,10 +6,11 @@ The 2019 template is built with hashed class names: the body is
 changes between builds, so it is matched by prefix), holding
 ``<div class="index_text_D0U1y">`` with the paragraphs; commentary pages end it with
 ``<p class="index_author_IWF1P">责编：黄忆南 PN269</p>``, which the editor-footer rule
-takes. After the container come a platform statement (``.index_copyRight_*``) and the
-``[责任编辑：杜智 PX209]`` credit (``p.index_author_*``). The 2016-2018 template keeps
-the body in ``#main_content`` inside ``#artical_real``; original columns use
-``.yc_con_txt``.
+takes with the staff credits before it (``总监制：邹 明``, ``监 制：高明勇``; Dafeng
+Hao features close with ``编辑 周褶褶 ｜ 排版 魏蔚``). After the container come a
+platform statement (``.index_copyRight_*``) and the ``[责任编辑：杜智 PX209]`` credit
+(``p.index_author_*``). The 2016-2018 template keeps the body in ``#main_content``
+inside ``#artical_real``; original columns use ``.yc_con_txt``.
 """
 
 from __future__ import annotations
@@ -43,5 +44,5 @@ SITE = Site(
         "[itemprop=datePublished]",
     ),
     editor=("//p[starts-with(@class, 'index_author_')]",),
-    fixtures=("page-ifeng-article",),
+    fixtures=("page-ifeng-article", "page-ifeng-dafenghao"),
 )
