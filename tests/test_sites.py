@@ -289,3 +289,28 @@ def test_every_builtin_selector_compiles() -> None:
             compile_selector(expr, key=f"profiles.{site.name}")
         for expr in (*site.published, *site.editor):
             compile_selector(expr, key=f"profiles.{site.name}")
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # a <div> in the <head> (news.cn) ends the head: the parser puts the title after
+        # it in the body, where it is still the page's title
+        (
+            '<head><meta charset="utf-8"></head><body><div><meta name="keywords"></div>'
+            "<title>河北遵化：数字农机服务助力农业生产</title><p>正文。</p></body>",
+            "河北遵化：数字农机服务助力农业生产",
+        ),
+        # an <svg>'s <title> before it is a tooltip, not the page's title
+        (
+            "<head></head><body><div></div><svg><title>关闭</title></svg>"
+            "<title>真正的标题</title><p>正文。</p></body>",
+            "真正的标题",
+        ),
+    ],
+)
+def test_a_title_moved_into_the_body_is_the_title(page: str, expected: str) -> None:
+    import cleanhtml
+
+    url = "http://he.news.cn/20240515/d59c39d4160a4fe4b3084c3e4abfb450/c.html"
+    assert json.loads(cleanhtml.clean(page, to="json", url=url))["title"] == expected

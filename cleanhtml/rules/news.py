@@ -592,8 +592,10 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     wherever they are, and closing paragraphs whose
     whole text is an editor credit: ``责任编辑``, ``编辑`` or ``责编``, a full-width or
     ASCII colon or a slash (``编辑/倪家宁``), a name, an optional staff code
-    (``SF055``), optional brackets; and closing staff-credit lines (``总监制：邹 明``,
-    ``监 制：高明勇``, ``编辑 周褶褶 ｜ 排版 魏蔚``: see :func:`staff_credit`). The word
+    (``SF055``), optional brackets; and closing staff-credit lines, each item a role
+    from a fixed list (总监制, 监制, 出品人, 策划, 统筹, 主编, 编辑, 审读, 审校, 校对, 排版,
+    美编, 制图) and a name: with a colon (``总监制：邹 明``, ``监 制：高明勇``), or two or
+    more without colons joined by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``). The word
     编辑 inside article text, or a byline at the top, is content and stays. The name,
     with its staff code (``黄忆南 PN269``), is recorded in ``ctx.meta["editor"]``.
     """

@@ -1,6 +1,7 @@
 """Page metadata read before the page is cut to its article: title, date, byline.
 
-* ``title``: the ``<title>`` without the portal's suffix. When an ``<h1>`` (one of the
+* ``title``: the ``<title>`` (also one the parser moved into the body) without the
+  portal's suffix. When an ``<h1>`` (one of the
   first few: Sina's channel logo is an ``<h1>`` too) is
   how the title starts, that is the title; else the site's suffixes are cut
   (``_新浪财经_新浪网``; a ``*`` in a suffix stands for a channel name, as in
@@ -169,6 +170,16 @@ def _headline(body: etree._Element | None, title: str) -> str | None:
     return None
 
 
+def _stray_title(body: etree._Element) -> str:
+    """The text of a ``<title>`` the parser put in the body: a ``<div>`` in the
+    ``<head>`` ends the head there (news.cn's pages), and what follows it, the title
+    too, goes to the body. An ``<svg>``'s ``<title>`` (a tooltip) is not one."""
+    for el in body.iter("title"):
+        if not any(a.tag == "svg" for a in el.iterancestors()):
+            return " ".join(text_of(el).split())
+    return ""
+
+
 def page_meta(
     root: etree._Element, site: Site | None, finders: Mapping[str, Finder]
 ) -> dict[str, str | None]:
@@ -178,6 +189,8 @@ def page_meta(
     title_el = head.find("title") if head is not None else None
     title = " ".join(text_of(title_el).split()) if title_el is not None else ""
     body = root.find("body")
+    if not title and body is not None:
+        title = _stray_title(body)
     if not title and (body is None or body.find(".//title") is None):
         # WeChat leaves <title> empty for its script to fill; og:title has it
         title = " ".join(metas.get("og:title", "")[: MAX_FIELD_CHARS * 2].split())
