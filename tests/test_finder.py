@@ -165,3 +165,19 @@ def test_link_lists_are_judged_on_what_the_cleaned_page_shows() -> None:
     once = _auto(html, "html")
     assert "重新加载" not in once and _PARAGRAPHS[-1] in once
     assert _auto(once, "html") == once
+
+
+def test_a_short_article_beside_a_stream_of_long_teasers() -> None:
+    """A stream of teasers with long summaries (one per ``<li>``) outscores a short
+    article block by block; a candidate inside one of several list items scores a
+    quarter, so the article is found."""
+    teaser = (
+        "<li class='item'><div class='content'><h3><a href=/n>另一则新闻的标题</a></h3>"
+        "<p>" + "摘要写得很长，有逗号，也有句号。" * 8 + "</p></div></li>"
+    )
+    html = (
+        "<html><head><title>t</title></head><body><article><h1>标题</h1>"
+        f"<div class='body'><p>{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}</p></div></article>"
+        f"<ul class='stream'>{teaser * 5}</ul></body></html>"
+    )
+    assert _auto(html) == f"{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}\n"

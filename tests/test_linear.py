@@ -269,6 +269,10 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "finder-list-items": (
+        lambda n: _page("<ul>" + "<li><div><p>条目正文，有逗号。</p></div></li>" * n + "</ul>"),
+        1000,
+    ),
     "finder-nested-link-lists": (
         lambda n: _page(
             "<div><p>正文一段，有逗号，也有句号。</p>"

@@ -7,7 +7,9 @@ one point plus one per sentence mark (``。，！？；：、,.!?;``: gne's punc
 density) plus its length over 100 (at most 3), the way readability and gne weigh
 blocks; the score goes to its parent in full and to its grandparent at half. Each
 candidate's total is then scaled by the share of its text that is not link text, and
-the best candidate is the container. Then, as readability does:
+the best candidate is the container (a candidate inside one item of a list, a teaser
+in a stream of them, scores a quarter of that: :data:`ITEM_FACTOR`). Then, as
+readability does:
 
 * blocks inside page furniture (an ``id``/``class`` naming comments, a footer, a
   sidebar, share or related boxes: :data:`UNLIKELY`) score nothing, unless what is
@@ -16,7 +18,9 @@ the best candidate is the container. Then, as readability does:
   much more link text, takes its place (an article split over sibling wrappers);
 * the best's siblings that hold more of the article join it;
 * the headline (``<h1>``) and lines of links only before the first line of article
-  text, and page furniture inside, are dropped.
+  text, and page furniture inside, are dropped;
+* so are lists of links inside (related stories, teasers, ads: :func:`_link_lists`),
+  as readability's conditional cleaning drops them.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count. Everything is counted in one walk
@@ -71,6 +75,11 @@ LISTS = frozenset(
 """Blocks inside the article that go when they are lists of links (:func:`_is_link_list`)."""
 LABELS = frozenset({"p", "b", "strong", "span", "font", "em", "dt"})
 """Elements that can be the label of a list (besides headings and :data:`LISTS`)."""
+LIST_ITEMS = 3
+"""A ``<li>`` among this many ``<li>`` siblings or more is one item of a list ..."""
+ITEM_FACTOR = 0.25
+"""... and a candidate inside it scores this share of its score: a stream of teasers
+with long summaries outscores a short article otherwise."""
 LIST_LINKS = 0.5
 """... more than this share of their text in links ..."""
 LIST_MARKS = 10
@@ -124,6 +133,8 @@ class _Walk:
         furniture: dict[etree._Element, bool] = {body: False}
         self.furniture = furniture
         self.own_furniture: set[etree._Element] = set()  # named furniture themselves
+        self.in_item: set[etree._Element] = set()  # inside one of several list items
+        items: dict[etree._Element, int] = {}  # element -> its <li> children
         for el in body.iter():
             if el is body:
                 self.order.append(el)
@@ -140,6 +151,13 @@ class _Walk:
                 if _is_furniture(el):
                     self.own_furniture.add(el)
                 furniture[el] = furniture[parent] or el in self.own_furniture
+                if parent in self.in_item:
+                    self.in_item.add(el)
+                elif el.tag == "li":
+                    if parent not in items:
+                        items[parent] = sum(1 for c in parent if c.tag == "li")
+                    if items[parent] >= LIST_ITEMS:
+                        self.in_item.add(el)
                 owner[el] = el if el.tag in PARAGRAPHS or el.tag in HEADINGS else owner[parent]
                 self.order.append(el)
                 if not skip:
@@ -242,6 +260,8 @@ def _best(
     for el in walk.order:  # document order: the outermost of equal scores wins
         if el in scores:
             final = _final(el, scores, totals)
+            if el in walk.in_item:  # a teaser in a stream, a post in a thread
+                final *= ITEM_FACTOR
             if final > best_score:
                 best, best_score = el, final
     return best, best_score
