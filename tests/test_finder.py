@@ -181,3 +181,18 @@ def test_a_short_article_beside_a_stream_of_long_teasers() -> None:
         f"<ul class='stream'>{teaser * 5}</ul></body></html>"
     )
     assert _auto(html) == f"{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}\n"
+
+
+def test_a_dateline_before_the_article_goes_a_date_inside_it_stays() -> None:
+    """Short lines with a date or time before the article's first line of text go (the
+    byline of an old portal page); a short line with a date inside the article stays."""
+    html = (
+        "<html><head><title>t</title></head><body><div><h1>标题</h1>"
+        "<p>2005-04-27 14:32更新 来源：千龙新闻网</p><p>发表于 2004年12月27日 12:40</p>"
+        f"<p>{_PARAGRAPHS[0]}</p><p>2005年4月27日，晴。</p>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS[1:])
+        + "</div><div><a href=/>首页</a></div></body></html>"
+    )
+    got = _auto(html)
+    assert got.startswith(_PARAGRAPHS[0]) and "2005年4月27日，晴。" in got
+    assert "千龙" not in got and "发表于" not in got

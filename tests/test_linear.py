@@ -269,6 +269,14 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "finder-datelines": (
+        lambda n: _page(
+            "<div>"
+            + "<p>2005-04-27 14:32 来源</p>" * n
+            + "<p>第一段正文，有逗号，也有句号。</p></div>"
+        ),
+        1000,
+    ),
     "finder-list-items": (
         lambda n: _page("<ul>" + "<li><div><p>条目正文，有逗号。</p></div></li>" * n + "</ul>"),
         1000,

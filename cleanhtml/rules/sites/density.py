@@ -75,6 +75,13 @@ LISTS = frozenset(
 """Blocks inside the article that go when they are lists of links (:func:`_is_link_list`)."""
 LABELS = frozenset({"p", "b", "strong", "span", "font", "em", "dt"})
 """Elements that can be the label of a list (besides headings and :data:`LISTS`)."""
+HEAD_CHARS = 80
+"""A line shorter than this before the article's text, with a date or time in it, is a
+dateline (:data:`DATELINE`); the walk keeps this much of each line's text."""
+DATELINE = re.compile(r"\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}|\d{1,2}:\d{2}")
+"""A date (``2005-04-27``, ``2004年12月27日``, ``2019/1/6``) or a time (``14:32``)."""
+CLAUSE_MARKS = frozenset("，。！？,!?")
+"""Marks of a sentence's clauses, which a dateline has none of."""
 LIST_ITEMS = 3
 """A ``<li>`` among this many ``<li>`` siblings or more is one item of a list ..."""
 ITEM_FACTOR = 0.25
@@ -124,6 +131,7 @@ class _Walk:
     def __init__(self, body: etree._Element) -> None:
         self.order: list[etree._Element] = []
         self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks, links]
+        self.head: dict[etree._Element, str] = {}  # block -> its first text (HEAD_CHARS)
         self.text: dict[etree._Element, list[int]] = {}  # el -> [chars, link chars, marks]
         owner: dict[etree._Element, etree._Element] = {body: body}
         in_link: dict[etree._Element, bool] = {body: False}
@@ -185,8 +193,12 @@ class _Walk:
         chars, marks = _count(text)
         if not chars:
             return
+        assert text is not None
         counts = self.text.setdefault(el, [0, 0, 0])
         own = self.own.setdefault(block, [0, 0, 0])
+        head = self.head.get(block, "")
+        if len(head) < HEAD_CHARS:
+            self.head[block] = head + text[: HEAD_CHARS - len(head)]
         counts[0] += chars
         if link:
             counts[1] += chars
@@ -542,14 +554,35 @@ def _margins(lines: list[etree._Element], walk: _Walk) -> list[etree._Element]:
     nearest = position[lines[text[0]]]
     for i in range(text[0] - 1, -1, -1):
         el = lines[i]
-        if nearest > end[el] and (el.tag == "h1" or walk.own[el][0] == 0) and el not in images:
+        if nearest > end[el] and _is_margin(el, walk) and el not in images:
             drops.append(el)
         else:
             nearest = position[el]
     return drops
 
 
+def _is_margin(el: etree._Element, walk: _Walk) -> bool:
+    """A line before the article's text that goes: the headline (``<h1>``), a line of
+    links only, or a dateline (under :data:`HEAD_CHARS` characters with a date or a
+    time: ``2005-04-27 14:32更新 来源：千龙新闻网``, ``发表于 2004年12月27日 12:40``)."""
+    return el.tag == "h1" or walk.own[el][0] == 0 or _is_dateline(el, walk)
+
+
+def _is_dateline(el: etree._Element, walk: _Walk) -> bool:
+    """A short line (under :data:`HEAD_CHARS` characters) with a date or a time
+    (:data:`DATELINE`) and no clause mark (``，。！？``: a lead sentence that starts with
+    its date is article text)."""
+    chars, _, links = walk.own[el]
+    if chars + links >= HEAD_CHARS:
+        return False
+    head = walk.head.get(el, "")
+    return DATELINE.search(head) is not None and not any(c in CLAUSE_MARKS for c in head)
+
+
 def _is_text_line(el: etree._Element, walk: _Walk) -> bool:
-    """A line of article text: :data:`LINE_CHARS` characters with a sentence mark."""
+    """A line of article text: :data:`LINE_CHARS` characters with a sentence mark, not
+    a dateline."""
     chars, marks, _ = walk.own[el]
-    return el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0
+    return (
+        el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0 and not _is_dateline(el, walk)
+    )
