@@ -113,48 +113,99 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     """
     edits = 0
     seen: dict[etree._Element, bool] = {}
-    # The edits wait and go together (one by one, each would move the growing text
-    # after it to the element before), until an element holding one is looked at.
+    # The edits wait and are made together at the end, in C (one by one, each would
+    # move the growing text after it to the element before). Until then the tree is
+    # read as if they were made: an element whose children all wait to go is empty
+    # when the text left in it (its own, the tails of the children that go and the
+    # text of those unwrapped) is blank; ``gone`` stands for the rest.
     to_unwrap: list[etree._Element] = []
     to_drop: list[etree._Element] = []
     gone: set[etree._Element] = set()
-    first: etree._Element | None = None  # the waiting one first in document order
-    around: set[etree._Element] = set()  # its ancestors (the elements that hold it)
-    # reversed document order visits children before their parents
-    for el in reversed(list(root.iter(*REMOVABLE_WHEN_EMPTY))):
-        if first is not None and el in around:
-            _apply(root, to_unwrap, to_drop)
-            first = None
-        if len(el):
+    unwrapped: dict[etree._Element, str] = {}  # each waiting unwrap, with its text
+    going: dict[etree._Element | None, int] = {}  # how many children wait to go, by parent
+    for el in _may_empty(root):
+        waiting = going.get(el)
+        if waiting is None:
+            if len(el):
+                continue
+            text = el.text
+        elif len(el) > waiting:
             continue
-        text = el.text
+        else:
+            text = _text_left(el, unwrapped)
         if (text and text.strip(WHITESPACE)) or el is root:
             continue
         if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
             continue
         if text and el.tag in INLINE:
             to_unwrap.append(el)  # its whitespace separates the words around it
+            unwrapped[el] = text
         elif _splits_text(el, seen, gone):
             continue
         else:
             to_drop.append(el)
             gone.add(el)
-        if first is None or el.getparent() is not first.getparent():
-            around = set(el.iterancestors())  # (a sibling of the last has its ancestors)
-        first = el
+        parent = el.getparent()
+        going[parent] = going.get(parent, 0) + 1
         edits += 1
-    _apply(root, to_unwrap, to_drop)
+    # what is inside an element that goes goes with it
+    drop_all(root, [el for el in to_drop if el.getparent() not in gone])
+    unwrap_all(root, [el for el in to_unwrap if el.getparent() not in gone])
     return edits
 
 
-def _apply(
-    root: etree._Element, to_unwrap: list[etree._Element], to_drop: list[etree._Element]
-) -> None:
-    """Make the waiting edits (in C) and forget them."""
-    drop_all(root, to_drop)
-    unwrap_all(root, to_unwrap)
-    to_drop.clear()
-    to_unwrap.clear()
+_REMOVABLE = frozenset(REMOVABLE_WHEN_EMPTY)
+
+
+def _may_empty(root: etree._Element) -> list[etree._Element]:
+    """The elements :func:`remove_empty_elements` may remove, children before parents
+    (reversed document order): each removable element without children whose text is
+    blank, and its removable ancestors up to the first one that is not (which stays,
+    so nothing above it empties). Any other element holds text or an element that
+    stays. One walk in C finds the leaves; the climb from each stops where the climb
+    from the leaf after it (in document order) already went."""
+    leaves = [
+        el
+        for el in root.iter(*REMOVABLE_WHEN_EMPTY)
+        if not len(el) and not (el.text and el.text.strip(WHITESPACE))
+    ]
+    order: list[etree._Element] = []
+    emit = order.append
+    open_: list[etree._Element] = []  # the ancestors climbed to, outermost first
+    opened: set[etree._Element] = set()
+    for leaf in reversed(leaves):
+        climbed: list[etree._Element] = []
+        meet = None
+        node = leaf.getparent() if leaf is not root else None
+        while node is not None and node.tag in _REMOVABLE:
+            if node in opened:
+                meet = node
+                break
+            climbed.append(node)
+            if node is root:
+                break
+            node = node.getparent()
+        # the open ancestors that do not hold this leaf come after it: done
+        while open_ and open_[-1] is not meet:
+            opened.discard(open_[-1])
+            emit(open_.pop())
+        emit(leaf)
+        climbed.reverse()
+        open_ += climbed
+        opened.update(climbed)
+    open_.reverse()
+    order += open_
+    return order
+
+
+def _text_left(el: etree._Element, unwrapped: dict[etree._Element, str]) -> str:
+    """The text of ``el`` once its children, which all wait to go, are gone: its own,
+    the text of each one unwrapped and the tail of each."""
+    parts = [el.text or ""]
+    for child in el:
+        parts.append(unwrapped.get(child, ""))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 @rule(
