@@ -196,3 +196,15 @@ def test_a_dateline_before_the_article_goes_a_date_inside_it_stays() -> None:
     got = _auto(html)
     assert got.startswith(_PARAGRAPHS[0]) and "2005年4月27日，晴。" in got
     assert "千龙" not in got and "发表于" not in got
+
+
+def test_a_forum_post_outscores_the_titles_of_its_replies() -> None:
+    """A thread's reply list (a short title, a name and a date per reply, no sentence
+    mark) scores no point per line: a hundred of them do not outscore the post."""
+    reply = "<li><a href=/r>回复标题</a>【网友】<font>08-11 16:58</font></li>"
+    html = (
+        "<html><head><title>t</title></head><body><table><tr><td>"
+        f"<p class='large'>{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}</p></td></tr></table>"
+        f"<ul>{reply * 100}</ul></body></html>"
+    )
+    assert _auto(html) == f"{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}\n"

@@ -3,8 +3,10 @@
 For a page of no known site, the article is the block that holds the most sentence
 text and the least link text. Each paragraph-like block (``<p>``, or a block holding
 text directly) of at least :data:`MIN_PARAGRAPH_CHARS` characters outside links scores
-one point plus one per sentence mark (``。，！？；：、,.!?;``: gne's punctuation
-density) plus its length over 100 (at most 3), the way readability and gne weigh
+one point (when it has a sentence mark or :data:`LINE_CHARS` characters: the titles of
+a forum's hundred replies do not outscore its post) plus one per sentence mark
+(``。，！？；：、,.!?;``: gne's punctuation density) plus its length over 100 (at most
+3), the way readability and gne weigh
 blocks; the score goes to its parent in full and to its grandparent at half. Each
 candidate's total is then scaled by the share of its text that is not link text, and
 the best candidate is the container (a candidate inside one item of a list, a teaser
@@ -222,7 +224,10 @@ def _scores(walk: _Walk, body: etree._Element, furniture: bool) -> dict[etree._E
             continue
         if not furniture and walk.furniture[el]:
             continue
-        score = 1.0 + marks + min(length / 100, 3.0)
+        # a short block with no sentence mark (a reply's title and date in a thread, a
+        # tag) scores no point of its own: hundreds of them outscored the post
+        point = 1.0 if marks or length >= LINE_CHARS else 0.0
+        score = point + marks + min(length / 100, 3.0)
         parent = el.getparent()
         if parent is None:
             continue
