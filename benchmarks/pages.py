@@ -84,6 +84,9 @@ PORTALS = (
     "toutiao.com", "gmw.cn", "youth.cn",
     # other portals of the sets: Yahoo China, China National Radio, China Daily
     "yahoo.com", "cnr.cn", "chinadaily.com.cn", "china.com.cn",
+    # Sina's corporate site, and the portals' own image and script hosts: a saved page
+    # with no URL is grouped by the host its links name most, often one of these
+    "sina.net", "sinaimg.cn", "ifengimg.com", "gtimg.com", "qpic.cn", "126.net",
 )  # fmt: skip
 """Host suffixes of major portals (the ``portal`` group)."""
 
