@@ -208,3 +208,20 @@ def test_a_forum_post_outscores_the_titles_of_its_replies() -> None:
         f"<ul>{reply * 100}</ul></body></html>"
     )
     assert _auto(html) == f"{_PARAGRAPHS[0]}{_PARAGRAPHS[1]}\n"
+
+
+def test_a_post_footer_and_byline_by_class_go_a_footnote_stays() -> None:
+    """``postfoot``, ``byline`` and ``post-meta`` name page furniture inside the article
+    (a blog post's date and view count); ``footnote`` does not."""
+    html = (
+        "<html><head><title>t</title></head><body><div class='post'>"
+        "<div class='post-meta'>作者：某人，发表于周一</div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "<p class='footnote'>注：数据来自统计局，仅供参考。</p>"
+        "<p class='byline'>本报记者 张三，李四</p>"
+        "<p class='postfoot'>发表于 2004年12月27日 12:40 - (阅读:3727;评论:63)</p>"
+        "</div><div><a href=/>首页</a></div></body></html>"
+    )
+    got = _auto(html)
+    assert "注：数据来自统计局，仅供参考。" in got and _PARAGRAPHS[-1] in got
+    assert "阅读" not in got and "张三" not in got and "某人" not in got

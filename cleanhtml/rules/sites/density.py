@@ -56,10 +56,13 @@ SKIP = frozenset({"script", "style", "noscript", "template", "textarea", "select
 """Elements whose text is not page text."""
 _HIDDEN = re.compile(r"display\s*:\s*none")
 UNLIKELY = re.compile(
-    r"comment|pinglun|reply|replies|footer|sidebar|share|sponsor|disqus|breadcrumb|popup"
-    r"|shoutbox|related|recommend|masthead|navbar|copyright"
+    r"comment|pinglun|reply|replies|foot(?!note)|sidebar|share|sponsor|disqus|breadcrumb"
+    r"|popup|shoutbox|related|recommend|masthead|navbar|copyright|promo|toolbar|banner"
+    r"|byline|(?:post|entry|article)[-_]?meta"
 )
-"""Words of ``id``/``class`` values that name page furniture, as readability's list."""
+"""Words of ``id``/``class`` values that name page furniture, as readability's lists:
+footers (``footer``, a post's ``postfoot``; not ``footnote``), bylines and a post's
+date line (``byline``, ``post-meta``, ``entry-meta``), promotions, toolbars, banners."""
 SIBLING_MIN_SCORE = 10.0
 """A sibling of the best candidate joins it with at least this score (and a fifth of its)."""
 SIBLING_CHARS = 80
