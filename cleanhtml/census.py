@@ -65,6 +65,13 @@ PHRASING = frozenset(
 
 _SIMPLE_SELECTOR = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
 """A one-part selector, as :func:`cleanhtml.rules.custom.selector_needles` reads one."""
+_SELECTOR_PART = re.compile(r"([#.]?)([A-Za-z][\w-]*)")
+"""One part of a CSS selector: a tag, ``#id`` or ``.class``."""
+_COMBINATORS = " \t\n\r\f>+~"
+_XPATH_HEAD = re.compile(
+    r"//([A-Za-z][\w-]*)\[(?:@(id|class) = '([^']*)'|starts-with\(@(id|class), '([^']*)'\))\]"
+)
+"""The first step of an XPath site marker, when it tests an id or class value."""
 
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
@@ -116,13 +123,26 @@ class Census:
         return not self.tags.isdisjoint(names)
 
     def may_match(self, selector: str) -> bool | None:
-        """Whether a one-part selector (``#id``, ``.class``, a tag) may match: False when
-        what it names was absent (a superset answer, like :meth:`has_tag`); None for
-        any other selector."""
-        match = _SIMPLE_SELECTOR.match(selector.strip())
-        if not match:
+        """Whether a selector may match: False when something it needs was absent (a
+        superset answer, like :meth:`has_tag`); None when that cannot be told.
+
+        Told for a CSS selector made of tags, ``#id`` and ``.class`` parts joined by
+        descendant, child or sibling combinators (``div.a#b``, ``.a .b``: every part
+        must be present), and for an XPath without ``|`` whose first step is a tag
+        with an ``@id``/``@class`` test (``//div[@id = 'x']...``, ``//div[starts-with(@class,
+        'x')]...``): what it needs are the ids, classes and tags the walk saw."""
+        selector = selector.strip()
+        match = _SIMPLE_SELECTOR.match(selector)
+        if match:
+            return self._has_part(*match.groups())
+        if selector.startswith("/"):
+            return self._xpath_may_match(selector)
+        parts = _SELECTOR_PART.findall(selector)
+        if not parts or _SELECTOR_PART.sub("", selector).strip(_COMBINATORS):
             return None
-        kind, name = match.groups()
+        return all(self._has_part(kind, name) for kind, name in parts)
+
+    def _has_part(self, kind: str, name: str) -> bool:
         if kind == "#":
             return name in self.ids
         if kind == ".":
@@ -130,6 +150,18 @@ class Census:
                 self._class_names = {n for value in self.classes for n in value.split()}
             return name in self._class_names
         return name.lower() in self.tags
+
+    def _xpath_may_match(self, xpath: str) -> bool | None:
+        head = _XPATH_HEAD.match(xpath)
+        if head is None or "|" in xpath:
+            return None
+        tag, attribute, equal, prefix_of, prefix = head.groups()
+        if tag.lower() not in self.tags:
+            return False
+        values = self.ids if (attribute or prefix_of) == "id" else self.classes
+        if attribute:
+            return equal in values
+        return any(value.startswith(prefix) for value in values)
 
     def has_attribute(self, *names: str) -> bool:
         """True when an attribute named one of ``names`` was present."""

@@ -187,4 +187,16 @@ def test_may_match_answers_one_part_selectors_from_the_walk() -> None:
     assert census.may_match("p") and census.may_match("P")
     assert census.may_match("#b") is False and census.may_match(".w") is False
     assert census.may_match("table") is False
-    assert census.may_match("div > p") is None  # not one part: the caller looks
+    # parts joined by combinators: each must be there
+    assert census.may_match("div > p") and census.may_match("div#a.x p") is True
+    assert census.may_match(".x .w") is False and census.may_match("div + table") is False
+    assert census.may_match("div:first-child") is None  # a pseudo-class: the caller looks
+    assert census.may_match("div[id]") is None and census.may_match("div, p") is None
+    # an XPath whose first step tests an id or class value
+    assert census.may_match("//div[@id = 'a']/p") and census.may_match("//div[@id = 'b']") is False
+    assert census.may_match("//table[@id = 'a']") is False  # no <table>
+    assert census.may_match("//div[starts-with(@class, 'x ')][.//p]") is True
+    assert census.may_match("//div[starts-with(@class, 'y')]") is False
+    assert census.may_match("//div[@class = 'x  y\tz']") is True
+    assert census.may_match("//div[@id = 'b'] | //p") is None  # a union: not told
+    assert census.may_match("//div[not(@id = 'b')]") is None

@@ -207,9 +207,9 @@ def site_by_markers(
 ) -> Site | None:
     """The first site one of whose markers matches in ``root`` (None when none does).
 
-    A marker that is one ``#id`` or ``.class`` is looked for only when ``may_match``
-    (the census: the ids and classes the page holds) does not say it cannot match and
-    ``has`` (the input's needle scan) finds its name in the input.
+    A marker is looked for only when ``may_match`` (the census: the ids, classes and
+    tags the page holds) does not say it cannot match, and, when it is one ``#id`` or
+    ``.class``, ``has`` (the input's needle scan) finds its name in the input.
     """
     from cleanhtml.rules.custom import selector_needles
 
