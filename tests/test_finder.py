@@ -225,3 +225,19 @@ def test_a_post_footer_and_byline_by_class_go_a_footnote_stays() -> None:
     got = _auto(html)
     assert "注：数据来自统计局，仅供参考。" in got and _PARAGRAPHS[-1] in got
     assert "阅读" not in got and "张三" not in got and "某人" not in got
+
+
+def test_teasers_with_their_dates_go() -> None:
+    """A list of three links or more with their dates beside them (under half link text,
+    no sentence outside the links) is a list of links too."""
+    teasers = "".join(
+        f"<div>·<a href=/t{n}>另一则新闻的标题写得比较长{n}</a> (2005-04-2{n} 14:32PM)</div>"
+        for n in range(5)
+    )
+    html = (
+        "<html><head><title>t</title></head><body><div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + f"<div class='spcr'>{teasers}</div></div><div><a href=/>首页</a></div></body></html>"
+    )
+    got = _auto(html)
+    assert "另一则" not in got and "2005" not in got and _PARAGRAPHS[-1] in got

@@ -96,6 +96,11 @@ LIST_LINKS = 0.5
 """... more than this share of their text in links ..."""
 LIST_MARKS = 10
 """... and fewer than this many sentence marks outside links (readability's commas)."""
+LIST_ANCHORS = 3
+"""A block of this many links or more ..."""
+LINK_ROWS = 0.33
+"""... with more than this share of its text in links and at most one sentence mark
+outside them is a list of links too (teasers with their dates, ``·标题 (2005-04-27)``)."""
 MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
 """Words that keep an element a candidate even when it also names furniture."""
 
@@ -414,7 +419,9 @@ def _link_lists(
     """The lists of links inside ``top`` (related stories, tags, teasers): blocks
     (:data:`LISTS`) whose text is more than :data:`LIST_LINKS` link text with fewer than
     :data:`LIST_MARKS` sentence marks outside links (readability's conditional
-    cleaning); a block left with a short label only (under :data:`LINE_CHARS`
+    cleaning), or of :data:`LIST_ANCHORS` links or more, more than :data:`LINK_ROWS` of
+    its text in links and at most one sentence mark outside them (teasers with their
+    dates); a block left with a short label only (under :data:`LINE_CHARS`
     characters, no sentence mark, no image) once the lists inside it are gone; and the
     heading or label just before a list of two links or more (``<h3>相关阅读</h3><ul>…``).
 
@@ -443,6 +450,7 @@ def _link_lists(
         chars, links, marks = mine
         if el.tag in LISTS and (
             (chars > 0 and links > LIST_LINKS * chars and marks < LIST_MARKS)
+            or (anchors.get(el, 0) >= LIST_ANCHORS and marks <= 1 and links > LINK_ROWS * chars)
             or (el in emptied and _is_label(mine) and el not in images)
         ):
             lists.add(el)
