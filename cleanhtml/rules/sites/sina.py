@@ -11,7 +11,11 @@ Sina's article templates keep the body in one of a few containers:
   sina.net pages of 2005 have no ``#article``: the first ``td.l17`` text cell in the
   table of the ``th.f24`` title is kept;
 * ``<section class="art_pic_card art_content">``: the mobile pages of sina.cn;
-* ``<div class="articalContent">``: blog.sina.com.cn posts.
+* ``<div id="sina_keyword_ad_area2" class="articalContent   newfont_family">``:
+  blog.sina.com.cn posts, between ``<!-- 正文开始 -->`` and ``<!-- 正文结束 -->``, under
+  ``.articalTitle`` (the ``h2.titName`` title, the ``span.time`` date in brackets) and
+  ``.articalTag`` (标签, 分类); the share, like and previous/next boxes follow it. The
+  id names the site of a saved post that carries no URL.
 
 Inside ``#artibody`` the 2016 finance template puts a quote chart with "热点栏目" links
 (``.ct_hqimg``) above the text and a "进入【新浪财经股吧】讨论" promo below it; both go,
@@ -52,7 +56,8 @@ SINA = Site(
         # 2005 pages without #article (sina.net): the first text cell under the title
         "//th[@class = 'f24']/ancestor::table[1]//td[@class = 'l17'][1]",
     ),
-    markers=("#artibody", _TITLE_MARKER),
+    # blog.sina.com.cn posts: the body's id is Sina's keyword-ad hook, no other site's
+    markers=("#artibody", _TITLE_MARKER, "#sina_keyword_ad_area2"),
     drop=(
         ".ct_hqimg",  # 2016 finance: the quote chart and its 热点栏目 links
         # 进入【新浪财经股吧】讨论
@@ -84,7 +89,14 @@ SINA = Site(
     ),
     author=(".show_author",),
     editor=(".article-editor",),
-    published=(".date-source .date", ".date", "#pub_date", ".weibo_time", _BYLINE_2005),
+    published=(
+        ".date-source .date",
+        ".date",
+        "#pub_date",
+        ".weibo_time",
+        _BYLINE_2005,
+        ".articalTitle .time",  # blog: (2024-05-20 21:36:08)
+    ),
     fixtures=(
         "page-sina-article",
         "page-sina-news",
@@ -93,6 +105,7 @@ SINA = Site(
         "page-sina-mobile",
         "page-sina-2005",
         "page-sina-net-2005",
+        "page-sina-blog",
     ),
 )
 SITES = (SINA,)
