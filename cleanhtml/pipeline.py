@@ -85,6 +85,41 @@ _NAMED_REFERENCE = re.compile(rb"&[A-Za-z][A-Za-z0-9]{0,31};?")
 """A named reference as html.unescape reads it (one inside a stretch is decoded too)."""
 _ANYTHING = "\x00"  # in the spelled set: any character may be spelled
 """What the named references inside a decoded stretch can spell (see ``_REFERENCE``)."""
+_ANYTHING_SET = frozenset(_ANYTHING)
+_SPELLS: dict[bytes, frozenset[str]] = {}
+"""What each reference met so far spells (see :func:`_spells`); the same few recur."""
+_CACHE_LIMIT = 4096
+
+
+def _spells(reference: bytes) -> frozenset[str]:
+    """The characters ``reference`` (``&#123;``, ``&amp;``) reads as, ASCII ones also
+    lower-cased, or :data:`_ANYTHING` for one that reads as nothing (``&#xFDD0;``: its
+    neighbours meet)."""
+    known = _SPELLS.get(reference)
+    if known is None:
+        import html  # only for inputs with character references
+
+        text = html.unescape(reference.decode("ascii"))
+        known = frozenset(text + text.lower()) if text else _ANYTHING_SET
+        if len(_SPELLS) >= _CACHE_LIMIT:
+            _SPELLS.clear()
+        _SPELLS[reference] = known
+    return known
+
+
+_ENCODED: dict[str, tuple[bytes, bool]] = {}
+"""Each needle met so far as UTF-8, and whether that is ASCII."""
+
+
+def _encoded(needle: str) -> tuple[bytes, bool]:
+    known = _ENCODED.get(needle)
+    if known is None:
+        raw = needle.encode("utf-8")
+        known = raw, raw.isascii()
+        if len(_ENCODED) >= _CACHE_LIMIT:
+            _ENCODED.clear()
+        _ENCODED[needle] = known
+    return known
 
 
 class Needles:
@@ -153,22 +188,16 @@ class Needles:
         lower-cased): a needle holding none of them is never found in a stretch around
         a reference but where the plain input holds it too."""
         if self._spelled is None:
-            found = set(_NUMERIC_REFERENCE.findall(self._source()))
+            source = self._source()
+            found = set(_NUMERIC_REFERENCE.findall(source)) if b"&#" in source else ()
+            spelled: frozenset[str] = frozenset()
             if found:  # a stretch around one may hold named ones: what they spell counts
-                found.update(_NAMED_REFERENCE.findall(self._source()))
-            spelled: set[str] = set()
-            if any(len(reference) > _AROUND // 2 for reference in found):
-                spelled.add(_ANYTHING)  # cut by its stretch: it may read as anything there
-            elif found:
-                import html  # only for inputs with character references
-
-                for reference in found:
-                    text = html.unescape(reference.decode("ascii"))
-                    if not text:  # (&#xFDD0; reads as nothing: its neighbours meet)
-                        spelled.add(_ANYTHING)
-                    spelled.update(text)
-                    spelled.update(text.lower())
-            self._spelled = frozenset(spelled)
+                found.update(_NAMED_REFERENCE.findall(source))
+                if any(len(reference) > _AROUND // 2 for reference in found):
+                    spelled = _ANYTHING_SET  # cut by its stretch: may read as anything there
+                else:
+                    spelled = frozenset().union(*map(_spells, found))
+            self._spelled = spelled
         return self._spelled
 
     def _may_be_spelled(self, needle: str) -> bool:
@@ -176,7 +205,7 @@ class Needles:
         spelled = self._spelled_out()
         if not spelled:
             return False
-        return _ANYTHING in spelled or any(c in spelled for c in needle)
+        return _ANYTHING in spelled or not spelled.isdisjoint(needle)
 
     def has_cjk(self) -> bool:
         """True when the input may hold CJK ideographs."""
@@ -193,8 +222,8 @@ class Needles:
             return False
         found = self._seen.get(needle)
         if found is None:
-            raw = needle.encode("utf-8")
-            found = (raw.isascii() or self.has_cjk()) and (
+            raw, ascii_only = _encoded(needle)
+            found = (ascii_only or self.has_cjk()) and (
                 raw in self.haystack or (self._may_be_spelled(needle) and raw in self._references())
             )
             self._seen[needle] = found
@@ -205,6 +234,17 @@ class Needles:
         return any(needle in self for needle in needles)
 
 
+_last_names: tuple[Sequence[Rule], frozenset[str]] = ((), frozenset())
+
+
+def _names(rules: Sequence[Rule]) -> frozenset[str]:
+    """The names of ``rules`` (remembered for the last list: a batch passes the same one)."""
+    global _last_names
+    if _last_names[0] is not rules:
+        _last_names = (rules, frozenset(rule.name for rule in rules))
+    return _last_names[1]
+
+
 def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dict[str, int]:
     """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
     ctx = ctx if ctx is not None else Context()
@@ -213,24 +253,25 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     census = doc.census if doc.census is not None else census_.take(doc.root)
     doc.census = census
     ctx.needles, ctx.census = needles, census
-    ctx.selected = frozenset(rule.name for rule in rules)
+    ctx.selected = selected = _names(rules)
     ctx.shared = {}
     ctx.reshaped = []
+    tags, attributes = census.tags, census.attributes
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them
         if protected is None and rule.group != "safety":
             protected = protect(doc.root) if census.opt_out else []
-        if rule.tags and not census.has_tag(*rule.tags):
+        if rule.tags and tags.isdisjoint(rule.tags):
             continue
-        if rule.attributes and not census.has_attribute(*rule.attributes):
+        if rule.attributes and attributes.isdisjoint(rule.attributes):
             continue
         if rule.needs_cjk and not needles.has_cjk():
             continue
         if rule.needles and not needles.any(rule.needles):
             continue
         ctx.rule = rule.name
-        ctx.deferred = any(name in ctx.selected for name in rule.defers_to)
+        ctx.deferred = bool(rule.defers_to) and not selected.isdisjoint(rule.defers_to)
         count = rule.apply(doc.root, ctx)
         if count:
             edits[rule.name] = count

@@ -128,3 +128,14 @@ def test_every_copyright_phrase_holds_a_key_character() -> None:
     from cleanhtml.rules.news import _COPYRIGHT_KEYS, COPYRIGHT_PHRASES
 
     assert all(any(key in phrase for key in _COPYRIGHT_KEYS) for phrase in COPYRIGHT_PHRASES)
+
+
+def test_a_promo_heading_spaced_out_still_goes() -> None:
+    """The promo rules skip their block query when no promo phrase is in the text with
+    its whitespace removed (the blocks are read that way): 相关 新闻 still counts."""
+    from cleanhtml.api import clean_document, render
+
+    page = '<p>相关部门表示，正文。</p><p>相关 新闻：<a href="/x">某新闻</a></p>'
+    cleaned = clean_document(page)
+    assert render(cleaned, "html") == "<p>相关部门表示，正文。</p>"
+    assert clean_document("<p>相关部门表示，正文。</p>").edits == {}

@@ -21,7 +21,7 @@ import string
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from test_safety import browser_problems
 
@@ -29,7 +29,7 @@ import cleanhtml
 from cleanhtml.api import RENDERERS, clean_document, render
 from cleanhtml.errors import InputError
 from cleanhtml.markdown_body import render_html
-from cleanhtml.rules import select_rules
+from cleanhtml.rules import news, select_rules
 
 CJK = "就业是最大的民生职业技能培训保持稳定关键举措经济转型升级高质量发展重要支撑平安银行"
 PUNCTUATION = "，。、！？：；“”（）"
@@ -494,3 +494,19 @@ def test_markdown_pseudo_tags_are_defused(post: str) -> None:
     body_in, body_out = post.split("---\n", 2)[2], out.split("---\n", 2)[2]
     assert render_html(body_out) == render_html(body_in)
     assert render(clean_document(out.encode("utf-8"), path="post.md"), "html") == out
+
+
+@EXAMPLES
+@given(
+    st.sampled_from([news.PROMO_PREFIXES, news.PROMO_HEADING]).flatmap(
+        lambda pattern: st.tuples(st.just(pattern), st.from_regex(pattern))
+    )
+)
+def test_every_promo_opening_holds_a_promo_phrase(case: tuple[re.Pattern[str], str]) -> None:
+    """The promo rules ask libxml2 for the blocks holding promo words only when the text,
+    whitespace removed, holds one of PROMO_PHRASES: every block text (whitespace
+    removed, as the rules read it) that the promo patterns match must hold one."""
+    pattern, text = case
+    compact = "".join(text.split())
+    assume(pattern.match(compact))
+    assert any(phrase in compact for phrase in news.PROMO_PHRASES)

@@ -130,10 +130,11 @@ def _ad_slots(root: etree._Element) -> list[etree._Element]:
 
 
 # Phrases that open a promo box; checked on the block's whole text.
-_RELATED = (
-    r"(?:相关新闻|相关阅读|相关报道|相关文章|延伸阅读|推荐阅读"
-    r"|热门推荐|热点推荐|更多精彩|往期回顾)"
-)
+RELATED_PHRASES = (
+    "相关新闻", "相关阅读", "相关报道", "相关文章", "延伸阅读", "推荐阅读", "热门推荐",
+    "热点推荐", "更多精彩", "往期回顾",
+)  # fmt: skip
+_RELATED = f"(?:{'|'.join(RELATED_PHRASES)})"
 PROMO_PREFIXES = re.compile(
     rf"^{_RELATED}\s*[:：|丨]"
     r"|^炒股就看金麒麟"  # the Sina blurb; "炒股就看心态……" can open an article paragraph
@@ -145,6 +146,9 @@ PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|�
 PROMO_HEADING_MAX_CHARS = 8  # the longest text PROMO_HEADING matches
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
 PROMO_WORDS = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经")
+PROMO_PHRASES = (*RELATED_PHRASES, "炒股就看金麒麟", "新浪财经")
+"""What a block's text, whitespace removed, holds when :data:`PROMO_PREFIXES` or
+:data:`PROMO_HEADING` matches it (each alternative starts with one of these)."""
 PROMO_HOLDERS = ("blockquote", "p", "div", "section", "li", "table", "h2", "h3", "h4")
 
 
@@ -171,6 +175,10 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
         return cast(list[etree._Element], cached[1])
     text = etree.tostring(root, method="text", encoding="unicode")
     words = tuple(word for word in PROMO_WORDS if word in text)
+    if words:  # (相关 is a common word) a block's text is a stretch of the whole text:
+        compact = "".join(text.split())  # without a phrase in it, no block opens with one
+        if not any(phrase in compact for phrase in PROMO_PHRASES):
+            words = ()
     found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
     ctx.shared["promo-candidates"] = (root, found)
     return found
@@ -650,6 +658,8 @@ _TEXT_AND_BREAKS = etree.XPath(".//text() | .//br", smart_strings=False)
 
 
 def _lines(el: etree._Element) -> list[str]:
+    if not len(el):  # its own text alone (an XPath call costs more than the rest)
+        return [" ".join(line.split()) for line in (el.text or "").split("\n")]
     found = cast(list[object], _TEXT_AND_BREAKS(el))
     parts = [part if isinstance(part, str) else "\n" for part in found]
     return [" ".join(line.split()) for line in "".join(parts).split("\n")]
