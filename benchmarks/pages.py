@@ -8,6 +8,7 @@ missing one is left out of the table):
     python benchmarks/pages.py --full DIR      # also DIR/<fixture>.html: untrimmed pages
     python benchmarks/pages.py --set cwced     # another set (below); --set all: every set
     python benchmarks/pages.py --set bench --quiet   # only the means
+    python benchmarks/pages.py --set all --half B    # the half held out (see half_of)
 
 Sets (a set whose data is not on this machine is skipped with a line saying so):
 
@@ -50,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -312,13 +314,26 @@ def _mean(got: list[tuple[float, float]]) -> tuple[float, float]:
     return recall, precision
 
 
-def run_set(name: str, tools: dict[str, Extractor], full: Path | None, quiet: bool) -> None:
-    """Print one set's table: a row per page (unless ``quiet``), means per group."""
+def half_of(name: str) -> str:
+    """``A`` or ``B``: a fixed half of a set by its page's name (the SHA-1's parity), so
+    that the finder's constants can be chosen on one half and checked on the other."""
+    return "A" if int(hashlib.sha1(name.encode()).hexdigest(), 16) % 2 == 0 else "B"
+
+
+def run_set(
+    name: str,
+    tools: dict[str, Extractor],
+    full: Path | None,
+    quiet: bool,
+    half: str | None = None,
+) -> None:
+    """Print one set's table: a row per page (unless ``quiet``), means per group; only
+    the pages of ``half`` (``A`` or ``B``, see :func:`half_of`) when given."""
     pages_of, needs = SETS[name]
     if not needs.exists():
         print(f"== {name}: skipped ({needs} not found)\n")
         return
-    rows = list(pages_of(full))
+    rows = [page for page in pages_of(full) if half is None or half_of(page.name) == half]
     totals: dict[tuple[str, str], list[tuple[float, float]]] = {}
     spent = Counter[str]()
     print(f"== {name}: {len(rows)} pages")
@@ -361,11 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tool", action="append", help="only these contenders (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="print only the means")
+    parser.add_argument("--half", choices=["A", "B"], help="only one half of each set")
     args = parser.parse_args(argv)
     tools = extractors(args.tool)
     chosen = args.set or ["fixtures"]
     for name in SETS if "all" in chosen else chosen:
-        run_set(name, tools, args.full, args.quiet)
+        run_set(name, tools, args.full, args.quiet, args.half)
     return 0
 
 
