@@ -217,6 +217,12 @@ _STAFF_ITEM = re.compile(
     + "|".join("[ \u3000\xa0]?".join(role) for role in sorted(STAFF_ROLES, key=len, reverse=True))
     + ")(?:[ \u3000\xa0]*(?P<colon>[:：])|[ \u3000\xa0])"
 )
+# the spacing before a role and its colon: where "编辑：张三 校对：李四" splits in two
+_BEFORE_ROLE = re.compile(
+    "[ \u3000\xa0]+(?=(?:"
+    + "|".join("[ \u3000\xa0]?".join(role) for role in STAFF_ROLES)
+    + ")[ \u3000\xa0]?[:：])"
+)
 
 
 def _staff_item(part: str) -> tuple[str, str, bool] | None:
@@ -236,11 +242,15 @@ def staff_credit(text: str) -> str | None:
     when ``text`` is not one.
 
     A staff-credit line is made only of ``ROLE：NAME`` items from :data:`STAFF_ROLES`
-    (``总监制：邹 明``, ``监 制：高明勇``), or of two or more ``ROLE NAME`` items joined
-    by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``): a role word alone, without its colon or its
-    partner, is article text.
+    (``总监制：邹 明``, ``监 制：高明勇``, ``编辑：张三 校对：李四``), or of two or more
+    ``ROLE NAME`` items joined by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``): a role word
+    alone, without its colon or its partner, is article text.
     """
-    parts = [part.strip(WHITESPACE) for part in _CREDIT_SEPARATORS.split(text)]
+    parts = [
+        item.strip(WHITESPACE)
+        for part in _CREDIT_SEPARATORS.split(text)
+        for item in _BEFORE_ROLE.split(part)
+    ]
     items = [_staff_item(part) for part in parts if part]
     if not items or any(item is None for item in items):
         return None
@@ -602,8 +612,9 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     ASCII colon or a slash (``编辑/倪家宁``), a name, an optional staff code
     (``SF055``), optional brackets; and closing staff-credit lines, each item a role
     from a fixed list (总监制, 监制, 出品人, 策划, 统筹, 主编, 编辑, 审读, 审校, 校对, 排版,
-    美编, 制图) and a name: with a colon (``总监制：邹 明``, ``监 制：高明勇``), or two or
-    more without colons joined by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``). The word
+    美编, 制图) and a name: with a colon (``总监制：邹 明``, ``监 制：高明勇``, several on a
+    line: ``责任编辑：李明　校对：赵六``), or two or more without colons joined by ``｜``
+    (``编辑 周褶褶 ｜ 排版 魏蔚``). The word
     编辑 inside article text, or a byline at the top, is content and stays. The name,
     with its staff code (``黄忆南 PN269``), is recorded in ``ctx.meta["editor"]``.
     """
