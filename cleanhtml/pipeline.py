@@ -78,6 +78,9 @@ _CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E0
 # that spell a character a needle may hold (ASCII, CJK) are &lt; &gt; &amp; &quot; &apos;,
 # which no needle contains or the serializer writes back escaped.
 _REFERENCE = re.compile(rb"&#")
+LOWERED_COPY_MAX = 8 << 20
+"""Inputs up to this size (bytes) are searched in one lower-cased copy of them."""
+_WINDOW = 1 << 20
 _AROUND = 64  # bytes kept each side of a character reference: longer than any needle spelled out
 # A numeric reference as html.unescape reads it (the decimal or hex digits, ``;`` optional).
 _NUMERIC_REFERENCE = re.compile(rb"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?")
@@ -135,14 +138,16 @@ class Needles:
     ``_REFERENCE``), so only numeric references are decoded.
     """
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, rules: Sequence[Rule] = ()) -> None:
         self._doc = doc
+        self._rules = rules  # their needles are likely asked: one scan answers them all
         self._raw: bytes | None = None
         self._haystack: bytes | None = None
         self._seen: dict[str, bool] = {}
         self._cjk: bool | None = None
         self._decoded: bytes | None = None
         self._spelled: frozenset[str] | None = None
+        self._window_found: dict[bytes, bool] = {}
 
     @property
     def haystack(self) -> bytes:
@@ -150,6 +155,35 @@ class Needles:
         if self._haystack is None:
             self._haystack = self._source().lower()
         return self._haystack
+
+    def _in_lowered(self, raw: bytes) -> bool:
+        """True when ``raw`` occurs in the ASCII-lower-cased input. An input larger
+        than :data:`LOWERED_COPY_MAX` is not copied lower-cased whole (that copy was as
+        large as the input, for the whole cleaning): it is lower-cased a window at a
+        time, for every needle not answered yet of the rules', in one pass."""
+        source = self._source()
+        if len(source) <= LOWERED_COPY_MAX:
+            return raw in self.haystack
+        if raw != raw.lower():
+            return False  # (a lower-cased input holds no capital)
+        if raw in source or not any(97 <= byte <= 122 for byte in raw):
+            return raw in source  # lower-casing changes only letters
+        found = self._window_found
+        if raw not in found:
+            pending = {raw} | {
+                needle
+                for needle in (n.encode("utf-8") for rule in self._rules for n in rule.needles)
+                if needle not in found and needle == needle.lower()
+            }
+            for needle in pending:
+                found[needle] = False
+            longest = max(map(len, pending))
+            for start in range(0, len(source), _WINDOW):
+                window = source[start : start + _WINDOW + longest - 1].lower()
+                for needle in pending:
+                    if not found[needle] and needle in window:
+                        found[needle] = True
+        return found[raw]
 
     def _source(self) -> bytes:
         if self._raw is None:
@@ -224,7 +258,8 @@ class Needles:
         if found is None:
             raw, ascii_only = _encoded(needle)
             found = (ascii_only or self.has_cjk()) and (
-                raw in self.haystack or (self._may_be_spelled(needle) and raw in self._references())
+                self._in_lowered(raw)
+                or (self._may_be_spelled(needle) and raw in self._references())
             )
             self._seen[needle] = found
         return found
@@ -249,7 +284,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
-    needles = Needles(doc)
+    needles = Needles(doc, rules)
     census = doc.census if doc.census is not None else census_.take(doc.root)
     doc.census = census
     ctx.needles, ctx.census = needles, census

@@ -139,3 +139,32 @@ def test_a_promo_heading_spaced_out_still_goes() -> None:
     cleaned = clean_document(page)
     assert render(cleaned, "html") == "<p>相关部门表示，正文。</p>"
     assert clean_document("<p>相关部门表示，正文。</p>").edits == {}
+
+
+def test_a_large_input_is_searched_in_windows_with_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above LOWERED_COPY_MAX the input is lower-cased a window at a time (no copy as
+    large as the input): a needle across a window's edge, in capitals, without letters
+    or Chinese is found as in the lower-cased copy, and a capital in a needle never is."""
+    from cleanhtml import pipeline
+    from cleanhtml.rule import Rule
+
+    data = (
+        b"<p>" + b"x" * 90 + b"<SPAN class='SinaAds'>a</SPAN>&#x4e2d;" + b"y" * 50
+        + "<p>责任编辑：张三 appendQR 50%</p>".encode()
+    )  # fmt: skip
+    needles = [
+        "sinaads", "<span", "appendqr", "50%", "责任编辑", "中", "class='sinaads'",
+        "absent", "Sinaads", "x" * 91, "<p>", "yyy<p>",
+    ]  # fmt: skip
+    expected = {n: n in pipeline.Needles(document.load(data)) for n in needles}
+    assert expected["sinaads"] and expected["appendqr"] and not expected["Sinaads"]
+    monkeypatch.setattr(pipeline, "LOWERED_COPY_MAX", 0)
+    for window in (1, 7, 16, 100, 1 << 20):
+        monkeypatch.setattr(pipeline, "_WINDOW", window)
+        for expect in ((), needles[:4], needles):  # asked alone, or with the rules' needles
+            rules = [Rule("X", "x", "news", "x", lambda root, ctx: 0, needles=tuple(expect))]
+            found = pipeline.Needles(document.load(data), rules)
+            assert {n: n in found for n in needles} == expected, window
+            assert found._haystack is None  # no lower-cased copy was made
