@@ -259,3 +259,26 @@ def test_teasers_with_their_dates_go() -> None:
     )
     got = _auto(html)
     assert "另一则" not in got and "2005" not in got and _PARAGRAPHS[-1] in got
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<p style='display:none'>2005-04-27 14:32 来源</p>",
+        "<p style='display: none'><a href=/x>分享</a> <a href=/y>微博</a></p>",
+        "<div style='display:none'><a href=/a>相关一</a><a href=/b>相关二</a></div>",
+        "<p hidden>2005-04-27 14:32 来源</p>",
+    ],
+)
+def test_lines_the_page_hides_are_judged_as_the_cleaned_page_shows_them(hidden: str) -> None:
+    """A line hidden by a style before the article (a dateline, share links) is shown
+    by the cleaned page, whose styles are gone: it is judged as shown, so a second run
+    cuts nothing more. A ``hidden`` attribute stays, and so does what it hides."""
+    html = (
+        f"<html><head><title>t</title></head><body><div>{hidden}"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "</div><div><a href=/>首页</a></div></body></html>"
+    )
+    once = _auto(html, "html")
+    assert _auto(once, "html") == once
+    assert _PARAGRAPHS[0] in once

@@ -25,7 +25,10 @@ readability does:
   as readability's conditional cleaning drops them.
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
-scripts, styles and form controls do not count. Everything is counted in one walk
+scripts, styles and form controls do not count for the scores; what is cut inside the
+article (lines before it, lists of links) is judged on what the cleaned page shows,
+text hidden by a style included (the cleaned page has no styles), so that a second run
+cuts nothing more. Everything is counted in one walk
 down the tree and a few sums back up it: the cost is linear in the size of the page.
 """
 
@@ -141,13 +144,17 @@ class _Walk:
     def __init__(self, body: etree._Element) -> None:
         self.order: list[etree._Element] = []
         self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks, links]
+        # the same for the lines of the cleaned page (below), and their first text
+        self.lines: dict[etree._Element, list[int]] = {}
         self.head: dict[etree._Element, str] = {}  # block -> its first text (HEAD_CHARS)
         self.text: dict[etree._Element, list[int]] = {}  # el -> [chars, link chars, marks]
         owner: dict[etree._Element, etree._Element] = {body: body}
         in_link: dict[etree._Element, bool] = {body: False}
         skipped: dict[etree._Element, bool] = {body: False}
-        dead: dict[etree._Element, bool] = {body: False}  # skipped, hidden or not
-        self.raw: dict[etree._Element, list[int]] = {}  # text counted hidden or not
+        # what the cleaned page shows: text hidden by a style counts (the cleaned page
+        # has no styles), text under a hidden attribute or in a script does not
+        dead: dict[etree._Element, bool] = {body: False}
+        self.raw: dict[etree._Element, list[int]] = {}  # el -> [chars, link chars, marks]
         furniture: dict[etree._Element, bool] = {body: False}
         self.furniture = furniture
         self.own_furniture: set[etree._Element] = set()  # named furniture themselves
@@ -157,14 +164,14 @@ class _Walk:
             if el is body:
                 self.order.append(el)
                 self._add(body, body, el.text, False)
-                self._add_raw(body, el.text, False)
+                self._add_raw(body, body, el.text, False)
                 continue
             parent = el.getparent()
             assert parent is not None
             if isinstance(el.tag, str):
                 skip = skipped[parent] or el.tag in SKIP or _is_hidden(el)
                 skipped[el] = skip
-                dead[el] = dead[parent] or el.tag in SKIP
+                dead[el] = dead[parent] or el.tag in SKIP or el.get("hidden") is not None
                 link = in_link[el] = in_link[parent] or el.tag == "a"
                 if _is_furniture(el):
                     self.own_furniture.add(el)
@@ -181,34 +188,42 @@ class _Walk:
                 if not skip:
                     self._add(el, owner[el], el.text, link)
                 if not dead[el]:
-                    self._add_raw(el, el.text, link)
+                    self._add_raw(el, owner[el], el.text, link)
             if not skipped[parent]:  # the tail is the parent's text
                 self._add(parent, owner[parent], el.tail, in_link[parent])
             if not dead[parent]:
-                self._add_raw(parent, el.tail, in_link[parent])
+                self._add_raw(parent, owner[parent], el.tail, in_link[parent])
 
-    def _add_raw(self, el: etree._Element, text: str | None, link: bool) -> None:
-        """Count ``text`` for ``el`` whether the page hides it or not (the cleaned page
-        shows it: the styles that hide it are gone)."""
+    def _add_raw(
+        self, el: etree._Element, block: etree._Element, text: str | None, link: bool
+    ) -> None:
+        """Count ``text`` for ``el`` and its line ``block`` as the cleaned page shows it
+        (a style that hides it is gone there), so that what is cut from the article
+        is judged as a second run will judge it."""
         chars, marks = _count(text)
-        if chars:
-            counts = self.raw.setdefault(el, [0, 0, 0])
-            counts[0] += chars
-            if link:
-                counts[1] += chars
-            else:
-                counts[2] += marks
+        if not chars:
+            return
+        assert text is not None
+        counts = self.raw.setdefault(el, [0, 0, 0])
+        line = self.lines.setdefault(block, [0, 0, 0])
+        head = self.head.get(block, "")
+        if len(head) < HEAD_CHARS:
+            self.head[block] = head + text[: HEAD_CHARS - len(head)]
+        counts[0] += chars
+        if link:
+            counts[1] += chars
+            line[2] += chars
+        else:
+            counts[2] += marks
+            line[0] += chars
+            line[1] += marks
 
     def _add(self, el: etree._Element, block: etree._Element, text: str | None, link: bool) -> None:
         chars, marks = _count(text)
         if not chars:
             return
-        assert text is not None
         counts = self.text.setdefault(el, [0, 0, 0])
         own = self.own.setdefault(block, [0, 0, 0])
-        head = self.head.get(block, "")
-        if len(head) < HEAD_CHARS:
-            self.head[block] = head + text[: HEAD_CHARS - len(head)]
         counts[0] += chars
         if link:
             counts[1] += chars
@@ -408,7 +423,7 @@ def _furniture_in(
             elif el in lists:
                 gone.add(el)
                 found.append(el)
-            elif el in walk.own:
+            elif el in walk.lines:
                 lines.append(el)
     return found, lines
 
@@ -581,14 +596,14 @@ def _is_margin(el: etree._Element, walk: _Walk) -> bool:
     """A line before the article's text that goes: the headline (``<h1>``), a line of
     links only, or a dateline (under :data:`HEAD_CHARS` characters with a date or a
     time: ``2005-04-27 14:32更新 来源：千龙新闻网``, ``发表于 2004年12月27日 12:40``)."""
-    return el.tag == "h1" or walk.own[el][0] == 0 or _is_dateline(el, walk)
+    return el.tag == "h1" or walk.lines[el][0] == 0 or _is_dateline(el, walk)
 
 
 def _is_dateline(el: etree._Element, walk: _Walk) -> bool:
     """A short line (under :data:`HEAD_CHARS` characters) with a date or a time
     (:data:`DATELINE`) and no clause mark (``，。！？``: a lead sentence that starts with
     its date is article text)."""
-    chars, _, links = walk.own[el]
+    chars, _, links = walk.lines[el]
     if chars + links >= HEAD_CHARS:
         return False
     head = walk.head.get(el, "")
@@ -598,7 +613,7 @@ def _is_dateline(el: etree._Element, walk: _Walk) -> bool:
 def _is_text_line(el: etree._Element, walk: _Walk) -> bool:
     """A line of article text: :data:`LINE_CHARS` characters with a sentence mark, not
     a dateline."""
-    chars, marks, _ = walk.own[el]
+    chars, marks, _ = walk.lines[el]
     return (
         el.tag not in HEADINGS and chars >= LINE_CHARS and marks > 0 and not _is_dateline(el, walk)
     )
