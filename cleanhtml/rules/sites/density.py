@@ -80,21 +80,8 @@ FALLBACK_CHARS = 200
 LISTS = frozenset(
     {"div", "table", "ul", "ol", "dl", "section", "aside", "nav", "form", "tbody", "tr", "td"}
 )
-"""Blocks inside the article that go when they are lists of links (:func:`_is_link_list`)."""
-LABELS = frozenset({"p", "b", "strong", "span", "font", "em", "dt"})
-"""Elements that can be the label of a list (besides headings and :data:`LISTS`)."""
-HEAD_CHARS = 80
-"""A line shorter than this before the article's text, with a date or time in it, is a
-dateline (:data:`DATELINE`); the walk keeps this much of each line's text."""
-DATELINE = re.compile(r"\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}|\d{1,2}:\d{2}")
-"""A date (``2005-04-27``, ``2004年12月27日``, ``2019/1/6``) or a time (``14:32``)."""
-CLAUSE_MARKS = frozenset("，。！？,!?")
-"""Marks of a sentence's clauses, which a dateline has none of."""
-LIST_ITEMS = 3
-"""A ``<li>`` among this many ``<li>`` siblings or more is one item of a list ..."""
-ITEM_FACTOR = 0.25
-"""... and a candidate inside it scores this share of its score: a stream of teasers
-with long summaries outscores a short article otherwise."""
+"""Blocks inside the article that go when they are lists of links (:func:`_link_lists`):
+blocks with ..."""
 LIST_LINKS = 0.5
 """... more than this share of their text in links ..."""
 LIST_MARKS = 10
@@ -104,6 +91,20 @@ LIST_ANCHORS = 3
 LINK_ROWS = 0.33
 """... with more than this share of its text in links and at most one sentence mark
 outside them is a list of links too (teasers with their dates, ``·标题 (2005-04-27)``)."""
+LABELS = frozenset({"p", "b", "strong", "span", "font", "em", "dt"})
+"""Elements that can be the label of a list (besides headings and :data:`LISTS`)."""
+LIST_ITEMS = 3
+"""A ``<li>`` among this many ``<li>`` siblings or more is one item of a list ..."""
+ITEM_FACTOR = 0.25
+"""... and a candidate inside it scores this share of its score: a stream of teasers
+with long summaries outscores a short article otherwise."""
+HEAD_CHARS = 80
+"""A line shorter than this before the article's text, with a date or time in it, is a
+dateline (:data:`DATELINE`); the walk keeps this much of each line's text."""
+DATELINE = re.compile(r"\d{4}\s?[-/.年]\s?\d{1,2}\s?[-/.月]\s?\d{1,2}|\d{1,2}:\d{2}")
+"""A date (``2005-04-27``, ``2004年12月27日``, ``2019/1/6``) or a time (``14:32``)."""
+CLAUSE_MARKS = frozenset("，。！？,!?")
+"""Marks of a sentence's clauses, which a dateline has none of."""
 MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
 """Words that keep an element a candidate even when it also names furniture."""
 
