@@ -146,7 +146,10 @@ def _drop_cut_tag(body: str, repairs: list[str]) -> str:
     Recorded as a repair so the output is re-serialized with its elements closed.
     """
     end = _content_end(body)
-    match = _CUT_TAG.search(body, max(0, end - 4096), end)
+    # only the last "<" can start one (no "<" follows a match): look there alone (a
+    # search would try the pattern at every position of the last 4,096 characters)
+    last = body.rfind("<", max(0, end - 4096), end)
+    match = _CUT_TAG.match(body, last, end) if last >= 0 else None
     if not match or match.group(0).startswith("<!--"):
         return body
     repairs.append("dropped a tag cut off at the end of the file")

@@ -510,3 +510,18 @@ def test_every_promo_opening_holds_a_promo_phrase(case: tuple[re.Pattern[str], s
     compact = "".join(text.split())
     assume(pattern.match(compact))
     assert any(phrase in compact for phrase in news.PROMO_PHRASES)
+
+
+_QUOTE_PATTERNS = {  # the patterns frontmatter._closes stands for
+    '"': re.compile(r'(?:[^"\\]|\\.)*+"'),  # noqa: DUO138 — linear: possessive, disjoint
+    "'": re.compile(r"(?:[^']|'')*+'(?!')"),  # noqa: DUO138 — linear: possessive, disjoint
+}
+
+
+@EXAMPLES
+@given(st.sampled_from(["'", '"']), st.text(alphabet="'\"\\ a\t\x0b", max_size=30))
+def test_a_front_matter_quote_closes_where_its_pattern_says(quote: str, line: str) -> None:
+    from cleanhtml.frontmatter import _closes
+
+    for rest in line.splitlines() or [""]:
+        assert _closes(rest, quote) == bool(_QUOTE_PATTERNS[quote].match(rest)), rest
