@@ -1,6 +1,6 @@
 """``python -m cleanhtml``."""
 
-from cleanhtml.cli import main
+from cleanhtml.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

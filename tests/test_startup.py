@@ -140,3 +140,35 @@ def test_html_page_to_text_imports_only_the_text_renderer(post: bytes) -> None:
     assert forbidden(modules - {"cleanhtml.render.text"}) == []
     assert "cleanhtml.render.text" in modules
     assert "cleanhtml.markdown_body" not in modules and "html.entities" not in modules
+
+
+QUICK_EXIT = """
+import atexit, sys
+from cleanhtml.cli import run
+atexit.register(lambda: sys.stderr.write("exit handler ran\\n"))
+sys.argv = ["cleanhtml", *sys.argv[1:]]
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "code"),
+    [
+        (["--timeout", "0", "-"], b"<p>x</p>" * 200_000, 0),  # 1.6 MB through a pipe
+        (["-"], b"<p>x</p>" * 200_000, 0),
+        (["-"], b"\x89PNG\r\n\x1a\n....", 3),
+        (["--to", "nothing", "-"], b"<p>x</p>", 2),
+    ],
+)
+def test_the_command_ends_without_teardown_but_flushed(
+    args: list[str], data: bytes, code: int
+) -> None:
+    """``cleanhtml`` skips Python's teardown of its objects (cli.run): its output is
+    still complete, its exit handlers run, its status is main's."""
+    done = subprocess.run(
+        [sys.executable, "-c", QUICK_EXIT, *args], input=data, capture_output=True, check=False
+    )
+    assert done.returncode == code, done.stderr
+    assert done.stderr.decode().endswith("exit handler ran\n")
+    if code == 0:
+        assert done.stdout == data
