@@ -261,9 +261,10 @@ def peak_rss_mib(args: list[str]) -> float:
 
     proc = subprocess.run(
         [sys.executable, "-c",
-         "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
+         "import resource, sys; sys.argv = sys.argv[1:]; "
          "sys.stdout = open('/dev/null', 'w')\n"
-         "try:\n    runpy.run_module('cleanhtml', run_name='__main__')\n"
+         "from cleanhtml.cli import main  # (the command itself, cli.run, ends the process)\n"
+         "try:\n    main()\n"
          "except SystemExit:\n    pass\n"
          "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
          "try:  # ru_maxrss keeps the parent's size across fork+exec; VmHWM is our own\n"
