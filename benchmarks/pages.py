@@ -3,7 +3,7 @@
 Run from the repository root (trafilatura and gne are optional, benchmark-only; a
 missing one is left out of the table):
 
-    pip install trafilatura gne
+    pip install trafilatura==2.3.1 gne==0.4.3 lxml_html_clean   # justext needs it with lxml 6
     python benchmarks/pages.py                 # the page fixtures, fixtures/page-*/
     python benchmarks/pages.py --full DIR      # also DIR/<fixture>.html: untrimmed pages
     python benchmarks/pages.py --set cwced     # another set (below); --set all: every set
