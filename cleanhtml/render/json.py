@@ -7,8 +7,9 @@ The record's keys come in a fixed order (see ``cleanhtml/schema/record.schema.js
 
 A whole page's ``title`` (without the portal suffix), ``published``, ``author`` and
 ``source`` come from its head and byline, read before the page was cut to its article
-(see :mod:`cleanhtml.rules.sites.meta`); ``url`` is the page's own address and
-``profile`` the site profile that cut it.
+(see :mod:`cleanhtml.rules.sites.meta`); an author that is only the name in the page's
+editor credit is left out (gmw's CMS fills ``<meta name="author">`` with the 责编);
+``url`` is the page's own address and ``profile`` the site profile that cut it.
 
 The metadata is not parsed a second time: ``stocks``, ``editor``, ``original_title``
 and ``source`` are what the rules recorded in ``ctx.meta`` as they ran (so ignoring a
@@ -150,6 +151,10 @@ def _published(data: dict[str, Any]) -> str | None:
     return None
 
 
+_EDITOR_CODE = re.compile("[ _]")
+"""Where an editor credit's name ends and its staff code starts (黄忆南 PN269, 杨倩_NF4425)."""
+
+
 def _author(data: dict[str, Any]) -> str | None:
     for key in ("author", "creator", "dc:creator"):
         value = data.get(key)
@@ -209,6 +214,10 @@ def build_record(cleaned: Cleaned) -> dict[str, Any]:
         for a in body.iter("a")
         if (href := (a.get("href") or "").strip())
     ]
+    editor = found.get("editor") or page.get("editor")
+    page_author = page.get("author")
+    if page_author and editor and page_author == _EDITOR_CODE.split(editor, maxsplit=1)[0]:
+        page_author = None  # the editor credit's name: gmw's CMS fills meta author with it
     return {
         "path": cleaned.path,
         "encoding": doc.encoding,
@@ -217,10 +226,10 @@ def build_record(cleaned: Cleaned) -> dict[str, Any]:
         "meta": meta,
         "title": _title(meta["data"], root, body, page.get("title")),
         "published": page.get("published") or _published(meta["data"]),
-        "author": page.get("author") or _author(meta["data"]),
+        "author": page_author or _author(meta["data"]),
         "original_title": found.get("original_title"),
         "source": found.get("source") or page.get("source"),
-        "editor": found.get("editor") or page.get("editor"),
+        "editor": editor,
         "stocks": list(found.get("stocks", [])),
         "images": images,
         "links": links,
