@@ -807,8 +807,9 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
     selected = {rule.name for rule in rules}
     if "<" not in body or not selected & _PSEUDO_RULES:
         return body, {}
-    from cleanhtml.repairs import _START_TAG
+    from cleanhtml.repairs import _bounding_patterns
 
+    start_tag = _bounding_patterns()[1]
     tokens = _parse(body)
     lines = _Lines(body)
     skipped = sorted(html_spans(body, tokens) + _protected(body) + _display_math(body))
@@ -822,7 +823,7 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
         if index < len(skipped) and skipped[index][0] <= at:
             pos = skipped[index][1]
             continue
-        tag = _START_TAG.match(body, at)
+        tag = start_tag.match(body, at)
         rule_name = _pseudo_tag_rule(body, tag) if tag is not None and tag.group(3) else None
         line = bisect.bisect_right(lines.starts, at) - 1
         if rule_name is None or rule_name not in selected or line in code:

@@ -5,6 +5,7 @@ Each repair that changes the text notes it in the document's ``repairs``."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -272,23 +273,36 @@ def _closed_raw_text(name: str) -> str:
 
 
 _NOT_RAW_TEXT = "|".join(_any_case(name) for name in sorted(_RAW_TEXT))
-# Markup whose start tags hold at most MAX_ATTRIBUTES attributes, read as libxml2 reads
-# it: text, comments, doctypes, bogus comments, end tags (their attributes are read and
-# dropped), start tags, closed scripts, styles, titles and textareas with their text (a
-# script only without '<!--'). A match stops before anything else: another raw-text
-# element, a tag with more attributes, a comment or tag the end of the text cuts off.
-_BOUNDED_MARKUP = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
-    "(?:[^<]++"
-    f"|<(?!(?:{_NOT_RAW_TEXT})[{_WS}/>])[A-Za-z][^{_WS}/>]*+{_ATTRIBUTES}/?>"
-    + "".join(f"|{_closed_raw_text(name)}" for name in ("script", "style", "title", "textarea"))
-    + f"|</[A-Za-z][^{_WS}/>]*+{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS})*+/?>"
-    "|<!--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
-    "|<[!?][^>]*+>|</>|</[^A-Za-z>][^>]*+>"
-    "|<(?![A-Za-z/!?]))*+"
-)
-_START_TAG = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
-    rf"<([A-Za-z][^{_WS}/>]*+)((?:{_SEPARATORS}{_NAME}{_VALUE})*+){_SEPARATORS}(/?>|\Z)"
-)
+
+
+@functools.cache
+def _bounding_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns :func:`_bound_every_tag` reads markup with, compiled when first
+    needed (a tag that may hold too many attributes is rare; compiling the first costs
+    a tenth of a one-post run's instructions): bounded markup, and a start tag.
+
+    Bounded markup: start tags holding at most MAX_ATTRIBUTES attributes, read as
+    libxml2 reads them: text, comments, doctypes, bogus comments, end tags (their
+    attributes are read and dropped), start tags, closed scripts, styles, titles and
+    textareas with their text (a script only without '<!--'). A match stops before
+    anything else: another raw-text element, a tag with more attributes, a comment or
+    tag the end of the text cuts off.
+    """
+    bounded = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+        "(?:[^<]++"
+        f"|<(?!(?:{_NOT_RAW_TEXT})[{_WS}/>])[A-Za-z][^{_WS}/>]*+{_ATTRIBUTES}/?>"
+        + "".join(f"|{_closed_raw_text(name)}" for name in ("script", "style", "title", "textarea"))
+        + f"|</[A-Za-z][^{_WS}/>]*+{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS})*+/?>"
+        "|<!--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
+        "|<[!?][^>]*+>|</>|</[^A-Za-z>][^>]*+>"
+        "|<(?![A-Za-z/!?]))*+"
+    )
+    start_tag = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+        rf"<([A-Za-z][^{_WS}/>]*+)((?:{_SEPARATORS}{_NAME}{_VALUE})*+){_SEPARATORS}(/?>|\Z)"
+    )
+    return bounded, start_tag
+
+
 _CROWDED_TAG = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
     rf"<[A-Za-z][^{_WS}/>]*+(?:{_SEPARATORS}{_NAME}{_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
 )
@@ -443,9 +457,10 @@ def _bound_every_tag(body: str, repairs: list[str]) -> str:
     pieces: list[str] = []
     dropped = done = pos = 0
     end = len(body)
+    bounded, start_tag = _bounding_patterns()
     while True:
-        pos = _BOUNDED_MARKUP.match(body, pos).end()  # type: ignore[union-attr]
-        tag = _START_TAG.match(body, pos) if pos < end else None
+        pos = bounded.match(body, pos).end()  # type: ignore[union-attr]
+        tag = start_tag.match(body, pos) if pos < end else None
         if tag is None or not tag.group(3):
             break  # the end, or a comment or tag left open up to the end: nothing follows
         after = tag.end()

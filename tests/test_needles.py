@@ -168,3 +168,21 @@ def test_a_large_input_is_searched_in_windows_with_the_same_answers(
             found = pipeline.Needles(document.load(data), rules)
             assert {n: n in found for n in needles} == expected, window
             assert found._haystack is None  # no lower-cased copy was made
+
+
+@pytest.mark.parametrize(
+    ("text", "editor"),
+    [
+        ("监 制：高明勇", ""),
+        ("　｜编辑 周褶褶 ｜ 排版 魏蔚", "周褶褶"),
+        ("|责任编辑：李明　校对：赵六", "李明"),
+        ("统计显示，编辑：张三", None),  # opens with a role's first character, not a role
+        ("正文 编辑：张三", None),  # opens with no role: answered before any pattern
+    ],
+)
+def test_a_staff_credit_is_told_by_its_first_item(text: str, editor: str | None) -> None:
+    """staff_credit answers None at once when the first item (after spaces and bars)
+    opens with no role's first character; its patterns compile only for the others."""
+    from cleanhtml.rules.news import staff_credit
+
+    assert staff_credit(text) == editor

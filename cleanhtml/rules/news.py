@@ -210,24 +210,35 @@ EDITOR_ROLES = frozenset({"责任编辑", "责编", "编辑"})
 _CREDIT_SEPARATORS = re.compile("[｜|丨]")
 _NAME_STOPS = frozenset(":：，。！？；,!?;、“”\"'()（）[]【】<>《》")
 STAFF_NAME_MAX_CHARS = 16  # a name, or two, with a staff code: "邹 明", "黄忆南 PN269"
-# a role, with the spacing some pages put between its characters (监 制, 审 读), then a
-# colon or a space; longer roles first (责任编辑 before 责编)
-_STAFF_ITEM = re.compile(
-    "^(?P<role>"
-    + "|".join("[ \u3000\xa0]?".join(role) for role in sorted(STAFF_ROLES, key=len, reverse=True))
-    + ")(?:[ \u3000\xa0]*(?P<colon>[:：])|[ \u3000\xa0])"
-)
-# the spacing before a role and its colon: where "编辑：张三 校对：李四" splits in two
-_BEFORE_ROLE = re.compile(
-    "[ \u3000\xa0]+(?=(?:"
-    + "|".join("[ \u3000\xa0]?".join(role) for role in STAFF_ROLES)
-    + ")[ \u3000\xa0]?[:：])"
-)
+_ROLE_INITIALS = frozenset(role[0] for role in STAFF_ROLES)
+_LEADING = WHITESPACE + "｜|丨"  # what comes before a line's first item
+
+
+@functools.cache
+def _staff_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of a staff item and of the spacing before one, compiled when first
+    needed (together about a fifth of the start-up's instructions; most posts never
+    ask: their last block does not open with a role's first character)."""
+    spacing = "[ \u3000\xa0]?"
+    # a role, with the spacing some pages put between its characters (监 制, 审 读), then
+    # a colon or a space; longer roles first (责任编辑 before 责编)
+    item = re.compile(
+        "^(?P<role>"
+        + "|".join(spacing.join(role) for role in sorted(STAFF_ROLES, key=len, reverse=True))
+        + ")(?:[ \u3000\xa0]*(?P<colon>[:：])|[ \u3000\xa0])"
+    )
+    # the spacing before a role and its colon: where "编辑：张三 校对：李四" splits in two
+    before_role = re.compile(
+        "[ \u3000\xa0]+(?=(?:"
+        + "|".join(spacing.join(role) for role in STAFF_ROLES)
+        + ")[ \u3000\xa0]?[:：])"
+    )
+    return item, before_role
 
 
 def _staff_item(part: str) -> tuple[str, str, bool] | None:
     """(role, name, had a colon) when ``part`` is ``ROLE：NAME`` or ``ROLE NAME``."""
-    match = _STAFF_ITEM.match(part)
+    match = _staff_patterns()[0].match(part)
     if not match:
         return None
     name = part[match.end() :].strip(WHITESPACE)
@@ -246,10 +257,13 @@ def staff_credit(text: str) -> str | None:
     ``ROLE NAME`` items joined by ``｜`` (``编辑 周褶褶 ｜ 排版 魏蔚``): a role word
     alone, without its colon or its partner, is article text.
     """
+    if text.lstrip(_LEADING)[:1] not in _ROLE_INITIALS:
+        return None  # its first item opens with no role (the items split off below)
+    before_role = _staff_patterns()[1]
     parts = [
         item.strip(WHITESPACE)
         for part in _CREDIT_SEPARATORS.split(text)
-        for item in _BEFORE_ROLE.split(part)
+        for item in before_role.split(part)
     ]
     items = [_staff_item(part) for part in parts if part]
     if not items or any(item is None for item in items):
