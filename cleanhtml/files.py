@@ -387,3 +387,17 @@ def output_path(output_dir: Path, source: Source, suffix: str | None) -> Path:
     if suffix is not None:
         relative = relative.with_suffix(suffix)
     return output_dir / relative
+
+
+def output_file(output_dir: str, source: Source, suffix: str | None) -> str:
+    """:func:`output_path` as a string, without pathlib (a batch asks twice per file,
+    in the parent process, whose time per file limits what more workers can gain)."""
+    relative = source.relative
+    if suffix is not None:
+        cut = max(relative.rfind("/"), relative.rfind(os.sep)) + 1
+        name = relative[cut:]
+        dot = name.rfind(".")
+        if 0 < dot < len(name) - 1:  # pathlib's suffix: not a leading or a final dot
+            name = name[:dot]
+        relative = relative[:cut] + name + suffix
+    return os.path.join(output_dir, relative)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 from cleanhtml.config import Settings
 from cleanhtml.errors import CleanHtmlError, InputError
-from cleanhtml.files import STDIN, Source, inside, output_path
+from cleanhtml.files import STDIN, Source, inside, output_file, output_path
 from cleanhtml.rule import Removal, Rule
 
 if TYPE_CHECKING:
@@ -345,11 +345,11 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
     """
     if settings.output_dir is None:
         return list(sources)
-    out_root = Path(os.path.realpath(settings.output_dir))
+    out_root = os.path.realpath(settings.output_dir)
     suffix = suffix_for(settings.to)
     targets: dict[str, list[int]] = {}
     for index, source in enumerate(sources):
-        key = os.path.normcase(output_path(out_root, source, suffix))
+        key = os.path.normcase(output_file(out_root, source, suffix))
         targets.setdefault(key, []).append(index)
     tasks: list[Task] = list(sources)
     for key, indexes in targets.items():
@@ -374,14 +374,14 @@ def onto_inputs(sources: Sequence[Source], settings: Settings) -> list[Source]:
     """The inputs whose ``-o`` output would be the input file itself (``-o DIR DIR``)."""
     if settings.output_dir is None:
         return []
-    out_root = Path(os.path.realpath(settings.output_dir))
+    out_root = os.path.realpath(settings.output_dir)
     suffix = suffix_for(settings.to)
     return [
         source
         for source in sources
         if source.path != STDIN
         and os.path.normcase(source.real or os.path.realpath(source.path))
-        == os.path.normcase(output_path(out_root, source, suffix))
+        == os.path.normcase(output_file(out_root, source, suffix))
     ]
 
 

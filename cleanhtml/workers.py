@@ -59,6 +59,8 @@ TICK = 0.2  # seconds between looks at the clock (and chances to redraw the prog
 GRACE = 0.5  # seconds a stopped child gets to finish its write and remove its temp file
 BACKSTOP = 5.0  # CPU seconds past the limit after which an orphaned child ends itself
 READ_SIZE = 1 << 20
+GATHER = 0.01  # seconds results may gather before the parent reads them (see _Pool.wait)
+SMALL_READ = 16 << 10  # bytes: a read of more and the next results are read at once
 
 
 def available() -> bool:
@@ -302,6 +304,7 @@ class _Pool:
         self.done = {i: cast("FileResult", t) for i, t in enumerate(tasks) if i not in chosen}
         self.children: dict[int, _Worker] = {}  # by the fd their results come on
         self.poller = select.poll()
+        self.gather = True  # results came small: let them gather (see wait)
 
     def assign(self, next_out: int) -> None:
         """Hand the next files to a child that is idle or on its last chunk."""
@@ -322,10 +325,25 @@ class _Pool:
             _send(worker.tasks, [(i, self.tasks[i]) for i in batch])
 
     def wait(self) -> None:
-        """Read what the children sent, for up to :data:`TICK` s or the next deadline."""
+        """Read what the children sent, for up to :data:`TICK` s or the next deadline.
+
+        While every child has files queued behind the one in work and results come
+        small, first let them gather for :data:`GATHER` s: each wake-up costs this
+        process about as much as a small file costs a child, and woken for every
+        result it would hold back what more children can gain (a large result is read
+        at once: a child blocks on a full pipe)."""
         now = time.monotonic()
         deadlines = [since + self.limit for _, since in self.timed()]
         wait = min([TICK, *(d - now for d in deadlines)])
+        if (
+            self.gather
+            and wait > GATHER
+            and self.children
+            and all(len(w.queue) > 1 for w in self.children.values())
+        ):
+            time.sleep(GATHER)
+            wait -= GATHER
+        self.gather = True
         for fd, _ in self.poller.poll(max(0.0, wait) * 1000):
             self.drain(self.children[fd])
 
@@ -333,6 +351,8 @@ class _Pool:
         """Read one piece of what ``worker`` sent and act on each complete message."""
         data = os.read(worker.results, READ_SIZE)
         worker.buffer += data
+        if len(data) > SMALL_READ:
+            self.gather = False
         for _, index, result in worker.messages():
             self.done[index] = result
             worker.queue.remove(index)  # the first, as results come in order

@@ -559,3 +559,17 @@ def test_include_replaces_the_default_globs(tmp_path: Path) -> None:
     assert code == 1 and named == ["/b.txt", "/sub/c.txt"]
     code, _, err = run("--check", "--exclude", "sub/2019/*", str(tmp_path))
     assert "a.html" in err and "d.htm" not in err
+
+
+@pytest.mark.parametrize("suffix", [None, ".txt", ".md"])
+def test_output_file_is_output_path_as_a_string(suffix: str | None) -> None:
+    """plan() maps each input to its -o output with the string version: the same path
+    as pathlib's for every kind of name (no suffix, a leading or a final dot, two)."""
+    from cleanhtml.files import Source, output_file, output_path
+
+    names = ["a.md", "a", ".hidden", "a.", "a.b.c", "sub/x.html", "sub.d/x", "sub.d/.x"]
+    names += ["d/e/f.tar.gz", "x..", "a/b.", "..a", "...", "é.md", "a b.md"]
+    for relative in names:
+        source = Source(relative, relative, relative)
+        for root in ("/out", "/out/", "out"):
+            assert output_file(root, source, suffix) == str(output_path(Path(root), source, suffix))
