@@ -261,10 +261,19 @@ def is_candidate(doc: Document, path: str | None) -> bool:
 
 
 def _first_line(body: str) -> str:
-    for line in body.split("\n", 50):
-        if line.strip():
-            return line
-    return body.lstrip()
+    """The first non-blank of the first 50 lines (the 51st piece is the rest of
+    ``body``), else ``body`` without its leading whitespace: what
+    ``body.split("\n", 50)`` gives, without copying the body into lines."""
+    start = 0
+    for _ in range(50):
+        end = body.find("\n", start)
+        if end < 0:
+            break
+        if not body[start:end].isspace() and end > start:
+            return body[start:end]
+        start = end + 1
+    rest = body[start:]
+    return rest if rest.strip() else body.lstrip()
 
 
 def _may_be_markdown(body: str) -> bool:

@@ -186,3 +186,24 @@ def test_a_staff_credit_is_told_by_its_first_item(text: str, editor: str | None)
     from cleanhtml.rules.news import staff_credit
 
     assert staff_credit(text) == editor
+
+
+@pytest.mark.parametrize(
+    ("markup", "left"),
+    [
+        ('<p>正文</p><div class="appendQr_wrap"><div id="kaihu-qr">码</div></div>', "<p>正文</p>"),
+        ('<p>正文</p><div id="a-kaihu-qr"><p class="appendQr">码</p></div>', "<p>正文</p>"),
+        ('<p>正文</p><span class="x appendQr">码</span><i id="kaihu-qr-1">码</i>', "<p>正文</p>"),
+    ],
+)
+def test_app_promos_go_outermost_first_with_or_without_the_census(markup: str, left: str) -> None:
+    """remove-app-promos runs only the queries whose attribute values the census saw,
+    and keeps the outermost promos (one inside another goes with it)."""
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.rules.news import _app_promos
+
+    cleaned = clean_document(markup)
+    assert render(cleaned, "html") == left
+    doc = document.load(markup.encode())
+    assert _app_promos(doc.root, doc.census) == _app_promos(doc.root)
+    assert cleaned.edits["remove-app-promos"] == len(_app_promos(doc.root))

@@ -525,3 +525,13 @@ def test_a_front_matter_quote_closes_where_its_pattern_says(quote: str, line: st
 
     for rest in line.splitlines() or [""]:
         assert _closes(rest, quote) == bool(_QUOTE_PATTERNS[quote].match(rest)), rest
+
+
+@EXAMPLES
+@given(st.text(alphabet=" \t\n\r\u3000x<", max_size=80), st.integers(0, 60))
+def test_a_post_body_first_line_is_that_of_its_split(text: str, blank: int) -> None:
+    from cleanhtml.markdown_body import _first_line
+
+    body = "\n" * blank + text
+    expected = next((line for line in body.split("\n", 50) if line.strip()), body.lstrip())
+    assert _first_line(body) == expected

@@ -17,10 +17,11 @@ from typing import cast
 
 from lxml import etree
 
-from cleanhtml.census import attached
+from cleanhtml.census import Census, attached
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
+    Finder,
     drop,
     drop_all,
     find,
@@ -99,20 +100,39 @@ _CODE_IN_HREF = re.compile(
     r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
 )
 
-_APP_PROMO = (
-    "contains(@class, 'appendQr') or contains(@class, 'kaihu-qr') or contains(@id, 'kaihu-qr')"
-)
+_APP_PROMO_CLASSES = ("appendQr", "kaihu-qr")
+_APP_PROMO_IDS = ("kaihu-qr",)
 _APP_PROMO_QUERIES = (
     find("descendant-or-self::*/@class[contains(., 'appendQr') or contains(., 'kaihu-qr')]/.."),
     find("descendant-or-self::*/@id[contains(., 'kaihu-qr')]/.."),
 )
-_IN_APP_PROMO = test(f"ancestor::*[{_APP_PROMO}]")
 
 
-def _app_promos(root: etree._Element) -> list[etree._Element]:
-    """What ``//*[promo][not(ancestor::*[promo])]`` selects, the attributes read first."""
-    found = in_order(root, *(query(root) for query in _APP_PROMO_QUERIES))
-    return [el for el in found if not _IN_APP_PROMO(el)]
+def _is_app_promo(el: etree._Element) -> bool:
+    """``contains(@class, 'appendQr') or contains(@class, 'kaihu-qr') or contains(@id,
+    'kaihu-qr')``."""
+    classes, ids = el.get("class") or "", el.get("id") or ""
+    return any(n in classes for n in _APP_PROMO_CLASSES) or any(n in ids for n in _APP_PROMO_IDS)
+
+
+def _app_promos(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
+    """What ``//*[promo][not(ancestor::*[promo])]`` selects, the attributes read first:
+    the outermost of the promos under ``root``, none when one holds ``root``. A query
+    whose attribute values the census never saw is not run."""
+    queries: tuple[Finder, ...] = _APP_PROMO_QUERIES
+    if census is not None:
+        queries = tuple(
+            query
+            for query, names, values in (
+                (queries[0], _APP_PROMO_CLASSES, census.classes),
+                (queries[1], _APP_PROMO_IDS, census.ids),
+            )
+            if any(name in value for value in values for name in names)
+        )
+    found = in_order(root, *(query(root) for query in queries))
+    if not found or any(_is_app_promo(above) for above in root.iterancestors()):
+        return []
+    return outermost(found)
 
 
 _SINAADS = "contains(concat(' ', normalize-space(@class), ' '), ' sinaads ')"
@@ -432,7 +452,7 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     with a QR code) and ``<div class="app-kaihu-qr">`` (open an account) to every post.
     Their ``<style>`` and marker comments go with the style and comment rules.
     """
-    found = _app_promos(root)
+    found = _app_promos(root, ctx.census)
     for el in found:
         ctx.removed(el)
     drop_all(root, found)  # none inside another: the query leaves those out
