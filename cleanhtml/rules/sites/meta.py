@@ -115,7 +115,7 @@ def strip_title(title: str, suffixes: Sequence[str], headline: str | None = None
             continue
         if not title.endswith(tail) or len(title) <= len(tail):
             continue
-        rest = title[: -len(tail)]
+        rest = title[: len(title) - len(tail)]  # a suffix may end in its * (-搜狐*)
         cut = rest.rfind(sep)
         if cut > 0 and len(rest) - cut - len(sep) <= MAX_CHANNEL_CHARS:
             return rest[:cut].rstrip()

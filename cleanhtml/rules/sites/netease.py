@@ -11,7 +11,9 @@ keeps it in ``<div class="post_text" id="endText">``, which ends with
 the span), and may hold a 200x300 ad box (``.gg200x300``). NetEase Hao bodies often
 end with ``编辑/倪家宁``, which the editor-footer rule takes too. The title carries the
 article's keywords after ``|`` and a ``_网易订阅``-style suffix, so the ``<h1>`` is the
-title.
+title. The 2004-2005 biz.163.com pages keep the text in ``<div id="text">`` or in a
+``<span class="grayb">`` table cell (the long one; short ones hold dates), as the
+real pages of immortal-autumn/Chinese-Web-Content-Extraction-Dataset show.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ SITE = Site(
     name="netease",
     summary="NetEase 163.com article pages (.post_body, #endText)",
     hosts=("163.com",),
-    containers=(".post_body", "#endText", ".post_text"),
+    containers=(
+        ".post_body",
+        "#endText",
+        ".post_text",
+        "div#text",  # 2005 biz.163.com
+        # 2004-2005 biz.163.com: the text in a gray span (the long one: dates use it too)
+        "//span[@class = 'grayb'][string-length(normalize-space(.)) > 200]",
+    ),
     markers=("#endText", ".post_main .post_body"),
     drop=(".gg200x300",),
     title_suffixes=(

@@ -9,6 +9,10 @@ and an empty ``<p data-role="editor-name">责任编辑：<span></span></p>`` (th
 often written in the text instead: ``【编辑:刘欢】``, which the editor-footer rule
 takes). The byline is ``#news-time`` and ``[data-role=original-link]``; the title
 carries the article's keywords as suffixes (``_苏银``), so the ``<h1>`` is the title.
+The 2004-2005 pages (business.sohu.com, auto.sohu.com) keep the text in the table
+cell ``<td id="fontzoom">`` under a ``td.main`` byline cell (date, author, 来源) and
+end their titles with ``-搜狐财经``-style channel names, as the real pages of
+immortal-autumn/Chinese-Web-Content-Extraction-Dataset show.
 """
 
 from __future__ import annotations
@@ -42,11 +46,14 @@ def record_original_title(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+# the 2004-2005 byline cell: "BUSINESS.SOHU.COM 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]"
+_BYLINE_2004 = "//td[@class = 'main'][contains(., '来源：')]"
+
 SITE = Site(
     name="sohu",
     summary="Sohu (sohu.com) article pages (#mp-editor)",
     hosts=("sohu.com",),
-    containers=("#mp-editor", "article.article", "#contentText"),
+    containers=("#mp-editor", "article.article", "#contentText", "td#fontzoom"),
     markers=("#mp-editor",),
     drop=(
         "#backsohucom",
@@ -54,9 +61,13 @@ SITE = Site(
         "//p[@data-role = 'editor-name'][not(normalize-space(span))]",
     ),
     rules=(record_original_title,),
-    title_suffixes=("_搜狐新闻", "_搜狐网", "_搜狐"),
-    source=("[data-role=original-link] a", "[data-role=original-link]"),
-    published=("#news-time",),
+    title_suffixes=("_搜狐新闻", "_搜狐网", "_搜狐", "-搜狐*"),  # 2004-2005: -搜狐财经
+    source=(
+        "[data-role=original-link] a",
+        "[data-role=original-link]",
+        _BYLINE_2004 + "//a",
+    ),
+    published=("#news-time", _BYLINE_2004),
     editor=("p[data-role=editor-name]",),
-    fixtures=("page-sohu-article",),
+    fixtures=("page-sohu-article", "page-sohu-2004"),
 )

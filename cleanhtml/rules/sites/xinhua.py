@@ -6,7 +6,8 @@ keyword tags and the editor credit ``【责任编辑:王頔】``. A video in the
 with its player's labels (Play Video, ``0:00``, ``/2:54``; the player-chrome rule
 takes them), and long picture stories end with a pager (``center.xinhuaPager``: 1 2 3
 下一页). Older pages (xinhuanet.com, 2012-2020) use ``#p-detail``, ``.main-aticle``,
-``#content`` or ``.article``. The ``<title>`` has no suffix; the byline is
+``#content`` or ``.article``; the 2005 regional channels (chinaneast.xinhuanet.com)
+``<div id="Content">``. The ``<title>`` has no suffix; the byline is
 ``.info`` (and ``.header-cont .source``).
 """
 
@@ -18,7 +19,7 @@ SITE = Site(
     name="xinhua",
     summary="Xinhua (news.cn, xinhuanet.com) article pages (#detailContent, #p-detail)",
     hosts=("news.cn", "xinhuanet.com"),
-    containers=("#detailContent", "#detail", "#p-detail", ".main-aticle", "#content"),
+    containers=("#detailContent", "#detail", "#p-detail", ".main-aticle", "#content", "#Content"),
     markers=("#detailContent",),
     drop=(".xinhuaPager", "#articleEdit"),
     title_suffixes=("-新华网", "_新华网", "-新华网客户端"),
