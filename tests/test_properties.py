@@ -498,7 +498,7 @@ def test_markdown_pseudo_tags_are_defused(post: str) -> None:
 
 @EXAMPLES
 @given(
-    st.sampled_from([news.PROMO_PREFIXES, news.PROMO_HEADING]).flatmap(
+    st.sampled_from([news.promo_prefixes(), news.promo_heading()]).flatmap(
         lambda pattern: st.tuples(st.just(pattern), st.from_regex(pattern))
     )
 )

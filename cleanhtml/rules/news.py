@@ -155,20 +155,33 @@ RELATED_PHRASES = (
     "热点推荐", "更多精彩", "往期回顾",
 )  # fmt: skip
 _RELATED = f"(?:{'|'.join(RELATED_PHRASES)})"
-PROMO_PREFIXES = re.compile(
-    rf"^{_RELATED}\s*[:：|丨]"
-    r"|^炒股就看金麒麟"  # the Sina blurb; "炒股就看心态……" can open an article paragraph
-    r"|^海量资讯、精准解读，尽在新浪财经APP$"
-    r"|^新浪财经(?:APP|app)?[:：]?\s*(?:下载|扫码)"
-)
-# A heading over a list of links: the phrase alone, colon optional.
-PROMO_HEADING = re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|丨]?$")
-PROMO_HEADING_MAX_CHARS = 8  # the longest text PROMO_HEADING matches
+
+
+@functools.cache
+def promo_prefixes() -> re.Pattern[str]:
+    """The openings of a promo box (compiled when a block is first checked: most posts
+    hold no promo phrase, and compiling costs more than cleaning a post)."""
+    return re.compile(
+        rf"^{_RELATED}\s*[:：|丨]"
+        r"|^炒股就看金麒麟"  # the Sina blurb; "炒股就看心态……" can open an article paragraph
+        r"|^海量资讯、精准解读，尽在新浪财经APP$"
+        r"|^新浪财经(?:APP|app)?[:：]?\s*(?:下载|扫码)"
+    )
+
+
+@functools.cache
+def promo_heading() -> re.Pattern[str]:
+    """A heading over a list of links: the phrase alone, colon optional (compiled when
+    first needed, as :func:`promo_prefixes`)."""
+    return re.compile(rf"^[▌■●◆▼【\[]?{_RELATED}[】\]]?[:：|丨]?$")
+
+
+PROMO_HEADING_MAX_CHARS = 8  # the longest text promo_heading() matches
 PROMO_MAX_CHARS = 400  # a larger block is an article container, not a box
 PROMO_WORDS = ("相关", "阅读", "推荐", "精彩", "往期", "炒股就看", "新浪财经")
 PROMO_PHRASES = (*RELATED_PHRASES, "炒股就看金麒麟", "新浪财经")
-"""What a block's text, whitespace removed, holds when :data:`PROMO_PREFIXES` or
-:data:`PROMO_HEADING` matches it (each alternative starts with one of these)."""
+"""What a block's text, whitespace removed, holds when :func:`promo_prefixes` or
+:func:`promo_heading` matches it (each alternative starts with one of these)."""
 PROMO_HOLDERS = ("blockquote", "p", "div", "section", "li", "table", "h2", "h3", "h4")
 
 
@@ -227,7 +240,6 @@ STAFF_ROLES = (
 )  # fmt: skip
 """The staff roles a closing credit line names (``监 制：高明勇``, ``编辑 周褶褶 ｜ 排版 魏蔚``)."""
 EDITOR_ROLES = frozenset({"责任编辑", "责编", "编辑"})
-_CREDIT_SEPARATORS = re.compile("[｜|丨]")
 _NAME_STOPS = frozenset(":：，。！？；,!?;、“”\"'()（）[]【】<>《》")
 STAFF_NAME_MAX_CHARS = 16  # a name, or two, with a staff code: "邹 明", "黄忆南 PN269"
 _ROLE_INITIALS = frozenset(role[0] for role in STAFF_ROLES)
@@ -235,10 +247,11 @@ _LEADING = WHITESPACE + "｜|丨"  # what comes before a line's first item
 
 
 @functools.cache
-def _staff_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The patterns of a staff item and of the spacing before one, compiled when first
-    needed (together about a fifth of the start-up's instructions; most posts never
-    ask: their last block does not open with a role's first character)."""
+def _staff_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of a staff item, of the spacing before one and of the bars between
+    items, compiled when first needed (together about a fifth of the start-up's
+    instructions; most posts never ask: their last block does not open with a role's
+    first character)."""
     spacing = "[ \u3000\xa0]?"
     # a role, with the spacing some pages put between its characters (监 制, 审 读), then
     # a colon or a space; longer roles first (责任编辑 before 责编)
@@ -253,7 +266,7 @@ def _staff_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         + "|".join(spacing.join(role) for role in STAFF_ROLES)
         + ")[ \u3000\xa0]?[:：])"
     )
-    return item, before_role
+    return item, before_role, re.compile("[｜|丨]")  # and what separates items
 
 
 def _staff_item(part: str) -> tuple[str, str, bool] | None:
@@ -279,10 +292,10 @@ def staff_credit(text: str) -> str | None:
     """
     if text.lstrip(_LEADING)[:1] not in _ROLE_INITIALS:
         return None  # its first item opens with no role (the items split off below)
-    before_role = _staff_patterns()[1]
+    _, before_role, separators = _staff_patterns()
     parts = [
         item.strip(WHITESPACE)
-        for part in _CREDIT_SEPARATORS.split(text)
+        for part in separators.split(text)
         for item in before_role.split(part)
     ]
     items = [_staff_item(part) for part in parts if part]
@@ -518,7 +531,7 @@ def _is_link_only(el: etree._Element) -> bool:
 
 def _is_promo_box(el: etree._Element) -> bool:
     text = _block_text(el, PROMO_MAX_CHARS)
-    if text is None or not PROMO_PREFIXES.match(text):
+    if text is None or not promo_prefixes().match(text):
         return False
     # a container is a box only when all it holds after the promo line is links
     leaves = [leaf for leaf in _LEAVES_INSIDE(el) if not is_blank(text_of(leaf))]
@@ -585,7 +598,7 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
         if not attached(heading, root):
             continue
         text = _block_text(heading, PROMO_HEADING_MAX_CHARS)
-        if text is None or not PROMO_HEADING.match(text):
+        if text is None or not promo_heading().match(text):
             continue
         links = _following_links(heading)
         for el in [heading, *links] if links else []:
