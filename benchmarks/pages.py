@@ -9,6 +9,13 @@ missing one is left out of the table):
     python benchmarks/pages.py --set cwced     # another set (below); --set all: every set
     python benchmarks/pages.py --set bench --quiet   # only the means
     python benchmarks/pages.py --set all --half B    # the half held out (see half_of)
+    python benchmarks/pages.py --set cwced --set magic --profiled   # leaks, per page
+
+``--profiled`` takes only the pages a site profile claims (by URL or marker), cleans
+each with no configuration, and lists per page its profile, the container used, recall,
+precision, the output lines that are not in the article text (the leaks: a line whose
+characters are not all in the article text's lines) and the json record's metadata
+(title, published, author, source, editor, stocks), then the means.
 
 Sets (a set whose data is not on this machine is skipped with a line saying so):
 
@@ -27,7 +34,13 @@ Sets (a set whose data is not on this machine is skipped with a line saying so):
 * ``magic``: the article pages of opendatalab/magic-html's benchmark whose text is
   mostly CJK (Chinese; four are Japanese)
   (Apache-2.0; ``benchmark/data/article/htmls/*.html`` and ``base.json``), from a bare
-  clone (``CLEANHTML_MAGIC``, default ``/work/.mirror/opendatalab+magic-html/repo``).
+  clone (``CLEANHTML_MAGIC``, default ``/work/.mirror/opendatalab+magic-html/repo``);
+* ``readability``: the test pages of mozilla/readability (Apache-2.0;
+  ``test/test-pages/<name>/source.html``) with the text of Readability's own
+  ``expected.html`` as the article text (its title and byline are not in it), from a
+  bare clone (``CLEANHTML_READABILITY``, default
+  ``/work/.mirror/mozilla+readability/repo``); mostly English, three Chinese pages
+  (gmw, qq, youth).
 
 Pages are grouped as ``portal`` (a major portal: the page's host, else the host its
 links name most, ends with one of :data:`PORTALS`) or ``small`` (every other site), and
@@ -76,6 +89,9 @@ CWCED = Path(
     )
 )
 MAGIC = Path(os.environ.get("CLEANHTML_MAGIC", "/work/.mirror/opendatalab+magic-html/repo"))
+READABILITY = Path(
+    os.environ.get("CLEANHTML_READABILITY", "/work/.mirror/mozilla+readability/repo")
+)
 
 PORTALS = (
     # the major portals of issue 14, and the sites with a built-in profile
@@ -299,12 +315,29 @@ def magic_pages() -> Iterator[Page]:
         yield Page(f"{urlparse(url).hostname} {key[:6]}", html, url, gold, group_of(url, html))
 
 
+def readability_pages() -> Iterator[Page]:
+    """mozilla/readability's test pages, with the text of its expected output."""
+    import lxml.html
+
+    names = _git(READABILITY, "ls-tree", "--name-only", "HEAD", "test/test-pages/")
+    for folder in sorted(names.decode().split()):
+        try:
+            html = decode(_git(READABILITY, "show", f"HEAD:{folder}/source.html"))
+            expected = decode(_git(READABILITY, "show", f"HEAD:{folder}/expected.html"))
+        except subprocess.CalledProcessError:
+            continue
+        tree = lxml.html.fromstring(expected)
+        gold = "\n".join(" ".join(text.split()) for text in tree.itertext() if text.strip())
+        yield Page(Path(folder).name, html, None, gold, group_of(None, html))
+
+
 SETS: dict[str, tuple[Callable[[Path | None], Iterator[Page]], Path]] = {
     "fixtures": (fixture_pages, FIXTURES),
     "finder": (lambda _: finder_pages(), FINDER_PAGES / "pages.json"),
     "bench": (lambda _: bench_pages(), SHARED / "bench-corpus" / "ground-truth.json"),
     "cwced": (lambda _: cwced_pages(), CWCED),
     "magic": (lambda _: magic_pages(), MAGIC),
+    "readability": (lambda _: readability_pages(), READABILITY),
 }
 
 
@@ -365,6 +398,69 @@ def run_set(
     print()
 
 
+def _pairs(text: str) -> set[str]:
+    squeezed = "".join(text.split())
+    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)} or {squeezed}
+
+
+def leaks(output: str, gold: str) -> list[str]:
+    """The output lines of which under 80% of the character pairs (whitespace ignored)
+    occur in the article text: boilerplate, or article text the gold leaves out."""
+    known = _pairs(gold)
+    found = []
+    for line in output.splitlines():
+        if not line.strip():
+            continue
+        pairs = _pairs(line)
+        if len(pairs & known) < 0.8 * len(pairs):
+            found.append(line.strip())
+    return found
+
+
+def run_profiled(names: list[str], tools: dict[str, Extractor]) -> None:
+    """Per page a profile claims: profile, container, score, leaks and metadata."""
+    from cleanhtml import api
+    from cleanhtml.render.json import build_record
+
+    got: list[tuple[float, float]] = []
+    others: dict[str, list[tuple[float, float]]] = {}
+    for name in names:
+        pages_of, needs = SETS[name]
+        if not needs.exists():
+            print(f"== {name}: skipped ({needs} not found)")
+            continue
+        for page in pages_of(None):
+            rules = api.settings_for(None, None).rules()
+            cleaned = api.clean_document(page.html, rules=rules, url=page.url)
+            meta = cleaned.ctx.meta
+            profile = meta.get("profile")
+            if not profile:
+                continue
+            text = api.render(cleaned, "text")
+            record = build_record(api.clean_document(page.html, rules=rules, url=page.url))
+            recall, precision = score(text, page.gold)
+            got.append((recall, precision))
+            print(f"== {name} {page.name}: profile {profile}, container "
+                  f"{meta.get('container')}: {recall:.1%} {precision:.1%}")  # fmt: skip
+            for tool, extract in tools.items():
+                if tool in ("cleanhtml", "root auto", "finder"):
+                    continue
+                try:
+                    output = extract(page.html, page.url)
+                except Exception:  # an extractor's crash scores 0 on that page
+                    output = ""
+                others.setdefault(tool, []).append(score(output, page.gold))
+            keys = ("title", "published", "author", "source", "url", "editor", "stocks")
+            print("   " + json.dumps({k: record.get(k) for k in keys}, ensure_ascii=False))
+            for line in leaks(text, page.gold):
+                print(f"   + {line[:160]}")
+    recall, precision = _mean(got)
+    print(f"\n{len(got)} profiled pages: cleanhtml {recall:.1%} {precision:.1%}")
+    for tool, scores in others.items():
+        recall, precision = _mean(scores)
+        print(f"{len(scores)} profiled pages: {tool} {recall:.1%} {precision:.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", type=Path, help="folder of untrimmed pages, <fixture>.html")
@@ -377,9 +473,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool", action="append", help="only these contenders (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="print only the means")
     parser.add_argument("--half", choices=["A", "B"], help="only one half of each set")
+    parser.add_argument(
+        "--profiled", action="store_true", help="only pages a profile claims: leaks, metadata"
+    )
     args = parser.parse_args(argv)
     tools = extractors(args.tool)
     chosen = args.set or ["fixtures"]
+    if args.profiled:
+        run_profiled(list(SETS) if "all" in chosen else chosen, tools)
+        return 0
     for name in SETS if "all" in chosen else chosen:
         run_set(name, tools, args.full, args.quiet, args.half)
     return 0

@@ -4,7 +4,9 @@ No redistributable real page was found; the structure follows the selectors of p
 scrapers. The body is ``<div class="content_area" id="content_area">``, followed by
 ``<div class="zebian">`` with ``<span>编辑：肖潇</span> <span id="zb">责任编辑：…</span>``
 (read as the editor); older pages use ``<div class="cnt_bd">`` between
-``<!--repaste.body.begin-->`` markers, or ``#text_area``. The byline ``.info`` reads
+``<!--repaste.body.begin-->`` markers, or ``#text_area``. A 2005 forum thread
+(bbs.cctv.com/forumthread.jsp) keeps the post in ``<td class="line_h24"><p
+class="large">``, above the thread's reply index. The byline ``.info`` reads
 ``来源：央视新闻客户端 | 2024年05月10日 08:30``; titles end with
 ``_新闻频道_央视网(cctv.com)``.
 """
@@ -17,10 +19,15 @@ SITE = Site(
     name="cctv",
     summary="CCTV (cctv.com) article pages (#content_area, .cnt_bd)",
     hosts=("cctv.com", "cctv.cn", "cntv.cn"),
-    containers=("#content_area", ".cnt_bd", "#text_area"),
+    containers=(
+        "#content_area",
+        ".cnt_bd",
+        "#text_area",
+        "//td[@class = 'line_h24'][p[@class = 'large']]",
+    ),
     markers=("//div[@id = 'content_area'][following-sibling::div[@class = 'zebian']]",),
     title_suffixes=("_*_央视网(cctv.com)", "_央视网(cctv.com)", "_央视网"),
     published=(".info", ".info1"),
     editor=(".zebian",),
-    fixtures=("page-cctv-article",),
+    fixtures=("page-cctv-article", "page-cctv-bbs-2005"),
 )

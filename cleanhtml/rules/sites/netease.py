@@ -13,7 +13,8 @@ end with ``编辑/倪家宁``, which the editor-footer rule takes too. The title
 article's keywords after ``|`` and a ``_网易订阅``-style suffix, so the ``<h1>`` is the
 title. The 2004-2005 biz.163.com pages keep the text in ``<div id="text">`` or in a
 ``<span class="grayb">`` table cell (the long one; short ones hold dates), as the
-real pages of immortal-autumn/Chinese-Web-Content-Extraction-Dataset show.
+real pages of immortal-autumn/Chinese-Web-Content-Extraction-Dataset show; their byline
+is ``#subjection`` (2005) or a ``td.graysl`` cell (2004: ``2005-01-14 17:02:30 来源: …``).
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ SITE = Site(
         "_网易号",
         "_*_网易",
         "_网易",
+        "_商业频道",  # biz.163.com, 2004
     ),
     source=(".post_info a", "#ne_article_source", ".ep-source .left"),
-    published=(".post_info", ".post_time_source"),
+    published=(".post_info", ".post_time_source", "#subjection", "td.graysl"),
     editor=(".creative_statement", ".ep-editor"),
-    fixtures=("page-163-article",),
+    fixtures=("page-163-article", "page-163-2004"),
 )
