@@ -87,9 +87,7 @@ from cleanhtml.document import MARKDOWN_SUFFIXES
 
 _OPEN, _MID, _CLOSE = "\ue000", "\ue002", "\ue001"
 _TOKEN = "cleanhtmlliquid"  # ASCII: lxml URL-escapes other characters in href/src
-_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue002[^\ue001]*\ue001|" + _TOKEN + "([0-9]+)x")
 _DELIMITERS = (_OPEN, _MID, _CLOSE, _TOKEN)
-_ONE_TAG = re.compile(r"\{[{%][^\n]*[}%]\}\Z")
 
 # Sound shortcut: without any of these, no Markdown-only construct can be present. Cheap
 # substring tests first, then only lines starting with a marker character are matched.
@@ -98,9 +96,6 @@ _MARKDOWN_LINE = re.compile(  # noqa: DUO138 — linear: repeats start at a mark
     r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
     r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
     re.M,
-)
-_RAW_OPEN = re.compile(
-    r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>])", re.I
 )
 _TAG_START = re.compile(r"</?[A-Za-z]")
 _TAG_LINE = re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
@@ -111,13 +106,37 @@ _MARKDOWN_BLOCKS = frozenset(
     }
 )  # fmt: skip
 _MARKDOWN_INLINE = frozenset({"code_inline", "link_open", "image"})
-_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 # Tag plugins whose content is code or literal text: never cleaned.
 _CODE_TAGS = ("raw", "codeblock", "code", "highlight", "comment", "verbatim", "include_code")
-_LIQUID_OPEN = re.compile(r"\{%-?\s*(end)?(" + "|".join(_CODE_TAGS) + r")\b")
-_HUGO_OPEN = re.compile(r"\{\{[<%]\s*(/)?\s*(highlight|code|raw)\b")
+
+
+class _Patterns:
+    """The patterns of Markdown posts, compiled when the first body is read as Markdown
+    (an HTML body never needs them, and compiling them costs about as much as cleaning
+    a post)."""
+
+    def __init__(self) -> None:
+        self.placeholder = re.compile(
+            "\ue000([0-9]+)\ue002[^\ue001]*\ue001|" + _TOKEN + "([0-9]+)x"
+        )
+        self.one_tag = re.compile(r"\{[{%][^\n]*[}%]\}\Z")
+        self.raw_open = re.compile(
+            r"<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>])", re.I
+        )
+        self.blank_run = re.compile(r"\n(?:[ \t]*\n)+")
+        self.blank_line = re.compile(r"\n[ \t]*\n")
+        self.liquid_open = re.compile(r"\{%-?\s*(end)?(" + "|".join(_CODE_TAGS) + r")\b")
+        self.hugo_open = re.compile(r"\{\{[<%]\s*(/)?\s*(highlight|code|raw)\b")
+        # CommonMark's end of a raw block, and the element's own end
+        self.raw_closer = re.compile(r"</(?a:script|pre|style|textarea)>", re.I)
+        self.own_closer = re.compile(r"</(?a:(script|pre|style|textarea))", re.I)
+        self.raw_block = re.compile(r"<(?a:(script|pre|style|textarea))(?=\s|>|$)", re.I)
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 @functools.lru_cache(maxsize=1)
@@ -141,11 +160,6 @@ def parser() -> MarkdownIt:
     return md
 
 
-_RAW_CLOSER = re.compile(r"</(?a:script|pre|style|textarea)>", re.I)  # CommonMark's end
-_OWN_CLOSER = re.compile(r"</(?a:(script|pre|style|textarea))", re.I)  # the element's end
-_RAW_BLOCK = re.compile(r"<(?a:(script|pre|style|textarea))(?=\s|>|$)", re.I)
-
-
 class _RawEnds:
     """Where raw blocks can end in one parse: the lines holding CommonMark's closer
     (``</pre>`` ends a ``<script>`` block too) and each element's own ``</name``,
@@ -158,10 +172,13 @@ class _RawEnds:
             starts.append(position + 1)
             position = src.find("\n", position + 1)
         self.closers = sorted(
-            {bisect.bisect_right(starts, m.start()) - 1 for m in _RAW_CLOSER.finditer(src)}
+            {
+                bisect.bisect_right(starts, m.start()) - 1
+                for m in _patterns().raw_closer.finditer(src)
+            }
         )
         self.own: dict[str, list[int]] = {}
-        for match in _OWN_CLOSER.finditer(src):
+        for match in _patterns().own_closer.finditer(src):
             line = bisect.bisect_right(starts, match.start()) - 1
             found = self.own.setdefault(match.group(1).lower(), [])
             if not found or found[-1] != line:
@@ -205,12 +222,12 @@ def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
     position = state.bMarks[start] + state.tShift[start]
     line_end = state.eMarks[start]
-    opener = _RAW_BLOCK.match(state.src, position, line_end)
+    opener = _patterns().raw_block.match(state.src, position, line_end)
     if (
         silent
         or opener is None
         or state.is_code_block(start)
-        or _RAW_CLOSER.search(state.src, position, line_end)
+        or _patterns().raw_closer.search(state.src, position, line_end)
     ):
         return html_block(state, start, end, silent)
     # the line after the last one the block takes: its blank line, as CommonMark ends
@@ -222,7 +239,7 @@ def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if state.sCount[line] < state.blkIndent:
             return html_block(state, start, end, silent)  # ends here in CommonMark too
         text_start = state.bMarks[line] + state.tShift[line]
-        if _RAW_CLOSER.search(state.src, text_start, state.eMarks[line]):
+        if _patterns().raw_closer.search(state.src, text_start, state.eMarks[line]):
             return html_block(state, start, end, silent)  # closed before a blank line
         line += 1
     if line < end:  # a blank line: does the element end within CommonMark's block?
@@ -406,7 +423,7 @@ def _protected(body: str) -> list[tuple[int, int]]:
     its own end tag closes it; one never closed runs to the end of the body.
     """
     spans: list[tuple[int, int]] = []
-    for pattern, closer in ((_LIQUID_OPEN, "%}"), (_HUGO_OPEN, "}}")):
+    for pattern, closer in ((_patterns().liquid_open, "%}"), (_patterns().hugo_open, "}}")):
         current: str | None = None
         start = 0
         for match in pattern.finditer(body):
@@ -541,7 +558,7 @@ class _Shadow:
     def markup(self) -> str:
         parts = [_closed(self.html[0])]
         for index, kept in enumerate(self.kept):
-            if _ONE_TAG.match(kept):  # a template tag, maybe inside an attribute value
+            if _patterns().one_tag.match(kept):  # a template tag, maybe inside an attribute value
                 parts.append(f"{_TOKEN}{index}x")
             else:
                 import html  # here: the package loads html.entities, a large table
@@ -559,7 +576,7 @@ def _closed(markup: str) -> str:
     the element would delete that text. Closed, only the tag goes.
     """
     last = None
-    for match in _RAW_OPEN.finditer(markup):
+    for match in _patterns().raw_open.finditer(markup):
         last = match
     if last is None or markup.find(">", last.end()) < 0:
         return markup  # none, or the tag itself goes on (a template tag in an attribute)
@@ -574,7 +591,7 @@ def _split(serialized: str) -> tuple[list[int], list[str]] | None:
     numbers: list[int] = []
     gaps: list[str] = []
     position = 0
-    for match in _PLACEHOLDER.finditer(serialized):
+    for match in _patterns().placeholder.finditer(serialized):
         numbers.append(int(match.group(1) or match.group(2)))
         gaps.append(serialized[position : match.start()])
         position = match.end()
@@ -588,8 +605,8 @@ def _split(serialized: str) -> tuple[list[int], list[str]] | None:
 
 def _settled_gap(cleaned: str, source: str, body: str, at: int) -> str:
     """A changed stretch of HTML, shaped so the Markdown around it reads the same."""
-    if not _BLANK_LINE.search(source):
-        cleaned = _BLANK_RUN.sub("\n", cleaned)
+    if not _patterns().blank_line.search(source):
+        cleaned = _patterns().blank_run.sub("\n", cleaned)
     at_line_start = at == 0 or body[at - 1] == "\n"
     if source.endswith("\n") and at_line_start and not cleaned.strip():
         return ""
