@@ -51,3 +51,46 @@ def test_the_editor_after_an_author_credit_is_read() -> None:
     )
     got = record(page(body), url="http://www.he.news.cn/20240515/d59c/c.html")
     assert got["editor"] == "杨丹宇"
+
+
+_LONG = "记者从市交通运输局获悉，本市首批十二条社区微循环公交线路将于下月起陆续开通。" * 8
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        # biz.163.com 2004-2005: a short gray span (the date) before the long one (the text)
+        (
+            "http://biz.163.com/41210/1/17867KR700020QBK.html",
+            "<html><body><p>网易首页 商业频道</p><table><tr><td>"
+            '<span class="grayb">2004-12-10 10:21:36</span></td></tr><tr><td>'
+            f'<span class="grayb">{_LONG}</span></td></tr></table><p>网易公司版权所有</p>'
+            "</body></html>",
+        ),
+        # biz.163.com 2005: the text cell in div#text
+        (
+            "http://biz.163.com/05/0425/08/1I606VE600020QGP.html",
+            "<html><body><p>网易首页 商业频道</p>"
+            f'<div id="text"><table><tr><td class="f14">{_LONG}</td></tr></table></div>'
+            "<p>网易公司版权所有</p></body></html>",
+        ),
+        # chinaneast.xinhuanet.com 2005: div#Content
+        (
+            "http://chinaneast.xinhuanet.com/jizhe/2005-08/16/content_4894059.htm",
+            "<html><body><p>新华网首页 振兴东北</p>"
+            f'<table><tr><td class="zw"><div id="Content">{_LONG}</div></td></tr></table>'
+            "<p>新华网版权所有</p></body></html>",
+        ),
+        # business.sohu.com 2004-2005: td#fontzoom
+        (
+            "http://business.sohu.com/20040716/n221031086.shtml",
+            "<html><body><p>搜狐首页 财经</p>"
+            f'<table><tr><td class="cj20" id="fontzoom"><p>{_LONG}</p></td></tr></table>'
+            "<p>搜狐公司版权所有</p></body></html>",
+        ),
+    ],
+)
+def test_2004_2005_portal_templates_keep_the_text_alone(url: str, page: str) -> None:
+    import cleanhtml
+
+    assert cleanhtml.clean(page, to="text", url=url).strip() == _LONG
