@@ -761,7 +761,7 @@ _REFRESH = ("refresh", "set-cookie")
 def _pseudo_tag_rule(body: str, tag: re.Match[str]) -> str | None:
     """The safety rule that would act on the element a browser (or a Markdown engine
     passing text through) makes of the pseudo-tag ``tag``; None when it is harmless."""
-    from cleanhtml.repairs import _ATTRIBUTE_VALUE
+    from cleanhtml.repairs import _attribute_patterns
     from cleanhtml.rules import safety
 
     name = tag.group(1).lower()
@@ -774,7 +774,7 @@ def _pseudo_tag_rule(body: str, tag: re.Match[str]) -> str | None:
     ):
         if name in tags:
             return rule_name
-    for item in _ATTRIBUTE_VALUE.finditer(body, tag.start(2), tag.end(2)):
+    for item in _attribute_patterns()[1].finditer(body, tag.start(2), tag.end(2)):
         attribute, value = item.group(1).lower(), (item.group(2) or "").strip("\"'")
         local = attribute.rsplit(":", 1)[-1]
         if name == "meta" and attribute == "http-equiv" and value.strip().lower() in _REFRESH:

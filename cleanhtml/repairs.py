@@ -34,8 +34,11 @@ _TRAILER_ITEMS = re.compile(r"(?:\s|</(?:body|html)\s*>)*+", re.I)
 _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
 
 
-# Characters lxml refuses in text (its setters raise, losing the text) or libxml2 garbles.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+@functools.cache
+def _control_chars() -> re.Pattern[str]:
+    """Characters lxml refuses in text (its setters raise, losing the text) or libxml2
+    garbles; compiled for the first input that may hold one (most hold none)."""
+    return re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 _C0_BYTES = tuple(bytes([byte]) for byte in (*range(0x09), 0x0B, *range(0x0E, 0x20)))
@@ -78,8 +81,9 @@ def _may_hold_controls(data: bytes, encoding: str, text: str) -> bool:
 
 
 def _remove_control_chars(body: str, repairs: list[str]) -> str:
-    if _CONTROL_CHARS.search(body):
-        body, count = _CONTROL_CHARS.subn("", body)
+    controls = _control_chars()
+    if controls.search(body):
+        body, count = controls.subn("", body)
         repairs.append(f"removed {count} control character{'s' if count > 1 else ''} (NUL, ...)")
     if _FORM_FEED in body:
         body = body.replace(_FORM_FEED, " ")
@@ -248,10 +252,20 @@ _SEPARATORS = rf"[{_WS}]*+(?:/(?!>)[{_WS}]*+)*+"
 _NAME = rf"[^{_WS}/>][^{_WS}/>=]*+"
 _VALUE = rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
 _ATTRIBUTES = rf"{_SEPARATORS}(?:{_NAME}{_VALUE}{_SEPARATORS}){{0,{MAX_ATTRIBUTES}}}+"
-_ATTRIBUTE = re.compile(f"({_NAME}){_VALUE}")
-_ATTRIBUTE_VALUE = re.compile(  # an attribute's name and value (with its quotes)
-    rf"({_NAME})(?:[{_WS}]*+=[{_WS}]*+(\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
-)
+
+
+@functools.cache
+def _attribute_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An attribute (its name a group), and an attribute with its value (with its
+    quotes) a group too; compiled when first needed (a tag that may hold too many
+    attributes, a pseudo-tag in a Markdown post)."""
+    attribute = re.compile(f"({_NAME}){_VALUE}")
+    with_value = re.compile(
+        rf"({_NAME})(?:[{_WS}]*+=[{_WS}]*+(\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?+"
+    )
+    return attribute, with_value
+
+
 _RAW_TEXT = frozenset(
     {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title", "plaintext"}
 )
@@ -374,7 +388,7 @@ def _bounded_tag(text: str, tag: re.Match[str]) -> tuple[str, int]:
     seen: set[bytes] = set()
     dropped: set[bytes] = set()
     kept: list[str] = []
-    for item in _ATTRIBUTE.finditer(text, tag.start(2), tag.end(2)):
+    for item in _attribute_patterns()[0].finditer(text, tag.start(2), tag.end(2)):
         key = _name_key(item.group(1))
         if key in seen or key in dropped:
             continue
@@ -436,7 +450,7 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 def _count_attributes(body: str, tag: re.Match[str]) -> int:
     """The attributes of ``tag``, counted up to MAX_ATTRIBUTES + 1."""
-    items = _ATTRIBUTE.finditer(body, tag.start(2), tag.end(2))
+    items = _attribute_patterns()[0].finditer(body, tag.start(2), tag.end(2))
     return sum(1 for _ in itertools.islice(items, MAX_ATTRIBUTES + 1))
 
 
