@@ -182,6 +182,16 @@ share_widgets = st.one_of(
     ),
     st.just("<p>分享让更多人看到</p>"),
 )
+nav_links = st.one_of(
+    st.builds(
+        lambda back, forth: (
+            f'<p><a href="40.shtml">{back}</a>&nbsp;&nbsp;<a href="42.shtml">{forth}</a></p>'
+        ),
+        st.sampled_from(("[上一篇]", "上一页", "【上一篇】")),
+        st.sampled_from(("[下一篇]", "下一页", "【下一篇】")),
+    ),
+    st.just('<p><a href="https://www.qq.com/">返回腾讯网首页&gt;&gt;</a></p>'),
+)
 templates = st.sampled_from(
     (
         "<template><img src=x onerror=alert(1)></template>",
@@ -198,6 +208,7 @@ BOILERPLATE_BLOCKS = {
     "remove-copyright-notices": copyright_notices,
     "remove-player-chrome": player_chrome,
     "remove-share-widgets": share_widgets,
+    "remove-nav-links": nav_links,
     "remove-mutation-shapes": templates,
 }
 boilerplate_blocks = st.one_of(*BOILERPLATE_BLOCKS.values())

@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     news.remove_ad_slots,
     news.remove_player_chrome,
     news.remove_share_widgets,
+    news.remove_nav_links,
     news.remove_related_link_lists,
     news.remove_promo_boxes,
     news.remove_copyright_notices,  # first: the box it leaves may be only links

@@ -1124,3 +1124,66 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
             drop(el)
             edits += 1
     return edits
+
+
+NAV_LINKS = frozenset(
+    {"上一篇", "下一篇", "上一页", "下一页", "上一条", "下一条", "返回顶部", "回到顶部", "返回目录"}
+)
+"""Link texts (brackets and arrows aside) that are page navigation, not article text."""
+_NAV_TRIM = WHITESPACE + "[]【】<>《》«»"
+HOME_LINK_MAX_CHARS = 16
+"""The longest ``返回…首页`` link text (``返回腾讯网首页``: 7) taken as navigation."""
+_HREF_LINKS = find("descendant-or-self::a[@href]")
+
+
+def _is_home_link(text: str) -> bool:
+    """``返回腾讯网首页>>`` (whitespace removed, arrows trimmed): back to the home page."""
+    return len(text) <= HOME_LINK_MAX_CHARS and text.startswith("返回") and text.endswith("首页")
+
+
+def _is_nav_text(text: str) -> bool:
+    text = "".join(text.split()).strip(_NAV_TRIM)
+    return text in NAV_LINKS or _is_home_link(text)
+
+
+@rule(
+    "N016",
+    "remove-nav-links",
+    "news",
+    "Remove page navigation links in the article ([上一篇] [下一篇], 返回腾讯网首页>>).",
+    removes_text=True,
+    needs_cjk=True,
+    needles=("上一", "下一", "首页", "顶部", "目录"),
+)
+def remove_nav_links(root: etree._Element, ctx: Context) -> int:
+    """Remove navigation links inside the article: a link whose whole text is
+    ``返回<site>首页`` (with its ``>>``), and a block that holds only links to the
+    previous or next page or article (``[上一篇]  [下一篇]``, ``上一页 下一页``).
+
+    A block with any text besides such links and punctuation stays, and so does every
+    mention of 上一篇 or 首页 in article text: only a link's whole text counts.
+
+    ``<p><a href="40.shtml">[上一篇]</a>&nbsp;&nbsp;<a href="42.shtml">[下一篇]</a></p>``
+    goes.
+    """
+    edits = 0
+    for link in _HREF_LINKS(root):
+        if link is root or not attached(link, root):
+            continue
+        text = "".join(text_of(link).split())
+        if len(text) > 2 * HOME_LINK_MAX_CHARS or not _is_home_link(text.strip(_NAV_TRIM)):
+            continue
+        ctx.removed(link)
+        drop(link)
+        edits += 1
+    for el in list(root.iter(*CONTAINERS)):
+        if el is root or not attached(el, root) or not _is_leaf_block(el):
+            continue
+        links = _LINKS(el)
+        if not links or len(links) > 6 or not _is_link_only(el):
+            continue
+        if all(_is_nav_text(text_of(link)) for link in links):
+            ctx.removed(el)
+            drop(el)
+            edits += 1
+    return edits

@@ -9,7 +9,7 @@
 * ``published``: ISO 8601, from ``article:published_time`` and the other date meta
   tags, else from the site's byline date element (``2016年10月14日07:17``).
 * ``author`` and ``source``: from ``<meta name="author">`` and the like (not a bare
-  number, which is a CMS user id), else from the
+  number or a ``L_104485``-style account, which are CMS user ids), else from the
   site's byline elements, without their ``作者：``/``来源：`` label.
 * ``editor``: the name in the site's editor credit outside the container
   (``[责任编辑：alonliu]``, also after an author credit: ``[作者: 刘满仓 责任编辑: 杨丹宇 ]``),
@@ -90,6 +90,12 @@ def iso_date(text: str) -> str | None:
     if zone:
         stamp += "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
     return stamp
+
+
+def _is_cms_user(author: str) -> bool:
+    """``40237861`` or ``L_104485``: a CMS account (people.cn's meta author), no name."""
+    head, _, number = author.rpartition("_")
+    return number.isdigit() and (not head or (head.isascii() and head.isalpha()))
 
 
 def _clean(text: str) -> str:
@@ -202,7 +208,7 @@ def page_meta(
         if byline and (published is None or byline.startswith(published)):
             published = byline  # the byline's time of the day the meta tag gives
     author = next((_clean(metas[k]) for k in AUTHOR_META if k in metas), "")
-    if author.isdigit():  # a CMS user number (people.cn, news.cn), not a name
+    if _is_cms_user(author):  # a CMS user number (people.cn, news.cn), not a name
         author = ""
     if not author and site is not None:
         author = _first_text(root, site.author, finders)

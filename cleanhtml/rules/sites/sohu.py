@@ -12,7 +12,10 @@ carries the article's keywords as suffixes (``_苏银``), so the ``<h1>`` is the
 The 2004-2005 pages (business.sohu.com, auto.sohu.com) keep the text in the table
 cell ``<td id="fontzoom">`` under a ``td.main`` byline cell (date, author, 来源) and
 end their titles with ``-搜狐财经``-style channel names, as the real pages of
-immortal-autumn/Chinese-Web-Content-Extraction-Dataset show.
+immortal-autumn/Chinese-Web-Content-Extraction-Dataset show. Inside the cell: a Sogou
+search box (``form[name=sogouform]``: 共找到 13,046 个相关新闻.), a grey
+``table[bgcolor=#cccccc]`` of channel links (理财：… 股票：… 评论：…) and an SMS ad link
+(``/sms/intro.php``: 发送GP到6666 随时随地查行情), which go.
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ SITE = Site(
     containers=("#mp-editor", "article.article", "#contentText", "td#fontzoom"),
     markers=("#mp-editor",),
     drop=(
+        # 2004-2005: the Sogou search box, a grey table of channel links and an SMS
+        # ad inside td#fontzoom
+        "form[name=sogouform]",
+        "//td[@id = 'fontzoom']//table[@bgcolor = '#cccccc'][.//a]"
+        "[not(.//text()[not(ancestor::a)][string-length(normalize-space(.)) > 2])]",
+        "//td[@id = 'fontzoom']//a[contains(@href, '/sms/intro.php')]",
         "#backsohucom",
         ".lookall-box",
         "//p[@data-role = 'editor-name'][not(normalize-space(span))]",
@@ -69,5 +78,5 @@ SITE = Site(
     ),
     published=("#news-time", _BYLINE_2004),
     editor=("p[data-role=editor-name]",),
-    fixtures=("page-sohu-article", "page-sohu-2004"),
+    fixtures=("page-sohu-article", "page-sohu-2004", "page-sohu-2005", "page-sohu-2004-search"),
 )
