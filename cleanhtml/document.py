@@ -48,7 +48,7 @@ from cleanhtml.repairs import (
     _remove_control_chars,
     _remove_control_references,
 )
-from cleanhtml.serialize import dump, serialize_body, to_text
+from cleanhtml.serialize import dump, serialize_body, to_bytes, to_text
 from cleanhtml.treefixes import TREE_FIXES
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "reparse",
     "serialize_body",
     "split_front_matter",
+    "to_bytes",
     "to_text",
 ]
 

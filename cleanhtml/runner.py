@@ -155,9 +155,16 @@ def _process(
     result.page = _page_line(cleaned.ctx.meta)
     if settings.to_stdout:
         result.status = "cleaned" if cleaned.edited else "unchanged"
-        text = render(cleaned, settings.to)
-        del cleaned, data  # the tree and input go before the output is encoded (peak memory)
-        result.output = text.encode("utf-8")
+        if settings.to == "html" and cleaned.edited:
+            # the output is the tree's: the input goes before it is serialized, straight
+            # to UTF-8 (peak memory)
+            cleaned.ctx.needles, cleaned.doc.source = None, b""
+            del data
+            result.output = document.to_bytes(cleaned.doc)
+        else:
+            text = render(cleaned, settings.to)
+            del cleaned, data  # the tree and input go before the output is encoded
+            result.output = text.encode("utf-8")
         result.bytes_out = len(result.output)
         return result
     if settings.to == "html":

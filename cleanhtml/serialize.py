@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+from typing import IO, TYPE_CHECKING, cast
 
 from lxml import etree
 
@@ -49,9 +50,55 @@ def to_text(doc: Document) -> str:
     return doc.front_matter + body
 
 
+def to_bytes(doc: Document, *, bom: bool = False) -> bytes:
+    """:func:`to_text` as UTF-8 (after a byte-order mark when ``bom``), the tree
+    serialized straight into the bytes: no text copy of a large output on the way."""
+    out = io.BytesIO()
+    if bom:
+        out.write(_BOM)
+    out.write(doc.front_matter.encode("utf-8"))
+    _write_body(doc, out if doc.newline == "\n" else _Newlines(out, doc.newline))
+    return out.getvalue()
+
+
 def dump(doc: Document, *, edited: bool) -> bytes:
     """Bytes to write back: the input unchanged when nothing was edited, else UTF-8."""
     if not edited and not doc.repairs:
         return doc.source
-    data = to_text(doc).encode("utf-8")
-    return b"\xef\xbb\xbf" + data if doc.bom else data
+    return to_bytes(doc, bom=doc.bom)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class _Newlines:
+    """Writes to ``out`` with each ``\\n`` in the document's own newline style."""
+
+    def __init__(self, out: io.BytesIO, newline: str) -> None:
+        self.out, self.newline = out, newline.encode("ascii")
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data.replace(b"\n", self.newline))
+
+
+def _write_body(doc: Document, out: io.BytesIO | _Newlines) -> None:
+    """:func:`serialize_body` as UTF-8 into ``out``, a page's tree in pieces as libxml2
+    writes it (what :func:`serialize_body` gives, byte for byte)."""
+    if doc.serialized is not None or doc.is_fragment:
+        out.write(serialize_body(doc).encode("utf-8"))
+        return
+    out.write(doc.prolog.encode("utf-8"))
+    if doc.has_doctype:
+        doc.root.getroottree().write(cast(IO[bytes], out), method="html", encoding="utf-8")
+    else:
+        before = []
+        sibling = doc.root.getprevious()
+        while sibling is not None:
+            before.append(sibling)
+            sibling = sibling.getprevious()
+        for node in reversed(before):
+            out.write(etree.tostring(node, encoding="utf-8", method="html", with_tail=False))
+            out.write(b"\n")
+        with etree.xmlfile(out, encoding="utf-8") as xml:
+            xml.write(doc.root, method="html")
+    out.write(doc.trailing.encode("utf-8"))

@@ -86,9 +86,10 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 def _send(fd: int, message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(FRAME.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
+    for part in (FRAME.pack(len(data)), data):  # not joined: no copy of a large output
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:

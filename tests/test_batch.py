@@ -573,3 +573,32 @@ def test_output_file_is_output_path_as_a_string(suffix: str | None) -> None:
         source = Source(relative, relative, relative)
         for root in ("/out", "/out/", "out"):
             assert output_file(root, source, suffix) == str(output_path(Path(root), source, suffix))
+
+
+def test_bytes_serialized_straight_are_the_text_encoded() -> None:
+    """-o/-i (dump) and an html result to stdout serialize the tree straight to UTF-8
+    bytes, a page in pieces: the bytes are to_text()'s, encoded (a BOM first for dump),
+    for every fixture and kind of document."""
+    from cleanhtml import document
+
+    inputs = [
+        p.read_bytes()
+        for p in sorted(Path(runner.__file__).parent.parent.glob("fixtures/*/input.*"))
+    ]
+    inputs += [
+        b"<!DOCTYPE html>\r\n<!-- a -->\r\n<html><head><title>t</title></head>"
+        b"<body><p>x</p></body></html>\r\n",
+        b"<!-- saved from url=(0014)about:internet -->\n"
+        b"<html><body><p>a<!-- c --></p></body></html>\n\n",
+        b"\xef\xbb\xbf<?xml version='1.0' encoding='utf-8'?>\n"
+        b"<html><body><p>\xe4\xb8\xad</p></body></html>",
+        b"<?php x ?><html><body>\r<p>a</p>\r</body></html>",
+        b"---\ntitle: t\n---\n<p>a<script>x</script></p>\n",
+        b"<p>fragment</p>",
+    ]
+    for data in inputs:
+        cleaned = clean_document(data)
+        doc = cleaned.doc
+        text = document.to_text(doc).encode("utf-8")
+        assert document.to_bytes(doc) == text
+        assert dump(doc, edited=True) == (b"\xef\xbb\xbf" if doc.bom else b"") + text

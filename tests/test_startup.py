@@ -64,7 +64,6 @@ CLEANER = {
     "cleanhtml.pipeline",
     "cleanhtml.profiles",
     "cleanhtml.render",
-    "cleanhtml.render.html",
     "cleanhtml.repairs",
     "cleanhtml.report",
     "cleanhtml.rule",

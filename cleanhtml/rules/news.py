@@ -209,12 +209,29 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
     text = etree.tostring(root, method="text", encoding="unicode")
     words = tuple(word for word in PROMO_WORDS if word in text)
     if words:  # (相关 is a common word) a block's text is a stretch of the whole text:
-        compact = "".join(text.split())  # without a phrase in it, no block opens with one
+        compact = _without_spaces(text)  # without a phrase in it, no block opens with one
+        del text
         if not any(phrase in compact for phrase in PROMO_PHRASES):
             words = ()
     found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
     ctx.shared["promo-candidates"] = (root, found)
     return found
+
+
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters ``str.split()`` splits on (those ``str.isspace()`` is true of)."""
+_NO_SPACES = dict.fromkeys(map(ord, SPACES))
+
+
+def _without_spaces(text: str) -> str:
+    """``"".join(text.split())``; a long text without the list of its pieces (a copy
+    of it, and more) beside it (peak memory)."""
+    if len(text) < 1 << 20:
+        return "".join(text.split())
+    return text.translate(_NO_SPACES)
 
 
 _LEAVES_INSIDE = find(
