@@ -262,6 +262,14 @@ CASES = [
     ),
     ("layout-table", "<table><tr><td><p>a</p></td></tr><tr><td>b</td></tr></table>", "a\n\nb\n"),
     ("hr", "<p>a</p><hr><p>b</p>", "a\n\n***\n\nb\n"),
+    (
+        # the <option>s of a <select> are blocks, but not shown: the cell stays inline
+        "table-select-cell",
+        "<table><tr><td>a</td><td><select><option>x</option><option>y</option></select>"
+        "</td><td>b</td></tr><tr><td>c</td><td><noscript><p>n</p></noscript>d</td>"
+        "<td>e</td></tr></table>",
+        "| a |  | b |\n|---|---|---|\n| c | d | e |\n",
+    ),
 ]
 
 

@@ -24,13 +24,27 @@ from cleanhtml.render.text import BLOCK_TAGS, CELL_TAGS, SKIP_TAGS
 
 
 def block_holders(root: etree._Element) -> frozenset[etree._Element]:
-    """Every element with a block element inside it, found in one pass over the tree."""
+    """Every element with a block element inside it, found in one pass over the tree.
+
+    A block inside an element that is not rendered (the ``<option>`` of a ``<select>``,
+    a ``<p>`` in a ``<noscript>``) makes nothing a holder: a table cell holding a
+    ``<select>`` is still an inline cell, as ``-t text`` reads it. Each element is
+    looked at once: a walk stops at the first holder (whose own walk reached the root
+    with no skipped element) or at the first element found not to hold a shown block.
+    """
     holders: set[etree._Element] = set()
+    hidden: set[etree._Element] = set()
     for block in root.iter(*BLOCK_TAGS):
+        chain: list[etree._Element] = []
+        shown = True
         for ancestor in block.iterancestors():
             if ancestor in holders:
                 break
-            holders.add(ancestor)
+            if ancestor in hidden or ancestor.tag in SKIP_TAGS:
+                shown = False
+                break
+            chain.append(ancestor)
+        (holders if shown else hidden).update(chain)
     return frozenset(holders)
 
 
