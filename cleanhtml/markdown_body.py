@@ -578,12 +578,29 @@ def _closed(markup: str) -> str:
     last = None
     for match in _patterns().raw_open.finditer(markup):
         last = match
-    if last is None or markup.find(">", last.end()) < 0:
+    if last is None:
+        return _pre_closed(markup)
+    if markup.find(">", last.end()) < 0:
         return markup  # none, or the tag itself goes on (a template tag in an attribute)
     name = last.group(1).lower()
     if markup.lower().find(f"</{name}", last.end()) >= 0:
         return markup
     return f"{markup}</{name}>"
+
+
+def _pre_closed(markup: str) -> str:
+    """``markup`` closed with ``</pre>`` when it is an HTML block of whole lines opened
+    by a ``<pre>`` it never closes (:func:`_html_block` ended it at its first blank
+    line). Left open, the element would take the HTML blocks after it as its content
+    when the stretches are parsed together, and the first cleaning would nest them in
+    it, which a second cleaning reads differently. An inline ``<pre>`` tag (no newline
+    of its own) stays as it is."""
+    opener = _patterns().raw_block.match(markup.lstrip(" "))
+    if opener is None or opener.group(1).lower() != "pre" or not markup.endswith("\n"):
+        return markup
+    if markup.lower().find("</pre", opener.end()) >= 0:
+        return markup
+    return f"{markup}</pre>"
 
 
 def _split(serialized: str) -> tuple[list[int], list[str]] | None:
