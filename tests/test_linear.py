@@ -162,6 +162,9 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
     ),
     "quote-placeholders": (lambda n: "<p>" + '名称<span id="quote_sz1"></span>' * n + "</p>", 600),
     "editor-lines": (lambda n: "<p>正文</p>\n" + "<p>责任编辑：张三</p>\n" * n, 1500),
+    # a closing line that opens like a staff credit, then a long run of spaces: the split
+    # before each role's spacing must not try every space of the run
+    "staff-credit-spaces": (lambda n: "<p>正文。</p><p>编辑：张三" + " \u3000" * n + "x</p>", 3000),
     "promo-words": (lambda n: "<p>相关阅读 推荐 精彩 往期 炒股就看 新浪财经</p>\n" * n, 800),
     "promo-boxes": (
         lambda n: '<p>相关新闻：<a href="https://x.cn/1">某新闻</a></p>\n<p>正文</p>\n' * n,

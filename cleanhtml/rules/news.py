@@ -277,9 +277,11 @@ def _staff_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         + "|".join(spacing.join(role) for role in sorted(STAFF_ROLES, key=len, reverse=True))
         + ")(?:[ \u3000\xa0]*(?P<colon>[:：])|[ \u3000\xa0])"
     )
-    # the spacing before a role and its colon: where "编辑：张三 校对：李四" splits in two
+    # the spacing before a role and its colon: where "编辑：张三 校对：李四" splits in two.
+    # Tried only where a run of spacing starts, and the run taken whole: else a long run
+    # would be tried from each of its characters, each try backing off one at a time
     before_role = re.compile(
-        "[ \u3000\xa0]+(?=(?:"
+        "(?<![ \u3000\xa0])[ \u3000\xa0]++(?=(?:"
         + "|".join(spacing.join(role) for role in STAFF_ROLES)
         + ")[ \u3000\xa0]?[:：])"
     )
