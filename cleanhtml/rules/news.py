@@ -253,7 +253,7 @@ EDITOR_CREDIT = re.compile(
 
 STAFF_ROLES = (
     "总监制", "监制", "出品人", "策划", "统筹", "主编", "责任编辑", "责编", "编辑",
-    "审读", "审校", "校对", "排版", "美编", "制图",
+    "审读", "审校", "校对", "排版", "美编", "制图", "版面编辑",
 )  # fmt: skip
 """The staff roles a closing credit line names (``监 制：高明勇``, ``编辑 周褶褶 ｜ 排版 魏蔚``)."""
 EDITOR_ROLES = frozenset({"责任编辑", "责编", "编辑"})

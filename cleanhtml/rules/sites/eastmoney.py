@@ -1,12 +1,26 @@
 """Eastmoney (东方财富网, eastmoney.com) article pages: finance.eastmoney.com and
-stock.eastmoney.com news.
+stock.eastmoney.com news, the wap pages and Guba posts.
 
-No redistributable real page was found; the structure follows the selectors of public
-scrapers. The body is ``<div class="txtinfos" id="ContentBody">`` (older pages:
-``.newsContent``); it opens with an app promo link ``<a class="toplink">`` (全新妙想
-投研助理，立即体验) in a paragraph of its own, and ends with ``(文章来源：…)`` and
-``（责任编辑：…）``, which the editor-footer rule takes. Titles end with
-``_东方财富网``.
+The body is ``<div class="txtinfos" id="ContentBody">`` inside ``.newsContent``, as
+every scraper in the code index reads it (dongrunhua/simhash's ``custom_constant.py``:
+``//div[@id="ContentBody"]``; Scrapy spiders since 2015: ``//div[@id="ContentBody"]/p``
+with the ``<h1>`` in ``.newsContent`` and the byline ``.time-source``: ``div.time``,
+``div.source`` (``data-source``), ``div.author``, the editor link in ``span a``; the
+2015 pages had ``.Info span`` for the date; the 2023 layout has ``.infos .item``).
+Its text opens with an app promo link ``<a class="toplink">`` (全新妙想投研助理，立即体验)
+in a paragraph of its own, marks companies and sectors with quote hooks
+(``<span id="stock_1.600030"><a class="keytip">中信证券</a></span><span
+id="quote_1.600030"></span>``, ``bk_90.BK1036``/``bkquote_90.BK1036``, and
+``<span class="em_stock_key_common">`` around a name) and ends with
+``<p class="em_media">（文章来源：第一财经）</p>``, which stays: it names the source, as
+the byline does. ``（责任编辑：DF318）`` lines inside the body are taken by the
+editor-footer rule; ``p.res-edit`` below it is read as the editor. The
+``郑重声明：东方财富发布此内容…`` disclaimer and the "热点阅读" list follow the body.
+The wap pages (wap.eastmoney.com) keep the text in ``<article id="zwtext">``
+(JansonLv/eastmoney's spider); Guba posts in ``#zwconbody`` or ``#zw_body`` (a
+configuration of content XPaths in the code index). Titles end with ``_东方财富网``.
+No real saved page with a redistributable licence was found: the fixtures are
+constructed.
 """
 
 from __future__ import annotations
@@ -17,11 +31,13 @@ SITE = Site(
     name="eastmoney",
     summary="Eastmoney (eastmoney.com) article pages (#ContentBody)",
     hosts=("eastmoney.com",),
-    containers=("#ContentBody", ".txtinfos", ".newsContent"),
+    containers=("#ContentBody", ".txtinfos", ".newsContent", "#zwtext", "#zwconbody", "#zw_body"),
     markers=("div.txtinfos#ContentBody",),
     drop=("#ContentBody a.toplink",),
     title_suffixes=("_*_东方财富网", "_东方财富网"),
-    source=(".infos .item a", ".source a"),
-    published=(".infos .item", ".time"),
-    fixtures=("page-eastmoney-article",),
+    source=(".infos .item a", ".source a", ".time-source .source"),
+    author=(".time-source .author",),
+    published=(".infos .item", ".time", ".Info span"),
+    editor=(".res-edit",),
+    fixtures=("page-eastmoney-article", "page-eastmoney-2020"),
 )

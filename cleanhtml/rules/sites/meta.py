@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 MAX_FIELD_CHARS = 200
 """Byline texts are read up to this length (a wrong selector cannot make a field huge)."""
+EPOCH_MS_DIGITS = 13
+"""A date field of exactly this many digits is epoch milliseconds (2001-09-09 to 2286)."""
 MAX_CHANNEL_CHARS = 12
 """The longest channel name a ``*`` in a title suffix stands for."""
 
@@ -74,7 +76,18 @@ _LABELS = (
 
 
 def iso_date(text: str) -> str | None:
-    """``2016年10月14日07:17`` -> ``2016-10-14T07:17:00``; None when no date is found."""
+    """``2016年10月14日07:17`` -> ``2016-10-14T07:17:00``; None when no date is found.
+
+    A text of exactly 13 digits is a time in epoch milliseconds (huanqiu's
+    ``<textarea class="article-time">1716171480000</textarea>``), given in UTC:
+    ``2024-05-20T02:18:00+00:00``.
+    """
+    stripped = text.strip()
+    if len(stripped) == EPOCH_MS_DIGITS and stripped.isascii() and stripped.isdigit():
+        from datetime import UTC, datetime
+
+        moment = datetime.fromtimestamp(int(stripped) / 1000, UTC)
+        return moment.replace(microsecond=0).isoformat()
     found = _DATE.search(text[:MAX_FIELD_CHARS])
     if not found:
         return None
