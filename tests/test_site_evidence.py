@@ -84,3 +84,28 @@ def test_caixin_promo_paragraph_goes_only_by_its_opening_words() -> None:
     )
     got = record(page(body), url=CAIXIN)
     assert got["text"] == TEXT + "\n他说，推荐进入财新数据库的做法值得商榷。\n"
+
+
+THEPAPER = "https://www.thepaper.cn/newsDetail_forward_1"
+
+
+def test_thepaper_account_statement_goes_by_its_opening_words() -> None:
+    statement = (
+        "本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点，"
+        "不代表澎湃新闻的观点或立场，澎湃新闻仅提供信息发布平台。"
+    )
+    quoted = "<p>他说：“本文为澎湃号作者或机构在澎湃新闻上传并发布的说法不对。”</p>"
+    body = f"<div class='index_cententWrap__Jv8jK'>{ARTICLE}{quoted}<p>{statement}</p></div>"
+    got = record(page(body), url=THEPAPER)
+    assert (
+        got["text"] == TEXT + "\n他说：“本文为澎湃号作者或机构在澎湃新闻上传并发布的说法不对。”\n"
+    )
+
+
+def test_thepaper_channel_title_suffix() -> None:
+    head = "<title>标题一则_翻书党_澎湃新闻-The Paper</title>"
+    got = record(
+        page(f"<div class='news_txt'>{ARTICLE}</div>").replace("<title>标题</title>", head),
+        url=THEPAPER,
+    )
+    assert got["title"] == "标题一则"
