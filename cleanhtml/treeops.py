@@ -59,6 +59,9 @@ def unwrap(el: etree._Element) -> None:
     parent.remove(el)
 
 
+FEW_EDITS = 8
+"""Up to this many elements, :func:`unwrap_all` and :func:`drop_all` edit one at a time
+(the same tree; a few texts appended, instead of a walk of the whole tree)."""
 _UNWRAP_MARK = "cleanhtml-unwrap"
 _DROP_MARK = "cleanhtml-drop"
 
@@ -89,6 +92,17 @@ def _strip_marked(
 ) -> list[etree._Element]:
     parents: dict[etree._Element, int] = {}  # each with how many go from it
     others: list[etree._Element] = []
+    if len(elements) <= FEW_EDITS:  # a walk of the whole tree in C costs more
+        for el in elements:
+            parent = el.getparent()
+            if el is root or parent is None or not isinstance(el.tag, str):
+                if parent is not None:
+                    others.append(parent)
+            else:
+                parents[parent] = parents.get(parent, 0) + 1
+        for el in elements:
+            one(el)
+        return [*parents, *others]
     for el in elements:
         parent = el.getparent()
         if el is root or parent is None or not isinstance(el.tag, str):

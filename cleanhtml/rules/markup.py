@@ -14,9 +14,11 @@ from lxml import etree
 from cleanhtml.census import COMMENT
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
+    FEW_EDITS,
     WHITESPACE,
     Counter,
     count,
+    drop,
     drop_all,
     find,
     is_blank,
@@ -104,14 +106,29 @@ def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     return text in whole or text.startswith(prefixes)
 
 
+@functools.lru_cache(maxsize=16)
+def _initials(patterns: tuple[str, ...]) -> frozenset[str] | None:
+    """The first characters of the normalized ``patterns`` (None when one is empty:
+    it matches any comment)."""
+    whole, prefixes = _wanted(patterns)
+    if "" in whole or "" in prefixes:
+        return None
+    return frozenset(text[0] for text in (*whole, *prefixes))
+
+
 def _none_kept(comments: list[etree._Element], patterns: tuple[str, ...]) -> bool:
     """True when :func:`_kept` keeps none of ``comments`` (no opt-out marker among them:
     the census says so), read with the patterns normalized once."""
     if not patterns:
         return True
     whole, prefixes = _wanted(patterns)
+    initials = _initials(patterns)
     for comment in comments:
-        text = " ".join((comment.text or "").split()).lower()
+        text = comment.text or ""
+        # the normalized text starts with the first character of the first word, lowered
+        if initials is not None and text.lstrip()[:1].lower()[:1] not in initials:
+            continue
+        text = " ".join(text.split()).lower()
         if text in whole or text.startswith(prefixes):
             return False
     return True
@@ -147,7 +164,10 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
         and _none_kept(found, patterns)
     ):
         # none to keep, no excerpt to record: libxml2 strips them all (tails stay)
-        if found:
+        if len(found) <= FEW_EDITS and _all_under(found, root):
+            for comment in found:  # a few: one at a time costs less than a walk in C
+                drop(comment)
+        elif found:
             parents = _parents(found)
             etree.strip_tags(root, etree.Comment)
             join_text(parents)
@@ -166,6 +186,21 @@ def _inside(comments: list[etree._Element]) -> list[etree._Element]:
     ``<!-- saved from url=... -->``) cannot be removed, so they count as no edit (a second
     cleaning would otherwise edit again)."""
     return [c for c in comments if c.getparent() is not None]
+
+
+def _all_under(comments: list[etree._Element], root: etree._Element) -> bool:
+    """True when each of ``comments`` is inside ``root`` (a comment in the ``<head>`` of a
+    post's page is left by the strip, which reads ``root`` only)."""
+    top = root.getroottree().getroot()
+    if root is top:
+        return True
+    for comment in comments:
+        for ancestor in comment.iterancestors():
+            if ancestor is root:
+                break
+        else:
+            return False
+    return True
 
 
 def _parents(nodes: list[etree._Element]) -> dict[etree._Element, int]:

@@ -1134,8 +1134,9 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
         edits += 1
     if not ctx.has("分享"):
         return edits
+    # a leaf block holds no container, so one dropped here detaches none listed after it
     for el in list(root.iter(*CONTAINERS)):
-        if el is root or not attached(el, root) or not _is_leaf_block(el):
+        if el is root or not _is_leaf_block(el):
             continue
         body = _block_text(el, 12)
         if body is not None and body.strip(_SHARE_TRIM) in SHARE_BLOCKS:
@@ -1195,9 +1196,10 @@ def remove_nav_links(root: etree._Element, ctx: Context) -> int:
         ctx.removed(link)
         drop(link)
         edits += 1
+    # a leaf block holds no container, so one dropped here detaches none listed after it
     for el in list(root.iter(*CONTAINERS)):
-        if el is root or not attached(el, root) or not _is_leaf_block(el):
-            continue
+        if el is root or not len(el) or not _is_leaf_block(el):
+            continue  # (no child: no link)
         links = _LINKS(el)
         if not links or len(links) > 6 or not _is_link_only(el):
             continue
