@@ -109,3 +109,29 @@ def test_thepaper_channel_title_suffix() -> None:
         url=THEPAPER,
     )
     assert got["title"] == "标题一则"
+
+
+def test_yicai_widgets_inside_the_older_body_go() -> None:
+    widgets = "<div class='m-smallshare'><span>分享到：</span><a href='#'>微信</a></div>"
+    body = f"<div class='m-txt'>{ARTICLE}{widgets}<div class='u-btn6'>点赞</div></div>"
+    got = record(page(body), url="https://www.yicai.com/news/102012345.html")
+    assert got["text"] == TEXT
+
+
+def test_21jingji_related_box_and_notice_inside_the_body_go() -> None:
+    boxes = (
+        "<div class='rela-box'><a href='/a'>相关阅读一</a></div>"
+        "<div class='copyright'>版权声明</div>"
+    )
+    body = f"<div class='txtContent'>{ARTICLE}{boxes}</div>"
+    got = record(page(body), url="https://www.21jingji.com/article/20240520/herald/x.html")
+    assert got["text"] == TEXT
+
+
+def test_guancha_fengwen_post_and_eastmoney_caifuhao_containers() -> None:
+    fengwen = f"<div class='article-txt-content'>{ARTICLE}</div>"
+    got = record(page(fengwen), url="https://user.guancha.cn/main/content?id=399176")
+    assert (got["profile"], got["text"]) == ("guancha", TEXT)
+    column = f"<div class='article page-article'>{ARTICLE}</div>"
+    got = record(page(column), url="https://caifuhao.eastmoney.com/news/20260412170942961134180")
+    assert (got["profile"], got["text"]) == ("eastmoney", TEXT)

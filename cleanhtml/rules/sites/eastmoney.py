@@ -18,7 +18,9 @@ editor-footer rule; ``p.res-edit`` below it is read as the editor. The
 ``郑重声明：东方财富发布此内容…`` disclaimer and the "热点阅读" list follow the body.
 The wap pages (wap.eastmoney.com) keep the text in ``<article id="zwtext">``
 (JansonLv/eastmoney's spider); Guba posts in ``#zwconbody`` or ``#zw_body`` (a
-configuration of content XPaths in the code index). Titles end with ``_东方财富网``.
+configuration of content XPaths in the code index); 财富号 columns
+(caifuhao.eastmoney.com/news/...) in ``div.article.page-article`` (a userscript that
+isolates the article, file id 1030798895). Titles end with ``_东方财富网``.
 No real saved page with a redistributable licence was found: the fixtures are
 constructed.
 """
@@ -31,7 +33,15 @@ SITE = Site(
     name="eastmoney",
     summary="Eastmoney (eastmoney.com) article pages (#ContentBody)",
     hosts=("eastmoney.com",),
-    containers=("#ContentBody", ".txtinfos", ".newsContent", "#zwtext", "#zwconbody", "#zw_body"),
+    containers=(
+        "#ContentBody",
+        ".txtinfos",
+        ".newsContent",
+        "#zwtext",
+        "#zwconbody",
+        "#zw_body",
+        "div.article.page-article",
+    ),
     markers=("div.txtinfos#ContentBody",),
     drop=("#ContentBody a.toplink",),
     title_suffixes=("_*_东方财富网", "_东方财富网"),
