@@ -253,9 +253,7 @@ class Cache:
             except OSError:
                 return None
             if digest(data) != entry[2]:
-                from dataclasses import replace
-
-                return replace(source, data=data)
+                return source.replace(data=data)
             if now[1] != entry[1]:
                 entry = [*entry[:1], now[1], *entry[2:]]
                 self.changed[key] = _dumps(entry)
@@ -376,10 +374,8 @@ class Caches:
 
 
 def _with_run_destinations(own: Settings, run: Settings) -> Settings:
-    from dataclasses import replace
-
-    return replace(
-        own, output_dir=run.output_dir, in_place=run.in_place, check=run.check, diff=run.diff
+    return own.replace(
+        output_dir=run.output_dir, in_place=run.in_place, check=run.check, diff=run.diff
     )
 
 

@@ -16,7 +16,6 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -78,45 +77,61 @@ COMMENT = "!comment"
 OPT_OUT = "cleanhtml:"
 
 
-@dataclass(eq=False)
 class Census:
     """What one walk over a tree found."""
 
-    tags: set[str] = field(default_factory=set)
+    __slots__ = (
+        "_class_names", "attributes", "block_in_inline", "block_in_paragraph",
+        "block_in_phrasing", "cdata", "classes", "flagged", "ids", "opt_out", "tags",
+    )  # fmt: skip
+    tags: set[str]
     """Element names present (as parsed: lower case), plus :data:`COMMENT`."""
-    attributes: set[str] = field(default_factory=set)
+    attributes: set[str]
     """Attribute names present."""
-    flagged: list[tuple[etree._Element, str, str]] = field(default_factory=list)
+    flagged: list[tuple[etree._Element, str, str]]
     """``(element, name, value)`` of each attribute that may carry script: a name
     starting with ``on`` (any case, whatever follows), one of :data:`ALWAYS_FLAGGED`,
     or a value holding ``:`` or ``&`` (a scheme, or an entity that may spell one) that
     is not a plain http(s) URL.
     The safety rule decides; this only spares it a second walk."""
-    opt_out: bool = False
+    opt_out: bool
     """A comment holds ``cleanhtml:`` (an opt-out marker may be there)."""
-    cdata: bool = False
+    cdata: bool
     """A ``<![CDATA[`` section was read (libxml2 makes it a comment)."""
-    block_in_paragraph: bool = False
+    block_in_paragraph: bool
     """A block element (``div``, ``ul``, ``table``...) sits inside a ``<p>``. libxml2
     builds that (``<p><a><div>``), but its serialization parses back to another tree
     (the ``<p>`` closes), so an edited document holding one must be settled. Edits
     never move an element under a ``<p>`` it was not under, so this stays a superset."""
-    block_in_inline: bool = False
+    block_in_inline: bool
     """A ``<p>`` inside a ``<b>``, ``<i>``, ``<u>``... or a ``<table>`` inside an ``<a>``
     (see :data:`CLOSED_BY_BLOCK`). libxml2 builds that when an element stands between
     them (``<b><a><p>``); once an edit removes it, the output parses back to another
     tree, so an edited document holding one is checked (:func:`block_in_closing_inline`)
     and settled when an edit left such a block right inside the inline element."""
-    _class_names: set[str] | None = field(default=None, repr=False)
-    ids: set[str] = field(default_factory=set)
+    _class_names: set[str] | None
+    ids: set[str]
     """The values of ``id`` attributes present."""
-    classes: set[str] = field(default_factory=set)
+    classes: set[str]
     """The values of ``class`` attributes present (whole, as written)."""
-    block_in_phrasing: bool = False
+    block_in_phrasing: bool
     """A block element (:data:`BLOCKS`) sits somewhere inside an inline one
     (:data:`PHRASING`: ``<span><div>``, ``<a><p>``). Such nesting is where libxml2 may
     parse an edited tree's output to another tree away from the edits, so cleaning
     checks an edited document of this kind whole (see :func:`cleanhtml.cleaned._unsettled`)."""
+
+    def __init__(self) -> None:
+        self.tags = set()
+        self.attributes = set()
+        self.flagged = []
+        self.opt_out = False
+        self.cdata = False
+        self.block_in_paragraph = False
+        self.block_in_inline = False
+        self._class_names = None
+        self.ids = set()
+        self.classes = set()
+        self.block_in_phrasing = False
 
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""

@@ -8,24 +8,37 @@ runner, Dask, the HTML regions of a Markdown post). Every renderer takes its res
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from lxml import etree
 
 from cleanhtml import census as census_
 from cleanhtml import document, pipeline
 from cleanhtml.document import Document
+from cleanhtml.records import Record
 from cleanhtml.rule import Context, Rule
 
 
-@dataclass
-class Cleaned:
+class Cleaned(Record):
     """A document after the rules ran, with what they did."""
+
+    __slots__ = ("ctx", "doc", "edits", "path")
 
     doc: Document
     edits: dict[str, int]
-    ctx: Context = field(default_factory=Context)
-    path: str | None = None
+    ctx: Context
+    path: str | None
+
+    def __init__(
+        self,
+        doc: Document,
+        edits: dict[str, int],
+        ctx: Context | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.doc = doc
+        self.edits = edits
+        self.ctx = Context() if ctx is None else ctx
+        self.path = path
 
     @property
     def edited(self) -> bool:

@@ -398,9 +398,7 @@ def main(ctx: click.Context, /, paths: tuple[str, ...], **options: Any) -> None:
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     if options["no_cache"]:
-        from dataclasses import replace
-
-        settings = replace(settings, cache=False)
+        settings = settings.replace(cache=False)
     if options["list_rules"]:
         _list_rules(settings)
         return
@@ -485,8 +483,6 @@ def _per_file(
 ) -> list[Source]:
     """Each source with its own settings when its nearest config file is not the run's;
     standard input named and placed by ``--stdin-filename``."""
-    from dataclasses import replace
-
     from cleanhtml.files import STDIN
 
     out = []
@@ -496,9 +492,9 @@ def _per_file(
             if stdin_name is None:
                 out.append(source)
                 continue
-            source, where = replace(source, name=stdin_name), stdin_name
+            source, where = source.replace(name=stdin_name), stdin_name
         own = resolver.settings_for(where)
-        out.append(source if own == settings else replace(source, settings=own))
+        out.append(source if own == settings else source.replace(settings=own))
     return out
 
 

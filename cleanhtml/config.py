@@ -18,11 +18,11 @@ import codecs
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanhtml.errors import ConfigError, UsageError
+from cleanhtml.records import Frozen
 from cleanhtml.render import NAMES as FORMATS
 
 if TYPE_CHECKING:
@@ -51,6 +51,14 @@ OUTPUT_NEUTRAL = frozenset(
 becomes: left out of :meth:`Settings.cache_key`. A new field counts unless listed here."""
 
 
+def _tuple(value: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
+    """A list field's value as a tuple (a lone string as a tuple of one), so settings
+    stay hashable and equal to what a config file gives."""
+    if isinstance(value, tuple):
+        return value
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _frozen(value: object) -> object:
     """A hashable, order-stable copy of ``value`` (mappings sorted, lists as tuples)."""
     if isinstance(value, Mapping):
@@ -60,8 +68,7 @@ def _frozen(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Frozen):
     """One value holding every setting: what to clean with, and how a batch runs.
 
     Immutable, hashable and picklable (it travels to worker processes and Dask tasks),
@@ -75,49 +82,113 @@ class Settings:
     (('.ad',), True)
     """
 
-    to: str = "html"
-    output_dir: Path | None = None
-    in_place: bool = False
-    check: bool = False
-    diff: bool = False
-    select: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    jobs: int | None = None
-    encoding: str | None = None
-    explain: bool = False
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    exclude: tuple[str, ...] = ()
-    quiet: bool = False
-    verbose: bool = False
-    statistics: bool = False
-    profile: str = "auto"
-    dask: str | None = None
-    drop: tuple[str, ...] = ()
-    unwrap: tuple[str, ...] = ()
-    drop_text: tuple[str, ...] = ()
-    root: str | None = None
-    cache: bool = True  # the content cache of batches (--no-cache: False)
-    keep_comments: tuple[str, ...] = ()
-    force_exclude: bool = False
-    timeout: float = 60.0
-    allow_outside_root: bool = False
-    url: str | None = None
-    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    config_file: Path | None = field(default=None, compare=False)
+    __slots__ = (
+        "allow_outside_root", "cache", "check", "config_file", "dask", "diff", "drop",
+        "drop_text", "encoding", "exclude", "explain", "extend_select", "force_exclude",
+        "ignore", "in_place", "include", "jobs", "keep_comments", "output_dir", "profile",
+        "profiles", "quiet", "root", "select", "statistics", "timeout", "to", "unwrap", "url",
+        "verbose",
+    )  # fmt: skip
+    _compare = tuple(sorted(set(__slots__) - {"config_file"}))
 
-    def __post_init__(self) -> None:
-        # a list or a lone string given for a list field becomes a tuple, so the value
-        # stays hashable and equal to what a config file gives
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.type == "tuple[str, ...]" and not isinstance(value, tuple):
-                object.__setattr__(
-                    self, f.name, (value,) if isinstance(value, str) else tuple(value)
-                )
+    to: str
+    output_dir: Path | None
+    in_place: bool
+    check: bool
+    diff: bool
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    jobs: int | None
+    encoding: str | None
+    explain: bool
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    quiet: bool
+    verbose: bool
+    statistics: bool
+    profile: str
+    dask: str | None
+    drop: tuple[str, ...]
+    unwrap: tuple[str, ...]
+    drop_text: tuple[str, ...]
+    root: str | None
+    cache: bool  # the content cache of batches (--no-cache: False)
+    keep_comments: tuple[str, ...]
+    force_exclude: bool
+    timeout: float
+    allow_outside_root: bool
+    url: str | None
+    profiles: Mapping[str, Mapping[str, Any]]
+    config_file: Path | None
 
-    def __hash__(self) -> int:
-        return hash(tuple(_frozen(getattr(self, f.name)) for f in fields(self) if f.compare))
+    def __init__(
+        self,
+        to: str = "html",
+        output_dir: Path | None = None,
+        in_place: bool = False,
+        check: bool = False,
+        diff: bool = False,
+        select: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        jobs: int | None = None,
+        encoding: str | None = None,
+        explain: bool = False,
+        include: tuple[str, ...] = DEFAULT_INCLUDE,
+        exclude: tuple[str, ...] = (),
+        quiet: bool = False,
+        verbose: bool = False,
+        statistics: bool = False,
+        profile: str = "auto",
+        dask: str | None = None,
+        drop: tuple[str, ...] = (),
+        unwrap: tuple[str, ...] = (),
+        drop_text: tuple[str, ...] = (),
+        root: str | None = None,
+        cache: bool = True,
+        keep_comments: tuple[str, ...] = (),
+        force_exclude: bool = False,
+        timeout: float = 60.0,
+        allow_outside_root: bool = False,
+        url: str | None = None,
+        profiles: Mapping[str, Mapping[str, Any]] | None = None,
+        config_file: Path | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "to", to)
+        _set(self, "output_dir", output_dir)
+        _set(self, "in_place", in_place)
+        _set(self, "check", check)
+        _set(self, "diff", diff)
+        _set(self, "select", _tuple(select))
+        _set(self, "extend_select", _tuple(extend_select))
+        _set(self, "ignore", _tuple(ignore))
+        _set(self, "jobs", jobs)
+        _set(self, "encoding", encoding)
+        _set(self, "explain", explain)
+        _set(self, "include", _tuple(include))
+        _set(self, "exclude", _tuple(exclude))
+        _set(self, "quiet", quiet)
+        _set(self, "verbose", verbose)
+        _set(self, "statistics", statistics)
+        _set(self, "profile", profile)
+        _set(self, "dask", dask)
+        _set(self, "drop", _tuple(drop))
+        _set(self, "unwrap", _tuple(unwrap))
+        _set(self, "drop_text", _tuple(drop_text))
+        _set(self, "root", root)
+        _set(self, "cache", cache)
+        _set(self, "keep_comments", _tuple(keep_comments))
+        _set(self, "force_exclude", force_exclude)
+        _set(self, "timeout", timeout)
+        _set(self, "allow_outside_root", allow_outside_root)
+        _set(self, "url", url)
+        _set(self, "profiles", {} if profiles is None else profiles)
+        _set(self, "config_file", config_file)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(_frozen(getattr(self, name)) for name in self._compare))
 
     @classmethod
     def build(cls, config: str | os.PathLike[str] | None = None, **options: object) -> Settings:
@@ -154,9 +225,9 @@ class Settings:
         import json
 
         shown = {
-            f.name: _frozen(getattr(self, f.name))
-            for f in fields(self)
-            if f.name not in OUTPUT_NEUTRAL
+            name: _frozen(getattr(self, name))
+            for name in self.__slots__
+            if name not in OUTPUT_NEUTRAL
         }
         text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -613,6 +684,6 @@ class Resolver:
         if known is None:
             own = _settings(config, self.options, label=lambda key: f"--{key}")
             per_file = {name: getattr(own, name) for name in PER_FILE}
-            known = replace(self.base, config_file=config, **per_file)
+            known = self.base.replace(config_file=config, **per_file)
             self._settings[config] = known
         return known

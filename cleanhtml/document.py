@@ -32,7 +32,6 @@ and :mod:`cleanhtml.serialize` (back to text and bytes).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -78,7 +77,6 @@ _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 _PLACEHOLDER = etree.Element("body")
 
 
-@dataclass(eq=False)
 class Document:
     """A loaded input. ``root`` is ``<body>`` for fragments and posts, ``<html>`` for pages.
 
@@ -89,6 +87,12 @@ class Document:
     that changed nothing.
     """
 
+    __slots__ = (
+        "body", "body_start", "bom", "census", "encoding", "front_matter", "has_doctype",
+        "is_fragment", "markdown", "newline", "prolog", "repairs", "root", "serialized",
+        "source", "trailing", "warnings", "with_references",
+    )  # fmt: skip
+
     source: bytes
     front_matter: str
     body: str | None
@@ -97,29 +101,69 @@ class Document:
     is not held twice while it is cleaned)."""
     root: etree._Element
     is_fragment: bool
-    encoding: str = "utf-8"
-    newline: str = "\n"
-    bom: bool = False
-    has_doctype: bool = False
-    trailing: str = ""
-    repairs: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    prolog: str = ""
-    serialized: str | None = None
+    encoding: str
+    newline: str
+    bom: bool
+    has_doctype: bool
+    trailing: str
+    repairs: list[str]
+    warnings: list[str]
+    prolog: str
+    serialized: str | None
     """The body as :func:`serialize_body` would give it, when already known (set once
     cleaning is over, so the html output does not serialize the tree twice)."""
-    census: Census | None = None
+    census: Census | None
     """What the tree held when it was parsed (see :mod:`cleanhtml.census`); None after
     :func:`reparse` until the rules run again (settled output seldom needs one)."""
-    body_start: int = 0
+    body_start: int
     """Where the body starts in ``source`` (after a BOM and the front matter)."""
-    with_references: str | None = None
+    with_references: str | None
     """The body as it was before character references to controls were removed (None
     when it held none). A Markdown post is read from it: Markdown takes ``&#1;`` in
     code, and ``&#1`` anywhere, as text, and must keep it byte for byte."""
-    markdown: bool = False
+    markdown: bool
     """True for a Markdown post (see :mod:`cleanhtml.markdown_body`): ``body`` and
     ``serialized`` hold the cleaned Markdown, ``root`` that Markdown rendered to HTML."""
+
+    def __init__(
+        self,
+        source: bytes,
+        front_matter: str,
+        body: str | None,
+        root: etree._Element,
+        is_fragment: bool,
+        encoding: str = "utf-8",
+        newline: str = "\n",
+        bom: bool = False,
+        has_doctype: bool = False,
+        trailing: str = "",
+        repairs: list[str] | None = None,
+        warnings: list[str] | None = None,
+        prolog: str = "",
+        serialized: str | None = None,
+        census: Census | None = None,
+        body_start: int = 0,
+        with_references: str | None = None,
+        markdown: bool = False,
+    ) -> None:
+        self.source = source
+        self.front_matter = front_matter
+        self.body = body
+        self.root = root
+        self.is_fragment = is_fragment
+        self.encoding = encoding
+        self.newline = newline
+        self.bom = bom
+        self.has_doctype = has_doctype
+        self.trailing = trailing
+        self.repairs = [] if repairs is None else repairs
+        self.warnings = [] if warnings is None else warnings
+        self.prolog = prolog
+        self.serialized = serialized
+        self.census = census
+        self.body_start = body_start
+        self.with_references = with_references
+        self.markdown = markdown
 
     def body_text(self) -> str:
         """The HTML body as text (newlines as ``\\n``, after the XML declaration)."""

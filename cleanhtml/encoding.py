@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
 
 from cleanhtml.errors import InputError, UsageError
+from cleanhtml.records import Record
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -155,16 +155,31 @@ CHAOS_TOLERANCE = 0.05
 """A declared charset is kept when it reads at most this much messier than the detected one."""
 
 
-@dataclass
-class Decoded:
+class Decoded(Record):
     """An input's text, the codec chosen, and how it was chosen."""
+
+    __slots__ = ("bom", "encoding", "how", "text", "warnings")
 
     text: str
     encoding: str
-    bom: bool = False
-    how: str = ""
+    bom: bool
+    how: str
     """``forced``, ``bom``, ``declared``, ``utf-8``, ``ascii`` or ``detected``."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
+
+    def __init__(
+        self,
+        text: str,
+        encoding: str,
+        bom: bool = False,
+        how: str = "",
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+        self.how = how
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def is_utf8(self) -> bool:

@@ -29,9 +29,10 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cleanhtml.records import Frozen, Record
 
 if TYPE_CHECKING:
     from cleanhtml.config import Settings
@@ -60,8 +61,7 @@ SKIP_DIRS: frozenset[str] = frozenset(
 STDIN = "-"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Frozen):
     """One input file.
 
     ``path`` is what to open (``-`` for standard input), ``name`` what to call it in
@@ -70,25 +70,60 @@ class Source:
     input once read.
     """
 
+    __slots__ = ("data", "explicit", "name", "path", "real", "relative", "settings")
+    _hidden = ("data", "settings")
+
     path: str
     name: str
     relative: str
-    explicit: bool = False
-    data: bytes | None = field(default=None, repr=False)
-    real: str = ""  # the resolved path, when known: spots one file reached twice
-    settings: Settings | None = field(default=None, repr=False)
+    explicit: bool
+    data: bytes | None
+    real: str  # the resolved path, when known: spots one file reached twice
+    settings: Settings | None
     """This file's own settings when its nearest config file differs from the run's."""
 
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        relative: str,
+        explicit: bool = False,
+        data: bytes | None = None,
+        real: str = "",
+        settings: Settings | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "name", name)
+        _set(self, "relative", relative)
+        _set(self, "explicit", explicit)
+        _set(self, "data", data)
+        _set(self, "real", real)
+        _set(self, "settings", settings)
 
-@dataclass
-class Expansion:
+
+class Expansion(Record):
     """The inputs found, and the paths that could not be searched or read."""
 
-    sources: list[Source] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    __slots__ = ("errors", "notes", "skipped", "sources")
+
+    sources: list[Source]
+    errors: list[tuple[str, str]]
+    notes: list[str]
+    skipped: list[tuple[str, str]]
     """Links met in a folder search that lead outside the root: (name, reason)."""
+
+    def __init__(
+        self,
+        sources: list[Source] | None = None,
+        errors: list[tuple[str, str]] | None = None,
+        notes: list[str] | None = None,
+        skipped: list[tuple[str, str]] | None = None,
+    ) -> None:
+        self.sources = [] if sources is None else sources
+        self.errors = [] if errors is None else errors
+        self.notes = [] if notes is None else notes
+        self.skipped = [] if skipped is None else skipped
 
 
 class _Globs:
@@ -180,9 +215,13 @@ def outside_reason(real: str, root: str) -> str:
     return f"symbolic link to {real}, outside the project root {root}"
 
 
-@dataclass
-class _Walk:
+class _Walk(Record):
     """State of one directory search."""
+
+    __slots__ = (
+        "exclude", "found", "gitignores", "include", "root", "root_name", "seen", "skip",
+        "walked",
+    )  # fmt: skip
 
     root_name: str
     include: _Globs
@@ -194,10 +233,33 @@ class _Walk:
     root: str | None
     walked: set[tuple[int, int]]
 
+    def __init__(
+        self,
+        root_name: str,
+        include: _Globs,
+        exclude: _Globs,
+        skip: frozenset[str],
+        gitignores: _GitIgnores,
+        found: Expansion,
+        seen: set[str],
+        root: str | None,
+        walked: set[tuple[int, int]],
+    ) -> None:
+        self.root_name = root_name
+        self.include = include
+        self.exclude = exclude
+        self.skip = skip
+        self.gitignores = gitignores
+        self.found = found
+        self.seen = seen
+        self.root = root
+        self.walked = walked
 
-@dataclass
-class _Folder:
+
+class _Folder(Record):
     """A folder to list: its real path, display name, path below the root, git context."""
+
+    __slots__ = ("ancestors", "git_relative", "git_top", "name", "real", "relative")
 
     real: str
     name: str
@@ -205,6 +267,22 @@ class _Folder:
     ancestors: frozenset[tuple[int, int]]
     git_top: str | None
     git_relative: str
+
+    def __init__(
+        self,
+        real: str,
+        name: str,
+        relative: str,
+        ancestors: frozenset[tuple[int, int]],
+        git_top: str | None,
+        git_relative: str,
+    ) -> None:
+        self.real = real
+        self.name = name
+        self.relative = relative
+        self.ancestors = ancestors
+        self.git_top = git_top
+        self.git_relative = git_relative
 
 
 def expand(

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from cleanhtml.census import Census
+from cleanhtml.records import Frozen, Record
 
 EXCERPT_CHARS = 60
 
 
-@dataclass
-class Removal:
+class Removal(Record):
     """One thing a rule removed or unwrapped, for ``--explain``."""
 
+    __slots__ = ("excerpt", "line", "rule")
     rule: str
     line: int | None
     excerpt: str
 
+    def __init__(self, rule: str, line: int | None, excerpt: str) -> None:
+        self.rule = rule
+        self.line = line
+        self.excerpt = excerpt
 
-@dataclass
-class Context:
+
+class Context(Record):
     """Per-run state shared by the rules of one document.
 
     ``meta`` is where rules record what they saw (the editor name, stock codes, ...),
@@ -31,38 +35,74 @@ class Context:
     of :class:`Removal` excerpts, which costs a serialization per removal.
     """
 
-    explain: bool = False
-    meta: dict[str, Any] = field(default_factory=dict)
-    removals: list[Removal] = field(default_factory=list)
-    rule: str = ""
-    line_offset: int = 0
+    __slots__ = (
+        "census", "deferred", "explain", "keep_comments", "line_offset", "meta", "needles",
+        "notices", "removals", "reshaped", "rule", "selected", "shared", "url",
+    )  # fmt: skip
+    explain: bool
+    meta: dict[str, Any]
+    removals: list[Removal]
+    rule: str
+    line_offset: int
     """Lines before the parsed body (the front matter), added to source line numbers."""
-    needles: Container[str] | None = None
+    needles: Container[str] | None
     """What the input contains (the pipeline's needle scanner), for rules that narrow
     their search to the words actually present; None means "may contain anything"."""
-    shared: dict[str, Any] = field(default_factory=dict)
+    shared: dict[str, Any]
     """Values rules of one run compute once and share (emptied when a run starts)."""
-    selected: frozenset[str] = frozenset()
+    selected: frozenset[str]
     """The names of the rules this run applies."""
-    deferred: bool = False
+    deferred: bool
     """True while a rule runs whose :attr:`Rule.defers_to` names a rule this run also
     applies: the rule then leaves that part of its work to it."""
-    keep_comments: tuple[str, ...] = ()
+    keep_comments: tuple[str, ...]
     """Comments ``remove-comments`` keeps: texts, or prefixes ending in ``*`` (a post's
     generator markers and the ``keep-comments`` setting)."""
-    census: Census | None = None
+    census: Census | None
     """What the parsed tree held (tags, attribute names, attributes worth a safety
     look); None when a rule is called on a bare tree (it then takes its own)."""
-    url: str | None = None
+    url: str | None
     """The page's own URL (``--url``, or what the document says), for site profiles."""
-    notices: list[str] = field(default_factory=list)
+    notices: list[str]
     """Things the user should hear about even without ``-v`` (a root that matched
     nothing), one line each; the batch summary counts the files that have any."""
-    reshaped: list[etree._Element] | None = None
+    reshaped: list[etree._Element] | None
     """The parents under which this run's reshaping rules moved, wrapped or retagged
     elements (see :attr:`Rule.records_reshapes`), so cleaning can check that those
     parents alone parse back to themselves; None when a rule reshaped without saying
     where (the whole output is then parsed again)."""
+
+    def __init__(
+        self,
+        explain: bool = False,
+        meta: dict[str, Any] | None = None,
+        removals: list[Removal] | None = None,
+        rule: str = "",
+        line_offset: int = 0,
+        needles: Container[str] | None = None,
+        shared: dict[str, Any] | None = None,
+        selected: frozenset[str] = frozenset(),
+        deferred: bool = False,
+        keep_comments: tuple[str, ...] = (),
+        census: Census | None = None,
+        url: str | None = None,
+        notices: list[str] | None = None,
+        reshaped: list[etree._Element] | None = None,
+    ) -> None:
+        self.explain = explain
+        self.meta = {} if meta is None else meta
+        self.removals = [] if removals is None else removals
+        self.rule = rule
+        self.line_offset = line_offset
+        self.needles = needles
+        self.shared = {} if shared is None else shared
+        self.selected = selected
+        self.deferred = deferred
+        self.keep_comments = keep_comments
+        self.census = census
+        self.url = url
+        self.notices = [] if notices is None else notices
+        self.reshaped = reshaped
 
     def reshaping(self, parents: Iterable[etree._Element]) -> None:
         """Note ``parents`` as holding what the current rule moved or retagged."""
@@ -96,52 +136,88 @@ class Context:
 RuleFunc = Callable[[etree._Element, Context], int]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """A named, documented tree transform.
 
     ``apply(root, ctx)`` edits the tree in place and returns the number of edits it
     made; 0 means it changed nothing, which keeps untouched files byte-identical.
     """
 
+    __slots__ = (
+        "apply", "attributes", "code", "default", "defers_to", "group", "name", "needles",
+        "needs_cjk", "records_reshapes", "removes_text", "reshapes", "summary", "tags",
+    )  # fmt: skip
     code: str
     name: str
     group: str
     summary: str
     apply: RuleFunc
-    default: bool = True
-    removes_text: bool = False
-    reshapes: bool = False
+    default: bool
+    removes_text: bool
+    reshapes: bool
     """True when the rule moves or retags elements (unwrap, rename, wrap): its output may
     hold nesting HTML cannot express, so cleaning settles it by parsing it again. Rules
     that only drop whole elements, attributes or text leave a tree that parses back."""
-    needs_cjk: bool = False
+    needs_cjk: bool
     """Run only on inputs holding CJK ideographs: the Sina news family, whose boilerplate
     (stock spans, editor credits, CMS attributes, promo boxes) surrounds Chinese text.
     A byte scan for UTF-8 lead bytes decides it, so English pages skip these rules."""
-    needles: tuple[str, ...] = ()
+    needles: tuple[str, ...]
     """Lower-case strings of which the source must hold one for the rule to have work.
 
     A cheap C-level substring scan of the input skips a rule that cannot fire (a
     stock-link rule on a page with no ``stock_`` or ``keyword``). Empty: always run.
     Needles must be conservative: their absence has to prove the rule has nothing to do.
     """
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...]
     """Element names (or :data:`cleanhtml.census.COMMENT`) of which the parsed tree must
     hold one for the rule to have work; checked against the census, so free. Empty:
     no such condition."""
-    attributes: tuple[str, ...] = ()
+    attributes: tuple[str, ...]
     """Attribute names of which the parsed tree must hold one (checked like ``tags``)."""
-    records_reshapes: bool = False
+    records_reshapes: bool
     """True when the rule (a :attr:`reshapes` one) tells :meth:`Context.reshaping` the
     parent of every element it moves, wraps or retags: cleaning then parses those
     parents again instead of the whole output. Otherwise an edit of a reshaping rule
     has the whole output parsed again."""
-    defers_to: tuple[str, ...] = ()
+    defers_to: tuple[str, ...]
     """Names of later rules that do part of this rule's work whenever they run (S004
     checks ``style=`` attributes, which remove-style-attributes removes anyway). When
     one is selected, the pipeline sets :attr:`Context.deferred` and the rule skips that
     part, so it never checks other rules by name."""
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        group: str,
+        summary: str,
+        apply: RuleFunc,
+        default: bool = True,
+        removes_text: bool = False,
+        reshapes: bool = False,
+        needs_cjk: bool = False,
+        needles: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        attributes: tuple[str, ...] = (),
+        records_reshapes: bool = False,
+        defers_to: tuple[str, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "group", group)
+        _set(self, "summary", summary)
+        _set(self, "apply", apply)
+        _set(self, "default", default)
+        _set(self, "removes_text", removes_text)
+        _set(self, "reshapes", reshapes)
+        _set(self, "needs_cjk", needs_cjk)
+        _set(self, "needles", needles)
+        _set(self, "tags", tags)
+        _set(self, "attributes", attributes)
+        _set(self, "records_reshapes", records_reshapes)
+        _set(self, "defers_to", defers_to)
 
     def __call__(self, root: etree._Element, ctx: Context) -> int:
         """Apply the rule to ``root`` (the same as ``self.apply(root, ctx)``)."""

@@ -21,13 +21,13 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cleanhtml.config import Settings
 from cleanhtml.errors import CleanHtmlError, InputError
 from cleanhtml.files import STDIN, Source, inside, output_file, output_path
+from cleanhtml.records import Record
 from cleanhtml.rule import Removal, Rule
 
 if TYPE_CHECKING:
@@ -39,29 +39,72 @@ Status = Literal["cleaned", "unchanged", "failed"]
 TEMP_SUFFIX = ".cleanhtml.tmp"
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """What happened to one input. Picklable: it travels back from worker processes."""
+
+    __slots__ = (
+        "bytes_in", "bytes_out", "cached", "destination", "diff", "edits", "encoding", "error",
+        "name", "notes", "notices", "output", "page", "removals", "status", "traceback",
+        "written",
+    )  # fmt: skip
 
     name: str
     status: Status
-    bytes_in: int = 0
-    bytes_out: int = 0
-    edits: dict[str, int] = field(default_factory=dict)
-    output: bytes | None = None
-    diff: str | None = None
-    destination: str | None = None
-    written: bool = False
-    error: str | None = None
-    traceback: str | None = None
-    removals: list[Removal] = field(default_factory=list)
-    encoding: str | None = None
-    notes: list[str] = field(default_factory=list)
-    cached: Outcome | None = None  # what the content cache keeps of it (batches only)
-    notices: list[str] = field(default_factory=list)
+    bytes_in: int
+    bytes_out: int
+    edits: dict[str, int]
+    output: bytes | None
+    diff: str | None
+    destination: str | None
+    written: bool
+    error: str | None
+    traceback: str | None
+    removals: list[Removal]
+    encoding: str | None
+    notes: list[str]
+    cached: Outcome | None  # what the content cache keeps of it (batches only)
+    notices: list[str]
     """What the user must hear about this file without ``-v`` (a root that matched nothing)."""
-    page: str | None = None
+    page: str | None
     """The site profile and container used, for ``--explain``."""
+
+    def __init__(
+        self,
+        name: str,
+        status: Status,
+        bytes_in: int = 0,
+        bytes_out: int = 0,
+        edits: dict[str, int] | None = None,
+        output: bytes | None = None,
+        diff: str | None = None,
+        destination: str | None = None,
+        written: bool = False,
+        error: str | None = None,
+        traceback: str | None = None,
+        removals: list[Removal] | None = None,
+        encoding: str | None = None,
+        notes: list[str] | None = None,
+        cached: Outcome | None = None,
+        notices: list[str] | None = None,
+        page: str | None = None,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.bytes_in = bytes_in
+        self.bytes_out = bytes_out
+        self.edits = {} if edits is None else edits
+        self.output = output
+        self.diff = diff
+        self.destination = destination
+        self.written = written
+        self.error = error
+        self.traceback = traceback
+        self.removals = [] if removals is None else removals
+        self.encoding = encoding
+        self.notes = [] if notes is None else notes
+        self.cached = cached
+        self.notices = [] if notices is None else notices
+        self.page = page
 
     @classmethod
     def failure(cls, name: str, reason: str, traceback: str | None = None) -> FileResult:
@@ -517,7 +560,7 @@ def _read_stdin(tasks: list[Task]) -> list[Task]:
     for index, task in enumerate(tasks):
         if isinstance(task, Source) and task.path == STDIN and task.data is None:
             try:
-                tasks[index] = replace(task, data=sys.stdin.buffer.read())
+                tasks[index] = task.replace(data=sys.stdin.buffer.read())
             except (OSError, AttributeError, ValueError) as exc:  # closed or unreadable
                 reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
                 tasks[index] = FileResult.failure(task.name, reason)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass
 
 from lxml import etree
 
 from cleanhtml.census import Census
+from cleanhtml.records import Frozen
 from cleanhtml.treeops import find
 
 _PREFIXED = find("descendant-or-self::*[contains(name(), ':')]")
@@ -176,9 +176,10 @@ def _declare_utf8(root: etree._Element, census: Census | None) -> int:
     return declare_utf8(root) if census.has_tag("meta") else 0
 
 
-@dataclass(frozen=True)
-class TreeFix:
+class TreeFix(Frozen):
     """One load-time tree fix: a named step :func:`cleanhtml.document.load` runs."""
+
+    __slots__ = ("apply", "name", "needs_census", "on_reparse", "repair")
 
     name: str
     apply: Callable[[etree._Element, Census | None], int]
@@ -186,10 +187,25 @@ class TreeFix:
     repair: str | None
     """The note added to ``Document.repairs`` when it changed something (the document
     then counts as edited); None for a fix that only keeps the output truthful."""
-    needs_census: bool = False
+    needs_census: bool
     """Reads the census (taken once, after the fixes that make new elements)."""
-    on_reparse: bool = False
+    on_reparse: bool
     """Also run when cleaned output is parsed again to settle it."""
+
+    def __init__(
+        self,
+        name: str,
+        apply: Callable[[etree._Element, Census | None], int],
+        repair: str | None,
+        needs_census: bool = False,
+        on_reparse: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "apply", apply)
+        _set(self, "repair", repair)
+        _set(self, "needs_census", needs_census)
+        _set(self, "on_reparse", on_reparse)
 
 
 TREE_FIXES: tuple[TreeFix, ...] = (

@@ -89,7 +89,9 @@ def test_settings_rules_is_the_one_rule_selection() -> None:
     assert settings.rules() is settings.rules()  # built once
 
 
-@pytest.mark.parametrize("module", ["cleanhtml.api", "cleanhtml.config", "cleanhtml.rules.custom"])
+@pytest.mark.parametrize(
+    "module", ["cleanhtml.api", "cleanhtml.config", "cleanhtml.records", "cleanhtml.rules.custom"]
+)
 def test_docstring_examples(module: str) -> None:
     import importlib
 

@@ -15,10 +15,11 @@ renderer's module is imported when a document is first rendered in its format.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import import_module
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+
+from cleanhtml.records import Frozen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,9 +27,10 @@ if TYPE_CHECKING:
     from cleanhtml.cleaned import Cleaned
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Frozen):
     """One output format: its name, renderer module, suffixes and stdout separator."""
+
+    __slots__ = ("expected", "module", "name", "separator", "suffix", "summary")
 
     name: str
     module: str
@@ -38,8 +40,25 @@ class Format:
     expected: str | None
     """The suffix of the expected file in a fixture folder (None: the input's)."""
     summary: str
-    separator: bytes = b""
+    separator: bytes
     """What stands between two documents printed to stdout (each ends with a newline)."""
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        suffix: str | None,
+        expected: str | None,
+        summary: str,
+        separator: bytes = b"",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "module", module)
+        _set(self, "suffix", suffix)
+        _set(self, "expected", expected)
+        _set(self, "summary", summary)
+        _set(self, "separator", separator)
 
     @property
     def renderer(self) -> Callable[[Cleaned], str]:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from cleanhtml.errors import ConfigError
+from cleanhtml.records import Frozen
 
 if TYPE_CHECKING:
     from cleanhtml.document import Document
@@ -43,8 +43,7 @@ _FRONT_MATTER_URL = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(Frozen):
     """One site profile: where its article is and what surrounds it.
 
     ``hosts`` match the URL's host name exactly or as a parent domain
@@ -57,23 +56,64 @@ class Site:
     of an editor credit outside the container (``[责任编辑：…]``).
     """
 
+    __slots__ = (
+        "author", "builtin", "containers", "drop", "editor", "fixtures", "hosts", "markers",
+        "name", "paths", "published", "rules", "source", "summary", "title_suffixes",
+    )  # fmt: skip
+    _compare = tuple(sorted(set(__slots__) - {"builtin"}))
+
     name: str
     summary: str
-    hosts: tuple[str, ...] = ()
-    containers: tuple[str, ...] = ()
-    markers: tuple[str, ...] = ()
-    drop: tuple[str, ...] = ()
-    title_suffixes: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    author: tuple[str, ...] = ()
-    published: tuple[str, ...] = ()
-    editor: tuple[str, ...] = ()
-    fixtures: tuple[str, ...] = ()
-    paths: str | None = None
+    hosts: tuple[str, ...]
+    containers: tuple[str, ...]
+    markers: tuple[str, ...]
+    drop: tuple[str, ...]
+    title_suffixes: tuple[str, ...]
+    source: tuple[str, ...]
+    author: tuple[str, ...]
+    published: tuple[str, ...]
+    editor: tuple[str, ...]
+    fixtures: tuple[str, ...]
+    paths: str | None
     """A regex the URL's path must match (``search``), for a host shared by templates."""
-    rules: tuple[Callable[[etree._Element, Any], int], ...] = ()
+    rules: tuple[Callable[[etree._Element, Any], int], ...]
     """The site's own rule functions (``(root, ctx) -> edits``), run after ``drop``."""
-    builtin: bool = field(default=True, compare=False)
+    builtin: bool
+
+    def __init__(
+        self,
+        name: str,
+        summary: str,
+        hosts: tuple[str, ...] = (),
+        containers: tuple[str, ...] = (),
+        markers: tuple[str, ...] = (),
+        drop: tuple[str, ...] = (),
+        title_suffixes: tuple[str, ...] = (),
+        source: tuple[str, ...] = (),
+        author: tuple[str, ...] = (),
+        published: tuple[str, ...] = (),
+        editor: tuple[str, ...] = (),
+        fixtures: tuple[str, ...] = (),
+        paths: str | None = None,
+        rules: tuple[Callable[[etree._Element, Any], int], ...] = (),
+        builtin: bool = True,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "summary", summary)
+        _set(self, "hosts", hosts)
+        _set(self, "containers", containers)
+        _set(self, "markers", markers)
+        _set(self, "drop", drop)
+        _set(self, "title_suffixes", title_suffixes)
+        _set(self, "source", source)
+        _set(self, "author", author)
+        _set(self, "published", published)
+        _set(self, "editor", editor)
+        _set(self, "fixtures", fixtures)
+        _set(self, "paths", paths)
+        _set(self, "rules", rules)
+        _set(self, "builtin", builtin)
 
     def answers(self, host: str, path: str) -> bool:
         """True when a URL with this host and path belongs to the site."""
@@ -128,7 +168,7 @@ def site_from_table(name: str, table: Mapping[str, Any], base: Site | None) -> S
             changes[key.replace("-", "_")] = value
     if base is None or base.name != name:
         changes["summary"] = f"user profile {name!r}" + (f" (extends {base.name})" if base else "")
-    return replace(site, **changes)
+    return site.replace(**changes)
 
 
 def page_url(doc: Document, given: str | None = None) -> str | None:
