@@ -4,8 +4,9 @@ Built in:
 
 * ``auto`` (the default): every default rule, plus the site profiles of
   :mod:`cleanhtml.rules.sites`: each whole page is cut to the article container of its
-  site, found by the page's own URL or a marker only that site uses; a page of no
-  known site is kept whole (``root = "auto"`` asks for the main-content finder there).
+  site, found by the page's own URL or a marker only that site uses (when its
+  containers all miss, the main-content finder cuts it and a line says so); a page of
+  no known site is kept whole (``root = "auto"`` asks for the main-content finder there).
   Posts and fragments are never cut, so for them this is exactly the default rule set.
 * one profile per site (``qq``, ``gmw``, ...): ``auto`` with that site forced.
 * ``sina``: every default rule, markup, safety, whitespace and the news

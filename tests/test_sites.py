@@ -101,15 +101,56 @@ def test_a_root_that_matches_nothing_is_said_once_and_counted(tmp_path: Path) ->
     assert ", 2 with no article container found;" in err.splitlines()[-1]
 
 
-def test_a_site_whose_containers_all_miss_says_so() -> None:
+MISSED = (
+    "profile qq: no container matched (#Cnt-Main-Article-QQ, #ArticleContent, .content-article)"
+)
+
+
+def test_a_site_whose_containers_all_miss_is_cut_by_the_finder_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """A known site's page whose containers all miss (a new layout) is still an article
+    page: the main-content finder cuts it, a line names the profile and the containers
+    tried, the summary counts it and ``--explain`` names the container ``auto``."""
     html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
     code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
     assert code == 0
+    assert err == f"cleanhtml: <stdin>: {MISSED}; the main-content finder was used\n"
+    assert out == "正文第一段，说的是事情。\n"
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(html.replace("<head>", f"<head><base href='{QQ_URL}'>"))
+    code, _, err = run("-i", "--explain", "-j", "1", str(tmp_path))
+    assert code == 0
+    lines = err.splitlines()
+    for name in ("a.html", "b.html"):
+        assert f"cleanhtml: {tmp_path / name}: {MISSED}; the main-content finder was used" in lines
+    assert lines.count("  page: profile qq, container auto") == 2
+    assert ", 2 with no article container found;" in lines[-1]
+    once = (tmp_path / "a.html").read_text("utf-8")
+    assert "首页" not in once and "正文第一段" in once
+    code, _, err = run("--check", "-j", "1", str(tmp_path))  # the finder's cut is final
+    assert code == 0 and "2 unchanged" in err.splitlines()[-1]
+
+
+def test_a_known_site_page_the_finder_finds_nothing_in_is_kept_whole_and_said() -> None:
+    html = "<html><body><div><a href=/>首页</a> <a href=/n>新闻</a></div></body></html>"
+    code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
+    assert code == 0 and out == "首页 新闻\n"
     assert err == (
-        "cleanhtml: <stdin>: profile qq: no container matched"
-        " (#Cnt-Main-Article-QQ, #ArticleContent, .content-article); the whole page was kept\n"
+        f"cleanhtml: <stdin>: {MISSED} and the main-content finder found none;"
+        " the whole page was kept\n"
     )
-    assert "首页" in out
+
+
+def test_root_auto_on_a_known_site_whose_containers_miss_uses_the_finder_too() -> None:
+    html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    for args in ((), ("--root", "auto")):
+        code, out, err = run(*args, "--url", QQ_URL, "-t", "text", "-", input=html)
+        assert code == 0 and out == "正文第一段，说的是事情。\n", args
+        assert err.endswith("; the main-content finder was used\n"), args
+    # with its container, root = "auto" keeps the profile's container, as no root does
+    code, out, _ = run("--root", "auto", "--url", QQ_URL, "-t", "text", "-", input=page())
+    assert code == 0 and out == "正文第一段，说的是事情。\n"
 
 
 def test_explain_names_the_profile_and_container() -> None:
@@ -172,7 +213,8 @@ def test_a_site_profile_can_be_forced() -> None:
 
     got = clean_document(html, rules=profile_rules("qq"))
     assert got.ctx.meta["profile"] == "qq"
-    assert "首页" in render(got, "text")  # QQ's containers miss: kept whole
+    assert got.ctx.meta["container"] == "auto"  # QQ's containers miss: the finder cuts
+    assert render(got, "text") == "正文第一段，说的是事情。\n"
 
 
 def test_every_site_names_fixtures_that_exist() -> None:

@@ -12,8 +12,8 @@ The ``auto`` profile (the default) adds two rules after the safety rules:
   link), else from markers unique to a site, records it, reads the page metadata
   (title, date, byline) and keeps only the site's first container that matches. A
   page of no known site is left whole, unless ``root = "auto"`` asks for the
-  main-content finder. A known site whose containers all miss keeps the page whole
-  and says so.
+  main-content finder. A known site whose containers all miss is cut by the finder
+  (with a line on stderr saying so), with or without ``root = "auto"``.
 * ``drop-site-boilerplate`` (P002) removes the site's own boilerplate selectors.
 
 Config tables ``[tool.cleanhtml.profiles.NAME]`` extend the registry: a table with
@@ -183,9 +183,12 @@ def _keep_rule(
         The site comes from the page's URL, else from a marker only that site uses
         (``#artibody`` for Sina, ``#Cnt-Main-Article-QQ`` for QQ, ...). Its containers
         are tried in order; the first that matches is kept, everything else in
-        ``<body>`` goes (the ``<head>`` stays). A page of no known site is kept whole
-        unless ``root = "auto"``; a known site whose containers all miss keeps the
-        page whole and says so on stderr. Posts and fragments are never cut.
+        ``<body>`` goes (the ``<head>`` stays). When they all miss (the site changed its
+        layout, or a template its profile does not know), the main-content finder
+        (:mod:`.density`) cuts the page and a line on stderr says so, naming the
+        profile and the containers tried; the page is kept whole only when the finder
+        finds nothing either. A page of no known site is kept whole unless
+        ``root = "auto"`` asks for the finder. Posts and fragments are never cut.
         """
         site = forced if forced is not None else _choose(root, ctx, sites, sel)
         if root.tag != "html":
@@ -207,22 +210,24 @@ def _keep_rule(
                 if keep:
                     ctx.meta.setdefault("container", expr)
                     return keep_only(body, keep, ctx)
-        if finder and (site is None or not site.containers):  # a known site's page is its own
+        missed = ""  # a known site whose containers all miss (its layout changed)
+        if site is not None and site.containers:
+            missed = f"profile {site.name}: no container matched ({', '.join(site.containers)})"
+        if missed or finder:  # a page of a news site is still an article page: find it
             from cleanhtml.rules.sites.density import find_article
 
             found, margins = find_article(body)
             if found:
-                ctx.meta.setdefault("container", "auto")
+                ctx.meta.setdefault("container", FINDER)
                 edits = keep_only(body, found, ctx)
                 for line in margins:
                     ctx.removed(line)
                     drop(line)
+                if missed:
+                    ctx.notice(f"{missed}; the main-content finder was used")
                 return edits + len(margins)
-        if site is not None and site.containers:
-            tried = ", ".join(site.containers)
-            ctx.notice(
-                f"profile {site.name}: no container matched ({tried}); the whole page was kept"
-            )
+        if missed:
+            ctx.notice(f"{missed} and the main-content finder found none; the whole page was kept")
         return 0
 
     return keep_site_article

@@ -1,7 +1,8 @@
 """The main-content finder behind ``root = "auto"``: text and link density over blocks.
 
-For a page of no known site, the article is the block that holds the most sentence
-text and the least link text. Each paragraph-like block (``<p>``, or a block holding
+It cuts a page of no known site when ``root = "auto"`` asks for it, and a page of a
+known site whose containers all miss (see ``keep-site-article``). The article is the
+block that holds the most sentence text and the least link text. Each paragraph-like block (``<p>``, or a block holding
 text directly) of at least :data:`MIN_PARAGRAPH_CHARS` characters outside links scores
 one point (when it has a sentence mark or :data:`LINE_CHARS` characters: the titles of
 a forum's hundred replies do not outscore its post) plus one per sentence mark
