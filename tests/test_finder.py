@@ -322,3 +322,22 @@ def test_a_known_site_whose_containers_miss_is_cut_by_the_finder_as_well_as_by_i
         assert render(again, "html") == once, page.name
     assert count >= 40
     assert not worse, f"the finder does worse than the profile on {worse}"
+
+
+def test_a_page_that_is_its_article_already_keeps_its_wrappers() -> None:
+    """When the article found holds all the page's text and images (the output of a
+    first run, cut by the finder or by a site's container whose selector names an
+    ancestor the cut removed, ``.l-con article``), nothing is cut: its wrappers stay."""
+    html = (
+        "<html><head><title>t</title></head><body>\n<div class='wrap'><article><section>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "</section></article></div>\n</body></html>"
+    )
+    assert _auto(html, "html") == html
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.profiles import profile_rules
+
+    page = html.replace("<head>", "<head><link rel=canonical href='https://huanqiu.com/a/1'>")
+    got = clean_document(page, rules=profile_rules("auto"))
+    assert got.ctx.meta["profile"] == "huanqiu"  # whose containers miss here
+    assert (got.edits, got.ctx.notices, render(got, "html")) == ({}, [], page)

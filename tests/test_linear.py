@@ -293,6 +293,14 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "finder-page-is-its-article": (  # all the text inside the article: nothing is cut
+        lambda n: _page(
+            "<div><section>" * n
+            + "<p>第一段正文，有逗号，也有句号。</p>" * n
+            + "</section></div>" * n
+        ),
+        300,
+    ),
 }
 FINDER = frozenset(name for name in GENERATORS if name.startswith("finder-"))
 """Generators cleaned with ``root = "auto"`` (the main-content finder of pages)."""

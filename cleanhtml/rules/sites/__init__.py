@@ -214,16 +214,18 @@ def _keep_rule(
         if site is not None and site.containers:
             missed = f"profile {site.name}: no container matched ({', '.join(site.containers)})"
         if missed or finder:  # a page of a news site is still an article page: find it
-            from cleanhtml.rules.sites.density import find_article
+            from cleanhtml.rules.sites.density import find_cut
 
-            found, margins = find_article(body)
+            found, margins, whole = find_cut(body)
             if found:
                 ctx.meta.setdefault("container", FINDER)
-                edits = keep_only(body, found, ctx)
+                # a page that is its article already (a first run's output) keeps its
+                # wrappers: only what goes inside the article goes
+                edits = 0 if whole else keep_only(body, found, ctx)
                 for line in margins:
                     ctx.removed(line)
                     drop(line)
-                if missed:
+                if missed and (edits or margins):
                     ctx.notice(f"{missed}; the main-content finder was used")
                 return edits + len(margins)
         if missed:

@@ -2,13 +2,13 @@
 
 It cuts a page of no known site when ``root = "auto"`` asks for it, and a page of a
 known site whose containers all miss (see ``keep-site-article``). The article is the
-block that holds the most sentence text and the least link text. Each paragraph-like block (``<p>``, or a block holding
-text directly) of at least :data:`MIN_PARAGRAPH_CHARS` characters outside links scores
-one point (when it has a sentence mark or :data:`LINE_CHARS` characters: the titles of
-a forum's hundred replies do not outscore its post) plus one per sentence mark
-(``。，！？；：、,.!?;``: gne's punctuation density) plus its length over 100 (at most
-3), the way readability and gne weigh
-blocks; the score goes to its parent in full and to its grandparent at half. Each
+block that holds the most sentence text and the least link text. Each paragraph-like
+block (``<p>``, or a block holding text directly) of at least
+:data:`MIN_PARAGRAPH_CHARS` characters outside links scores one point (when it has a
+sentence mark or :data:`LINE_CHARS` characters: the titles of a forum's hundred
+replies do not outscore its post) plus one per sentence mark (``。，！？；：、,.!?;``: gne's
+punctuation density) plus its length over 100 (at most 3), the way readability and gne
+weigh blocks; the score goes to its parent in full and to its grandparent at half. Each
 candidate's total is then scaled by the share of its text that is not link text, and
 the best candidate is the container (a candidate inside one item of a list, a teaser
 in a stream of them, scores a quarter of that: :data:`ITEM_FACTOR`). Then, as
@@ -375,6 +375,21 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
     lost more article text, notices' titles and signatures, lists, than boilerplate;
     dropping link-only lines after it gained some precision but was not idempotent,
     other rules removing the last lines of text after the cut.)"""
+    kept, margins, _ = _find(body)
+    return kept, margins
+
+
+def find_cut(
+    body: etree._Element,
+) -> tuple[list[etree._Element], list[etree._Element], bool]:
+    """What :func:`find_article` finds, and whether those elements hold all the text
+    and media of the page (:func:`_holds_everything`): then the page is its article
+    already (a first run's output), and only what goes inside it goes, its wrappers
+    stay."""
+    return _find(body)
+
+
+def _find(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element], bool]:
     walk = _Walk(body)
     totals = _totals(walk, body)
     scores = _scores(walk, body, furniture=False)
@@ -385,13 +400,36 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
         scores = _scores(walk, body, furniture=True)
         best, best_score = _best(walk, scores, totals)
     if best is None or best is body:
-        return [], []
+        return [], [], False
     climbed = _climb(best, body, _paragraph_text(walk, body, furniture), totals)
     if climbed is not best:
         best, best_score = climbed, _final(climbed, scores, totals)
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
     furniture_in, lines = _furniture_in(kept, walk)
-    return kept, _margins(lines, walk) + furniture_in
+    return kept, _margins(lines, walk) + furniture_in, _holds_everything(kept, walk)
+
+
+MEDIA = frozenset({"img", "video", "audio", "iframe", "embed", "object", "picture", "svg"})
+"""Elements that are content without text."""
+
+
+def _holds_everything(kept: list[etree._Element], walk: _Walk) -> bool:
+    """Whether ``kept`` hold all the text (links included, as the cleaned page shows it)
+    and media of the page, so that cutting would remove wrappers only: the page is its
+    article already (the output of a first run). Its wrappers are left as they are, so
+    that a second run changes nothing whatever cut the first: the finder, or a site's
+    container whose selector names an ancestor the cut removed (``.l-con article``).
+    One walk over the kept elements: linear."""
+    inside = media = 0
+    for top in kept:
+        for el in top.iter():
+            counts = walk.raw.get(el)  # its text and its children's tails
+            if counts is not None:
+                inside += counts[0]
+            if el.tag in MEDIA:
+                media += 1
+    total = sum(counts[0] for counts in walk.raw.values())
+    return inside == total and media == sum(1 for el in walk.order if el.tag in MEDIA)
 
 
 def _furniture_in(
