@@ -341,3 +341,18 @@ def test_a_page_that_is_its_article_already_keeps_its_wrappers() -> None:
     got = clean_document(page, rules=profile_rules("auto"))
     assert got.ctx.meta["profile"] == "huanqiu"  # whose containers miss here
     assert (got.edits, got.ctx.notices, render(got, "html")) == ({}, [], page)
+
+
+def test_an_article_the_page_hides_with_a_style_is_found_when_nothing_shown_is() -> None:
+    """When nothing the page shows scores (its article is data a script shows), the text
+    it hides with a style is looked at too: the cleaned page, its styles gone, shows
+    it, and a second run would find it there."""
+    html = (
+        "<html><head><title>t</title></head><body><div><a href=/>首页</a></div>"
+        "<div style='display: none'><article>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+        + "</article></div><div><a href=/a>关于我们</a></div></body></html>"
+    )
+    once = _auto(html, "html")
+    assert "首页" not in once and "关于我们" not in once and _PARAGRAPHS[-1] in once
+    assert _auto(once, "html") == once

@@ -104,6 +104,15 @@ def test_a_root_that_matches_nothing_is_said_once_and_counted(tmp_path: Path) ->
 MISSED = (
     "profile qq: no container matched (#Cnt-Main-Article-QQ, #ArticleContent, .content-article)"
 )
+LONG = "正文第一段，说的是事情的经过，记者在现场看到人们排起了长队。"
+"""A line of article text (25 characters with a sentence mark): what the finder needs
+to see to call a block a news site's article."""
+
+
+def missing_containers() -> str:
+    """The QQ page with no container of QQ's (or Sina's) and a longer first paragraph."""
+    html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    return html.replace("正文第一段，说的是事情。", LONG)
 
 
 def test_a_site_whose_containers_all_miss_is_cut_by_the_finder_and_says_so(
@@ -112,11 +121,11 @@ def test_a_site_whose_containers_all_miss_is_cut_by_the_finder_and_says_so(
     """A known site's page whose containers all miss (a new layout) is still an article
     page: the main-content finder cuts it, a line names the profile and the containers
     tried, the summary counts it and ``--explain`` names the container ``auto``."""
-    html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    html = missing_containers()
     code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
     assert code == 0
     assert err == f"cleanhtml: <stdin>: {MISSED}; the main-content finder was used\n"
-    assert out == "正文第一段，说的是事情。\n"
+    assert out == f"{LONG}\n"
     for name in ("a.html", "b.html"):
         (tmp_path / name).write_text(html.replace("<head>", f"<head><base href='{QQ_URL}'>"))
     code, _, err = run("-i", "--explain", "-j", "1", str(tmp_path))
@@ -133,20 +142,26 @@ def test_a_site_whose_containers_all_miss_is_cut_by_the_finder_and_says_so(
 
 
 def test_a_known_site_page_the_finder_finds_nothing_in_is_kept_whole_and_said() -> None:
-    html = "<html><body><div><a href=/>首页</a> <a href=/n>新闻</a></div></body></html>"
-    code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
-    assert code == 0 and out == "首页 新闻\n"
-    assert err == (
-        f"cleanhtml: <stdin>: {MISSED} and the main-content finder found none;"
-        " the whole page was kept\n"
-    )
+    """No article found: nothing scores, or what scores holds no line of article text
+    (25 characters with a sentence mark; a short block is no news site's article)."""
+    short = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    for html in (
+        "<html><body><div><a href=/>首页</a> <a href=/n>新闻</a></div></body></html>",
+        short,
+    ):
+        code, out, err = run("--url", QQ_URL, "-t", "text", "-", input=html)
+        assert code == 0 and out.startswith("首页 新闻\n")
+        assert err == (
+            f"cleanhtml: <stdin>: {MISSED} and the main-content finder found none;"
+            " the whole page was kept\n"
+        )
 
 
 def test_root_auto_on_a_known_site_whose_containers_miss_uses_the_finder_too() -> None:
-    html = page().replace("Cnt-Main-Article-QQ", "x").replace("artibody", "y")
+    html = missing_containers()
     for args in ((), ("--root", "auto")):
         code, out, err = run(*args, "--url", QQ_URL, "-t", "text", "-", input=html)
-        assert code == 0 and out == "正文第一段，说的是事情。\n", args
+        assert code == 0 and out == f"{LONG}\n", args
         assert err.endswith("; the main-content finder was used\n"), args
     # with its container, root = "auto" keeps the profile's container, as no root does
     code, out, _ = run("--root", "auto", "--url", QQ_URL, "-t", "text", "-", input=page())
@@ -211,10 +226,10 @@ def test_a_site_profile_can_be_forced() -> None:
     html = page().replace("Cnt-Main-Article-QQ", "x")  # by marker this would be Sina
     from cleanhtml.api import clean_document, render
 
-    got = clean_document(html, rules=profile_rules("qq"))
+    got = clean_document(html.replace("正文第一段，说的是事情。", LONG), rules=profile_rules("qq"))
     assert got.ctx.meta["profile"] == "qq"
     assert got.ctx.meta["container"] == "auto"  # QQ's containers miss: the finder cuts
-    assert render(got, "text") == "正文第一段，说的是事情。\n"
+    assert render(got, "text") == f"{LONG}\n"
 
 
 def test_every_site_names_fixtures_that_exist() -> None:

@@ -213,24 +213,33 @@ def _keep_rule(
         missed = ""  # a known site whose containers all miss (its layout changed)
         if site is not None and site.containers:
             missed = f"profile {site.name}: no container matched ({', '.join(site.containers)})"
+        edits = 0
+        if missed and site is not None:
+            # the site's own boilerplate goes first, and its rules run (drop-site-
+            # boilerplate finds nothing more to do after them): the finder then reads
+            # what the cleaned page shows (Huanqiu's article, held in a textarea the
+            # page's script reads, is put in the page by its rule)
+            edits = _boilerplate(root, ctx, site, sel)
         if missed or finder:  # a page of a news site is still an article page: find it
             from cleanhtml.rules.sites.density import find_cut
 
-            found, margins, whole = find_cut(body)
+            # a news site's article has sentences: without one, the finder's pick is
+            # some other block
+            found, margins, whole = find_cut(body, sentences=bool(missed))
             if found:
                 ctx.meta.setdefault("container", FINDER)
                 # a page that is its article already (a first run's output) keeps its
                 # wrappers: only what goes inside the article goes
-                edits = 0 if whole else keep_only(body, found, ctx)
+                kept = 0 if whole else keep_only(body, found, ctx)
                 for line in margins:
                     ctx.removed(line)
                     drop(line)
-                if missed and (edits or margins):
+                if missed and (kept or margins):
                     ctx.notice(f"{missed}; the main-content finder was used")
-                return edits + len(margins)
+                return edits + kept + len(margins)
         if missed:
             ctx.notice(f"{missed} and the main-content finder found none; the whole page was kept")
-        return 0
+        return edits
 
     return keep_site_article
 
@@ -249,19 +258,24 @@ def _drop_rule(
         site = forced if forced is not None else _choose(root, ctx, sites, sel)
         if site is None:
             return 0
-        edits = 0
-        for expr in site.drop:
-            for el in outermost(sel.get(expr)(root)):
-                if el is root or el.getparent() is None:
-                    continue
-                ctx.removed(el)
-                drop(el)
-                edits += 1
-        for rule in site.rules:
-            edits += rule(root, ctx)
-        return edits
+        return _boilerplate(root, ctx, site, sel)
 
     return drop_site_boilerplate
+
+
+def _boilerplate(root: etree._Element, ctx: Context, site: Site, sel: _Selectors) -> int:
+    """Remove ``site``'s own boilerplate (its ``drop`` list, then its rules)."""
+    edits = 0
+    for expr in site.drop:
+        for el in outermost(sel.get(expr)(root)):
+            if el is root or el.getparent() is None:
+                continue
+            ctx.removed(el)
+            drop(el)
+            edits += 1
+    for rule in site.rules:
+        edits += rule(root, ctx)
+    return edits
 
 
 def page_rules(

@@ -141,9 +141,10 @@ def _count(text: str | None) -> tuple[int, int]:
 class _Walk:
     """What one walk over ``body`` counts: each block's own text outside links and its
     sentence marks, each element's text and link text (its own, not its children's),
-    and the elements in document order."""
+    and the elements in document order. With ``styled``, text a style hides counts for
+    the scores too (as the cleaned page, whose styles are gone, shows it)."""
 
-    def __init__(self, body: etree._Element) -> None:
+    def __init__(self, body: etree._Element, styled: bool = False) -> None:
         self.order: list[etree._Element] = []
         self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks, links]
         # the same for the lines of the cleaned page (below), and their first text
@@ -171,7 +172,11 @@ class _Walk:
             parent = el.getparent()
             assert parent is not None
             if isinstance(el.tag, str):
-                skip = skipped[parent] or el.tag in SKIP or _is_hidden(el)
+                skip = (
+                    skipped[parent]
+                    or el.tag in SKIP
+                    or (el.get("hidden") is not None if styled else _is_hidden(el))
+                )
                 skipped[el] = skip
                 dead[el] = dead[parent] or el.tag in SKIP or el.get("hidden") is not None
                 link = in_link[el] = in_link[parent] or el.tag == "a"
@@ -380,17 +385,32 @@ def find_article(body: etree._Element) -> tuple[list[etree._Element], list[etree
 
 
 def find_cut(
-    body: etree._Element,
+    body: etree._Element, sentences: bool = False
 ) -> tuple[list[etree._Element], list[etree._Element], bool]:
     """What :func:`find_article` finds, and whether those elements hold all the text
     and media of the page (:func:`_holds_everything`): then the page is its article
     already (a first run's output), and only what goes inside it goes, its wrappers
-    stay."""
-    return _find(body)
+    stay. With ``sentences``, what holds no line of article text (:data:`LINE_CHARS`
+    characters with a sentence mark) is no article: nothing is found (the page of a
+    news site whose article is not in its markup, but in data its script reads)."""
+    return _find(body, sentences)
 
 
-def _find(body: etree._Element) -> tuple[list[etree._Element], list[etree._Element], bool]:
-    walk = _Walk(body)
+def _find(
+    body: etree._Element, sentences: bool = False
+) -> tuple[list[etree._Element], list[etree._Element], bool]:
+    """:func:`find_cut` on the text the page shows, else (nothing found there) on the
+    text it hides with a style too: the cleaned page shows that text, so a second run
+    would find it."""
+    found = _find_in(_Walk(body), body, sentences)
+    if found[0]:
+        return found
+    return _find_in(_Walk(body, styled=True), body, sentences)
+
+
+def _find_in(
+    walk: _Walk, body: etree._Element, sentences: bool
+) -> tuple[list[etree._Element], list[etree._Element], bool]:
     totals = _totals(walk, body)
     scores = _scores(walk, body, furniture=False)
     best, best_score = _best(walk, scores, totals)
@@ -406,6 +426,8 @@ def _find(body: etree._Element) -> tuple[list[etree._Element], list[etree._Eleme
         best, best_score = climbed, _final(climbed, scores, totals)
     kept = _siblings(best, best_score, scores, totals, walk.furniture)
     furniture_in, lines = _furniture_in(kept, walk)
+    if sentences and not any(_is_text_line(el, walk) for el in lines):
+        return [], [], False  # not one line of article text: no article found
     return kept, _margins(lines, walk) + furniture_in, _holds_everything(kept, walk)
 
 
