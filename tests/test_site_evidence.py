@@ -135,3 +135,12 @@ def test_guancha_fengwen_post_and_eastmoney_caifuhao_containers() -> None:
     column = f"<div class='article page-article'>{ARTICLE}</div>"
     got = record(page(column), url="https://caifuhao.eastmoney.com/news/20260412170942961134180")
     assert (got["profile"], got["text"]) == ("eastmoney", TEXT)
+
+
+def test_thepaper_2014_byline_date_is_the_second_paragraph() -> None:
+    byline = (
+        "<div class='news_about'><p>澎湃新闻记者 张三</p>"
+        "<p>2019-05-27 18:13 来源：澎湃新闻</p></div>"
+    )
+    got = record(page(f"{byline}<div class='news_txt'>{ARTICLE}</div>"), url=THEPAPER)
+    assert (got["author"], got["published"]) == ("澎湃新闻记者 张三", "2019-05-27T18:13:00")

@@ -136,6 +136,8 @@ SITE = Site(
         ".l-con",
         ".la_con",
         "#text",
+        # a page already cut to its article (cleaned again): the kept <article> alone
+        "/html/body/article",
     ),
     drop=(
         # the data article's field textareas (id, title, time, author, source, ...)

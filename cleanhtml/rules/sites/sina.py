@@ -4,7 +4,12 @@ Sina's article templates keep the body in one of a few containers:
 
 * ``<div class="article" id="artibody">``: finance.sina.com.cn, tech.sina.com.cn and
   most channels (2016 and 2019 layouts), and k.sina.com.cn;
-* ``<div class="article" id="article">``: news.sina.com.cn since 2017;
+* ``<div class="article" id="article">``: news.sina.com.cn since 2017, and
+  k.sina.com.cn/article_… pages (a Java news crawler in the code index reads
+  ``div#article`` for both URL patterns, with ``.date-source .date`` and the account
+  in ``.date-source .author a``; their titles end in keywords and ``_新浪新闻``,
+  ``标题|OpenClaw|风险|监管_新浪新闻``, so the title is the ``<h1>`` the title starts
+  with);
 * ``<div id=article>`` around a title table, a byline row and ``<font id="zoom">``
   with the text: the 2004-2005 pages of every channel (house, book, news); the
   cell holding the ``zoom`` font is kept, without the title and byline rows; the
@@ -82,6 +87,8 @@ SINA = Site(
     ),
     source=(
         ".date-source .source",
+        # k.sina: the publishing account (a Java crawler's source selectors in the code index)
+        ".date-source .author a",
         ".source",
         "#media_name",
         ".weibo_user",

@@ -5,8 +5,12 @@ The 2023 template (``/article/detail/<id>.html``) keeps the body in
 byline (``来源：证券时报网 作者：…`` and the date); the older template used
 ``<div class="txt_con" id="ctrlfscont">``. Public scrapers select the same
 containers (``.detail-content p`` in a Playwright crawler of the code index;
-``#ctrlfscont``/``.txt_con`` in dongrunhua/simhash's ``custom_constant.py``). No real
-saved page with a redistributable licence was found: the fixture is constructed.
+``#ctrlfscont``/``.txt_con`` in dongrunhua/simhash's ``custom_constant.py``;
+DIYgod/RSSHub's stcn route, ``lib/routes/stcn/index.ts``, reads ``.detail-title``,
+the author from the first ``.detail-info span`` (after its ``：``), the date from the
+last, the tags from ``.detail-content-tags div`` and the body from
+``.detail-content``). No real saved page with a redistributable licence was found:
+the fixture is constructed.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ scrapers, across three templates:
   prefix) inside ``index_cententWrapBox__``, the ``index_title__`` ``<h1>`` and the
   byline ``<div class="index_left__LfzyH">`` (author, then ``ant-space-item`` spans:
   the date and ``来源：…``); several crawlers in the code index read exactly these;
-* 2014-2021 www: ``<div class="news_txt" data-size="standard">``, the byline
-  ``.news_about`` (author, then ``2019-05-27 18:13 来源：澎湃新闻``), the editor in
-  ``.news_editor``;
+* 2014-2021 www: ``<div class="news_txt" data-size="standard">`` under
+  ``.newscontent .news_title``, the byline ``.news_about`` (a ``<p>`` with the author,
+  then one with ``2019-05-27 18:13 来源：澎湃新闻``; DIYgod/RSSHub's old thepaper
+  route reads them so), the editor in ``.news_editor``;
 * 2014-2021 m.thepaper.cn: ``<div class="news_part news_part_limit"><div>`` with the
   text in ``<br/>``-separated runs (``<div class="contheight"></div>`` between
   paragraphs), under ``h1.t_newsinfo`` and two ``p.about_news`` (the author, then the
@@ -52,11 +53,16 @@ SITE = Site(
     source=("//div[starts-with(@class, 'index_left__')]//span[starts-with(., '来源')]",),
     published=(
         "//div[starts-with(@class, 'index_left__')]//span",
+        # 2014-2021 www: the author's <p>, then the date's (DIYgod/RSSHub's old route)
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' news_about ')]/p[2]",
         ".news_about p",
         "//p[contains(concat(' ', normalize-space(@class), ' '), ' about_news ')]"
         "[contains(., '来源')]",
     ),
-    author=("//p[contains(concat(' ', normalize-space(@class), ' '), ' about_news ')][1]",),
+    author=(
+        "//p[contains(concat(' ', normalize-space(@class), ' '), ' about_news ')][1]",
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' news_about ')]/p[1]",
+    ),
     editor=(".news_editor", ".news_bl span"),
     fixtures=("page-thepaper-article", "page-thepaper-mobile"),
 )
