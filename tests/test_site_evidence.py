@@ -144,3 +144,18 @@ def test_thepaper_2014_byline_date_is_the_second_paragraph() -> None:
     )
     got = record(page(f"{byline}<div class='news_txt'>{ARTICLE}</div>"), url=THEPAPER)
     assert (got["author"], got["published"]) == ("澎湃新闻记者 张三", "2019-05-27T18:13:00")
+
+
+CCTV = "https://news.cctv.com/2026/03/24/ARTIjsRnrU3x4d6MhufNGzJl260324.shtml"
+
+
+def test_cctv_empty_content_area_keeps_the_page_whole() -> None:
+    body = f"<div class='content_area' id='content_area'> </div><div class='other'>{ARTICLE}</div>"
+    got = record(page(body), url=CCTV)
+    assert "正文第一段" in got["text"] and "首页" in got["text"]
+
+
+def test_cctv_video_placeholder_paragraph_goes() -> None:
+    holder = "<p>[!--begin:htmlVideoCode--]VIDEabc,1[!--end:htmlVideoCode--]</p>"
+    got = record(page(f"<div id='content_area'>{holder}{ARTICLE}</div>"), url=CCTV)
+    assert got["text"] == TEXT
