@@ -47,6 +47,8 @@ class Record:
         return tuple([getattr(self, name) for name in names])
 
     def __eq__(self, other: object) -> bool:
+        if other is self:  # (as tuples compare their items: a batch compares each
+            return True  # file's settings with the run's, most often the same object)
         if other.__class__ is not self.__class__:
             return NotImplemented
         assert isinstance(other, Record)

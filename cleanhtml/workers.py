@@ -20,17 +20,19 @@ always either as they were or completely written (see
 
 Messages are pickles framed by their length on plain pipes: importing
 ``multiprocessing.connection`` alone costs more (~14 ms) than forking a child (~1 ms).
+This module is on the path of every single-file run (one forked child), so it imports
+the C modules behind ``pickle`` and ``signal``: those two modules themselves would cost
+a one-post run about 4% (the pure-Python pickler's tables, ``signal``'s enums).
 Needs ``os.fork`` (Linux, macOS, BSD); :func:`available` says whether it is there.
 """
 
 from __future__ import annotations
 
+import _pickle as pickle
 import contextlib
 import mmap
 import os
-import pickle
 import select
-import signal
 import struct
 import time
 from collections import deque
@@ -38,8 +40,12 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
+    import signal
+
     from cleanhtml.files import Source
     from cleanhtml.runner import FileResult, Task
+else:
+    import _signal as signal  # the same functions and numbers (handlers are plain ints)
 
 InFlight = Sequence[tuple[str, float]]
 """The files being cleaned right now: (name, ``time.monotonic()`` when it started)."""
@@ -61,6 +67,7 @@ BACKSTOP = 5.0  # CPU seconds past the limit after which an orphaned child ends 
 READ_SIZE = 1 << 20
 GATHER = 0.01  # seconds results may gather before the parent reads them (see _Pool.wait)
 SMALL_READ = 16 << 10  # bytes: a read of more and the next results are read at once
+PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL since Python 3.8 (out-of-band buffers aside)
 
 
 def available() -> bool:
@@ -85,7 +92,7 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 
 def _send(fd: int, message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps(message, protocol=PROTOCOL)
     for part in (FRAME.pack(len(data)), data):  # not joined: no copy of a large output
         view = memoryview(part)
         while view:
@@ -258,16 +265,20 @@ def _fork_frozen() -> int:
 
 def _how(status: int) -> str:
     if os.WIFSIGNALED(status):
+        import signal as signals  # (its enum of names: only for this message)
+
         number = os.WTERMSIG(status)
         try:
-            return f"killed by {signal.Signals(number).name}"
+            return f"killed by {signals.Signals(number).name}"
         except ValueError:
             return f"killed by signal {number}"
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _chunk_size(count: int, workers: int) -> int:
-    # files per message: few round trips, and still a share of the batch for every worker
+    """Files per message for ``count`` files left: few round trips, and still a share of
+    what is left for every worker. Asked again as the batch goes, so the chunks shrink
+    at its end and no child is left with a long queue while another has nothing."""
     return max(1, min(32, count // (workers * 4)))
 
 
@@ -310,7 +321,9 @@ class _Pool:
     def assign(self, next_out: int) -> None:
         """Hand the next files to a child that is idle or on its last chunk."""
         while self.todo and self.todo[0] < next_out + self.window:
-            idle = [w for w in self.children.values() if len(w.queue) < self.size]
+            size = _chunk_size(len(self.todo), self.workers)
+            # topped up while on its last chunk: a child never waits for this process
+            idle = [w for w in self.children.values() if len(w.queue) <= size]
             if not idle and len(self.children) < self.workers:
                 worker = _fork(self.prepare, self.limit, list(self.children.values()))
                 self.children[worker.results] = worker
@@ -320,7 +333,7 @@ class _Pool:
                 return
             worker = min(idle, key=lambda w: len(w.queue))
             batch: list[int] = []
-            while self.todo and len(batch) < self.size and self.todo[0] < next_out + self.window:
+            while self.todo and len(batch) < size and self.todo[0] < next_out + self.window:
                 batch.append(self.todo.popleft())
             worker.queue.extend(batch)
             _send(worker.tasks, [(i, self.tasks[i]) for i in batch])
