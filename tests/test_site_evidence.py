@@ -159,3 +159,10 @@ def test_cctv_video_placeholder_paragraph_goes() -> None:
     holder = "<p>[!--begin:htmlVideoCode--]VIDEabc,1[!--end:htmlVideoCode--]</p>"
     got = record(page(f"<div id='content_area'>{holder}{ARTICLE}</div>"), url=CCTV)
     assert got["text"] == TEXT
+
+
+def test_eastmoney_disclaimer_inside_the_body_goes() -> None:
+    notice = "<p>郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关，不构成投资建议。</p>"
+    body = f"<div id='ContentBody'>{ARTICLE}{notice}</div>"
+    got = record(page(body), url="https://finance.eastmoney.com/a/202601033610000000.html")
+    assert got["text"] == TEXT

@@ -15,7 +15,8 @@ id="quote_1.600030"></span>``, ``bk_90.BK1036``/``bkquote_90.BK1036``, and
 ``<p class="em_media">（文章来源：第一财经）</p>``, which stays: it names the source, as
 the byline does. ``（责任编辑：DF318）`` lines inside the body are taken by the
 editor-footer rule; ``p.res-edit`` below it is read as the editor. The
-``郑重声明：东方财富发布此内容…`` disclaimer and the "热点阅读" list follow the body.
+``郑重声明：东方财富发布此内容…`` disclaimer and the "热点阅读" list follow the body
+(the disclaimer is removed by its exact opening should a layout put it inside).
 The wap pages (wap.eastmoney.com) keep the text in ``<article id="zwtext">``
 (JansonLv/eastmoney's spider); Guba posts in ``#zwconbody`` or ``#zw_body`` (a
 configuration of content XPaths in the code index); 财富号 columns
@@ -43,7 +44,12 @@ SITE = Site(
         "div.article.page-article",
     ),
     markers=("div.txtinfos#ContentBody",),
-    drop=("#ContentBody a.toplink",),
+    drop=(
+        "#ContentBody a.toplink",
+        # the disclaimer, should a layout put it inside the body (its exact opening)
+        "//div[@id = 'ContentBody']//*[self::p or self::div]"
+        "[starts-with(normalize-space(.), '郑重声明：东方财富')]",
+    ),
     title_suffixes=("_*_东方财富网", "_东方财富网"),
     source=(".infos .item a", ".source a", ".time-source .source"),
     author=(".time-source .author",),
