@@ -75,6 +75,8 @@ _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 
 
 _PLACEHOLDER = etree.Element("body")
+LET_GO_CHARS = 1 << 20
+"""A UTF-8 body this long (characters) is parsed from its bytes alone (see :func:`load`)."""
 
 
 class Document:
@@ -233,8 +235,17 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
-    root, is_fragment, has_doctype = parse(body, repairs=repairs, raw=raw)
     from_source = raw is not None  # body_text() can decode it again: let the text go
+    del unrepaired
+    let_go = from_source and len(body) >= LET_GO_CHARS
+    tail = ""
+    if let_go:
+        # parse() decodes it again from raw and lets it go while libxml2 builds the
+        # tree from raw: a large input's text (as large as the input again) and its
+        # tree (five times) are never in memory together
+        tail = body[_content_end(body) :]  # what follows a page's markup
+        body = ""
+    root, is_fragment, has_doctype = parse(None if let_go else body, repairs=repairs, raw=raw)
     del raw
     census: Census | None = None
     for fix in TREE_FIXES:  # in order; the census is taken before the first fix reading it
@@ -245,7 +256,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     if census is None:
         census = census_.take(root)
     _foreign_repair(census, repairs)
-    trailing = "" if is_fragment else body[_content_end(body) :]
+    if not (is_fragment or let_go):
+        tail = body[_content_end(body) :]
     return Document(
         source=data,
         front_matter=front_matter,
@@ -257,7 +269,7 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         newline=newline,
         bom=decoded.bom,
         has_doctype=has_doctype,
-        trailing=trailing,
+        trailing="" if is_fragment else tail,
         repairs=repairs,
         warnings=decoded.warnings,
         prolog=prolog,

@@ -51,8 +51,32 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
+class _Text:
+    """The text being parsed, which may be let go while libxml2 builds the tree from
+    its UTF-8 bytes ``raw`` (peak memory: a large input's text is about as large as the
+    input again); asked for later, it is decoded from them again."""
+
+    __slots__ = ("raw", "value")
+
+    def __init__(self, value: str | None, raw: bytes | None) -> None:
+        if value is None and raw is None:
+            raise ValueError("a text to parse, or its UTF-8 bytes")
+        self.value, self.raw = value, raw
+
+    def get(self) -> str:
+        if self.value is None:
+            assert self.raw is not None
+            self.value = self.raw.decode("utf-8")
+        return self.value
+
+    def let_go(self) -> None:
+        """Forget the text, when the bytes can give it back."""
+        if self.raw is not None:
+            self.value = None
+
+
 def _parse_markup(
-    markup: str, repairs: list[str], raw: bytes | None = None, prefix: str = ""
+    markup: _Text | str, repairs: list[str], raw: bytes | None = None, prefix: str = ""
 ) -> etree._Element:
     """Parse ``prefix + markup`` with a fresh parser: ``huge_tree`` (no 10 MB text cap),
     no network, depth checked.
@@ -61,14 +85,14 @@ def _parse_markup(
     bytes faster than a Python string (which it would convert first).
     """
     parser = etree.HTMLParser(huge_tree=True, no_network=True, encoding="utf-8")
-    data = raw if raw is not None else markup.encode("utf-8")
+    data = raw if raw is not None else _str(markup).encode("utf-8")
     try:
         root = etree.fromstring(prefix.encode() + data if prefix else data, parser)
         del data
         if not _too_deep(parser):
             _parser_repairs(parser, repairs)
             return root
-        markup = _flatten(prefix + markup, MAX_DEPTH)
+        markup = _flatten(prefix + _str(markup), MAX_DEPTH)
         root = etree.fromstring(markup.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:  # pragma: no cover - libxml2's HTML parser recovers
         raise InputError(f"cannot parse the markup: {exc}") from None
@@ -77,6 +101,10 @@ def _parse_markup(
     _parser_repairs(parser, repairs)
     repairs.append(f"flattened markup nested deeper than {MAX_DEPTH} levels (its text is kept)")
     return root
+
+
+def _str(markup: _Text | str) -> str:
+    return markup if isinstance(markup, str) else markup.get()
 
 
 def _starts_with_doctype(body: str) -> bool:
@@ -185,26 +213,35 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
 
 
 def _parse_once(
-    body: str, repairs: list[str], raw: bytes | None, *, own: bool = False
+    text: _Text, repairs: list[str], raw: bytes | None, *, own: bool = False
 ) -> tuple[etree._Element, bool, bool]:
     """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
     text's UTF-8 bytes, when given) if no repair changed the text. ``own`` text is
-    cleanhtml's serialization of a tree it parsed: its tags were bounded then."""
-    before = body
+    cleanhtml's serialization of a tree it parsed: its tags were bounded then. When
+    the parse reads ``raw``, ``text`` lets its text go first (see :func:`parse`)."""
+    body = before = text.get()
     body = _close_unterminated_comment(body, repairs)
     body = _drop_cut_tag(body, repairs)
     if not own:
         body = _bound_attributes(body, repairs)
     if _is_page(body):
         body = _reopen_closed_body(body, repairs)
+        has_doctype = _starts_with_doctype(body)
         if body is not before:
-            raw = None
-        root = _parse_markup(body, repairs, raw) if body.strip() else None
+            text, raw = _Text(body, None), None
+        empty = not body or body.isspace()
+        del body, before
+        text.let_go()
+        root = None if empty else _parse_markup(text, repairs, raw)
         if root is None:
             root = etree.fromstring("<html></html>", etree.HTMLParser())
-        return root, False, _starts_with_doctype(body)
+        return root, False, has_doctype
     # no closing </body></html>: an unclosed <textarea> or <plaintext> would take it as text
-    html = _parse_markup(body, repairs, raw if body is before else None, _FRAGMENT_OPEN)
+    if body is not before:
+        text, raw = _Text(body, None), None
+    del body, before
+    text.let_go()
+    html = _parse_markup(text, repairs, raw, _FRAGMENT_OPEN)
     container = html.find("body")
     if container is None:  # libxml2 always creates <body> for this input; be safe
         container = etree.SubElement(html, "body")
@@ -212,22 +249,27 @@ def _parse_once(
 
 
 def parse(
-    body: str, *, repairs: list[str], raw: bytes | None = None, own: bool = False
+    body: str | None, *, repairs: list[str], raw: bytes | None = None, own: bool = False
 ) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype).
 
     ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy).
     ``own`` says the body is cleanhtml's own output, whose tags need no bounding
-    again (see :func:`cleanhtml.repairs._bound_attributes`).
+    again (see :func:`cleanhtml.repairs._bound_attributes`). ``body`` may be None
+    when ``raw`` is given: it is decoded here, and let go while libxml2 builds the
+    tree from ``raw`` (a large input then never has its text and tree in memory at
+    once; the caller must hold no reference to the text either).
     """
     notes: list[str] = []
-    parsed = _parse_once(body, notes, raw, own=own)
+    text = _Text(body, raw)
+    del body
+    parsed = _parse_once(text, notes, raw, own=own)
     if _swallowed_by_raw_text(parsed[0]):
         fixed_notes: list[str] = []
-        fixed = _close_unterminated_comment(body, fixed_notes)
+        fixed = _close_unterminated_comment(text.get(), fixed_notes)
         fixed = _close_unterminated_raw_text(fixed, fixed_notes)
         if any(note.startswith("closed an unterminated <") for note in fixed_notes):
             notes = fixed_notes
-            parsed = _parse_once(fixed, notes, None, own=own)
+            parsed = _parse_once(_Text(fixed, None), notes, None, own=own)
     repairs.extend(notes)
     return parsed
