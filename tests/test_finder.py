@@ -356,3 +356,28 @@ def test_an_article_the_page_hides_with_a_style_is_found_when_nothing_shown_is()
     once = _auto(html, "html")
     assert "首页" not in once and "关于我们" not in once and _PARAGRAPHS[-1] in once
     assert _auto(once, "html") == once
+
+
+def test_a_label_and_a_headline_link_go_a_field_and_its_value_stay() -> None:
+    """``Related: <a>headline</a>`` inside the article goes (a short label ending in a
+    colon, then links of a headline's length); ``Account: <a>@name</a>`` stays, and so
+    does a sentence with a link. A block whose class names a header
+    (``section-header``) is page furniture and goes, as readability drops it."""
+    html = (
+        "<html><head><title>t</title></head><body><div><a href=/>首页</a></div><div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS[:3])
+        + "<p>Read more: <a href=/r>Alibaba poised to launch a record-breaking listing</a></p>"
+        + "<p>相关阅读：<a href=/s>本市首批十二条社区微循环公交线路将于下月起陆续开通</a></p>"
+        + "<p>Account: <a href=/a>@darkzip</a></p><p>详见<a href=/r>报告全文</a>，以及附件。</p>"
+        + "<div class='section-header'>广告位招租</div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS[3:])
+        + "</div><div><a href=/a>关于我们</a></div></body></html>"
+    )
+    got = _auto(html)
+    assert "Alibaba" not in got and "Read more" not in got and "相关阅读" not in got
+    assert "广告位招租" not in got
+    assert "Account: @darkzip" in got and "详见报告全文，以及附件。" in got
+    for paragraph in _PARAGRAPHS:
+        assert paragraph in got
+    once = _auto(html, "html")
+    assert _auto(once, "html") == once

@@ -23,7 +23,8 @@ readability does:
 * the headline (``<h1>``) and lines of links only before the first line of article
   text, and page furniture inside, are dropped;
 * so are lists of links inside (related stories, teasers, ads: :func:`_link_lists`),
-  as readability's conditional cleaning drops them.
+  as readability's conditional cleaning drops them, and lines of a short label and a
+  headline's link (``Read more: <a>…</a>``: :data:`LABEL_CHARS`).
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
 scripts, styles and form controls do not count for the scores; what is cut inside the
@@ -62,11 +63,12 @@ _HIDDEN = re.compile(r"display\s*:\s*none")
 UNLIKELY = re.compile(
     r"comment|pinglun|reply|replies|foot(?!note)|sidebar|share|sponsor|disqus|breadcrumb"
     r"|popup|shoutbox|related|recommend|masthead|navbar|copyright|promo|toolbar|banner"
-    r"|byline|(?:post|entry|article)[-_]?meta"
+    r"|byline|(?:post|entry|article)[-_]?meta|header"
 )
 """Words of ``id``/``class`` values that name page furniture, as readability's lists:
-footers (``footer``, a post's ``postfoot``; not ``footnote``), bylines and a post's
-date line (``byline``, ``post-meta``, ``entry-meta``), promotions, toolbars, banners."""
+footers (``footer``, a post's ``postfoot``; not ``footnote``), headers, bylines and a
+post's date line (``byline``, ``post-meta``, ``entry-meta``), promotions, toolbars,
+banners."""
 SIBLING_MIN_SCORE = 10.0
 """A sibling of the best candidate joins it with at least this score (and a fifth of its)."""
 SIBLING_CHARS = 80
@@ -525,11 +527,14 @@ def _link_lists(
         parent = el.getparent()
         assert parent is not None  # inside top
         chars, links, marks = mine
-        if el.tag in LISTS and (
-            (chars > 0 and links > LIST_LINKS * chars and marks < LIST_MARKS)
-            or (anchors.get(el, 0) >= LIST_ANCHORS and marks <= 1 and links > LINK_ROWS * chars)
-            or (el in emptied and _is_label(mine) and el not in images)
-        ):
+        if (
+            el.tag in LISTS
+            and (
+                (chars > 0 and links > LIST_LINKS * chars and marks < LIST_MARKS)
+                or (anchors.get(el, 0) >= LIST_ANCHORS and marks <= 1 and links > LINK_ROWS * chars)
+                or (el in emptied and _is_label(mine) and el not in images)
+            )
+        ) or (el not in images and _is_labelled_link(el, mine, walk)):
             lists.add(el)
             emptied.add(parent)
             continue
@@ -558,6 +563,27 @@ def _link_lists(
         ):
             lists.add(label)
     return lists
+
+
+LABEL_CHARS = 12
+"""A line whose text outside links is a label this short ending in a colon, before
+links of a headline's length (:data:`LINE_CHARS` characters or more: ``Related: <a>…
+</a>``, ``Read more: <a>…</a>``, ``相关阅读：<a>…</a>``), is a link line and goes; a
+field and its value (``Account: <a>@name</a>``) stays."""
+
+
+def _is_labelled_link(el: etree._Element, held: list[int], walk: _Walk) -> bool:
+    """Whether ``el`` is a line holding all its text itself (``held``: chars, link chars,
+    marks) that is a short label ending in a colon, then links of a headline's length
+    (:data:`LABEL_CHARS`): ``Read more: <a>…</a>``."""
+    own = walk.lines.get(el)
+    if own is None:
+        return False
+    label, _, links = own
+    if not 0 < label <= LABEL_CHARS or links < LINE_CHARS or held[0] != label + links:
+        return False
+    squeezed = "".join(walk.head.get(el, "").split())
+    return len(squeezed) >= label and squeezed[label - 1] in ":："
 
 
 def _is_label(held: list[int]) -> bool:
