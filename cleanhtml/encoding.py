@@ -24,6 +24,7 @@ stray control characters are not binary (the loader drops them, as browsers do).
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 from cleanhtml.errors import InputError, UsageError
@@ -80,7 +81,14 @@ _CONTROL_BYTES = bytes((*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x2
 
 DECLARATION_BYTES = 16384
 """How far into a file to look for a declared charset."""
-_META_CHARSET = re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.I)
+
+
+@functools.cache
+def _meta_charset_tag() -> re.Pattern[bytes]:
+    """A ``<meta>`` naming a charset (compiled for the first input that is not UTF-8)."""
+    return re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.I)
+
+
 _META_START = re.compile(rb"<meta\s", re.I)
 _XML_ENCODING = re.compile(
     rb"\A\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.I
@@ -250,17 +258,18 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def _meta_charset(head: bytes) -> re.Match[bytes] | None:
-    """What ``_META_CHARSET.search(head)`` finds, reading each tag once.
+    """What ``_meta_charset_tag().search(head)`` finds, reading each tag once.
 
     A search tries every ``<meta`` and reads on to the next ``>``; with no ``>``
     after them, thousands of ``<meta`` read to the end each. Once one fails, a
     ``<meta`` before the same ``>`` fails too (it sees less of the same tag).
     """
     failed_until = -1
+    tag = _meta_charset_tag()
     for start in _META_START.finditer(head):
         if start.start() < failed_until:
             continue
-        match = _META_CHARSET.match(head, start.start())
+        match = tag.match(head, start.start())
         if match:
             return match
         close = head.find(b">", start.start())

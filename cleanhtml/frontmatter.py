@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _OPENING = re.compile(  # noqa: DUO138 — linear: anchored, each repeat ends at its own \n
@@ -12,13 +13,15 @@ _OPENING = re.compile(  # noqa: DUO138 — linear: anchored, each repeat ends at
 _CLOSING_LINE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.M)
 
 
-# Matched against one line at a time; each alternative reads the line once.
-_YAML_LINE = re.compile(
-    r"[ \t]*(?:#.*)?|[ \t]+\S.*|[ \t]*-(?:[ \t].*)?|[^\s:<#-][^:]*:(?:[ \t].*)?|\.\.\.[ \t]*"
-)
-
-
-_YAML_KEY = re.compile(r"[^\s:<#-][^:]*:(?:[ \t]|\Z)")
+@functools.cache
+def _yaml_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line that looks like YAML, and one that holds a key (compiled for the first
+    front matter left unclosed). Matched against one line at a time; each alternative
+    reads the line once."""
+    line = re.compile(
+        r"[ \t]*(?:#.*)?|[ \t]+\S.*|[ \t]*-(?:[ \t].*)?|[^\s:<#-][^:]*:(?:[ \t].*)?|\.\.\.[ \t]*"
+    )
+    return line, re.compile(r"[^\s:<#-][^:]*:(?:[ \t]|\Z)")
 
 
 # Where a YAML quoted scalar may open on a line: after indentation and list dashes,
@@ -115,9 +118,10 @@ def _unclosed_front_matter(text: str, start: int) -> int | None:
     markup = re.compile(r"^[ \t]*<", re.M).search(text, start)
     end = markup.start() if markup else len(text)
     lines = text[start:end].splitlines()
-    if not any(_YAML_KEY.match(line) for line in lines):
+    yaml_line, yaml_key = _yaml_patterns()
+    if not any(yaml_key.match(line) for line in lines):
         return None
-    if all(_YAML_LINE.fullmatch(line) for line in lines):
+    if all(yaml_line.fullmatch(line) for line in lines):
         return end
     return None
 

@@ -17,18 +17,26 @@ _UNCLOSED_COMMENT = "<!--"
 RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
 
 
-_RAW_TAG = re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
+@functools.cache
+def _raw_tag() -> re.Pattern[str]:
+    """An opening or closing raw-text tag (compiled when first needed, as the patterns
+    below that most inputs never need: a one-post run compiles none of them)."""
+    return re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
 
 
 _MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
 
 
-_BODY_END = re.compile(r"</(?:body|html)\s*>", re.I)
+@functools.cache
+def _body_end() -> re.Pattern[str]:
+    return re.compile(r"</(?:body|html)\s*>", re.I)
 
 
 # Whitespace and </body>, </html> end tags (each position allows one of them only, so
 # the possessive repeat gives up nothing a match could need).
-_TRAILER_ITEMS = re.compile(r"(?:\s|</(?:body|html)\s*>)*+", re.I)
+@functools.cache
+def _trailer_items() -> re.Pattern[str]:
+    return re.compile(r"(?:\s|</(?:body|html)\s*>)*+", re.I)
 
 
 _CUT_TAG = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
@@ -55,7 +63,9 @@ _CONTROL_REFERENCE = re.compile(
 _FORM_FEED = "\x0c"
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+@functools.cache
+def _tag() -> re.Pattern[str]:
+    return re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
 
 
 VOID_TAGS = frozenset(
@@ -122,7 +132,7 @@ def _close_unterminated_raw_text(body: str, repairs: list[str]) -> str:
     opening tag after the last closing one of its name can be left open: one scan.
     """
     pending: dict[str, int] = {}  # tag -> end of its first opening after its last closing
-    for match in _RAW_TAG.finditer(body):
+    for match in _raw_tag().finditer(body):
         tag = match.group(2).lower()
         if match.group(1):
             pending.pop(tag, None)
@@ -192,7 +202,7 @@ def _flatten(markup: str, limit: int) -> str:
         return match.group(0)  # pragma: no cover - open_names said it is open
 
     end = markup.rfind(">") + 1
-    return _TAG.sub(tag, markup[:end]) + markup[end:]
+    return _tag().sub(tag, markup[:end]) + markup[end:]
 
 
 def _only_trailer(body: str, pos: int) -> bool:
@@ -202,13 +212,13 @@ def _only_trailer(body: str, pos: int) -> bool:
     adjacent comments), in one pass: a comment may run to any ``-->``, so the first
     ``<!--`` can reach the last ``-->``, and after it only whitespace and end tags.
     """
-    pos = _end_of(_TRAILER_ITEMS, body, pos)
+    pos = _end_of(_trailer_items(), body, pos)
     if pos == len(body):
         return True
     if not body.startswith("<!--", pos):
         return False
     last = body.rfind("-->")
-    return last >= pos + 4 and _end_of(_TRAILER_ITEMS, body, last + 3) == len(body)
+    return last >= pos + 4 and _end_of(_trailer_items(), body, last + 3) == len(body)
 
 
 def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
@@ -223,11 +233,11 @@ def _reopen_closed_body(body: str, repairs: list[str]) -> str:
     libxml2 silently discards everything after ``</html>``, and puts what follows
     ``</body>`` outside the body; a browser shows both in the body.
     """
-    end = _BODY_END.search(body)
+    end = _body_end().search(body)
     if not end or _only_trailer(body, end.start()):
         return body
     repairs.append("moved content after </body> or </html> into the body, as browsers do")
-    return _BODY_END.sub("", body)
+    return _body_end().sub("", body)
 
 
 # --- attribute lists: bounded before parsing --------------------------------------------
@@ -317,10 +327,16 @@ def _bounding_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return bounded, start_tag
 
 
-_CROWDED_TAG = re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
-    rf"<[A-Za-z][^{_WS}/>]*+(?:{_SEPARATORS}{_NAME}{_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
-)
-_SCRIPT_MARK = re.compile(rf"</script(?=[{_WS}/>])|<!--|<script(?=[{_WS}/>])|-->", re.I)
+@functools.cache
+def _crowded_tag() -> re.Pattern[str]:
+    return re.compile(  # noqa: DUO138 — linear: possessive repeats; each piece is chosen by its first characters
+        rf"<[A-Za-z][^{_WS}/>]*+(?:{_SEPARATORS}{_NAME}{_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
+    )
+
+
+@functools.cache
+def _script_mark() -> re.Pattern[str]:
+    return re.compile(rf"</script(?=[{_WS}/>])|<!--|<script(?=[{_WS}/>])|-->", re.I)
 
 
 def _raw_text_end(text: str, name: str, pos: int) -> int:
@@ -350,7 +366,7 @@ def _script_end(text: str, pos: int) -> int:
     opens a part in which ``</script>`` does not end the script, until ``-->`` or the
     next ``</script>``."""
     escaped = double = False
-    for mark in _SCRIPT_MARK.finditer(text, pos):
+    for mark in _script_mark().finditer(text, pos):
         token = mark.group(0).lower()
         if token == "<!--":  # '<!-->' and '<!--->' close as they open
             at = mark.start()
@@ -436,7 +452,7 @@ def _may_hold_crowded_tag(body: str) -> bool:
             start >= 0
             and body.rfind(">", start, window) < 0
             and body[start + 1 : start + 2] in _LETTERS
-            and _CROWDED_TAG.match(body, start, end)
+            and _crowded_tag().match(body, start, end)
         ):
             return True
         if end == size:

@@ -5,6 +5,7 @@ rules see it and cleaning is idempotent. :data:`TREE_FIXES` lists them in order.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from copy import deepcopy
@@ -29,7 +30,10 @@ ACTIVE_LOCAL_NAMES = frozenset(
 """Local names that make a prefixed element active in XHTML (``<svg:script>``)."""
 
 
-_CHARSET_PARAM = re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
+@functools.cache
+def _charset_param() -> re.Pattern[str]:
+    """The charset of a ``Content-Type`` (compiled for the first page that declares one)."""
+    return re.compile(r"(charset\s*=\s*[\"']?)([^\s;\"']*)", re.I)
 
 
 def _split_after(node: etree._Element) -> etree._Element:
@@ -150,7 +154,7 @@ def declare_utf8(root: etree._Element) -> int:
         if meta.get("http-equiv", "").strip().lower() != "content-type":
             continue
         content = meta.get("content", "")
-        match = _CHARSET_PARAM.search(content)
+        match = _charset_param().search(content)
         if match and match.group(2).lower() not in ("utf-8", "utf8"):
             meta.set("content", content[: match.start(2)] + "utf-8" + content[match.end(2) :])
             edits += 1
