@@ -37,6 +37,9 @@ Status = Literal["cleaned", "unchanged", "failed"]
 
 
 TEMP_SUFFIX = ".cleanhtml.tmp"
+TREE_FORMATS = frozenset({"text", "markdown"})
+"""Formats rendered from the cleaned tree (and a post's front matter and Markdown)
+alone, never from the input bytes (``html`` and ``json`` give an untouched input back)."""
 
 
 class FileResult(Record):
@@ -205,6 +208,9 @@ def _process(
             del data
             result.output = document.to_bytes(cleaned.doc)
         else:
+            if settings.to in TREE_FORMATS:  # the input goes before the text is made
+                cleaned.ctx.needles, cleaned.doc.source = None, b""
+                data = b""
             text = render(cleaned, settings.to)
             del cleaned, data  # the tree and input go before the output is encoded
             result.output = text.encode("utf-8")

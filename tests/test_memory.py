@@ -61,3 +61,19 @@ def test_a_large_page_keeps_what_follows_its_markup(monkeypatch: pytest.MonkeyPa
     large = document.load(page)
     assert large.trailing == normal.trailing and large.body is None
     assert document.dump(large, edited=True) == document.dump(normal, edited=True)
+
+
+def test_the_tree_formats_never_read_the_input() -> None:
+    """The stdout path drops the input before rendering them (runner.TREE_FORMATS)."""
+    from test_digests import _fixtures
+
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.runner import TREE_FORMATS
+
+    for name, _, read in _fixtures():
+        data = read()
+        for to in sorted(TREE_FORMATS):
+            expected = render(clean_document(data), to)
+            cleaned = clean_document(data)
+            cleaned.ctx.needles, cleaned.doc.source = None, b""
+            assert render(cleaned, to) == expected, (name, to)

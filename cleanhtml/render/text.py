@@ -185,8 +185,15 @@ def blocks(root: etree._Element) -> list[str]:
                 append(_verbatim(text))
             elif not (text.isspace() and parts and parts[-1] is BLOCK):
                 append(text)
-    collapsed = collapse_whitespace("".join(parts))
-    return [text for text in map(_block, filter(None, collapsed.split(BLOCK))) if text]
+    # each step lets go of the one before (a large page's text is several times over
+    # in memory otherwise: the pieces, their join, the collapsed text, its blocks)
+    joined = "".join(parts)
+    parts.clear()
+    pieces = collapse_whitespace(joined).split(BLOCK)
+    del joined
+    for index, piece in enumerate(pieces):
+        pieces[index] = _block(piece) if piece else piece
+    return [piece for piece in pieces if piece]
 
 
 def render_text(doc: Document) -> str:
@@ -196,7 +203,10 @@ def render_text(doc: Document) -> str:
         body = root.find("body")
         root = body if body is not None else root
     found = blocks(root)
-    return "\n\n".join(found) + "\n" if found else ""
+    if not found:
+        return ""
+    found[-1] += "\n"  # not joined, then copied whole to add it (peak memory)
+    return "\n\n".join(found)
 
 
 def render(cleaned: Cleaned) -> str:
