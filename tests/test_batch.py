@@ -602,3 +602,43 @@ def test_bytes_serialized_straight_are_the_text_encoded() -> None:
         text = document.to_text(doc).encode("utf-8")
         assert document.to_bytes(doc) == text
         assert dump(doc, edited=True) == (b"\xef\xbb\xbf" if doc.bom else b"") + text
+
+
+def test_chunks_shrink_as_a_batch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files go to children in chunks of a share of what is left: large at the start
+    (few round trips), one at a time at the end, so no child is left with a long queue
+    while the other has none (the -j 2 tail)."""
+    import mmap
+
+    from cleanhtml import workers
+
+    assert [workers._chunk_size(n, 2) for n in (2000, 256, 128, 64, 16, 7)] == [
+        32, 32, 16, 8, 2, 1,
+    ]  # fmt: skip
+    sent: list[tuple[int, int]] = []  # (child, files in the message)
+    forked: list[workers._Worker] = []
+
+    def fork(*args: Any) -> workers._Worker:
+        worker = workers._Worker(
+            -1 - len(forked), 1000 + len(forked), 2000 + len(forked), mmap.mmap(-1, 64)
+        )
+        forked.append(worker)
+        return worker
+
+    monkeypatch.setattr(workers, "_fork", fork)
+    monkeypatch.setattr(workers, "_send", lambda fd, message: sent.append((fd, len(message))))
+    tasks = [runner.Source(f"{i}.html", f"{i}.html", f"{i}.html") for i in range(300)]
+    pool = workers._Pool(tasks, range(300), 2, 0.0, lambda: None, runner.FileResult.failure)  # type: ignore[arg-type, return-value]
+    done = 0
+    left_at_end: list[int] = []  # files queued on the other child when one runs dry
+    while pool.todo or any(w.queue for w in forked):
+        pool.assign(done)
+        for worker in forked:  # both children clean a file in the same time
+            if worker.queue:
+                worker.queue.popleft()
+                done += 1
+        if not pool.todo and any(not w.queue for w in forked):
+            left_at_end.append(max(len(w.queue) for w in forked))
+    assert len(forked) == 2 and sum(n for _, n in sent) == 300
+    assert [n for _, n in sent][-4:] == [1, 1, 1, 1]  # the last files one at a time
+    assert max(left_at_end, default=0) <= 1  # (with chunks of 32: up to 32 files)
