@@ -40,6 +40,8 @@ _CONTENT_SLOT = f"textarea[{_HAS_CLASS.format('article-content')}]"
 _DATA_ARTICLE = f"//div[{_HAS_CLASS.format('data-container')}]/article[{_CONTENT_SLOT}]"
 # the escaped article HTML, wherever the kept container put it
 _CONTENT_SLOTS = find(f"//article/{_CONTENT_SLOT}")
+# the source's name as an escaped link: <textarea class="article-source-name">&lt;a …
+_SOURCE_SLOTS = find(f"//article/textarea[{_HAS_CLASS.format('article-source-name')}]")
 
 _KEEP_TAGS = frozenset(
     {
@@ -65,6 +67,8 @@ _KEEP_ATTRIBUTES = frozenset(
     {"href", "src", "alt", "title", "width", "height", "colspan", "rowspan"}
 )
 _URL_ATTRIBUTES = frozenset({"href", "src"})
+MAX_SOURCE_CHARS = 2_000
+"""A source textarea longer than this is removed without being read."""
 MAX_SLOT_CHARS = 2_000_000
 """A content textarea longer than this is left as it is (an article is far shorter)."""
 
@@ -124,6 +128,36 @@ def decode_article_slot(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+def read_source_slot(root: etree._Element, ctx: Context) -> int:
+    """Record the source named in ``<textarea class="article-source-name">`` and remove it.
+
+    The server page keeps the source as an escaped link
+    (``&lt;a href="…"&gt;人民日报&lt;/a&gt;``); its text is the json ``source`` when the
+    byline gave none.
+    """
+    from lxml import html as lxml_html
+
+    edits = 0
+    for slot in _SOURCE_SLOTS(root):
+        markup = (slot.text or "").strip()
+        if markup and len(markup) <= MAX_SOURCE_CHARS:
+            try:
+                name = " ".join(
+                    lxml_html.fragment_fromstring(markup, create_parent="div")
+                    .text_content()
+                    .split()
+                )
+            except (etree.ParserError, ValueError):
+                name = ""
+            page = ctx.meta.get("page") or {}
+            if name and not page.get("source"):
+                ctx.meta.setdefault("source", name)
+        ctx.removed(slot)
+        drop(slot)
+        edits += 1
+    return edits
+
+
 SITE = Site(
     name="huanqiu",
     summary="Huanqiu (huanqiu.com) article pages (.l-con article, the article-content textarea)",
@@ -142,9 +176,10 @@ SITE = Site(
     drop=(
         # the data article's field textareas (id, title, time, author, source, ...)
         "//article/textarea[starts-with(@class, 'article-')]"
-        f"[not({_HAS_CLASS.format('article-content')})]",
+        f"[not({_HAS_CLASS.format('article-content')})]"
+        f"[not({_HAS_CLASS.format('article-source-name')})]",
     ),
-    rules=(decode_article_slot,),
+    rules=(read_source_slot, decode_article_slot),
     title_suffixes=("_*_环球网", "_环球网", "-环球网"),
     source=("//div[contains(@class, 'metadata-info')]//*[contains(@class, 'source')]//a",),
     author=(
