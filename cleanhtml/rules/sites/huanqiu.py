@@ -11,7 +11,8 @@ Two forms of the same template, as public code reads them:
   ``textarea.article-content`` as the item's HTML and ``textarea.article-time`` as its
   date; a TypeScript reader in the code index checks the same six textareas under
   ``.data-container > article``. The profile keeps that ``<article>``, removes the
-  field textareas and puts the decoded article HTML in place of
+  field textareas (the source's name read from the escaped link in
+  ``article-source-name``) and puts the decoded article HTML in place of
   ``textarea.article-content`` (sanitized: only text and layout elements and a few
   plain attributes come through, since the safety rules have already run);
 * the page as a browser shows it (a "complete" save after the script ran): the body
