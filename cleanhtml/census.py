@@ -16,6 +16,7 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 
 from lxml import etree
 
@@ -82,7 +83,8 @@ class Census:
 
     __slots__ = (
         "_class_names", "attributes", "block_in_inline", "block_in_paragraph",
-        "block_in_phrasing", "cdata", "classes", "flagged", "ids", "opt_out", "tags",
+        "block_in_phrasing", "cdata", "classed", "classes", "flagged", "ided", "ids",
+        "opt_out", "tags",
     )  # fmt: skip
     tags: set[str]
     """Element names present (as parsed: lower case), plus :data:`COMMENT`."""
@@ -114,6 +116,11 @@ class Census:
     """The values of ``id`` attributes present."""
     classes: set[str]
     """The values of ``class`` attributes present (whole, as written)."""
+    classed: list[tuple[etree._Element, str]] | None
+    """Each element that had a ``class`` attribute, with its value, in document order;
+    None when there were more than :data:`KEPT_MAX` (see :meth:`elements_with`)."""
+    ided: list[tuple[etree._Element, str]] | None
+    """The same for ``id`` attributes."""
     block_in_phrasing: bool
     """A block element (:data:`BLOCKS`) sits somewhere inside an inline one
     (:data:`PHRASING`: ``<span><div>``, ``<a><p>``). Such nesting is where libxml2 may
@@ -132,6 +139,33 @@ class Census:
         self.ids = set()
         self.classes = set()
         self.block_in_phrasing = False
+        self.classed = None
+        self.ided = None
+
+    def elements_with(
+        self,
+        root: etree._Element,
+        attribute: str,
+        test: Callable[[str], bool],
+        tags: Container[str] | None = None,
+    ) -> list[etree._Element] | None:
+        """The elements under ``root`` (or ``root`` itself), named one of ``tags`` when
+        given, whose ``attribute`` (``class`` or ``id``) now passes ``test``, in document
+        order: what ``descendant-or-self::*/@class[test]/..`` selects, read from the
+        census's lists (rules add no class or id, and keep the order of what they leave).
+        An XPath over the whole tree costs about 1,500 instructions an element; this,
+        a test of each value listed. None when the lists were not kept (too many)."""
+        pairs = self.classed if attribute == "class" else self.ided
+        if pairs is None:
+            return None
+        found = []
+        for el, value in pairs:
+            if not test(value) or (tags is not None and el.tag not in tags):
+                continue
+            now = el.get(attribute)
+            if now is not None and (now == value or test(now)) and _under(el, root):
+                found.append(el)
+        return found
 
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
@@ -182,25 +216,84 @@ class Census:
         """True when an attribute named one of ``names`` was present."""
         return not self.attributes.isdisjoint(names)
 
+    def class_holds(self, *parts: str, lower: bool = False) -> bool:
+        """True when a ``class`` value seen holds one of ``parts`` (as a substring; with
+        ``lower``, in the value lower-cased): a superset of what an XPath ``contains()``
+        on ``@class`` finds, told without a scan of the input."""
+        return _holds(self.classes, parts, lower)
 
-def take(root: etree._Element) -> Census:
-    """Walk the whole document ``root`` belongs to once and record what it holds."""
+    def id_holds(self, *parts: str, lower: bool = False) -> bool:
+        """:meth:`class_holds` for the ``id`` values seen."""
+        return _holds(self.ids, parts, lower)
+
+
+def _under(el: etree._Element, root: etree._Element) -> bool:
+    """True when ``el`` is ``root`` or inside it."""
+    if el is root:
+        return True
+    # a loop: any() over a generator costs more (the generator is made and closed)
+    for ancestor in el.iterancestors():  # noqa: SIM110
+        if ancestor is root:
+            return True
+    return False
+
+
+def xml_tokens(value: str) -> list[str]:
+    """``value`` split at XML's spaces (space, tab, CR, LF) as ``normalize-space()``
+    reads it: a token ``t`` is in the list when ``contains(concat(' ',
+    normalize-space(value), ' '), ' t ')`` (the list may hold empty strings)."""
+    if "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return value.split(" ")
+
+
+KEPT_MAX = 4096
+"""The most ``class`` (and ``id``) attributes whose elements the census lists."""
+
+
+def _holds(values: set[str], parts: tuple[str, ...], lower: bool) -> bool:
+    for value in values:
+        if lower:
+            value = value.lower()
+        for part in parts:
+            if part in value:
+                return True
+    return False
+
+
+def take(root: etree._Element, text: str | None = None) -> Census:
+    """Walk the whole document ``root`` belongs to once and record what it holds.
+
+    ``text`` is the markup the tree was parsed from, when known: a comment's text is
+    then read only when the markup holds an opt-out marker or a CDATA section (the
+    text of a comment is the markup's own; a Sina post's comments hold kilobytes)."""
     census = Census()
+    read_comments = text is None or OPT_OUT in text or _CDATA in text
     tags, attributes, flagged = census.tags, census.attributes, census.flagged
     add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
     add_class, add_id = census.classes.add, census.ids.add
+    classed: list[tuple[etree._Element, str]] = []
+    ided: list[tuple[etree._Element, str]] = []
+    keep_class, keep_id = classed.append, ided.append
+    class_count = id_count = 0
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
     phrasing_end: etree._Element | None = None  # the last node inside the open <span>...
     for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
         if isinstance(node, etree._Comment):
-            _comment(census, node)
+            if read_comments:
+                _comment(census, node)
+            else:
+                tags.add(COMMENT)
     for node in top.iter():
         tag = node.tag
         if not isinstance(tag, str):
             if tag is etree.Comment:
-                _comment(census, node)
+                if read_comments:
+                    _comment(census, node)
+                else:
+                    add_tag(COMMENT)
             if node is paragraph_end:
                 paragraph_end = None
             if node is inline_end:
@@ -241,15 +334,27 @@ def take(root: etree._Element) -> Census:
             add_attribute(name)
             if name == "class":
                 add_class(value)
+                if class_count < KEPT_MAX:
+                    keep_class((node, value))
+                class_count += 1
             elif name == "id":
                 add_id(value)
+                if id_count < KEPT_MAX:
+                    keep_id((node, value))
+                id_count += 1
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
                 or name in ALWAYS_FLAGGED
-                or name[:2].lower() == "on"
+                or name[:2] in _ON  # (no other characters lower-case to "on")
             ):
                 flag((node, name, value))
+    census.classed = classed if class_count <= KEPT_MAX else None
+    census.ided = ided if id_count <= KEPT_MAX else None
     return census
+
+
+_ON = frozenset({"on", "oN", "On", "ON"})
+_CDATA = "[CDATA["
 
 
 def _comment(census: Census, node: etree._Element) -> None:
@@ -258,7 +363,7 @@ def _comment(census: Census, node: etree._Element) -> None:
     text = node.text or ""
     if OPT_OUT in text:
         census.opt_out = True
-    if text.startswith("[CDATA["):
+    if text.startswith(_CDATA):
         census.cdata = True
 
 

@@ -248,13 +248,17 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     root, is_fragment, has_doctype = parse(None if let_go else body, repairs=repairs, raw=raw)
     del raw
     census: Census | None = None
+    # the markup whose comments the tree holds as they were written (flattening drops
+    # tags, inside comments too; a large body was let go): the census reads a comment
+    # only when this holds a marker it looks for
+    parsed = None if let_go or any(note.startswith("flattened") for note in repairs) else body
     for fix in TREE_FIXES:  # in order; the census is taken before the first fix reading it
         if fix.needs_census and census is None:
-            census = census_.take(root)  # after the last load-time edit that makes elements
+            census = census_.take(root, parsed)  # after the last load-time edit that makes elements
         if fix.apply(root, census) and fix.repair:
             repairs.append(fix.repair)
     if census is None:
-        census = census_.take(root)
+        census = census_.take(root, parsed)
     _foreign_repair(census, repairs)
     if not (is_fragment or let_go):
         tail = body[_content_end(body) :]

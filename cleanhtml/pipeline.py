@@ -132,7 +132,6 @@ def _matches(pattern: re.Pattern[bytes], source: bytes, lead: bytes) -> set[byte
     return found
 
 
-_NON_ASCII = bytes(range(128, 256))
 _ENCODED: dict[str, tuple[bytes, bool]] = {}
 """Each needle met so far as UTF-8, and whether that is ASCII."""
 
@@ -171,8 +170,6 @@ class Needles:
         self._decoded: bytes | None = None
         self._spelled: frozenset[str] | None = None
         self._window_found: dict[bytes, bool] = {}
-        self._ascii: bytes | None = None
-        self._ascii_made = False
 
     @property
     def haystack(self) -> bytes:
@@ -188,10 +185,6 @@ class Needles:
         time, for every needle not answered yet of the rules', in one pass."""
         source = self._source()
         if len(source) <= LOWERED_COPY_MAX:
-            if raw.isascii():
-                ascii_part = self._ascii_part()
-                if ascii_part is not None and raw not in ascii_part:
-                    return False  # (an ASCII run of the input is a run of its ASCII part)
             return raw in self.haystack
         if raw != raw.lower():
             return False  # (a lower-cased input holds no capital)
@@ -213,19 +206,6 @@ class Needles:
                     if not found[needle] and needle in window:
                         found[needle] = True
         return found[raw]
-
-    def _ascii_part(self) -> bytes | None:
-        """The lower-cased input without its non-ASCII bytes, when it holds Chinese and
-        that makes it much shorter (else None): an ASCII needle absent from it is absent
-        from the input, told in a third of the scan on a Chinese post (a needle found
-        in it is looked for in the input too: the cut may join two runs)."""
-        if not self._ascii_made:
-            self._ascii_made = True
-            if self.has_cjk():
-                part = self.haystack.translate(None, _NON_ASCII)
-                if len(part) * 4 <= len(self.haystack) * 3:
-                    self._ascii = part
-        return self._ascii
 
     def _source(self) -> bytes:
         if self._raw is None:

@@ -68,14 +68,62 @@ _DROP_MARK = "cleanhtml-drop"
 
 def unwrap_all(root: etree._Element, elements: list[etree._Element]) -> list[etree._Element]:
     """:func:`unwrap` each of ``elements`` (all under ``root``), in one pass in C; return
-    the parents they were unwrapped into (for :meth:`~cleanhtml.rule.Context.reshaping`).
+    the parents they were unwrapped into (for :meth:`~cleanhtml.rule.Context.reshaping`),
+    but those that only gain text (see :func:`_text_only`).
 
     One at a time, each unwrap appends its text to the text before it: a paragraph of
     thousands of unwrapped links would rebuild one growing string thousands of times.
     Here the elements are renamed to a mark and libxml2 strips the mark; the result
     is the same tree.
     """
-    return _strip_marked(root, elements, _UNWRAP_MARK, unwrap)
+    text_only = _text_only(elements)
+    parents = _strip_marked(root, elements, _UNWRAP_MARK, unwrap)
+    if not text_only:
+        return parents
+    return [parent for parent in parents if not gains_text_only(parent, text_only, root)]
+
+
+def unwrapping_reshapes(
+    root: etree._Element, elements: list[etree._Element]
+) -> list[etree._Element]:
+    """The parents of ``elements`` (in document order, about to be unwrapped) that
+    :meth:`~cleanhtml.rule.Context.reshaping` must hear of: all but those that only
+    gain text (see :func:`unwrap_all`)."""
+    text_only = _text_only(elements)
+    parents = dict.fromkeys(p for el in elements if (p := el.getparent()) is not None)
+    return [parent for parent in parents if not gains_text_only(parent, text_only, root)]
+
+
+def gains_text_only(
+    parent: etree._Element, text_only: set[etree._Element], root: etree._Element
+) -> bool:
+    """True when ``parent`` is in ``text_only`` and text added to it parses back as it
+    is: not in ``<html>``, ``<head>`` or ``<body>``, whose text libxml2 treats apart."""
+    return parent in text_only and parent.tag not in DOCUMENT_TAGS and parent is not root
+
+
+DOCUMENT_TAGS = frozenset({"html", "head", "body"})
+
+
+def _text_only(elements: list[etree._Element]) -> set[etree._Element]:
+    """The parents into which unwrapping ``elements`` (in document order) moves only
+    text: each of ``elements`` under them holds nothing but text and elements of
+    ``elements`` that hold the same. Text added to an element parses back as it was
+    (its markup is escaped), so no reshaping is to be checked there (but in ``<html>``,
+    ``<head>`` and ``<body>``, where libxml2 treats text apart)."""
+    chosen = set(elements)
+    flat: set[etree._Element] = set()
+    for el in reversed(elements):  # children before parents
+        if all(child in flat for child in el):
+            flat.add(el)
+    flat_parents: set[etree._Element] = set()
+    other_parents: set[etree._Element] = set()
+    for el in elements:
+        parent = el.getparent()
+        if parent is None or parent in chosen:
+            continue
+        (flat_parents if el in flat else other_parents).add(parent)
+    return flat_parents - other_parents
 
 
 def drop_all(root: etree._Element, elements: list[etree._Element]) -> None:

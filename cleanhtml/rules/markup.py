@@ -14,11 +14,10 @@ from lxml import etree
 from cleanhtml.census import COMMENT
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
-    FEW_EDITS,
+    DOCUMENT_TAGS,
     WHITESPACE,
     Counter,
     count,
-    drop,
     drop_all,
     find,
     is_blank,
@@ -26,6 +25,7 @@ from cleanhtml.treeops import (
     test,
     text_of,
     unwrap_all,
+    unwrapping_reshapes,
 )
 
 
@@ -164,10 +164,17 @@ def remove_comments(root: etree._Element, ctx: Context) -> int:
         and _none_kept(found, patterns)
     ):
         # none to keep, no excerpt to record: libxml2 strips them all (tails stay)
-        if len(found) <= FEW_EDITS and _all_under(found, root):
-            for comment in found:  # a few: one at a time costs less than a walk in C
-                drop(comment)
-        elif found:
+        if len(found) <= FEW_COMMENTS:
+            # the texts each one stood between are joined, not every text of its parent
+            anchors = _text_before(found)
+            etree.strip_tags(root, etree.Comment)
+            for node, is_parent in anchors:
+                if is_parent:
+                    if node.text:
+                        node.text = node.text
+                elif node.tail:
+                    node.tail = node.tail
+        else:
             parents = _parents(found)
             etree.strip_tags(root, etree.Comment)
             join_text(parents)
@@ -188,19 +195,30 @@ def _inside(comments: list[etree._Element]) -> list[etree._Element]:
     return [c for c in comments if c.getparent() is not None]
 
 
-def _all_under(comments: list[etree._Element], root: etree._Element) -> bool:
-    """True when each of ``comments`` is inside ``root`` (a comment in the ``<head>`` of a
-    post's page is left by the strip, which reads ``root`` only)."""
-    top = root.getroottree().getroot()
-    if root is top:
-        return True
+FEW_COMMENTS = 64
+"""Up to this many comments, ``remove-comments`` joins only the texts around them.
+(lxml reads a text left in pieces one piece at a time: with thousands of comments in
+one run of text, that text is read through the serializer instead: see
+:func:`~cleanhtml.treeops.join_text`.)"""
+
+
+def _text_before(comments: list[etree._Element]) -> list[tuple[etree._Element, bool]]:
+    """For each run of adjacent ``comments`` (all to be stripped, each with a parent):
+    the node whose tail, or the parent whose text (True), is the text before the run,
+    which the texts after its comments join once they are stripped."""
+    going = set(comments)
+    anchors: dict[tuple[etree._Element, bool], None] = {}
     for comment in comments:
-        for ancestor in comment.iterancestors():
-            if ancestor is root:
-                break
+        before = comment.getprevious()
+        while before is not None and before in going:
+            before = before.getprevious()
+        if before is None:
+            parent = comment.getparent()
+            if parent is not None:
+                anchors[parent, True] = None
         else:
-            return False
-    return True
+            anchors[before, False] = None
+    return list(anchors)
 
 
 def _parents(nodes: list[etree._Element]) -> dict[etree._Element, int]:
@@ -307,7 +325,8 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
             inner.append(el)
             continue
         parent = el.getparent()
-        if parent is not None:
+        # text alone in another tag parses back as it is (but where libxml2 treats it apart)
+        if parent is not None and (len(el) or parent.tag in DOCUMENT_TAGS or parent is root):
             retagged.append(parent)
         el.tag = "strong"
         for name in list(el.attrib):
@@ -371,7 +390,7 @@ def unwrap_font(root: etree._Element, ctx: Context) -> int:
     fonts = list(root.iter("font"))
     if fonts:
         if ctx.reshaped is not None:
-            ctx.reshaping(parent for font in fonts if (parent := font.getparent()) is not None)
+            ctx.reshaping(unwrapping_reshapes(root, fonts))
         etree.strip_tags(root, "font")
     return len(fonts)
 

@@ -17,7 +17,7 @@ from typing import cast
 
 from lxml import etree
 
-from cleanhtml.census import Census, attached
+from cleanhtml.census import Census, attached, xml_tokens
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
@@ -84,9 +84,40 @@ def _span_code(span_id: str) -> str:
     return span_id
 
 
-def _stock_wrappers(root: etree._Element) -> list[etree._Element]:
-    """The stock spans and quote links under ``root``, in document order."""
-    found = {el for query in _STOCK_WRAPPER_QUERIES for el in query(root)}
+_STOCK_PREFIXES = ("stock_", "usstock_", "hkstock_")
+
+
+def _is_stock_id(value: str) -> bool:
+    return value.startswith(_STOCK_PREFIXES)
+
+
+def _is_keyword_class(value: str) -> bool:
+    return "keyword" in xml_tokens(value)
+
+
+def _in_stock_span(el: etree._Element) -> bool:
+    return any(
+        above.tag == "span" and _is_stock_id(above.get("id") or "") for above in el.iterancestors()
+    )
+
+
+def _stock_wrappers(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
+    """The stock spans and quote links under ``root``, in document order. With the
+    census, the spans and keyword links are read from its lists and the quote links
+    from the links (each query was a walk of the whole tree)."""
+    spans = keywords = None
+    if census is not None:
+        spans = census.elements_with(root, "id", _is_stock_id, ("span",))
+        keywords = census.elements_with(root, "class", _is_keyword_class, ("a",))
+    if spans is None or keywords is None:
+        found = {el for query in _STOCK_WRAPPER_QUERIES for el in query(root)}
+    else:
+        found = {*spans, *(el for el in keywords if _in_stock_span(el))}
+        found.update(
+            link
+            for link in root.iter("a")
+            if any(part in (link.get("href") or "") for part in QUOTE_URL_PARTS)
+        )
     if not found:
         return []
     return [el for el in root.iter("span", "a") if el in found]
@@ -108,6 +139,14 @@ _APP_PROMO_QUERIES = (
 )
 
 
+def _is_promo_class(value: str) -> bool:
+    return "appendQr" in value or "kaihu-qr" in value  # _APP_PROMO_CLASSES
+
+
+def _is_promo_id(value: str) -> bool:
+    return "kaihu-qr" in value  # _APP_PROMO_IDS
+
+
 def _is_app_promo(el: etree._Element) -> bool:
     """``contains(@class, 'appendQr') or contains(@class, 'kaihu-qr') or contains(@id,
     'kaihu-qr')``."""
@@ -120,7 +159,15 @@ def _app_promos(root: etree._Element, census: Census | None = None) -> list[etre
     the outermost of the promos under ``root``, none when one holds ``root``. A query
     whose attribute values the census never saw is not run."""
     queries: tuple[Finder, ...] = _APP_PROMO_QUERIES
+    listed = None
     if census is not None:
+        classes = census.elements_with(root, "class", _is_promo_class)
+        ids = census.elements_with(root, "id", _is_promo_id)
+        if classes is not None and ids is not None:
+            listed = in_order(root, classes, ids)
+    if listed is not None:
+        found = listed
+    elif census is not None:
         queries = tuple(
             query
             for query, names, values in (
@@ -129,7 +176,9 @@ def _app_promos(root: etree._Element, census: Census | None = None) -> list[etre
             )
             if any(name in value for value in values for name in names)
         )
-    found = in_order(root, *(query(root) for query in queries))
+        found = in_order(root, *(query(root) for query in queries))
+    else:
+        found = in_order(root, *(query(root) for query in queries))
     if not found or any(_is_app_promo(above) for above in root.iterancestors()):
         return []
     return outermost(found)
@@ -345,9 +394,23 @@ _EDITOR_QUERIES = (
 )
 
 
-def _editor_paragraphs(root: etree._Element) -> list[etree._Element]:
+def _is_editor_class(value: str) -> bool:
+    tokens = xml_tokens(value)
+    return "article-editor" in tokens or "ep-editor" in tokens
+
+
+def _editor_paragraphs(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
     """The ``p.article-editor`` and ``span.ep-editor`` elements, in document order."""
-    return in_order(root, *(query(root) for query in _EDITOR_QUERIES))
+    listed = None
+    if census is not None:
+        listed = census.elements_with(root, "class", _is_editor_class, ("p", "span"))
+    if listed is None:
+        return in_order(root, *(query(root) for query in _EDITOR_QUERIES))
+    return [
+        el
+        for el in listed
+        if ("article-editor" if el.tag == "p" else "ep-editor") in xml_tokens(el.get("class") or "")
+    ]
 
 
 EDITOR_CLASSES = ("article-editor", "ep-editor")
@@ -362,12 +425,16 @@ def _is_leaf_block(el: etree._Element) -> bool:
     """True when no container (``p``, ``div``, ...) is inside ``el``.
 
     A plain walk: a leaf block is small, and a container usually shows one at once
-    (a tag-filtered ``iter`` costs more to set up than these few steps).
+    (a tag-filtered ``iter`` costs more to set up than these few steps); a loop, as
+    ``all()`` over a generator costs more (the generator is made and closed).
     """
-    return all(
-        not isinstance(inner.tag, str) or inner.tag not in _CONTAINER_SET
-        for inner in el.iterdescendants()
-    )
+    if not len(el):
+        return True
+    for inner in el.iterdescendants():
+        tag = inner.tag
+        if isinstance(tag, str) and tag in _CONTAINER_SET:
+            return False
+    return True
 
 
 _HAS_MEDIA = test(".//img | .//video | .//audio | .//iframe | .//embed | .//object")
@@ -406,7 +473,7 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     ``采取<span id="stock_sz300959"><a class="keyword" href="…">线上线下</a></span>方式``
     becomes ``采取线上线下方式``.
     """
-    found = _stock_wrappers(root)
+    found = _stock_wrappers(root, ctx.census)
     for el in found:
         if el.tag == "span":
             _add_stock(ctx, _span_code(el.get("id", "")))
@@ -427,6 +494,10 @@ QUOTE_CHARACTERS = frozenset("0123456789.,%+-()（）， \t\r\n\xa0\u3000")
 """What a quote the page's script filled in is made of: ``(115.395, 2.79, 2.47%)``."""
 
 
+def _is_quote_id(value: str) -> bool:
+    return value.startswith("quote_")
+
+
 def _is_filled_quote(el: etree._Element) -> bool:
     """True when ``el`` holds a price quote and nothing else: digits in brackets."""
     text = text_of(el)
@@ -441,7 +512,6 @@ def _is_filled_quote(el: etree._Element) -> bool:
     "remove-quote-placeholders",
     "news",
     'Remove <span id="quote_…"> quote placeholders, empty or filled with a quote.',
-    needles=("quote_",),
     needs_cjk=True,
     reshapes=True,
     records_reshapes=True,
@@ -456,7 +526,11 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     ``名称<span id="quote_sz300959"></span>方式`` becomes ``名称方式``;
     ``摩根大通<span id="quote_JPM">(<font>115.395</font>, …)</span>`` becomes ``摩根大通``.
     """
-    found = _QUOTE_PLACEHOLDERS(root)
+    census = ctx.census  # (its ids answer at once; a needle scan read the whole input)
+    if census is not None and not any(value.startswith("quote_") for value in census.ids):
+        return 0
+    listed = None if census is None else census.elements_with(root, "id", _is_quote_id, ("span",))
+    found = _QUOTE_PLACEHOLDERS(root) if listed is None else listed
     holding: list[etree._Element] = []
     empty: list[etree._Element] = []
     for el in found:
@@ -474,7 +548,6 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     "news",
     "Remove app and account-opening QR promo blocks.",
     removes_text=True,
-    needles=("appendqr", "kaihu-qr"),
     needs_cjk=True,
 )
 def remove_app_promos(root: etree._Element, ctx: Context) -> int:
@@ -497,7 +570,6 @@ def remove_app_promos(root: etree._Element, ctx: Context) -> int:
     "news",
     'Remove Sina ad slots (<ins class="sinaads">).',
     removes_text=True,
-    needles=("sinaads", "data-ad-pdps"),
     needs_cjk=True,
 )
 def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
@@ -509,6 +581,11 @@ def remove_ad_slots(root: etree._Element, ctx: Context) -> int:
     ``<p>正文<ins class="sinaads" data-ad-pdps="PDPS0000"><iframe …></iframe></ins></p>``
     becomes ``<p>正文</p>``.
     """
+    census = ctx.census  # (it answers at once; a needle scan read the whole input)
+    if census is not None and not (
+        census.has_attribute("data-ad-pdps") or census.class_holds("sinaads")
+    ):
+        return 0
     found = _ad_slots(root)
     for el in found:
         ctx.removed(el)
@@ -684,7 +761,13 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     编辑 inside article text, or a byline at the top, is content and stays. The name,
     with its staff code (``黄忆南 PN269``), is recorded in ``ctx.meta["editor"]``.
     """
-    found = _editor_paragraphs(root) if any(ctx.has(c) for c in EDITOR_CLASSES) else []
+    census = ctx.census
+    named = (
+        census.class_holds(*EDITOR_CLASSES)
+        if census is not None
+        else any(ctx.has(c) for c in EDITOR_CLASSES)
+    )
+    found = _editor_paragraphs(root, census) if named else []
     for el in found:
         _record_editor(ctx, text_of(el).strip(WHITESPACE))
         ctx.removed(el)
@@ -734,9 +817,15 @@ META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
 _TEXT_AND_BREAKS = etree.XPath(".//text() | .//br", smart_strings=False)
 
 
-def _lines(el: etree._Element) -> list[str]:
+def _lines(el: etree._Element, text: str | None = None) -> list[str]:
+    """The lines of ``el``'s text, a ``<br>`` ending one too; ``text`` is its
+    :func:`text_of`, when already read."""
     if not len(el):  # its own text alone (an XPath call costs more than the rest)
-        return [" ".join(line.split()) for line in (el.text or "").split("\n")]
+        text = (el.text or "") if text is None else text
+        return [" ".join(line.split()) for line in text.split("\n")]
+    if next(el.iter("br"), None) is None:  # no break: its text, as .//text() reads it
+        text = text_of(el) if text is None else text
+        return [" ".join(line.split()) for line in text.split("\n")]
     found = cast(list[object], _TEXT_AND_BREAKS(el))
     parts = [part if isinstance(part, str) else "\n" for part in found]
     return [" ".join(line.split()) for line in "".join(parts).split("\n")]
@@ -776,9 +865,13 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
     ``<p>　　来源：燕赵都市报</p>`` records ``source = "燕赵都市报"``.
     """
     candidates = list(root.iter(*BLOCKS))
+    texts: dict[etree._Element, str] = {}  # read once, for the test and for the lines
 
     def holds_text(el: etree._Element) -> bool:
-        return el is not root and _is_leaf_block(el) and bool(text_of(el).strip(WHITESPACE))
+        if el is root or not _is_leaf_block(el):
+            return False
+        text = texts[el] = text_of(el)
+        return bool(text.strip(WHITESPACE))
 
     # the first few and the last few leaf blocks with text, looked for from each end
     head: list[etree._Element] = []
@@ -797,7 +890,7 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
             tail.append(el)
     tail.reverse()
     for el in head + tail:
-        for line in _lines(el):
+        for line in _lines(el, texts[el]):
             _record_line(ctx, line)
     return 0
 
@@ -990,7 +1083,6 @@ def _strip_player(player: etree._Element, ctx: Context) -> int:
     "Remove video-player control labels (Play Video, 0:00, 自动播放...); the video stays.",
     removes_text=True,
     needs_cjk=True,
-    needles=("<video", "<audio", "player"),
 )
 def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
     """Remove the text of a video player's controls inside the article.
@@ -1006,6 +1098,11 @@ def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
     ``<div class="player"><video src="v.mp4"></video><span>Play Video</span>
     <span>0:00</span></div>`` keeps only the ``<video>``.
     """
+    census = ctx.census  # (it answers at once; a needle scan read the whole input)
+    if census is not None and not (
+        census.has_tag(*_MEDIA) or census.class_holds("player", lower=True)
+    ):
+        return 0
     edits = 0
     seen: set[etree._Element] = set()
     for media in list(root.iter(*_MEDIA)):
@@ -1110,7 +1207,6 @@ def _share_state(el: etree._Element) -> tuple[bool, bool]:
     "Remove share and like widgets (分享到：微信 微博, 分享让更多人看到, 点赞).",
     removes_text=True,
     needs_cjk=True,
-    needles=("share", "like", "分享"),
 )
 def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
     """Remove share and like widgets inside the article.
@@ -1126,7 +1222,13 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
     <i class="btn_share_common"><img src="share.png"></i></em></p>`` goes.
     """
     edits = 0
-    for el in outermost(_share_widgets(root)):
+    census = ctx.census  # (it answers at once; a needle scan read the whole input)
+    named = census is None or (
+        census.class_holds("share", lower=True)
+        or census.class_holds("article-like", "like-box")
+        or census.id_holds("share", lower=True)
+    )
+    for el in outermost(_share_widgets(root)) if named else ():
         if el is root or el.getparent() is None or _share_state(el) != (True, True):
             continue
         ctx.removed(el)

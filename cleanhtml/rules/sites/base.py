@@ -37,6 +37,8 @@ _LEADING_COMMENT = re.compile(
     r"<!--\s*(?:saved from url=\(\d{1,6}\)\s*)?(https?://[^\s<>\"']{1,2000})\s*-->",
     re.IGNORECASE,
 )
+_ASCII_SPACES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""The ASCII characters ``\\s`` matches in a str pattern."""
 _FRONT_MATTER_URL = re.compile(
     r"^(?:link|url|permalink|source_url|original_url)[ \t]*:[ \t]*['\"]?(https?://[^\s'\"]{1,2000})",
     re.MULTILINE,
@@ -180,9 +182,12 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
         if found:
             return found.group(1)
     head = doc.source[doc.body_start : doc.body_start + URL_HEAD_CHARS]
-    found = _LEADING_COMMENT.match(head.decode("utf-8", "ignore"))
-    if found:
-        return found.group(1)
+    lead = head.lstrip(_ASCII_SPACES)[:2]
+    # (the comment, or a doctype before it, opens the input, after spaces or a BOM)
+    if not lead.isascii() or lead in (b"<!", b"<?"):
+        found = _LEADING_COMMENT.match(head.decode("utf-8", "ignore"))
+        if found:
+            return found.group(1)
     root = doc.root
     if doc.is_fragment or root.tag != "html":
         return None
