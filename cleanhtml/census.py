@@ -73,6 +73,8 @@ _XPATH_HEAD = re.compile(
 )
 """The first step of an XPath site marker, when it tests an id or class value."""
 
+QUOTE_HOST = "finance.sina.com.cn"
+"""What every quote-page URL of :data:`cleanhtml.rules.news.QUOTE_URL_PARTS` holds."""
 COMMENT = "!comment"
 """The name :attr:`Census.tags` holds when the document has comments."""
 OPT_OUT = "cleanhtml:"
@@ -84,7 +86,7 @@ class Census:
     __slots__ = (
         "_class_names", "attributes", "block_in_inline", "block_in_paragraph",
         "block_in_phrasing", "cdata", "classed", "classes", "flagged", "ided", "ids",
-        "opt_out", "tags",
+        "opt_out", "quote_links", "tags",
     )  # fmt: skip
     tags: set[str]
     """Element names present (as parsed: lower case), plus :data:`COMMENT`."""
@@ -121,6 +123,8 @@ class Census:
     None when there were more than :data:`KEPT_MAX` (see :meth:`elements_with`)."""
     ided: list[tuple[etree._Element, str]] | None
     """The same for ``id`` attributes."""
+    quote_links: bool
+    """An ``href`` holds :data:`QUOTE_HOST` (Sina's quote pages, where stock links go)."""
     block_in_phrasing: bool
     """A block element (:data:`BLOCKS`) sits somewhere inside an inline one
     (:data:`PHRASING`: ``<span><div>``, ``<a><p>``). Such nesting is where libxml2 may
@@ -141,6 +145,7 @@ class Census:
         self.block_in_phrasing = False
         self.classed = None
         self.ided = None
+        self.quote_links = False
 
     def elements_with(
         self,
@@ -342,6 +347,8 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 if id_count < KEPT_MAX:
                     keep_id((node, value))
                 id_count += 1
+            elif name == "href" and not census.quote_links and QUOTE_HOST in value:
+                census.quote_links = True
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
                 or name in ALWAYS_FLAGGED

@@ -305,6 +305,56 @@ def _may_be_markdown(body: str) -> bool:
     return any(_MARKDOWN_LINE.match(body, m.start() + 1) for m in _MARKER_LINE.finditer(body))
 
 
+@functools.cache
+def _byte_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """:data:`_MARKER_LINE` and :data:`_MARKDOWN_LINE` for UTF-8 bytes: their classes
+    are ASCII, and no byte of a multi-byte character is ASCII, so they match the bytes
+    of a text where they match the text."""
+    return (
+        re.compile(_MARKER_LINE.pattern.encode("ascii")),
+        re.compile(_MARKDOWN_LINE.pattern.encode("ascii"), re.M),
+    )
+
+
+def _html_for_sure(loaded: Document) -> bool:
+    """True when :func:`is_markdown` would answer False for ``loaded``'s body at its
+    first checks (its first line a tag, no Markdown-only construct), told from the
+    input's UTF-8 bytes: a Chinese post's body is not decoded for it (about a tenth
+    of the cost of parsing the post). False when that cannot be told so (the text is
+    then read as before): a body repaired or re-encoded, holding ``\r`` or an XML
+    declaration, or whose first line is not a tag."""
+    if loaded.body is not None or loaded.with_references is not None:
+        return False
+    raw = loaded.source[loaded.body_start :]
+    if b"\r" in raw:
+        return False
+    start = 0
+    for _ in range(50):  # as _first_line reads it, one line decoded at a time
+        end = raw.find(b"\n", start)
+        if end < 0:
+            return False
+        first = raw[start:end].decode("utf-8")
+        if end > start and not first.isspace():
+            break
+        start = end + 1
+    else:
+        return False
+    stripped = first.lstrip(" ")
+    if not stripped.startswith("<") or len(first) - len(stripped) > 3:
+        return False
+    if first.lstrip()[:5].lower() == "<?xml":
+        return False  # the body read follows the declaration
+    # _may_be_markdown, on the bytes
+    if b"`" in raw or (b"]" in raw and (b"](" in raw or b"][" in raw)):
+        return False
+    if b"{" in raw and (b"{%" in raw or b"{{" in raw):
+        return False
+    marker, line = _byte_patterns()
+    if line.match(raw):
+        return False
+    return not any(line.match(raw, m.start() + 1) for m in marker.finditer(raw))
+
+
 def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
     """True when ``body`` is Markdown, False when it is one HTML document (see the module doc)."""
     first = _first_line(body)
@@ -1018,6 +1068,8 @@ def _clean_post(
 ) -> Cleaned | None:
     # a Markdown body keeps its references to controls (text to Markdown, in code
     # always); those in its raw HTML go when that HTML is cleaned
+    if _html_for_sure(loaded):
+        return None
     body = loaded.with_references or loaded.body_text()
     if not is_markdown(body):
         return None

@@ -110,37 +110,42 @@ def _spells(reference: bytes) -> frozenset[str]:
     return known
 
 
-def _matches(pattern: re.Pattern[bytes], source: bytes, lead: bytes) -> set[bytes]:
-    """``set(pattern.findall(source))`` for a pattern whose every match starts with
-    ``lead``: each ``lead`` found with a ``memchr`` and matched there (the regex engine
-    would test every byte of ``source``). Past one ``lead`` in 256 bytes, the engine
-    finishes the scan (a Python step per ``lead`` would cost more)."""
+def _matches(pattern: re.Pattern[bytes], source: bytes, then: bytes = b"") -> set[bytes]:
+    """``set(pattern.findall(source))`` for a pattern whose every match starts with ``&``
+    followed by ``then``: each ``&`` found with a ``memchr`` and matched there (the
+    regex engine, or a search for two bytes, would test every byte of ``source``).
+    Past one ``&`` in 256 bytes, the engine finishes the scan (a Python step per ``&``
+    would cost more)."""
     found: set[bytes] = set()
     budget = len(source) >> 8
-    at = source.find(lead)
+    at = source.find(b"&")
+    after = len(then)
     while at >= 0:
         if budget <= 0:
             found.update(pattern.findall(source, at))
             break
         budget -= 1
-        match = pattern.match(source, at)
+        match = None
+        if source[at + 1 : at + 1 + after] == then:
+            match = pattern.match(source, at)
         if match is None:
-            at = source.find(lead, at + 1)
+            at = source.find(b"&", at + 1)
         else:
             found.add(match.group())
-            at = source.find(lead, match.end())
+            at = source.find(b"&", match.end())
     return found
 
 
-_ENCODED: dict[str, tuple[bytes, bool]] = {}
-"""Each needle met so far as UTF-8, and whether that is ASCII."""
+_ENCODED: dict[str, tuple[bytes, bool, bool]] = {}
+"""Each needle met so far as UTF-8, whether that is ASCII, and whether it holds an
+ASCII letter."""
 
 
-def _encoded(needle: str) -> tuple[bytes, bool]:
+def _encoded(needle: str) -> tuple[bytes, bool, bool]:
     known = _ENCODED.get(needle)
     if known is None:
         raw = needle.encode("utf-8")
-        known = raw, raw.isascii()
+        known = raw, raw.isascii(), raw.lower() != raw.upper()
         if len(_ENCODED) >= _CACHE_LIMIT:
             _ENCODED.clear()
         _ENCODED[needle] = known
@@ -178,12 +183,17 @@ class Needles:
             self._haystack = self._source().lower()
         return self._haystack
 
-    def _in_lowered(self, raw: bytes) -> bool:
-        """True when ``raw`` occurs in the ASCII-lower-cased input. An input larger
-        than :data:`LOWERED_COPY_MAX` is not copied lower-cased whole (that copy was as
-        large as the input, for the whole cleaning): it is lower-cased a window at a
-        time, for every needle not answered yet of the rules', in one pass."""
+    def _in_lowered(self, raw: bytes, lettered: bool = True) -> bool:
+        """True when ``raw`` occurs in the ASCII-lower-cased input. A needle without
+        ASCII letters (``lettered`` False: Chinese ones) is looked for in the input as it
+        is (lower-casing changes only letters), so an input asked only such needles is
+        never copied lower-cased. An input larger than :data:`LOWERED_COPY_MAX` is not
+        copied lower-cased whole (that copy was as large as the input, for the whole
+        cleaning): it is lower-cased a window at a time, for every needle not answered
+        yet of the rules', in one pass."""
         source = self._source()
+        if not lettered:
+            return raw in source
         if len(source) <= LOWERED_COPY_MAX:
             return raw in self.haystack
         if raw != raw.lower():
@@ -245,10 +255,10 @@ class Needles:
         a reference but where the plain input holds it too."""
         if self._spelled is None:
             source = self._source()
-            found = _matches(_NUMERIC_REFERENCE, source, b"&#")
+            found = _matches(_NUMERIC_REFERENCE, source, b"#")
             spelled: frozenset[str] = frozenset()
             if found:  # a stretch around one may hold named ones: what they spell counts
-                found.update(_matches(_NAMED_REFERENCE, source, b"&"))
+                found.update(_matches(_NAMED_REFERENCE, source))
                 if any(len(reference) > _AROUND // 2 for reference in found):
                     spelled = _ANYTHING_SET  # cut by its stretch: may read as anything there
                 else:
@@ -278,9 +288,9 @@ class Needles:
             return False
         found = self._seen.get(needle)
         if found is None:
-            raw, ascii_only = _encoded(needle)
+            raw, ascii_only, lettered = _encoded(needle)
             found = (ascii_only or self.has_cjk()) and (
-                self._in_lowered(raw)
+                self._in_lowered(raw, lettered)
                 or (self._may_be_spelled(needle) and raw in self._references())
             )
             self._seen[needle] = found

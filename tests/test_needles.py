@@ -210,3 +210,19 @@ def test_app_promos_go_outermost_first_with_or_without_the_census(markup: str, l
     doc = document.load(markup.encode())
     assert _app_promos(doc.root, doc.census) == _app_promos(doc.root)
     assert cleaned.edits["remove-app-promos"] == len(_app_promos(doc.root))
+
+
+def test_every_copyright_phrase_holds_a_key() -> None:
+    """remove-copyright-notices looks for a phrase only in a text holding one of the keys."""
+    from cleanhtml.rules.news import COPYRIGHT_KEYS, COPYRIGHT_PHRASES
+
+    assert all(any(key in phrase for key in COPYRIGHT_KEYS) for phrase in COPYRIGHT_PHRASES)
+
+
+def test_every_quote_url_holds_the_census_host() -> None:
+    """unwrap-stock-links skips a document whose census saw no stock span id and no
+    link to QUOTE_HOST: each quote-page URL it unwraps holds that host."""
+    from cleanhtml.census import QUOTE_HOST
+    from cleanhtml.rules.news import QUOTE_URL_PARTS
+
+    assert all(QUOTE_HOST in part for part in QUOTE_URL_PARTS)

@@ -22,7 +22,6 @@ from cleanhtml.treeops import (
     find,
     is_blank,
     join_text,
-    test,
     text_of,
     unwrap_all,
     unwrapping_reshapes,
@@ -46,16 +45,38 @@ _STYLE_ELEMENTS = find(
     "[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
 )
 _STYLE_ATTRIBUTES = count("descendant-or-self::*/@style")
-# the attribute first (``//*/@a[test]/..``): libxml2 then tests only the elements having it
-_BOLD_CMS = find(
-    "descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]"
-    "/parent::*[self::font or self::span]"
-)
-_IN_BOLD = test("ancestor::strong | ancestor::b")
-_BOLD_CMS_BLOCKS = find(
-    "descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]/parent::*[self::p or self::div"
-    " or self::li][not(.//strong or .//b or ancestor::strong or ancestor::b)]"
-)
+
+
+def _bold_cms(root: etree._Element) -> list[etree._Element]:
+    """``descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]/parent::*[self::font
+    or self::span]``, read in Python: the tag filter runs in C, and an XPath call costs
+    more than reading the few fonts and spans of a post."""
+    return [el for el in root.iter("font", "span") if "strong-Bold" in (el.get("cms-style") or "")]
+
+
+def _in_bold(el: etree._Element) -> bool:
+    """``ancestor::strong | ancestor::b`` (a loop: an XPath call for each element costs
+    about 9,000 instructions)."""
+    for above in el.iterancestors():  # noqa: SIM110
+        if above.tag in _BOLD:
+            return True
+    return False
+
+
+_BOLD = ("strong", "b")
+
+
+def _bold_cms_blocks(root: etree._Element) -> list[etree._Element]:
+    """``descendant-or-self::*/@cms-style[contains(., 'strong-Bold')]/parent::*[self::p
+    or self::div or self::li][not(.//strong or .//b or ancestor::strong or ancestor::b)]``,
+    read in Python (see :func:`_bold_cms`)."""
+    return [
+        el
+        for el in root.iter("p", "div", "li")
+        if "strong-Bold" in (el.get("cms-style") or "")
+        and next(el.iter(*_BOLD), None) is None
+        and not _in_bold(el)
+    ]
 
 
 def _sum_of_counts(names: tuple[str, ...]) -> Counter:
@@ -302,7 +323,6 @@ def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
     "bold-cms-style",
     "markup",
     'Turn <font cms-style="strong-Bold"> into <strong>.',
-    needles=("strong-bold",),
     attributes=("cms-style",),
     needs_cjk=True,
     reshapes=True,
@@ -317,11 +337,11 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
 
     ``<font cms-style="font-L strong-Bold">小标题</font>`` becomes ``<strong>小标题</strong>``.
     """
-    found = _BOLD_CMS(root)
+    found = _bold_cms(root)
     inner: list[etree._Element] = []  # unwrapped together at the end (no text regrown)
     retagged: list[etree._Element] = []
     for el in found:
-        if _IN_BOLD(el):  # unwrapping a font or span changes no strong/b ancestor
+        if _in_bold(el):  # unwrapping a font or span changes no strong/b ancestor
             inner.append(el)
             continue
         parent = el.getparent()
@@ -341,7 +361,6 @@ def bold_cms_style(root: etree._Element, ctx: Context) -> int:
     "bold-cms-paragraphs",
     "markup",
     'Wrap the text of <p cms-style="strong-Bold"> in <strong>.',
-    needles=("strong-bold",),
     attributes=("cms-style",),
     needs_cjk=True,
     reshapes=True,
@@ -358,7 +377,7 @@ def bold_cms_paragraphs(root: etree._Element, ctx: Context) -> int:
     ``<p cms-style="font-L strong-Bold">　　<strong>外贸开门稳</strong></p>``.
     """
     edits = 0
-    for block in _BOLD_CMS_BLOCKS(root):
+    for block in _bold_cms_blocks(root):
         if is_blank(text_of(block)):
             continue
         text = block.text or ""

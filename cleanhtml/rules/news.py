@@ -123,7 +123,6 @@ def _stock_wrappers(root: etree._Element, census: Census | None = None) -> list[
     return [el for el in root.iter("span", "a") if el in found]
 
 
-STOCK_NEEDLES = ("stock_", "finance.sina.com.cn")
 _QUOTE_PLACEHOLDERS = find("descendant-or-self::span/@id[starts-with(., 'quote_')]/..")
 _FOREIGN_QUOTE_HREF = re.compile(r"/(us|hk)stock/quotes/([0-9A-Za-z]{1,12})(?:[./?#]|$)")
 """A US or Hong Kong quote page: ``.../usstock/quotes/JPM.html`` is ``usJPM``."""
@@ -455,7 +454,6 @@ _add_stock = add_stock
     "unwrap-stock-links",
     "news",
     "Unwrap stock-quote spans and keyword links; the word stays.",
-    needles=STOCK_NEEDLES,
     needs_cjk=True,
     reshapes=True,
     records_reshapes=True,
@@ -473,7 +471,12 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     ``采取<span id="stock_sz300959"><a class="keyword" href="…">线上线下</a></span>方式``
     becomes ``采取线上线下方式``.
     """
-    found = _stock_wrappers(root, ctx.census)
+    census = ctx.census  # (it answers at once; a needle scan read the whole input)
+    if census is not None and not (
+        census.quote_links or any(_is_stock_id(value) for value in census.ids)
+    ):
+        return 0
+    found = _stock_wrappers(root, census)
     for el in found:
         if el.tag == "span":
             _add_stock(ctx, _span_code(el.get("id", "")))
@@ -914,6 +917,8 @@ _COPYRIGHT_KEYS = ("载", "权")
 """A character of each phrase (载 in all but 版权所有，未经, which has 权): a phrase can be
 in the tree's text only when the input holds its characters (rules add no text; the
 needle scan reads references too), so without both the text is not serialized."""
+COPYRIGHT_KEYS = ("未经", "转载", "澎湃")
+"""Each of :data:`COPYRIGHT_PHRASES` holds one of these."""
 COPYRIGHT_OPENINGS = (
     "本文为",
     "本文系",
@@ -961,7 +966,10 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     if not (ctx.has(_COPYRIGHT_KEYS[0]) or ctx.has(_COPYRIGHT_KEYS[1])):
         return 0  # a character of every phrase is absent from the input
     text = etree.tostring(root, method="text", encoding="unicode")
-    if not any(phrase in text for phrase in COPYRIGHT_PHRASES):
+    # three scans for the words the phrases share, before one scan a phrase
+    if not any(key in text for key in COPYRIGHT_KEYS) or not any(
+        phrase in text for phrase in COPYRIGHT_PHRASES
+    ):
         return 0
     edits = 0
     for el in list(root.iter(*BLOCKS)):
