@@ -17,6 +17,7 @@ from cleanhtml.repairs import (
     _end_of,
     _flatten,
     _reopen_closed_body,
+    comment_end,
 )
 
 _PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
@@ -115,10 +116,10 @@ def _starts_with_doctype(body: str) -> bool:
     """
     pos = _skip_spaces(body, 0)
     while body.startswith("<!--", pos):
-        end = body.find("-->", pos + 4)
+        end = comment_end(body, pos)
         if end < 0:
             return False
-        pos = _skip_spaces(body, end + 3)
+        pos = _skip_spaces(body, end)
     return body[pos : pos + 9].lower() == "<!doctype"
 
 
@@ -176,7 +177,7 @@ def _is_page(body: str) -> bool:
         if comments is None and "<" not in body[: match.start()]:
             return True  # no tag before it: no comment or raw text holds it (most pages)
         if comments is None:
-            comments = _Unclosed(body, "<!--", "-->", 4)
+            comments = _Unclosed(body, "<!--", "-->", 2)  # "<!-->" closes as it opens
             lowered = body.lower()
             if len(lowered) != len(body):  # "İ" lower-cases to two characters
                 lowered = body.translate(_ASCII_LOWER)

@@ -109,14 +109,36 @@ def _remove_control_references(body: str, repairs: list[str]) -> str:
     return body
 
 
+def comment_end(text: str, start: int) -> int:
+    """Where the comment whose ``<!--`` is at ``start`` ends (just after its ``-->`` or
+    ``--!>``), as libxml2 2.14 reads it (HTML5's tokenizer); -1 when it never ends.
+
+    ``<!-->`` and ``<!--->`` are empty comments: they close as they open. Real pages
+    end every downlevel-revealed IE conditional comment so (HTML5 Boilerplate's
+    ``<!--[if gt IE 8]><!--> <html class="no-js"> <!--<![endif]-->``): the
+    ``<!--`` of its ``<!-->`` opens nothing.
+    """
+    after = start + 4
+    if text.startswith(">", after):
+        return after + 1
+    if text.startswith("->", after):
+        return after + 2
+    end = text.find("-->", after)
+    bang = text.find("--!>", after, len(text) if end < 0 else end)
+    if bang >= 0:
+        return bang + 4
+    return end if end < 0 else end + 3
+
+
 def _close_unterminated_comment(body: str, repairs: list[str]) -> str:
     """Close a ``<!--`` that never ends, at the end of its line.
 
     libxml2 (like a browser) would turn everything after it into one comment, and the
-    comment rule would then delete the rest of the article.
+    comment rule would then delete the rest of the article. The last ``<!--`` of the
+    text decides: one that ends (:func:`comment_end`: ``<!-->`` does) leaves none open.
     """
     start = body.rfind(_UNCLOSED_COMMENT)
-    if start < 0 or body.find("-->", start + 4) >= 0:
+    if start < 0 or comment_end(body, start) >= 0:
         return body
     end = body.find("\n", start)
     end = len(body) if end < 0 else end
@@ -218,7 +240,7 @@ def _only_trailer(body: str, pos: int) -> bool:
     if not body.startswith("<!--", pos):
         return False
     last = body.rfind("-->")
-    return last >= pos + 4 and _end_of(_trailer_items(), body, last + 3) == len(body)
+    return last >= pos + 2 and _end_of(_trailer_items(), body, last + 3) == len(body)
 
 
 def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:

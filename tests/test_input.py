@@ -245,6 +245,43 @@ def test_content_after_closing_html_is_kept() -> None:
     assert "after" in html and doc.repairs
 
 
+# The ends of comments as libxml2 2.14 reads them (HTML5's tokenizer): "<!-->" and
+# "<!--->" close as they open, "--!>" closes too. Read as opening a comment that never
+# ends, the unclosed-comment repair put "-->" after them: text in the output, and on a
+# page whose <html> follows "<!--[if gt IE 8]><!-->", a second parse without <head>.
+IE_PROLOG = '<!--[if lt IE 9]><html class="ie"><![endif]--><!--[if gt IE 8]><!-->'
+IE_PAGE = (
+    '<html lang="fr"><!--<![endif]--><head><title>t</title></head><body><p>a</p></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("<p>a</p><!--[if !IE]><!--><p>b</p>", "a\n\nb\n"),
+        ("<p>a</p><!---><p>b</p>", "a\n\nb\n"),
+        ("<p>a</p><!-- x --!><p>b</p>", "a\n\nb\n"),
+        ("<p>a</p><!-- x --!><p>b</p><!-- cut", "a\n\nb\n"),
+    ],
+)  # fmt: skip
+def test_comments_closed_as_html5_closes_them_get_no_repair(data: str, text: str) -> None:
+    html, got, doc = html_and_text(data.encode("utf-8"))
+    assert got == text and "--&gt;" not in html
+    assert ("cut" in data) == ("closed an unterminated comment" in doc.repairs)
+
+
+@pytest.mark.parametrize("doctype", ["<!DOCTYPE html>\n", ""])
+def test_page_after_ie_conditional_comments_stays_a_page_and_settles(doctype: str) -> None:
+    data = (doctype + IE_PROLOG + IE_PAGE).encode("utf-8")
+    html, text, doc = html_and_text(data)
+    joined = "\n" if not doctype else ""  # a doctype's tree is written by libxml2
+    prolog = IE_PROLOG.replace("--><!--[", f"-->{joined}<!--[") + joined
+    assert html.startswith(doctype + prolog + '<html lang="fr"><head><title>t</title></head>')
+    assert text == "a\n" and not doc.repairs
+    again, _, _ = html_and_text(html.encode("utf-8"))
+    assert again == html
+
+
 def test_misplaced_body_tag_is_dropped_with_its_attributes() -> None:
     data = b"<html><body><p>a</p><body onload=alert(1) class=x></body></html>"
     html, _, doc = html_and_text(data)
