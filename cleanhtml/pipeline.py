@@ -277,10 +277,18 @@ class Needles:
         """True when the input may hold CJK ideographs."""
         if self._cjk is None:
             source = self._source()
-            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES) or (
-                any(c >= "\u0080" or c == _ANYTHING for c in self._spelled_out())
-                and any(lead in self._references() for lead in _CJK_LEAD_BYTES)
-            )
+            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES)
+            if not self._cjk:
+                # the input's own bytes hold none: only a reference can spell one, and
+                # what each spells is known (no named entity spells one; a stretch cut
+                # in a named reference decodes to Latin-1): U+4000-U+9FFF are the
+                # characters whose UTF-8 starts with a lead byte, so the stretches
+                # need decoding only when a reference may spell anything
+                spelled = self._spelled_out()
+                if _ANYTHING in spelled:
+                    self._cjk = any(lead in self._references() for lead in _CJK_LEAD_BYTES)
+                else:
+                    self._cjk = any("\u4000" <= c <= "\u9fff" for c in spelled)
         return self._cjk
 
     def __contains__(self, needle: object) -> bool:
