@@ -230,17 +230,19 @@ def _flatten(markup: str, limit: int) -> str:
 def _only_trailer(body: str, pos: int) -> bool:
     """True when only whitespace, comments and ``</body>``/``</html>`` follow ``pos``.
 
-    What ``(?:\\s|<!--.*?-->|</(?:body|html)\\s*>)*\\Z`` matched (exponential on
-    adjacent comments), in one pass: a comment may run to any ``-->``, so the first
-    ``<!--`` can reach the last ``-->``, and after it only whitespace and end tags.
+    One forward pass (``(?:\\s|<!--.*?-->|</(?:body|html)\\s*>)*\\Z`` backtracked
+    exponentially on adjacent comments), each comment ending where libxml2 ends it
+    (:func:`comment_end`): text between two comments is content (read as one comment
+    from the first ``<!--`` to the last ``-->``, it was lost after ``</html>``). A
+    comment that never ends holds the rest.
     """
-    pos = _end_of(_trailer_items(), body, pos)
-    if pos == len(body):
-        return True
-    if not body.startswith("<!--", pos):
-        return False
-    last = body.rfind("-->")
-    return last >= pos + 2 and _end_of(_trailer_items(), body, last + 3) == len(body)
+    while (pos := _end_of(_trailer_items(), body, pos)) < len(body):
+        if not body.startswith("<!--", pos):
+            return False
+        pos = comment_end(body, pos)
+        if pos < 0:
+            return True
+    return True
 
 
 def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:

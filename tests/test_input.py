@@ -282,6 +282,17 @@ def test_page_after_ie_conditional_comments_stays_a_page_and_settles(doctype: st
     assert again == html
 
 
+@pytest.mark.parametrize(
+    "after",
+    ["<!-- x --> tail <!-- y -->", "<!-- x --!> tail <!--->", "<!--> tail\n<!-- y -->\n"],
+)
+def test_text_between_comments_after_closing_html_is_kept(after: str) -> None:
+    data = f"<html><body><p>a</p></body></html>{after}".encode()
+    html, text, doc = html_and_text(data)
+    assert text == "a\n\ntail\n" and doc.repairs
+    assert html_and_text(html.encode("utf-8"))[0] == html
+
+
 def test_misplaced_body_tag_is_dropped_with_its_attributes() -> None:
     data = b"<html><body><p>a</p><body onload=alert(1) class=x></body></html>"
     html, _, doc = html_and_text(data)
