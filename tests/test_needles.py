@@ -226,3 +226,24 @@ def test_every_quote_url_holds_the_census_host() -> None:
     from cleanhtml.rules.news import QUOTE_URL_PARTS
 
     assert all(QUOTE_HOST in part for part in QUOTE_URL_PARTS)
+
+
+@pytest.mark.parametrize(
+    ("block", "elsewhere"),
+    [
+        ('<p><a href="/40.shtml">[上 一篇]</a> <a href="/42.shtml">[下 一篇]</a></p>', "比上一年"),
+        ("<p>分 享到：</p>", "分享经验"),
+        ("<p>【未经授权， 不得转载】</p>", "未经授权，不得转载是原则"),
+    ],
+    ids=["nav-links", "share-block", "copyright-notice"],
+)
+def test_a_block_read_without_whitespace_goes_whatever_else_the_input_holds(
+    block: str, elsewhere: str
+) -> None:
+    """These rules read a block with its whitespace removed, so their gates must too:
+    a gate that looked for 上一 or 分享 as written kept ``[上 一篇]`` in one post and
+    removed it in another that happened to hold 上一年 (found by q16)."""
+    from cleanhtml.api import clean_document, render
+
+    for article in ("<p>正文第一段。</p>", f"<p>正文第一段，{elsewhere}。</p>"):
+        assert render(clean_document(article + block), "html") == article

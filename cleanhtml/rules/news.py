@@ -944,6 +944,12 @@ def _is_copyright_notice(text: str) -> bool:
     return (closing is not None and text.endswith(closing)) or text.startswith(COPYRIGHT_OPENINGS)
 
 
+def _holds_copyright_phrase(text: str) -> bool:
+    return any(key in text for key in COPYRIGHT_KEYS) and any(
+        phrase in text for phrase in COPYRIGHT_PHRASES
+    )
+
+
 @rule(
     "N010",
     "remove-copyright-notices",
@@ -966,11 +972,14 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     if not (ctx.has(_COPYRIGHT_KEYS[0]) or ctx.has(_COPYRIGHT_KEYS[1])):
         return 0  # a character of every phrase is absent from the input
     text = etree.tostring(root, method="text", encoding="unicode")
-    # three scans for the words the phrases share, before one scan a phrase
-    if not any(key in text for key in COPYRIGHT_KEYS) or not any(
-        phrase in text for phrase in COPYRIGHT_PHRASES
-    ):
-        return 0
+    # three scans for the words the phrases share, before one scan a phrase; blocks
+    # are read without whitespace, so a phrase split by a space counts: looked for
+    # without whitespace when the text as it is holds none
+    if not _holds_copyright_phrase(text):
+        text = _without_spaces(text)
+        if not _holds_copyright_phrase(text):
+            return 0
+    del text
     edits = 0
     for el in list(root.iter(*BLOCKS)):
         if el is root or not attached(el, root) or not _is_leaf_block(el):
@@ -1242,8 +1251,8 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
         ctx.removed(el)
         drop(el)
         edits += 1
-    if not ctx.has("分享"):
-        return edits
+    if not (ctx.has("分") and ctx.has("享")):  # the blocks are read without whitespace:
+        return edits  # "分 享到" is one, so the pair is not a needle
     # a leaf block holds no container, so one dropped here detaches none listed after it
     for el in list(root.iter(*CONTAINERS)):
         if el is root or not _is_leaf_block(el):
@@ -1276,6 +1285,24 @@ def _is_nav_text(text: str) -> bool:
     return text in NAV_LINKS or _is_home_link(text)
 
 
+def _is_nav_link(link: etree._Element) -> bool:
+    return "".join(text_of(link).split()).strip(_NAV_TRIM) in NAV_LINKS
+
+
+def _leaf_blocks_of(links: list[etree._Element], root: etree._Element) -> list[etree._Element]:
+    """The nearest container above each of ``links`` that is a leaf block (not
+    ``root``), once each, in document order."""
+    found: list[etree._Element] = []
+    for link in links:
+        el = link.getparent()
+        while el is not None and el is not root and el.tag not in _CONTAINER_SET:
+            el = el.getparent()
+        if el is None or el is root or (found and found[-1] is el) or not _is_leaf_block(el):
+            continue
+        found.append(el)
+    return found
+
+
 @rule(
     "N016",
     "remove-nav-links",
@@ -1283,7 +1310,8 @@ def _is_nav_text(text: str) -> bool:
     "Remove page navigation links in the article ([上一篇] [下一篇], 返回腾讯网首页>>).",
     removes_text=True,
     needs_cjk=True,
-    needles=("上一", "下一", "首页", "顶部", "目录"),
+    # one character of each text (its last): whitespace the rule ignores cannot split one
+    needles=("篇", "页", "条", "部", "录"),
 )
 def remove_nav_links(root: etree._Element, ctx: Context) -> int:
     """Remove navigation links inside the article: a link whose whole text is
@@ -1297,19 +1325,24 @@ def remove_nav_links(root: etree._Element, ctx: Context) -> int:
     goes.
     """
     edits = 0
+    nav: list[etree._Element] = []  # the other navigation links, in document order
     for link in _HREF_LINKS(root):
         if link is root or not attached(link, root):
             continue
-        text = "".join(text_of(link).split())
-        if len(text) > 2 * HOME_LINK_MAX_CHARS or not _is_home_link(text.strip(_NAV_TRIM)):
+        text = "".join(text_of(link).split()).strip(_NAV_TRIM)
+        if text in NAV_LINKS:
+            nav.append(link)
+        if not _is_home_link(text):
             continue
         ctx.removed(link)
         drop(link)
         edits += 1
-    # a leaf block holds no container, so one dropped here detaches none listed after it
-    for el in list(root.iter(*CONTAINERS)):
-        if el is root or not len(el) or not _is_leaf_block(el):
-            continue  # (no child: no link)
+    if edits:  # a link that held a home link reads differently now (nested links)
+        nav = [link for link in _HREF_LINKS(root) if link is not root and _is_nav_link(link)]
+    # a block of navigation links is a leaf block holding one: the nearest container
+    # above that link (a leaf holds none, so none stands between them); a leaf block
+    # holds no container, so one dropped here detaches none listed after it
+    for el in _leaf_blocks_of(nav, root):
         links = _LINKS(el)
         if not links or len(links) > 6 or not _is_link_only(el):
             continue
