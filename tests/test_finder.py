@@ -381,3 +381,39 @@ def test_a_label_and_a_headline_link_go_a_field_and_its_value_stay() -> None:
         assert paragraph in got
     once = _auto(html, "html")
     assert _auto(once, "html") == once
+
+
+def test_a_layout_class_naming_a_sidebar_is_no_furniture() -> None:
+    """A class that names the page's layout (``panel-two-col-sidebar-right-mix``: two
+    columns, the sidebar on the right) names no furniture, though it holds
+    ``sidebar``: on the real page (``tests/data/finder-aclu``, readability's ``aclu``)
+    the finder read the article's panel as furniture, kept ``div#page`` and dropped the
+    panel, and a second run kept the menu. Now the article is kept, the sidebar beside
+    it goes, and a second run edits nothing. A class that names a sidebar
+    (``sidebar-right``, ``col-md-4 sidebar``) is furniture still."""
+    from lxml import html as lxml_html
+
+    from cleanhtml.api import clean_document, render
+    from cleanhtml.profiles import profile_rules
+    from cleanhtml.rules.sites.density import _is_furniture
+
+    page = (ROOT / "tests" / "data" / "finder-aclu" / "source.html").read_text("utf-8")
+    rules = profile_rules(root="auto")
+    once = render(clean_document(page, rules=rules), "html")
+    text = _auto(once)
+    assert text.startswith("I don't use Facebook. I'm not technophobic")
+    assert "The Cambridge Analytica scandal is one instance of this long-running" in text
+    assert text.rstrip().endswith("protect those of us who manage to opt out.")
+    assert "support the ACLU" not in text and "Restore Net Neutrality" not in text
+    again = clean_document(once, rules=rules)
+    assert again.edits == {}
+    assert render(again, "html") == once
+
+    def furniture(attrs: str) -> bool:
+        return _is_furniture(lxml_html.fragment_fromstring(f"<div {attrs}></div>"))
+
+    assert not furniture("class='panel-display panel-two-col-sidebar-right-mix'")
+    assert not furniture("class='layout-with-sidebar'")
+    assert furniture("class='panel-panel panel-right-3 sidebar-right'")
+    assert furniture("class='col-md-4 sidebar'")
+    assert furniture("id='sidebar' class='two-col'")

@@ -15,8 +15,9 @@ in a stream of them, scores a quarter of that: :data:`ITEM_FACTOR`). Then, as
 readability does:
 
 * blocks inside page furniture (an ``id``/``class`` naming comments, a footer, a
-  sidebar, share or related boxes: :data:`UNLIKELY`) score nothing, unless what is
-  found without them holds under :data:`FALLBACK_CHARS` characters;
+  sidebar, share or related boxes: :data:`UNLIKELY`; a class naming the page's layout,
+  ``panel-two-col-sidebar-right-mix``, names none: :data:`LAYOUT`) score nothing,
+  unless what is found without them holds under :data:`FALLBACK_CHARS` characters;
 * an ancestor holding :data:`CLIMB_GAIN` times the best's paragraph text, with not
   much more link text, takes its place (an article split over sibling wrappers);
 * the best's siblings that hold more of the article join it;
@@ -110,6 +111,10 @@ CLAUSE_MARKS = frozenset("，。！？,!?")
 """Marks of a sentence's clauses, which a dateline has none of."""
 MAYBE = re.compile(r"article|body|column|content|main|shadow|text|story")
 """Words that keep an element a candidate even when it also names furniture."""
+LAYOUT = re.compile(r"(?:one|two|three|four|[1-4])[-_]?col|layout")
+"""A class naming a page's layout, not a box of it: a word of :data:`UNLIKELY` inside
+it names no furniture (``panel-two-col-sidebar-right-mix``, ``layout-with-sidebar``:
+the article's panel, the sidebar beside it)."""
 
 
 def _is_hidden(el: etree._Element) -> bool:
@@ -121,9 +126,16 @@ def _is_hidden(el: etree._Element) -> bool:
 
 
 def _is_furniture(el: etree._Element) -> bool:
-    """Whether ``el``'s ``id`` or ``class`` names page furniture (comments, footer...)."""
+    """Whether ``el``'s ``id`` or ``class`` names page furniture (comments, footer...):
+    one of its words (the ``id``, a class) holds a word of :data:`UNLIKELY` and names
+    no layout (:data:`LAYOUT`), and none of them says it may hold the article
+    (:data:`MAYBE`), as readability's unlikelyCandidates and okMaybeItsACandidate."""
     names = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
-    return UNLIKELY.search(names) is not None and MAYBE.search(names) is None
+    if UNLIKELY.search(names) is None or MAYBE.search(names) is not None:
+        return False
+    return any(
+        UNLIKELY.search(word) is not None and LAYOUT.search(word) is None for word in names.split()
+    )
 
 
 def _count(text: str | None) -> tuple[int, int]:
