@@ -378,3 +378,51 @@ def test_a_title_moved_into_the_body_is_the_title(page: str, expected: str) -> N
 
     url = "http://he.news.cn/20240515/d59c39d4160a4fe4b3084c3e4abfb450/c.html"
     assert json.loads(cleanhtml.clean(page, to="json", url=url))["title"] == expected
+
+
+def test_the_static_table_says_what_the_site_modules_say() -> None:
+    """The registry's table (INDEX) is what a post reads instead of importing the site
+    modules: each entry must name its module's site, hosts, path pattern and markers,
+    in the registry's order, and every site module must have its entries."""
+    import importlib
+
+    from cleanhtml.rules.sites import INDEX
+
+    folder = REPO / "cleanhtml" / "rules" / "sites"
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base", "meta", "density"}
+    assert {entry.module for entry in INDEX} == modules
+    declared = []
+    for name in dict.fromkeys(entry.module for entry in INDEX):  # in the table's order
+        module = importlib.import_module(f"cleanhtml.rules.sites.{name}")
+        for site in getattr(module, "SITES", None) or (module.SITE,):
+            declared.append((name, site.name, site.hosts, site.paths, site.markers))
+    table = [(e.module, e.name, e.hosts, e.paths, e.markers) for e in INDEX]
+    assert sorted(table) == sorted(declared)
+    assert [e.name for e in INDEX] == [s.name for s in SITES]
+    for entry, site in zip(INDEX, SITES, strict=True):
+        assert entry.load() is site and entry.builtin and site.builtin
+        assert (entry.hosts, entry.paths, entry.markers) == (site.hosts, site.paths, site.markers)
+
+
+def test_a_run_imports_only_the_module_of_its_site() -> None:
+    """Picking a site reads the table: a post imports its own site's module only (for
+    the site's boilerplate list and rules), a page of no known site none."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cleanhtml.api import clean_document\n"
+        "post = '---\\nlink: https://news.qq.com/a/1.htm\\n---\\n<p>正文。</p>\\n'\n"
+        "got = clean_document(post)\n"
+        "clean_document('<html><body><p>x</p></body></html>', url='https://a.example/')\n"
+        "sites = [m for m in sys.modules if m.startswith('cleanhtml.rules.sites.')]\n"
+        "print(got.ctx.meta.get('profile'), *sorted(sites))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "qq",
+        "cleanhtml.rules.sites.base",
+        "cleanhtml.rules.sites.meta",
+        "cleanhtml.rules.sites.qq",
+    ]

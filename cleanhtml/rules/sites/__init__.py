@@ -23,7 +23,7 @@ Config tables ``[tool.cleanhtml.profiles.NAME]`` extend the registry: a table wi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -34,67 +34,113 @@ from cleanhtml.rules.custom import (
     containers_in,
     keep_only,
 )
-from cleanhtml.rules.sites import (
-    baijiahao,
-    caixin,
-    cctv,
-    cls,
-    eastmoney,
-    gmw,
-    guancha,
-    huanqiu,
-    ifeng,
-    jiemian,
-    jingji21,
-    netease,
-    people,
-    qq,
-    sina,
-    sohu,
-    stcn,
-    thepaper,
-    toutiao,
-    weixin,
-    xinhua,
-    yicai,
-    youth,
-)
 from cleanhtml.rules.sites.base import (
     SITE_KEYS,
+    Entry,
     Site,
+    full,
     site_by_markers,
     site_for_url,
     site_from_table,
 )
-from cleanhtml.rules.sites.meta import page_meta
 from cleanhtml.treeops import Finder, drop, outermost
 
-SITES: tuple[Site, ...] = (
-    *sina.SITES,
-    qq.SITE,
-    gmw.SITE,
-    youth.SITE,
-    weixin.SITE,
-    toutiao.SITE,
-    sohu.SITE,
-    netease.SITE,
-    ifeng.SITE,
-    people.SITE,
-    xinhua.SITE,
-    thepaper.SITE,
-    cctv.SITE,
-    eastmoney.SITE,
-    caixin.SITE,
-    yicai.SITE,
-    stcn.SITE,
-    cls.SITE,
-    jingji21.SITE,
-    jiemian.SITE,
-    guancha.SITE,
-    huanqiu.SITE,
-    baijiahao.SITE,
+
+def _title_ends(suffix: str) -> str:
+    """The marker of a page whose ``<title>`` ends in ``suffix`` (as its module writes it)."""
+    start = len(suffix) - 1
+    return (
+        "/html/head/title[substring(normalize-space(.),"
+        f" string-length(normalize-space(.)) - {start}) = '{suffix}']"
+    )
+
+
+INDEX: tuple[Entry, ...] = (
+    Entry(
+        "sina",
+        "sina",
+        ("sina.com.cn", "sina.cn", "sina.com", "sina.net"),
+        (
+            "#artibody",
+            _title_ends("_新浪网"),
+            "#sina_keyword_ad_area2",
+        ),
+    ),
+    Entry(
+        "qq",
+        "qq",
+        ("qq.com",),
+        (
+            "#Cnt-Main-Article-QQ",
+            _title_ends("_腾讯新闻"),
+        ),
+    ),
+    Entry(
+        "gmw",
+        "gmw",
+        ("gmw.cn",),
+        (
+            "#contentLiability",
+            _title_ends("_光明网"),
+        ),
+    ),
+    Entry(
+        "youth",
+        "youth",
+        ("youth.cn",),
+        (_title_ends("_中国青年网"),),
+    ),
+    Entry("weixin", "weixin", ("mp.weixin.qq.com",), ("#js_content",)),
+    Entry("toutiao", "toutiao", ("toutiao.com",), (".tt-article-content",)),
+    Entry("sohu", "sohu", ("sohu.com",), ("#mp-editor",)),
+    Entry("netease", "netease", ("163.com",), ("#endText", ".post_main .post_body")),
+    Entry(
+        "ifeng",
+        "ifeng",
+        ("ifeng.com",),
+        (
+            "//div[starts-with(@class, 'index_main_content_')]"
+            "[.//div[starts-with(@class, 'index_text_')]]",
+            "#artical_real",
+        ),
+    ),
+    Entry("people", "people", ("people.com.cn", "people.cn"), (".rm_txt_con",)),
+    Entry("xinhua", "xinhua", ("news.cn", "xinhuanet.com"), ("#detailContent",)),
+    Entry("thepaper", "thepaper", ("thepaper.cn",)),
+    Entry(
+        "cctv",
+        "cctv",
+        ("cctv.com", "cctv.cn", "cntv.cn"),
+        ("//div[@id = 'content_area'][following-sibling::div[@class = 'zebian']]",),
+    ),
+    Entry("eastmoney", "eastmoney", ("eastmoney.com",), ("div.txtinfos#ContentBody",)),
+    Entry("caixin", "caixin", ("caixin.com",), ("#Main_Content_Val",)),
+    Entry("yicai", "yicai", ("yicai.com",)),
+    Entry("stcn", "stcn", ("stcn.com",)),
+    Entry("cls", "cls", ("cls.cn",)),
+    Entry("21jingji", "jingji21", ("21jingji.com",)),
+    Entry("jiemian", "jiemian", ("jiemian.com",)),
+    Entry("guancha", "guancha", ("guancha.cn",)),
+    Entry("huanqiu", "huanqiu", ("huanqiu.com",)),
+    Entry("baijiahao", "baijiahao", ("baijiahao.baidu.com", "mbd.baidu.com")),
 )
-"""Every built-in site profile (``--list-profiles``)."""
+"""The built-in sites in the registry's order, as a static table: what picking a site
+reads, so that a post (whose site only names its ``profile``) imports no site module.
+A site's module is imported when a page is cut to its container, or a config table
+changes it (tests/test_sites.py keeps this table and the modules in step)."""
+
+if TYPE_CHECKING:
+    SITES: tuple[Site, ...]
+    """Every built-in site profile (``--list-profiles``), each module imported."""
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`SITES`, built when first asked for (it imports every site module)."""
+    if name == "SITES":
+        sites = globals()["SITES"] = tuple(entry.load() for entry in INDEX)
+        return sites
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 AUTO = "auto"
 """The profile that picks a site per page."""
@@ -104,12 +150,17 @@ FINDER = "auto"
 
 def builtin_names() -> frozenset[str]:
     """The names of the built-in site profiles."""
-    return frozenset(site.name for site in SITES)
+    return frozenset(entry.name for entry in INDEX)
 
 
 def merged_sites(user: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Site, ...]:
     """The registry with the user's profile tables applied (see the module docstring)."""
-    sites = {site.name: site for site in SITES}
+    return tuple(full(site) for site in _merged(user))
+
+
+def _merged(user: Mapping[str, Mapping[str, Any]] | None) -> tuple[Site | Entry, ...]:
+    """:func:`merged_sites`, with a built-in site no table changes left as its entry."""
+    sites: dict[str, Site | Entry] = {entry.name: entry for entry in INDEX}
     for name, table in (user or {}).items():
         base = sites.get(name)
         parent = table.get("extends")
@@ -119,7 +170,7 @@ def merged_sites(user: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[S
             continue  # a rule profile, not a site
         if base is None and not (SITE_KEYS & set(table)):
             continue
-        sites[name] = site_from_table(name, table, base)
+        sites[name] = site_from_table(name, table, None if base is None else full(base))
     return tuple(sites.values())
 
 
@@ -137,10 +188,10 @@ class _Selectors:
     needs one (a post or a page of another site compiles none, and start-up imports
     no cssselect; tests/test_sites.py compiles every built-in one)."""
 
-    def __init__(self, sites: Sequence[Site]) -> None:
+    def __init__(self, sites: Sequence[Site | Entry]) -> None:
         self.finders: dict[str, Finder] = _Compiled()
         for site in sites:
-            if site.builtin:
+            if isinstance(site, Entry) or site.builtin:
                 continue
             for expr in (*site.containers, *site.markers, *site.drop):
                 self.get(expr, f"profiles.{site.name}")
@@ -155,8 +206,8 @@ class _Selectors:
 
 
 def _choose(
-    root: etree._Element, ctx: Context, sites: Sequence[Site], sel: _Selectors
-) -> Site | None:
+    root: etree._Element, ctx: Context, sites: Sequence[Site | Entry], sel: _Selectors
+) -> Site | Entry | None:
     chosen = ctx.shared.get("site", False)
     if chosen is not False:
         return chosen  # type: ignore[no-any-return]
@@ -175,7 +226,11 @@ def _choose(
 
 
 def _keep_rule(
-    sites: Sequence[Site], sel: _Selectors, forced: Site | None, finder: bool, cut: bool
+    sites: Sequence[Site | Entry],
+    sel: _Selectors,
+    forced: Site | Entry | None,
+    finder: bool,
+    cut: bool,
 ) -> Callable[[etree._Element, Context], int]:
     def keep_site_article(root: etree._Element, ctx: Context) -> int:
         """Keep only the article container of the page's site.
@@ -190,15 +245,18 @@ def _keep_rule(
         finds nothing either. A page of no known site is kept whole unless
         ``root = "auto"`` asks for the finder. Posts and fragments are never cut.
         """
-        site = forced if forced is not None else _choose(root, ctx, sites, sel)
-        if root.tag != "html":
-            if site is not None:
-                ctx.meta.setdefault("profile", site.name)
+        chosen = forced if forced is not None else _choose(root, ctx, sites, sel)
+        if root.tag != "html":  # a post: its site only names the profile
+            if chosen is not None:
+                ctx.meta.setdefault("profile", chosen.name)
             return 0
         body = body_of(root)
         if body is None:
             return 0
+        site = None if chosen is None else full(chosen)
         if "page" not in ctx.meta:
+            from cleanhtml.rules.sites.meta import page_meta
+
             ctx.meta["page"] = page_meta(root, site, sel.finders)
         if site is not None:
             ctx.meta.setdefault("profile", site.name)
@@ -245,7 +303,7 @@ def _keep_rule(
 
 
 def _drop_rule(
-    sites: Sequence[Site], sel: _Selectors, forced: Site | None
+    sites: Sequence[Site | Entry], sel: _Selectors, forced: Site | Entry | None
 ) -> Callable[[etree._Element, Context], int]:
     def drop_site_boilerplate(root: etree._Element, ctx: Context) -> int:
         """Remove the page site's own boilerplate (its profile's ``drop`` list and rules).
@@ -258,7 +316,7 @@ def _drop_rule(
         site = forced if forced is not None else _choose(root, ctx, sites, sel)
         if site is None:
             return 0
-        return _boilerplate(root, ctx, site, sel)
+        return _boilerplate(root, ctx, full(site), sel)
 
     return drop_site_boilerplate
 
@@ -289,7 +347,7 @@ def page_rules(
     ``root = "auto"`` adds the main-content finder for pages of no known site; any
     other ``root`` is the user's own container, so no site container is cut here.
     """
-    sites = merged_sites(user)
+    sites = _merged(user)
     sel = _Selectors(sites)
     site = next((s for s in sites if s.name == forced), None) if forced else None
     cut = root is None or root == FINDER

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -124,6 +124,75 @@ class Site(Frozen):
         return self.paths is None or re.search(self.paths, path) is not None
 
 
+class Entry(Frozen):
+    """A built-in site as the registry's static table lists it: what picking a site
+    reads (name, hosts, path pattern, markers), and the module declaring it.
+
+    A post needs no more than this (its site only names the ``profile``); the module
+    (its selectors, rules and the patterns they compile) is imported by :meth:`load`
+    when a page is cut, or a config table changes the site. tests/test_sites.py checks
+    that each entry says what its module's :class:`Site` says.
+    """
+
+    __slots__ = ("builtin", "hosts", "markers", "module", "name", "paths")
+
+    name: str
+    module: str
+    hosts: tuple[str, ...]
+    markers: tuple[str, ...]
+    paths: str | None
+    builtin: bool
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        hosts: tuple[str, ...],
+        markers: tuple[str, ...] = (),
+        paths: str | None = None,
+        builtin: bool = True,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "module", module)
+        _set(self, "hosts", hosts)
+        _set(self, "markers", markers)
+        _set(self, "paths", paths)
+        _set(self, "builtin", builtin)
+
+    answers = Site.answers
+
+    def load(self) -> Site:
+        """The site's full declaration (importing its module)."""
+        from importlib import import_module
+
+        module = import_module(f"cleanhtml.rules.sites.{self.module}")
+        declared: tuple[Site, ...] = getattr(module, "SITES", None) or (module.SITE,)
+        return next(site for site in declared if site.name == self.name)
+
+
+def full(site: Site | Entry) -> Site:
+    """``site`` itself, or the declaration an :class:`Entry` stands for."""
+    return site.load() if isinstance(site, Entry) else site
+
+
+class Pickable(Protocol):
+    """What picking a site reads: a :class:`Site` or an :class:`Entry`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def hosts(self) -> tuple[str, ...]: ...
+    @property
+    def markers(self) -> tuple[str, ...]: ...
+    @property
+    def builtin(self) -> bool: ...
+    def answers(self, host: str, path: str) -> bool: ...
+
+
+S = TypeVar("S", bound=Pickable)
+
+
 SITE_KEYS = frozenset(
     {"urls", "containers", "markers", "title-suffixes", "source", "author", "published", "editor"}
 )
@@ -212,7 +281,7 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
     return None
 
 
-def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
+def site_for_url(url: str | None, sites: Sequence[S]) -> S | None:
     """The site whose hosts (and path pattern) answer ``url``.
 
     A user's site wins over a built-in one; among those, the site with the longest
@@ -227,7 +296,7 @@ def site_for_url(url: str | None, sites: Sequence[Site]) -> Site | None:
         return None
     if not host:
         return None
-    best: Site | None = None
+    best: S | None = None
     best_key = (False, -1)
     for site in sites:
         if not site.answers(host, parts.path):
@@ -245,11 +314,11 @@ def _host_in(host: str, parent: str) -> bool:
 
 def site_by_markers(
     root: etree._Element,
-    sites: Iterable[Site],
+    sites: Iterable[S],
     compiled: Mapping[str, Any],
     has: Callable[[str], bool] = lambda needle: True,
     may_match: Callable[[str], bool | None] = lambda selector: None,
-) -> Site | None:
+) -> S | None:
     """The first site one of whose markers matches in ``root`` (None when none does).
 
     A marker is looked for only when ``may_match`` (the census: the ids, classes and
