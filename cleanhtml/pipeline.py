@@ -177,6 +177,11 @@ class Needles:
         self._window_found: dict[bytes, bool] = {}
 
     @property
+    def size(self) -> int:
+        """The size in bytes of what the rules clean (the body, as UTF-8)."""
+        return len(self._source())
+
+    @property
     def haystack(self) -> bytes:
         """The input as UTF-8 bytes, ASCII-lower-cased (made on first use)."""
         if self._haystack is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from typing import cast
 
 from lxml import etree
@@ -254,13 +255,16 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
     cached = ctx.shared.get("promo-candidates")
     if cached is not None and cached[0] is root:
         return cast(list[etree._Element], cached[1])
-    text = etree.tostring(root, method="text", encoding="unicode")
-    words = tuple(word for word in PROMO_WORDS if word in text)
-    if words:  # (相关 is a common word) a block's text is a stretch of the whole text:
-        compact = _without_spaces(text)  # without a phrase in it, no block opens with one
-        del text
-        if not any(phrase in compact for phrase in PROMO_PHRASES):
-            words = ()
+    if _long_input(ctx):
+        words = _promo_words_across(_text_chunks(root))
+    else:
+        text = etree.tostring(root, method="text", encoding="unicode")
+        words = tuple(word for word in PROMO_WORDS if word in text)
+        if words:  # (相关 is a common word) a block's text is a stretch of the whole
+            compact = _without_spaces(text)  # text: without a phrase in it, whitespace
+            del text  # removed, no block opens with one
+            if not any(phrase in compact for phrase in PROMO_PHRASES):
+                words = ()
     found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
     ctx.shared["promo-candidates"] = (root, found)
     return found
@@ -280,6 +284,80 @@ def _without_spaces(text: str) -> str:
     if len(text) < 1 << 20:
         return "".join(text.split())
     return text.translate(_NO_SPACES)
+
+
+LONG_INPUT = 1 << 20
+"""Inputs over this size (bytes) have the text gates read the tree's text a chunk at a
+time (:func:`_text_chunks`), never whole: a str of CJK text takes 2-4 bytes a character
+and lxml holds the text's UTF-8 while decoding it (peak memory)."""
+TEXT_CHUNK = 1 << 20
+
+
+def _long_input(ctx: Context) -> bool:
+    """Whether the input is over :data:`LONG_INPUT` bytes (the pipeline's needle scanner
+    knows its size; on a bare call, without one, it counts as short)."""
+    size = getattr(ctx.needles, "size", 0)
+    return isinstance(size, int) and size > LONG_INPUT
+
+
+def _text_chunks(root: etree._Element) -> Iterator[str]:
+    """The tree's text, ``etree.tostring(root, method="text", encoding="unicode")``, in
+    pieces of about :data:`TEXT_CHUNK` characters (or more: a text node is never cut)."""
+    chars = TEXT_CHUNK
+    pieces: list[str] = []
+    count = 0
+    for text in root.itertext():
+        pieces.append(cast(str, text))  # (bytes only from a tree built with bytes)
+        count += len(text)
+        if count >= chars:
+            yield "".join(pieces)
+            pieces.clear()
+            count = 0
+    if root.tail:  # (tostring writes the text after the element too)
+        pieces.append(root.tail)
+    if pieces:
+        yield "".join(pieces)
+
+
+def _holds_across(chunks: Iterable[str], needles: tuple[str, ...]) -> bool:
+    """Whether the text ``"".join(chunks)`` holds one of ``needles``: each chunk is read
+    after the end of the one before it (a needle's length, less one)."""
+    keep = max(map(len, needles)) - 1
+    tail = ""
+    for chunk in chunks:
+        piece = tail + chunk
+        if any(needle in piece for needle in needles):
+            return True
+        tail = piece[max(0, len(piece) - keep) :]
+    return False
+
+
+def _compact_chunks(chunks: Iterable[str]) -> Iterator[str]:
+    """Each chunk without whitespace: together, the text without it."""
+    for chunk in chunks:
+        yield "".join(chunk.split())
+
+
+def _promo_words_across(chunks: Iterable[str]) -> tuple[str, ...]:
+    """The words of :func:`_promo_candidates`'s gate, read from the text ``"".join(chunks)``
+    a chunk at a time: the :data:`PROMO_WORDS` the text holds, or none when the text,
+    whitespace removed, holds none of :data:`PROMO_PHRASES`."""
+    found: set[str] = set()
+    phrased = False
+    keep = max(map(len, PROMO_WORDS)) - 1
+    keep_compact = max(map(len, PROMO_PHRASES)) - 1
+    tail = tail_compact = ""
+    for chunk in chunks:
+        piece = tail + chunk
+        found.update(word for word in PROMO_WORDS if word in piece)
+        tail = piece[max(0, len(piece) - keep) :]
+        if not phrased:
+            compact = tail_compact + "".join(chunk.split())
+            phrased = any(phrase in compact for phrase in PROMO_PHRASES)
+            tail_compact = compact[max(0, len(compact) - keep_compact) :]
+            del compact
+        del piece, chunk
+    return tuple(word for word in PROMO_WORDS if word in found) if phrased else ()
 
 
 _LEAVES_INSIDE = find(
@@ -971,6 +1049,11 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     """
     if not (ctx.has(_COPYRIGHT_KEYS[0]) or ctx.has(_COPYRIGHT_KEYS[1])):
         return 0  # a character of every phrase is absent from the input
+    if _long_input(ctx):  # the phrases hold no whitespace: found as written, found
+        # without whitespace too
+        if not _holds_across(_compact_chunks(_text_chunks(root)), COPYRIGHT_PHRASES):
+            return 0
+        return _remove_copyright_blocks(root, ctx)
     text = etree.tostring(root, method="text", encoding="unicode")
     # three scans for the words the phrases share, before one scan a phrase; blocks
     # are read without whitespace, so a phrase split by a space counts: looked for
@@ -980,6 +1063,11 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
         if not _holds_copyright_phrase(text):
             return 0
     del text
+    return _remove_copyright_blocks(root, ctx)
+
+
+def _remove_copyright_blocks(root: etree._Element, ctx: Context) -> int:
+    """The work of :func:`remove_copyright_notices`, past its gate."""
     edits = 0
     for el in list(root.iter(*BLOCKS)):
         if el is root or not attached(el, root) or not _is_leaf_block(el):
