@@ -36,3 +36,26 @@ def test_nav_links(html: str, want: str) -> None:
 )  # fmt: skip
 def test_cms_user(author: str, cms: bool) -> None:
     assert _is_cms_user(author) is cms
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the credit closes the article inside the box: the box is only links once it goes
+        '<p>正文。</p><blockquote><p><a href="/1">某新闻一</a></p><p><a href="/2">某新闻二</a></p>'
+        "<p>责任编辑：亚亚</p></blockquote>",
+        # the box closes the article after the credit: the credit closes it once the box goes
+        '<p>正文。</p><p>责任编辑：亚亚</p><blockquote><p><a href="/1">某新闻一</a></p>'
+        '<p><a href="/2">某新闻二</a></p></blockquote>',
+    ],
+    ids=["credit-inside-box", "box-after-credit"],
+)
+def test_a_closing_credit_and_a_link_box_go_together_in_one_run(page: str) -> None:
+    """remove-editor-footer runs before remove-link-boxes and looks past a closing box
+    of links, so neither leaves the other for a second run (was: the box stayed in the
+    first run and went in the second: not idempotent)."""
+    from cleanhtml.api import clean_document, render
+
+    once = render(clean_document(page), "html")
+    assert once == "<p>正文。</p>"
+    assert render(clean_document(once), "html") == once

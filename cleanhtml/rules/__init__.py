@@ -36,13 +36,13 @@ RULES: tuple[Rule, ...] = (
     news.remove_related_link_lists,
     news.remove_promo_boxes,
     news.remove_copyright_notices,  # first: the box it leaves may be only links
+    news.remove_editor_footer,  # first: a box it leaves may be only links
     news.remove_link_boxes,
     markup.bold_cms_style,
     markup.bold_cms_paragraphs,
     markup.unwrap_font,
     markup.remove_cms_attributes,
     markup.remove_tracking_attributes,
-    news.remove_editor_footer,
     news.record_article_meta,
     # whitespace: what the removals leave behind
     whitespace.remove_empty_elements,

@@ -785,6 +785,24 @@ def remove_related_link_lists(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+def _is_link_box(box: etree._Element) -> bool:
+    """A ``<blockquote>`` of two links or more and almost no other text."""
+    text = "".join(text_of(box).split())
+    return len(_unlinked_text(box).strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10)
+
+
+def _in_link_box(el: etree._Element, known: dict[etree._Element, bool]) -> bool:
+    """True when a ``<blockquote>`` above ``el`` is a box of links (each box judged
+    once: ``known`` keeps the answers, so a long box costs its length, not its square)."""
+    for box in el.iterancestors("blockquote"):
+        found = known.get(box)
+        if found is None:
+            found = known[box] = len(_LINKS(box)) >= 2 and _is_link_box(box)
+        if found:
+            return True
+    return False
+
+
 @rule(
     "N007",
     "remove-link-boxes",
@@ -805,8 +823,7 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
     for box in _LINK_BOX_CANDIDATES(root):
         if not attached(box, root):
             continue
-        text = "".join(text_of(box).split())
-        if len(_unlinked_text(box).strip("：:，,、。；;|丨·-—")) <= max(6, len(text) // 10):
+        if _is_link_box(box):
             ctx.removed(box)
             drop(box)
             edits += 1
@@ -839,7 +856,9 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     美编, 制图) and a name: with a colon (``总监制：邹 明``, ``监 制：高明勇``, several on a
     line: ``责任编辑：李明　校对：赵六``), or two or more without colons joined by ``｜``
     (``编辑 周褶褶 ｜ 排版 魏蔚``). The word
-    编辑 inside article text, or a byline at the top, is content and stays. The name,
+    编辑 inside article text, or a byline at the top, is content and stays. A box of
+    links (a ``<blockquote>`` remove-link-boxes, next, removes) after the credits does
+    not stop them from closing the article. The name,
     with its staff code (``黄忆南 PN269``), is recorded in ``ctx.meta["editor"]``.
     """
     census = ctx.census
@@ -858,6 +877,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     # together at the end (one by one, each would carry the growing whitespace after
     # it to the one before), or before a block that holds one is looked at.
     pending: list[etree._Element] = []
+    boxes: dict[etree._Element, bool] = {}
     for el in reversed(list(root.iter(*BLOCKS))):
         if el is root:
             continue
@@ -866,6 +886,8 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             pending = []
         if not _is_leaf_block(el):
             continue
+        if _in_link_box(el, boxes):
+            continue  # remove-link-boxes, next, removes it: the credit before it closes
         text = text_of(el).strip(WHITESPACE)
         if not text:
             if _HAS_MEDIA(el):
