@@ -202,6 +202,25 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         100,
     ),
+    "players-status-lines": (
+        lambda n: (
+            "<p>正文</p>" + '<div class="mplayer"><div><video src="v.mp4"></video><i>广告</i></div>'
+            '<div class="tip">正在为您切换到<font>高清 480P</font>,请稍候...</div>'
+            "<div>错误代码：<span>QVS.4100</span></div><ul><li>2.0X</li><li>100%</li></ul>"
+            "</div>\n" * n
+        ),
+        300,
+    ),
+    "player-status-long-lines": (
+        lambda n: (
+            '<div class="m-player"><div>播放速度：'
+            + "<i> </i>" * n
+            + "2X</div>"
+            + ("<span>播放速度：" + "<b>1</b>" * 30 + "</span>") * n
+            + "</div><p>正文</p>"
+        ),
+        300,
+    ),
     "share-widgets": (
         lambda n: "<p>正文</p>" + '<div class="share">分享到：<a>微信</a></div><p>分享至</p>\n' * n,
         800,

@@ -167,6 +167,21 @@ player_chrome = st.one_of(
             st.sampled_from(("自动播放", "向前", "向后", "正在加载...")), min_size=1, max_size=4
         ),
     ),
+    st.builds(  # m1905's status lines and menus (1905.com)
+        lambda status, settings: (
+            f'<div class="mplayer"><div class="hintTip">{status}</div>'
+            f"<ul>{''.join(f'<li>{x}</li>' for x in settings)}</ul></div>"
+        ),
+        st.sampled_from(
+            (
+                '正在为您切换到<font color="#0D9BFF">高清 480P</font>,请稍候...',
+                '播放速度：<font color="#0D9BFF">2X</font>',
+                "错误代码：<span>QVS.4100</span>",
+                "设置成功",
+            )
+        ),
+        st.lists(st.sampled_from(("2.0X", "0.75X", "100%", "超清", "1080P")), max_size=3),
+    ),
 )
 share_widgets = st.one_of(
     st.builds(

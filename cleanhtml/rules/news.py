@@ -11,6 +11,7 @@ link target, its whole text), never by the tag alone.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -1131,9 +1132,43 @@ PLAYER_CHROME = frozenset(
         ">",
         "‹",
         "›",
+        "/",
+        "|",
+        # m1905's player (1905.com, 2024): its menus, tips and error box
+        "直播",
+        "流畅",
+        "标清",
+        "高清",
+        "超清",
+        "蓝光",
+        "循环播放",
+        "跳过片头",
+        "跳过片尾",
+        "设置成功",
+        "很抱歉，当前视频播放失败",
+        "立即刷新",
+        "帮助反馈",
+        "建议wifi下打开",
     }
 )
-"""Whole texts of video-player controls (compared case-insensitively, one text node each)."""
+"""Whole texts of video-player controls (compared case-insensitively, one text node each).
+
+Besides these, a player's playback rates (``2.0X``, ``0.75x``), percentages (``100%``),
+resolutions (``480P``, ``高清 720P``) and its status lines opened by a phrase of
+:data:`PLAYER_STATUS` are chrome too; all of them only inside a player (see
+:func:`remove_player_chrome`), never in article text.
+"""
+PLAYER_STATUS = (
+    "正在为您切换到",  # 正在为您切换到<font>高清 480P</font>,请稍候...
+    "播放速度：",  # 播放速度：<font>2X</font>
+    "错误代码：",  # 错误代码：<span>QVS.4100</span>
+)
+"""Openings of a player's status lines (m1905's player). A text opened by one of these
+makes the element holding it a status line, all of whose text is chrome (its values sit
+in their own ``<font>`` or ``<span>``), when that element's text is at most
+:data:`PLAYER_STATUS_CHARS` characters."""
+PLAYER_STATUS_CHARS = 40
+"""A status line's length at most (whitespace aside)."""
 _TIME_CODE = re.compile(r"^/?\s?\d{1,2}:\d{2}(?::\d{2})?$")
 PLAYER_MAX_LEVELS = 8
 """How far above a ``<video>`` the player that wraps it is looked for."""
@@ -1145,13 +1180,56 @@ _PLAYERS = find(  # the outermost ones, found in C (deep nesting costs no Python
     f"descendant-or-self::*[{_PLAYER_CLASS}][not(ancestor::*[{_PLAYER_CLASS}])]"
     "[not(.//video or .//audio)]"
 )
-_TEXT_NODES = etree.XPath(".//text()[not(ancestor::video or ancestor::audio)]", smart_strings=False)
+_TEXT_NODES = etree.XPath(".//text()[not(ancestor::video or ancestor::audio)]")
+
+
+def _is_digits(text: str, low: int, high: int) -> bool:
+    """True when ``text`` is ``low`` to ``high`` ASCII digits."""
+    return low <= len(text) <= high and text.isascii() and text.isdigit()
+
+
+def _is_setting(text: str) -> bool:
+    """True when ``text`` is a player's setting: ``2.0X``, ``100%``, ``480P``, ``高清 720P``."""
+    last = text[-1:]
+    if last in ("x", "X", "×"):  # a playback rate: 2X, 1.75X
+        whole, _, part = text[:-1].partition(".")
+        return _is_digits(whole, 1, 1) and (part == "" or _is_digits(part, 1, 2))
+    if last == "%":
+        return _is_digits(text[:-1], 1, 3)
+    if last in ("p", "P"):  # a resolution, alone or after its quality's name
+        name, _, height = text[:-1].rpartition(" ")
+        return (not name or name in PLAYER_CHROME) and _is_digits(height, 3, 4)
+    return False
 
 
 def _is_chrome(text: str | None) -> bool:
     """True when ``text`` is blank, a player control's label or a time code (``/2:54``)."""
     text = (text or "").strip(WHITESPACE)
-    return not text or text.lower() in PLAYER_CHROME or _TIME_CODE.match(text) is not None
+    return (
+        not text
+        or text.lower() in PLAYER_CHROME
+        or _TIME_CODE.match(text) is not None
+        or _is_setting(text)
+    )
+
+
+def _status_line(piece: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The element of a player's status line that text ``piece`` opens, if it opens one.
+
+    The line is the element holding ``piece``; its text, whitespace aside, is at most
+    :data:`PLAYER_STATUS_CHARS` characters (reading stops past that).
+    """
+    if not str(piece).strip(WHITESPACE).startswith(PLAYER_STATUS):
+        return None
+    holder = piece.getparent()
+    if holder is None or (piece.is_tail and (holder := holder.getparent()) is None):
+        return None
+    size = 0
+    for part in cast(Iterator[str], holder.itertext()):
+        size += len(part.strip(WHITESPACE))
+        if size > PLAYER_STATUS_CHARS:
+            return None
+    return holder
 
 
 def _chrome_state(el: etree._Element) -> tuple[bool, bool]:
@@ -1164,11 +1242,98 @@ def _chrome_state(el: etree._Element) -> tuple[bool, bool]:
         if count >= PLAYER_MAX_NODES:
             return False, True
     seen = False
-    for piece in cast(list[str], _TEXT_NODES(el)):
-        if not _is_chrome(piece):
-            return False, seen
-        seen = seen or not is_blank(piece)
+    line: etree._Element | None = None  # the status line being read
+    for piece in cast(list[etree._ElementUnicodeResult], _TEXT_NODES(el)):
+        if is_blank(piece):
+            continue
+        if line is None or not _inside(piece, line, el):
+            line = _status_line(piece)
+            if line is None and not _is_chrome(piece):
+                return False, seen
+        seen = True
     return True, seen
+
+
+def _is_player(el: etree._Element) -> bool:
+    """True when ``el``'s class names a player (``mplayer``, ``video-player``)."""
+    return "player" in (el.get("class") or "").lower()
+
+
+def _small(el: etree._Element) -> bool:
+    """True when ``el`` holds fewer than :data:`PLAYER_MAX_NODES` nodes (counting stops)."""
+    return next(itertools.islice(el.iter(), PLAYER_MAX_NODES, None), None) is None
+
+
+def _player_box(media: etree._Element, root: etree._Element) -> etree._Element | None:
+    """The outermost element around ``media`` whose class names a player, if small.
+
+    Looked for at most :data:`PLAYER_MAX_LEVELS` up; it holds fewer than
+    :data:`PLAYER_MAX_NODES` nodes, so an article's wrapper is never one.
+    """
+    box = None
+    el = media
+    for _ in range(PLAYER_MAX_LEVELS):
+        parent = el.getparent()
+        if parent is None or parent is root or parent.tag in ("body", "html"):
+            break
+        el = parent
+        if _is_player(el):
+            if not _small(el):
+                break
+            box = el
+    return box
+
+
+def _strip_chrome_blocks(box: etree._Element, ctx: Context) -> int:
+    """Drop each element inside player ``box`` that shows only chrome and holds no media.
+
+    The rest of the player (its media, a title, an ad layer) stays: m1905's player
+    (1905.com) carries its status lines, menus and error box beside an ad layer.
+    """
+    doomed: list[etree._Element] = []
+    stack = list(box)
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in _MEDIA:
+            continue
+        chrome, shown = _chrome_state(el)
+        holds_media = next(el.iter(*_MEDIA), None) is not None
+        if chrome and shown and not holds_media:
+            doomed.append(el)
+        elif not chrome or holds_media:
+            stack.extend(el)
+    for el in doomed:
+        ctx.removed(el)
+        drop(el)
+    return len(doomed)
+
+
+def _labelled(el: etree._Element) -> bool:
+    """True when some text of ``el`` is a word: more than a number (``0:00``, ``100%``).
+
+    An element whose class names a player and that holds no media goes only when it
+    shows a control's label or a status line: numbers alone could be a sports
+    player's (``<td class="player-pct">75%</td><td class="player-time">32:15</td>``).
+    """
+    for piece in cast(list[str], _TEXT_NODES(el)):
+        text = piece.strip(WHITESPACE)
+        if text and not (_is_setting(text) or _TIME_CODE.match(text) or text in ("/", "|")):
+            return True
+    return False
+
+
+def _inside(piece: etree._ElementUnicodeResult, line: etree._Element, top: etree._Element) -> bool:
+    """True when text ``piece`` is part of ``line``'s text (not its tail), both in ``top``."""
+    holder = piece.getparent()
+    if piece.is_tail and holder is not None:
+        holder = holder.getparent()
+    while holder is not None:
+        if holder is line:
+            return True
+        if holder is top:
+            return False
+        holder = holder.getparent()
+    return False
 
 
 def _strip_player(player: etree._Element, ctx: Context) -> int:
@@ -1216,11 +1381,18 @@ def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
 
     A player is the outermost element around a ``<video>`` (or ``<audio>``), at most
     eight levels up, whose text is nothing but control labels of
-    :data:`PLAYER_CHROME` (``Play Video``, ``自动播放``, ``向前``, ``向后``, ...) and time
-    codes (``0:00``, ``/2:54``); those labels go and the media element stays. An
-    element whose class names a player (``player-container``) and which holds no media
-    goes whole when its text is only such labels. A word of the list inside article
-    text is never touched: only a text that *is* a label, inside a player, goes.
+    :data:`PLAYER_CHROME` (``Play Video``, ``自动播放``, ``向前``, ``向后``, ...), time
+    codes (``0:00``, ``/2:54``), settings (``2.0X``, ``100%``, ``高清 480P``) and status
+    lines (``正在为您切换到高清 480P,请稍候...``, ``播放速度：2X``: see
+    :data:`PLAYER_STATUS`); those go and the media element stays. When the player
+    around the media also shows other text (an ad layer, the video's title), each
+    element inside it that shows only such chrome goes, the player being the
+    outermost element around the media whose class names a player (m1905's
+    ``div.video-player``, under 200 nodes). An element whose class names a player
+    and which holds no media goes whole when its text is only such chrome, one text
+    more than a number (``<td class="player-pct">75%</td>`` is a sports player's). A
+    word of the list inside article text is never touched: only a text that *is* a
+    label, inside a player, goes.
 
     ``<div class="player"><video src="v.mp4"></video><span>Play Video</span>
     <span>0:00</span></div>`` keeps only the ``<video>``.
@@ -1241,14 +1413,18 @@ def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
             if not _chrome_state(parent)[0]:
                 break
             player = parent
-        if player is media or player in seen or not _chrome_state(player)[1]:
+        if player is not media and player not in seen and _chrome_state(player)[1]:
+            seen.add(player)
+            edits += _strip_player(player, ctx)
             continue
-        seen.add(player)
-        edits += _strip_player(player, ctx)
+        box = _player_box(media, root)
+        if box is not None and box not in seen:
+            seen.add(box)
+            edits += _strip_chrome_blocks(box, ctx)
     for el in _PLAYERS(root):
         if el is root or not attached(el, root) or el.getparent() is None:
             continue
-        if _chrome_state(el) != (True, True):
+        if _chrome_state(el) != (True, True) or not _labelled(el):
             continue
         ctx.removed(el)
         drop(el)
