@@ -15,6 +15,7 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Container
 
@@ -63,15 +64,30 @@ PHRASING = frozenset(
 )  # fmt: skip
 """Inline elements (see :attr:`Census.block_in_phrasing`)."""
 
-_SIMPLE_SELECTOR = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
-"""A one-part selector, as :func:`cleanhtml.rules.custom.selector_needles` reads one."""
-_SELECTOR_PART = re.compile(r"([#.]?)([A-Za-z][\w-]*)")
-"""One part of a CSS selector: a tag, ``#id`` or ``.class``."""
+
+# Patterns are compiled when first used, once per process (see cleanhtml.rules).
+@functools.cache
+def _simple_selector() -> re.Pattern[str]:
+    """A one-part selector, as :func:`cleanhtml.rules.custom.selector_needles` reads one."""
+    return re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
+
+
+@functools.cache
+def _selector_part() -> re.Pattern[str]:
+    """One part of a CSS selector: a tag, ``#id`` or ``.class``."""
+    return re.compile(r"([#.]?)([A-Za-z][\w-]*)")
+
+
 _COMBINATORS = " \t\n\r\f>+~"
-_XPATH_HEAD = re.compile(
-    r"//([A-Za-z][\w-]*)\[(?:@(id|class) = '([^']*)'|starts-with\(@(id|class), '([^']*)'\))\]"
-)
-"""The first step of an XPath site marker, when it tests an id or class value."""
+
+
+@functools.cache
+def _xpath_head() -> re.Pattern[str]:
+    """The first step of an XPath site marker, when it tests an id or class value."""
+    return re.compile(
+        r"//([A-Za-z][\w-]*)\[(?:@(id|class) = '([^']*)'|starts-with\(@(id|class), '([^']*)'\))\]"
+    )
+
 
 QUOTE_HOST = "finance.sina.com.cn"
 """What every quote-page URL of :data:`cleanhtml.rules.news.QUOTE_URL_PARTS` holds."""
@@ -186,13 +202,13 @@ class Census:
         with an ``@id``/``@class`` test (``//div[@id = 'x']...``, ``//div[starts-with(@class,
         'x')]...``): what it needs are the ids, classes and tags the walk saw."""
         selector = selector.strip()
-        match = _SIMPLE_SELECTOR.match(selector)
+        match = _simple_selector().match(selector)
         if match:
             return self._has_part(*match.groups())
         if selector.startswith("/"):
             return self._xpath_may_match(selector)
-        parts = _SELECTOR_PART.findall(selector)
-        if not parts or _SELECTOR_PART.sub("", selector).strip(_COMBINATORS):
+        parts = _selector_part().findall(selector)
+        if not parts or _selector_part().sub("", selector).strip(_COMBINATORS):
             return None
         return all(self._has_part(kind, name) for kind, name in parts)
 
@@ -206,7 +222,7 @@ class Census:
         return name.lower() in self.tags
 
     def _xpath_may_match(self, xpath: str) -> bool | None:
-        head = _XPATH_HEAD.match(xpath)
+        head = _xpath_head().match(xpath)
         if head is None or "|" in xpath:
             return None
         tag, attribute, equal, prefix_of, prefix = head.groups()

@@ -97,8 +97,18 @@ _MARKDOWN_LINE = re.compile(  # noqa: DUO138 — linear: repeats start at a mark
     r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
     re.M,
 )
-_TAG_START = re.compile(r"</?[A-Za-z]")
-_TAG_LINE = re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
+
+
+@functools.cache
+def _tag_start() -> re.Pattern[str]:
+    return re.compile(r"</?[A-Za-z]")
+
+
+@functools.cache
+def _tag_line() -> re.Pattern[str]:
+    return re.compile(r"^ {0,3}(?:\{%|\{\{<|\{\{%)", re.M)
+
+
 _MARKDOWN_BLOCKS = frozenset(
     {
         "fence", "heading_open", "bullet_list_open", "ordered_list_open",
@@ -362,7 +372,7 @@ def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
         return bool(body.strip())
     if not _may_be_markdown(body):
         return False
-    if _TAG_LINE.search(body):
+    if _tag_line().search(body):
         return True
     tokens = _parse(body) if tokens is None else tokens
     if not tokens or tokens[0].type not in ("html_block", "paragraph_open"):
@@ -371,7 +381,7 @@ def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:
         children = tokens[1].children or []
         # a first tag CommonMark rejects is broken HTML, which browsers still read
         return not (
-            children and children[0].type == "text" and _TAG_START.match(children[0].content)
+            children and children[0].type == "text" and _tag_start().match(children[0].content)
         )
     for token in tokens:
         if token.type in _MARKDOWN_BLOCKS:
@@ -821,7 +831,12 @@ def _drop_boilerplate_paragraphs(
 
 # --- pseudo-tags: Markdown text a browser would read as a tag ---------------------------
 
-_PSEUDO_TAG = re.compile(r"<[A-Za-z]")
+
+@functools.cache
+def _pseudo_tag() -> re.Pattern[str]:
+    return re.compile(r"<[A-Za-z]")
+
+
 _REFRESH = ("refresh", "set-cookie")
 
 
@@ -909,7 +924,7 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
     code = _code_and_kept_lines(tokens)
     found: list[tuple[int, str]] = []
     pos, index = 0, 0
-    while match := _PSEUDO_TAG.search(body, pos):
+    while match := _pseudo_tag().search(body, pos):
         at = match.start()
         while index < len(skipped) and skipped[index][1] <= at:
             index += 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
 
 from cleanhtml.errors import InputError
 from cleanhtml.repairs import (
-    _MARKUP_LINE,
     RAW_TEXT_TAGS,
     _bound_attributes,
     _close_unterminated_comment,
@@ -16,6 +16,7 @@ from cleanhtml.repairs import (
     _drop_cut_tag,
     _end_of,
     _flatten,
+    _markup_line,
     _reopen_closed_body,
     comment_end,
 )
@@ -23,7 +24,9 @@ from cleanhtml.repairs import (
 _PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
 
 
-_SPACES = re.compile(r"\s*")
+@functools.cache
+def _spaces() -> re.Pattern[str]:
+    return re.compile(r"\s*")
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -125,7 +128,7 @@ def _starts_with_doctype(body: str) -> bool:
 
 def _skip_spaces(text: str, pos: int) -> int:
     """The position of the first non-whitespace character at or after ``pos``."""
-    return _end_of(_SPACES, text, pos)
+    return _end_of(_spaces(), text, pos)
 
 
 class _Unclosed:
@@ -209,7 +212,7 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
     return (
         isinstance(last.tag, str)
         and last.tag in RAW_TEXT_TAGS
-        and bool(last.text and _MARKUP_LINE.search(last.text))
+        and bool(last.text and _markup_line().search(last.text))
     )
 
 

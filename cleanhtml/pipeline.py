@@ -10,7 +10,7 @@ from lxml import etree
 from cleanhtml import census as census_
 from cleanhtml.document import Document
 from cleanhtml.rule import Context, Rule
-from cleanhtml.rules.markup import OPT_OUT_MARKER
+from cleanhtml.rules.markup import opt_out_marker
 
 Protected = list[tuple[etree._Element, etree._Element]]
 
@@ -18,7 +18,7 @@ Protected = list[tuple[etree._Element, etree._Element]]
 def _marker(node: etree._Element) -> str | None:
     if not isinstance(node, etree._Comment):
         return None
-    match = OPT_OUT_MARKER.match(node.text or "")
+    match = opt_out_marker().match(node.text or "")
     return match.group(1) if match else None
 
 

@@ -24,7 +24,9 @@ def _raw_tag() -> re.Pattern[str]:
     return re.compile(rf"<(/?)({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])", re.I)
 
 
-_MARKUP_LINE = re.compile(r"\n[ \t]*</?[A-Za-z!]")
+@functools.cache
+def _markup_line() -> re.Pattern[str]:
+    return re.compile(r"\n[ \t]*</?[A-Za-z!]")
 
 
 @functools.cache
@@ -161,7 +163,7 @@ def _close_unterminated_raw_text(body: str, repairs: list[str]) -> str:
         elif tag not in pending:
             pending[tag] = body.find(">", match.end())
     for tag, end in sorted(pending.items(), key=lambda item: item[1], reverse=True):
-        line = _MARKUP_LINE.search(body, end + 1) if end >= 0 else None
+        line = _markup_line().search(body, end + 1) if end >= 0 else None
         if line is None:
             continue
         repairs.append(f"closed an unterminated <{tag}>")

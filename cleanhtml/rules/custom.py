@@ -16,6 +16,7 @@ XPath or regex is a configuration error (exit 2) before any file is touched.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -36,7 +37,7 @@ TEXT_BLOCKS = (
 
 def _simple_xpath(css: str) -> str | None:
     """The XPath of a one-part selector (``#id``, ``.class``, ``tag``), as cssselect gives it."""
-    match = _SIMPLE.match(css)
+    match = _simple().match(css)
     if not match:
         return None
     kind, name = match.groups()
@@ -79,7 +80,10 @@ def compile_selector(expr: str, *, key: str) -> Finder:
     return finder
 
 
-_SIMPLE = re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
+@functools.cache
+def _simple() -> re.Pattern[str]:
+    """A one-part selector: a tag, ``#id`` or ``.class``."""
+    return re.compile(r"^([#.]?)([A-Za-z][\w-]*)$")
 
 
 def selector_needles(exprs: Sequence[str]) -> tuple[str, ...]:
@@ -90,7 +94,7 @@ def selector_needles(exprs: Sequence[str]) -> tuple[str, ...]:
     """
     needles = []
     for expr in exprs:
-        match = _SIMPLE.match(expr.strip())
+        match = _simple().match(expr.strip())
         if not match:
             return ()
         kind, name = match.groups()

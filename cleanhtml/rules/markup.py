@@ -38,8 +38,14 @@ def _comments(root: etree._Element) -> list[etree._Element]:
 
 
 _MARKER_PLACEHOLDER = "cleanhtml-marker"
-OPT_OUT_MARKER = re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
-"""``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
+
+
+@functools.cache
+def opt_out_marker() -> re.Pattern[str]:
+    """``<!-- cleanhtml: off -->`` ... ``<!-- cleanhtml: on -->`` leave what is between as it is."""
+    return re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
+
+
 _STYLE_ELEMENTS = find(
     "descendant-or-self::style | descendant-or-self::link"
     "[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
@@ -118,7 +124,7 @@ def _wanted(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]
 
 
 def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
-    if OPT_OUT_MARKER.match(comment.text or ""):
+    if opt_out_marker().match(comment.text or ""):
         return True
     if not patterns:
         return False

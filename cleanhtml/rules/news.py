@@ -126,11 +126,20 @@ def _stock_wrappers(root: etree._Element, census: Census | None = None) -> list[
 
 
 _QUOTE_PLACEHOLDERS = find("descendant-or-self::span/@id[starts-with(., 'quote_')]/..")
-_FOREIGN_QUOTE_HREF = re.compile(r"/(us|hk)stock/quotes/([0-9A-Za-z]{1,12})(?:[./?#]|$)")
-"""A US or Hong Kong quote page: ``.../usstock/quotes/JPM.html`` is ``usJPM``."""
-_CODE_IN_HREF = re.compile(
-    r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)"
-)
+
+
+# Patterns are compiled when first used, once per process (see cleanhtml.rules).
+@functools.cache
+def _foreign_quote_href() -> re.Pattern[str]:
+    """A US or Hong Kong quote page: ``.../usstock/quotes/JPM.html`` is ``usJPM``."""
+    return re.compile(r"/(us|hk)stock/quotes/([0-9A-Za-z]{1,12})(?:[./?#]|$)")
+
+
+@functools.cache
+def _code_in_href() -> re.Pattern[str]:
+    """The stock code in a quote page's URL."""
+    return re.compile(r"/(?:realstock/company|quotes)/([A-Za-z]{0,3}[0-9A-Za-z.]+?)(?:/|\.html|$)")
+
 
 _APP_PROMO_CLASSES = ("appendQr", "kaihu-qr")
 _APP_PROMO_IDS = ("kaihu-qr",)
@@ -371,11 +380,15 @@ _LINKS = find(".//a[@href]")
 # find their parent, quadratic on a text that C-level strips left in pieces.
 _UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]", smart_strings=False)
 
-EDITOR_CREDIT = re.compile(
-    r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：/／]\s*"
-    r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
-    r"(?:\s+(?P<code>[A-Z]{1,4}\d{2,6}))?\s*[\]】）)]?$"
-)
+
+@functools.cache
+def editor_credit() -> re.Pattern[str]:
+    """A whole text that is an editor credit (``责任编辑：徐小曼``, ``编辑/倪家宁 SF055``)."""
+    return re.compile(
+        r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：/／]\s*"
+        r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
+        r"(?:\s+(?P<code>[A-Z]{1,4}\d{2,6}))?\s*[\]】）)]?$"
+    )
 
 
 STAFF_ROLES = (
@@ -454,7 +467,7 @@ def staff_credit(text: str) -> str | None:
 
 
 def editor_name(match: re.Match[str]) -> str:
-    """The editor an :data:`EDITOR_CREDIT` match names, with the staff code when there is
+    """The editor an :func:`editor_credit` match names, with the staff code when there is
     one: ``责编：黄忆南 PN269`` -> ``黄忆南 PN269`` (``杨倩_NF4425`` keeps its underscore)."""
     name = match.group("name").strip()
     return f"{name} {match.group('code')}" if match.group("code") else name
@@ -561,8 +574,8 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
             _add_stock(ctx, _span_code(el.get("id", "")))
         else:
             href = el.get("href", "")
-            foreign = _FOREIGN_QUOTE_HREF.search(href)
-            match = None if foreign else _CODE_IN_HREF.search(href)
+            foreign = _foreign_quote_href().search(href)
+            match = None if foreign else _code_in_href().search(href)
             if foreign:
                 _add_stock(ctx, stock_code(foreign.group(1), foreign.group(2)))
             elif match:
@@ -832,7 +845,7 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
 
 
 def _record_editor(ctx: Context, text: str) -> None:
-    match = EDITOR_CREDIT.match(text)
+    match = editor_credit().match(text)
     if match and "editor" not in ctx.meta:
         ctx.meta["editor"] = editor_name(match)
 
@@ -894,7 +907,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             if _HAS_MEDIA(el):
                 break
             continue
-        if EDITOR_CREDIT.match(text):
+        if editor_credit().match(text):
             _record_editor(ctx, text)
         else:
             editor = staff_credit(text)
@@ -909,12 +922,20 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
-ORIGINAL_TITLE = re.compile(
-    r"^(?P<open>[\[【（(])?\s*原标题(?:\s*[:：]\s*|\s+)(?P<value>\S.{0,199})$"
-)
-SOURCE_LINE = re.compile(
-    r"^(?P<open>[\[【（(])?\s*(?:文章)?来源\s*[:：|丨｜]\s*(?P<value>[^。！？；;!?]{1,60})$"
-)
+@functools.cache
+def original_title() -> re.Pattern[str]:
+    """A line giving the original title (``原标题：…``, ``（原标题：…）``)."""
+    return re.compile(r"^(?P<open>[\[【（(])?\s*原标题(?:\s*[:：]\s*|\s+)(?P<value>\S.{0,199})$")
+
+
+@functools.cache
+def source_line() -> re.Pattern[str]:
+    """A line naming the source (``来源：燕赵都市报``, ``（来源：新华社）``)."""
+    return re.compile(
+        r"^(?P<open>[\[【（(])?\s*(?:文章)?来源\s*[:：|丨｜]\s*(?P<value>[^。！？；;!?]{1,60})$"
+    )
+
+
 _CLOSING = {"[": "]", "【": "】", "（": "）", "(": ")"}
 META_HEAD_BLOCKS = 5  # the original title and the source open an article...
 META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
@@ -936,8 +957,8 @@ def _lines(el: etree._Element, text: str | None = None) -> list[str]:
 
 
 def _record_line(ctx: Context, line: str) -> None:
-    for key, pattern in (("original_title", ORIGINAL_TITLE), ("source", SOURCE_LINE)):
-        match = pattern.match(line)
+    for key, pattern in (("original_title", original_title), ("source", source_line)):
+        match = pattern().match(line)
         if match:
             value = match.group("value").strip()
             closing = _CLOSING.get(match.group("open") or "")
@@ -1169,7 +1190,14 @@ in their own ``<font>`` or ``<span>``), when that element's text is at most
 :data:`PLAYER_STATUS_CHARS` characters."""
 PLAYER_STATUS_CHARS = 40
 """A status line's length at most (whitespace aside)."""
-_TIME_CODE = re.compile(r"^/?\s?\d{1,2}:\d{2}(?::\d{2})?$")
+
+
+@functools.cache
+def _time_code() -> re.Pattern[str]:
+    """A player's time code (``/2:54``, ``01:02:03``)."""
+    return re.compile(r"^/?\s?\d{1,2}:\d{2}(?::\d{2})?$")
+
+
 PLAYER_MAX_LEVELS = 8
 """How far above a ``<video>`` the player that wraps it is looked for."""
 PLAYER_MAX_NODES = 200
@@ -1208,7 +1236,7 @@ def _is_chrome(text: str | None) -> bool:
     return (
         not text
         or text.lower() in PLAYER_CHROME
-        or _TIME_CODE.match(text) is not None
+        or _time_code().match(text) is not None
         or _is_setting(text)
     )
 
@@ -1317,7 +1345,7 @@ def _labelled(el: etree._Element) -> bool:
     """
     for piece in cast(list[str], _TEXT_NODES(el)):
         text = piece.strip(WHITESPACE)
-        if text and not (_is_setting(text) or _TIME_CODE.match(text) or text in ("/", "|")):
+        if text and not (_is_setting(text) or _time_code().match(text) or text in ("/", "|")):
             return True
     return False
 
@@ -1486,7 +1514,10 @@ def _share_widgets(root: etree._Element) -> list[etree._Element]:
     return in_order(root, *(query(root) for query in _SHARE_QUERIES))
 
 
-_COUNT = re.compile(r"^\+?\d{1,9}$")
+@functools.cache
+def _count() -> re.Pattern[str]:
+    """A share widget's count (``+12``)."""
+    return re.compile(r"^\+?\d{1,9}$")
 
 
 def _share_state(el: etree._Element) -> tuple[bool, bool]:
@@ -1497,7 +1528,7 @@ def _share_state(el: etree._Element) -> tuple[bool, bool]:
         if not piece:
             continue
         known = piece in SHARE_PHRASES or piece.upper() in SHARE_PHRASES
-        if not known and not _COUNT.match(piece):
+        if not known and not _count().match(piece):
             return False, seen
         seen = True
     return True, seen

@@ -21,6 +21,7 @@ police the site's own scripts that may read ``data-*`` attributes.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -51,12 +52,32 @@ TEXT_ATTRIBUTES = frozenset(
 # Animation attributes whose value may hold a URL anywhere, not only at the start.
 LIST_ATTRIBUTES = frozenset({"values", "to", "from", "by"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:", "mocha:", "data:")
-RASTER_DATA_URL = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp|avif|apng|x-icon)[;,]")
-# Stripped before a URL is read: ASCII whitespace and controls (browsers drop tabs and
-# newlines anywhere in a URL) and Unicode spaces and format characters.
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")  # fmt: skip # noqa: E501
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+
+
+@functools.cache
+def raster_data_url() -> re.Pattern[str]:
+    """A ``data:`` URL of a raster image type (compiled when first used, as every
+    pattern of the rules: see :mod:`cleanhtml.rules`)."""
+    return re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp|avif|apng|x-icon)[;,]")
+
+
+@functools.cache
+def _url_noise() -> re.Pattern[str]:
+    """Stripped before a URL is read: ASCII whitespace and controls (browsers drop tabs
+    and newlines anywhere in a URL) and Unicode spaces and format characters."""
+    return re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")  # fmt: skip # noqa: E501
+
+
+@functools.cache
+def _css_escape() -> re.Pattern[str]:
+    return re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
+
+
+@functools.cache
+def _css_comment() -> re.Pattern[str]:
+    return re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+
+
 _URL_HINTS = ("script", "data", "mocha", "&")
 _CSS_HINTS = (b"xpression", b"javascript", b"vbscript", b"inding", b"ehavio")
 UNSAFE_CSS = ("expression(", "javascript:", "vbscript:", "-moz-binding", "behavior:", "behaviour:")
@@ -66,7 +87,9 @@ REFRESH_EQUIVS = frozenset({"refresh", "set-cookie"})
 _IN_FOREIGN = test("ancestor::svg or ancestor::math")
 
 
-_TAG_LIKE = re.compile(r"<[A-Za-z/]")
+@functools.cache
+def _tag_like() -> re.Pattern[str]:
+    return re.compile(r"<[A-Za-z/]")
 
 
 def _drop_all(found: list[etree._Element], ctx: Context) -> int:
@@ -172,12 +195,12 @@ def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -
         import html  # only here: html.entities is a large table to load
 
         value = html.unescape(value)
-    value = _URL_NOISE.sub("", value).lower()
+    value = _url_noise().sub("", value).lower()
     if anywhere:
         return any(scheme in value for scheme in SCRIPT_SCHEMES)
     if not value.startswith(SCRIPT_SCHEMES):
         return False
-    return not (raster_ok and RASTER_DATA_URL.match(value))
+    return not (raster_ok and raster_data_url().match(value))
 
 
 def unsafe_css(css: str, *, attribute: bool = False) -> bool:
@@ -194,11 +217,11 @@ def unsafe_css(css: str, *, attribute: bool = False) -> bool:
             lowered = lowered.replace(b"\\", b"")
         if not any(hint in lowered for hint in _CSS_HINTS):
             return False
-    css = _CSS_ESCAPE.sub(
+    css = _css_escape().sub(
         lambda m: chr(min(int(m.group(1), 16), 0x10FFFF) or 0xFFFD) if m.group(1) else m.group(2),
         css,
     )
-    css = _URL_NOISE.sub("", _CSS_COMMENT.sub("", css)).lower()
+    css = _url_noise().sub("", _css_comment().sub("", css)).lower()
     return any(marker in css for marker in UNSAFE_CSS)
 
 
@@ -330,4 +353,4 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
 
 def _style_unsafe(el: etree._Element) -> bool:
     text = el.text or ""
-    return ("<" in text and bool(_TAG_LIKE.search(text))) or unsafe_css(text)
+    return ("<" in text and bool(_tag_like().search(text))) or unsafe_css(text)

@@ -14,6 +14,7 @@ and a post's front matter (``link:``, ``url:``, ``permalink:``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -30,19 +31,30 @@ if TYPE_CHECKING:
 URL_HEAD_CHARS = 4096
 """How far into the input the leading URL comment is looked for."""
 
-# Anchored, one pass, no nested quantifiers: the first comment of a saved page, after
-# an optional BOM, doctype or XML declaration (those hold no "<" or ">" inside).
-_LEADING_COMMENT = re.compile(
-    r"\A\ufeff?\s*(?:<[!?][^<>]*>\s*)?(?:<[!?][^<>]*>\s*)?"
-    r"<!--\s*(?:saved from url=\(\d{1,6}\)\s*)?(https?://[^\s<>\"']{1,2000})\s*-->",
-    re.IGNORECASE,
-)
+
+@functools.cache
+def _leading_comment() -> re.Pattern[str]:
+    """The first comment of a saved page, after an optional BOM, doctype or XML
+    declaration (those hold no "<" or ">" inside). Anchored, one pass, no nested
+    quantifiers."""
+    return re.compile(
+        r"\A\ufeff?\s*(?:<[!?][^<>]*>\s*)?(?:<[!?][^<>]*>\s*)?"
+        r"<!--\s*(?:saved from url=\(\d{1,6}\)\s*)?(https?://[^\s<>\"']{1,2000})\s*-->",
+        re.IGNORECASE,
+    )
+
+
 _ASCII_SPACES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters ``\\s`` matches in a str pattern."""
-_FRONT_MATTER_URL = re.compile(
-    r"^(?:link|url|permalink|source_url|original_url)[ \t]*:[ \t]*['\"]?(https?://[^\s'\"]{1,2000})",
-    re.MULTILINE,
-)
+
+
+@functools.cache
+def _front_matter_url() -> re.Pattern[str]:
+    """A front matter line giving the page's URL (``link: https://…``)."""
+    return re.compile(
+        r"^(?:link|url|permalink|source_url|original_url)[ \t]*:[ \t]*['\"]?(https?://[^\s'\"]{1,2000})",
+        re.MULTILINE,
+    )
 
 
 class Site(Frozen):
@@ -247,14 +259,14 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
     if given:
         return given
     if doc.front_matter:
-        found = _FRONT_MATTER_URL.search(doc.front_matter)
+        found = _front_matter_url().search(doc.front_matter)
         if found:
             return found.group(1)
     head = doc.source[doc.body_start : doc.body_start + URL_HEAD_CHARS]
     lead = head.lstrip(_ASCII_SPACES)[:2]
     # (the comment, or a doctype before it, opens the input, after spaces or a BOM)
     if not lead.isascii() or lead in (b"<!", b"<?"):
-        found = _LEADING_COMMENT.match(head.decode("utf-8", "ignore"))
+        found = _leading_comment().match(head.decode("utf-8", "ignore"))
         if found:
             return found.group(1)
     root = doc.root

@@ -228,10 +228,10 @@ def page_meta(
     source = _first_text(root, site.source, finders) if site is not None else ""
     editor = None
     if site is not None and site.editor:
-        from cleanhtml.rules.news import EDITOR_CREDIT, editor_name
+        from cleanhtml.rules.news import editor_credit, editor_name
 
         text = " ".join(_first_text(root, site.editor, finders).split())
-        credit = EDITOR_CREDIT.match(text) or EDITOR_CREDIT.match(_after_credits(text))
+        credit = editor_credit().match(text) or editor_credit().match(_after_credits(text))
         editor = editor_name(credit) if credit else None
     if not source:
         source = next((_clean(metas[k]) for k in SOURCE_META if k in metas), "")

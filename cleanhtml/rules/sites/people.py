@@ -18,7 +18,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.rules.news import ORIGINAL_TITLE
+from cleanhtml.rules.news import original_title
 from cleanhtml.rules.sites.base import Site
 from cleanhtml.treeops import WHITESPACE, drop, find, text_of
 
@@ -32,7 +32,7 @@ def record_original_title(root: etree._Element, ctx: Context) -> int:
     for div in _ORIGINAL_TITLE(root):
         if div.getparent() is None or len(div):
             continue
-        found = ORIGINAL_TITLE.match(" ".join(text_of(div).strip(WHITESPACE).split()))
+        found = original_title().match(" ".join(text_of(div).strip(WHITESPACE).split()))
         if found is None:
             continue
         ctx.meta.setdefault("original_title", found.group("value").strip())

@@ -23,7 +23,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cleanhtml.rule import Context
-from cleanhtml.rules.news import ORIGINAL_TITLE
+from cleanhtml.rules.news import original_title
 from cleanhtml.rules.sites.base import Site
 from cleanhtml.treeops import WHITESPACE, drop, find, text_of
 
@@ -40,7 +40,7 @@ def record_original_title(root: etree._Element, ctx: Context) -> int:
     for p in _ORIGINAL_TITLE(root):
         if p.getparent() is None:
             continue
-        found = ORIGINAL_TITLE.match(" ".join(text_of(p).strip(WHITESPACE).split()))
+        found = original_title().match(" ".join(text_of(p).strip(WHITESPACE).split()))
         if found:
             ctx.meta.setdefault("original_title", found.group("value").strip())
         ctx.removed(p)
