@@ -276,6 +276,21 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         lambda n: _page('<div style="display:none">隐藏，文字。' * n + "<p>正文，正文。</p>"),
         1000,
     ),
+    "finder-hidden-inside": (  # many hidden blocks, nested ones, inside the article
+        lambda n: _page(
+            "<div>"
+            + (
+                "<p>正文一段，有逗号，也有句号，说明事情的经过。</p>"
+                '<p style="display:none">隐藏<span hidden>的注释</span></p>'
+            )
+            * n
+            + '<div hidden><div style="display: none">' * n
+            + "文字"
+            + "</div></div>" * n
+            + "</div>"
+        ),
+        300,
+    ),
     "finder-many-paragraphs": (
         lambda n: _page(
             '<div class="nav"><a href=/>首页</a></div>'

@@ -23,15 +23,17 @@ readability does:
 * the best's siblings that hold more of the article join it;
 * the headline (``<h1>``) and lines of links only before the first line of article
   text, and page furniture inside, are dropped;
-* so are lists of links inside (related stories, teasers, ads: :func:`_link_lists`),
+* so are blocks the page hides inside (``display: none``, ``hidden``: :func:`_hidden_in`)
+  and lists of links (related stories, teasers, ads: :func:`_link_lists`),
   as readability's conditional cleaning drops them, and lines of a short label and a
   headline's link (``Read more: <a>…</a>``: :data:`LABEL_CHARS`).
 
 Text the page hides in its own markup (``display: none``, ``hidden``) and the text of
-scripts, styles and form controls do not count for the scores; what is cut inside the
-article (lines before it, lists of links) is judged on what the cleaned page shows,
-text hidden by a style included (the cleaned page has no styles), so that a second run
-cuts nothing more. Everything is counted in one walk
+scripts, styles and form controls do not count for the scores; the blocks the page
+hides inside the article go (:func:`_hidden_in`: not those it may show again); what
+else is cut inside the article (lines before it, lists of links) is judged on what
+the cleaned page shows, text hidden by a style included (the cleaned page has no
+styles), so that a second run cuts nothing more. Everything is counted in one walk
 down the tree and a few sums back up it: the cost is linear in the size of the page.
 """
 
@@ -159,6 +161,7 @@ class _Walk:
     the scores too (as the cleaned page, whose styles are gone, shows it)."""
 
     def __init__(self, body: etree._Element, styled: bool = False) -> None:
+        self.styled = styled
         self.order: list[etree._Element] = []
         self.own: dict[etree._Element, list[int]] = {}  # block -> [chars, marks, links]
         # the same for the lines of the cleaned page (below), and their first text
@@ -479,6 +482,7 @@ def _furniture_in(
     lines: list[etree._Element] = []
     for top in kept:
         named = top in walk.own_furniture
+        hidden = _hidden_in(top, walk)
         order: list[etree._Element] = []  # the elements inside top, in document order
         stack = [top]
         while stack:
@@ -487,7 +491,7 @@ def _furniture_in(
             for child in reversed(el):
                 if not isinstance(child.tag, str):
                     continue
-                if not named and child in walk.own_furniture:
+                if (not named and child in walk.own_furniture) or child in hidden:
                     found.append(child)
                 else:
                     stack.append(child)
@@ -502,6 +506,68 @@ def _furniture_in(
             elif el in walk.lines:
                 lines.append(el)
     return found, lines
+
+
+HIDDEN_SHARE = 0.5
+"""Blocks the page hides inside the article stay when together they hold this share
+of its text or more: the page hides its article until a script shows it."""
+
+
+def _hidden_in(top: etree._Element, walk: _Walk) -> set[etree._Element]:
+    """The outermost blocks inside ``top`` that the page hides in its own markup
+    (``display: none`` in a ``style``, a ``hidden`` attribute: :func:`_is_hidden`),
+    which go with the page furniture: a placeholder (``Like Loading...``), a folded
+    navigation box, an alternative form of a formula, a note to AI summarisers. Not
+    ``visibility: hidden`` (a child may show itself again: ``visibility: visible``) nor
+    ``aria-hidden`` (hidden from screen readers only: pull quotes, image credits).
+
+    What the page may show again stays: a block holding media (images loaded lazily),
+    a block holding two lines of article text or more (the rest of an article folded
+    under 展开全文), and all of them when they hold :data:`HIDDEN_SHARE` of ``top``'s
+    text or more. Only when the article was found in the text the page shows (not
+    in the second look at the text it hides with a style). One walk over ``top``."""
+    if walk.styled:
+        return set()
+    hidden: list[etree._Element] = []
+    stack = [top]
+    while stack:
+        el = stack.pop()
+        for child in el:
+            if isinstance(child.tag, str):
+                (hidden if _is_hidden(child) else stack).append(child)
+    if not hidden:
+        return set()
+    drop: set[etree._Element] = set()
+    held = 0
+    for block in hidden:
+        chars, lines, media = _held(block)
+        if chars and lines < 2 and not media:
+            drop.add(block)
+            held += chars
+    if held and held >= HIDDEN_SHARE * _held(top)[0]:
+        return set()
+    return drop
+
+
+def _held(top: etree._Element) -> tuple[int, int, bool]:
+    """(characters, lines of article text, whether media) inside ``top``: its text
+    outside scripts and styles, its blocks with :data:`LINE_CHARS` characters and a
+    sentence mark of their own."""
+    chars = lines = 0
+    media = False
+    for el in top.iter():
+        if not isinstance(el.tag, str):
+            continue  # a comment: its tail is its parent's text
+        if el.tag in MEDIA:
+            media = True
+        own, marks = (0, 0) if el.tag in SKIP else _count(el.text)
+        for child in el:
+            count = _count(child.tail)
+            own, marks = own + count[0], marks + count[1]
+        chars += own
+        if el.tag in PARAGRAPHS and own >= LINE_CHARS and marks:
+            lines += 1
+    return chars, lines, media
 
 
 def _link_lists(
