@@ -79,7 +79,7 @@ def _default_rules() -> tuple[Rule, ...]:
 
 
 def clean_document(
-    data: bytes | str,
+    data: bytes | str | document.Handed,
     *,
     rules: Sequence[Rule] | None = None,
     encoding: str | None = None,
@@ -97,11 +97,23 @@ def clean_document(
     :mod:`cleanhtml.markdown_body`); ``path`` tells a Markdown file without front
     matter by its name. ``keep_comments`` names comments to keep, besides the
     generator markers every post keeps (:data:`~cleanhtml.rules.markup.KEEP_COMMENTS`).
+
+    ``data`` :class:`~cleanhtml.document.Handed` over is let go while it is cleaned,
+    when large (see :func:`cleanhtml.document.load`).
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    markdown = path is not None and path.lower().endswith(document.MARKDOWN_SUFFIXES)
+    raw: bytes | document.Handed
+    if isinstance(data, str):
+        raw = data.encode("utf-8")
+    elif isinstance(data, document.Handed) and markdown:
+        raw = data.take()  # a Markdown body is read again as text: kept
+    else:
+        raw = data
+    del data
     chosen = _default_rules() if rules is None else rules
-    doc = document.load(raw, encoding=encoding)
-    if doc.front_matter or (path and path.lower().endswith(document.MARKDOWN_SUFFIXES)):
+    doc = document.load(raw, encoding=encoding, rules=chosen)
+    del raw
+    if doc.front_matter or markdown:
         from cleanhtml import markdown_body
 
         post = markdown_body.clean_post(

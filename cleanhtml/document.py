@@ -32,14 +32,17 @@ and :mod:`cleanhtml.serialize` (back to text and bytes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cleanhtml import census as census_
 from cleanhtml.census import Census
 from cleanhtml.encoding import decode as decode_bytes
+from cleanhtml.errors import InputError
 from cleanhtml.frontmatter import detect_newline, split_front_matter
-from cleanhtml.parse import parse
+from cleanhtml.parse import Chunks, parse
 from cleanhtml.repairs import (
     _FORM_FEED,
     _content_end,
@@ -47,12 +50,17 @@ from cleanhtml.repairs import (
     _remove_control_chars,
     _remove_control_references,
 )
-from cleanhtml.serialize import dump, serialize_body, to_bytes, to_text
+from cleanhtml.serialize import dump, serialize_body, to_bytes, to_text, write
 from cleanhtml.treefixes import TREE_FIXES
+
+if TYPE_CHECKING:
+    from cleanhtml.pipeline import Needles
+    from cleanhtml.rule import Rule
 
 __all__ = [
     "MARKDOWN_SUFFIXES",
     "Document",
+    "Handed",
     "detect_newline",
     "dump",
     "load",
@@ -62,6 +70,7 @@ __all__ = [
     "split_front_matter",
     "to_bytes",
     "to_text",
+    "write",
 ]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
@@ -77,6 +86,34 @@ _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 _PLACEHOLDER = etree.Element("body")
 LET_GO_CHARS = 1 << 20
 """A UTF-8 body this long (characters) is parsed from its bytes alone (see :func:`load`)."""
+LEAD_BYTES = 4096
+"""How much of the body's start a document whose input was let go keeps (see
+:meth:`Document.lead`)."""
+
+
+class Handed:
+    """Input bytes handed over to :func:`load`, which takes them out of here.
+
+    The caller keeps no reference to them, so a large input is freed while libxml2
+    builds its tree and is not held while it is cleaned (peak memory: the tree is
+    about five times the input). ``again`` gives the same bytes back (the runner reads
+    the file again) for the few things that need them after cleaning: a document no
+    rule touched is written as it came. :func:`load` checks that they are the same
+    (size and digest) and refuses them otherwise.
+    """
+
+    __slots__ = ("again", "data")
+
+    def __init__(self, data: bytes, again: Callable[[], bytes]) -> None:
+        self.data: bytes | None = data
+        self.again = again
+
+    def take(self) -> bytes:
+        """The bytes, no longer held here."""
+        data, self.data = self.data, None
+        if data is None:
+            raise ValueError("the input was taken already")
+        return data
 
 
 class Document:
@@ -90,12 +127,13 @@ class Document:
     """
 
     __slots__ = (
-        "body", "body_start", "bom", "census", "encoding", "front_matter", "has_doctype",
-        "is_fragment", "markdown", "newline", "prolog", "repairs", "root", "serialized",
-        "source", "trailing", "warnings", "with_references",
+        "_lead", "_source", "again", "body", "body_start", "bom", "census", "digest",
+        "encoding", "front_matter", "has_doctype", "is_fragment", "markdown", "needles",
+        "newline", "prolog", "repairs", "root", "serialized", "size", "trailing",
+        "warnings", "with_references",
     )  # fmt: skip
 
-    source: bytes
+    _source: bytes | None
     front_matter: str
     body: str | None
     """The HTML body as text, or None when it is the input's own UTF-8 bytes from
@@ -126,10 +164,20 @@ class Document:
     markdown: bool
     """True for a Markdown post (see :mod:`cleanhtml.markdown_body`): ``body`` and
     ``serialized`` hold the cleaned Markdown, ``root`` that Markdown rendered to HTML."""
+    size: int
+    """The input's size in bytes."""
+    again: Callable[[], bytes] | None
+    """Gives the input's bytes again once they were let go (see :class:`Handed`)."""
+    digest: bytes
+    """The input's BLAKE2b digest, when it was let go (else empty)."""
+    needles: Needles | None
+    """The rules' needles, answered before the input was let go (else None: the
+    pipeline scans the input itself)."""
+    _lead: bytes
 
     def __init__(
         self,
-        source: bytes,
+        source: bytes | None,
         front_matter: str,
         body: str | None,
         root: etree._Element,
@@ -148,7 +196,12 @@ class Document:
         with_references: str | None = None,
         markdown: bool = False,
     ) -> None:
-        self.source = source
+        self._source = source
+        self.size = 0 if source is None else len(source)
+        self.again = None
+        self.digest = b""
+        self.needles = None
+        self._lead = b""
         self.front_matter = front_matter
         self.body = body
         self.root = root
@@ -166,6 +219,40 @@ class Document:
         self.body_start = body_start
         self.with_references = with_references
         self.markdown = markdown
+
+    @property
+    def source(self) -> bytes:
+        """The input's bytes. When they were let go while the document was cleaned
+        (see :class:`Handed`) they are read again, each time, and must be the same."""
+        if self._source is not None:
+            return self._source
+        if self.again is None:
+            raise ValueError("the input was let go and cannot be read again")
+        return _same_input(self.again(), self.size, self.digest)
+
+    @source.setter
+    def source(self, value: bytes) -> None:
+        self._source, self.size = value, len(value)
+
+    @property
+    def held(self) -> bool:
+        """True while the document holds its input's bytes (it lets a large handed-over
+        input go: see :class:`Handed`)."""
+        return self._source is not None
+
+    def lead(self, size: int) -> bytes:
+        """The first ``size`` bytes of the body (up to :data:`LEAD_BYTES`), without
+        reading a let-go input again."""
+        if self._source is None:
+            return self._lead[:size]
+        return self._source[self.body_start : self.body_start + size]
+
+    def is_input(self, data: bytes) -> bool:
+        """True when ``data`` are the input's bytes (told by size and digest once the
+        input was let go: it is not read again for this)."""
+        if self._source is not None:
+            return data is self._source or data == self._source
+        return len(data) == self.size and _digest(data) == self.digest
 
     def body_text(self) -> str:
         """The HTML body as text (newlines as ``\\n``, after the XML declaration)."""
@@ -194,12 +281,23 @@ def _split_prolog(body: str) -> tuple[str, str]:
     return match.group(0), body[match.end() :]
 
 
-def load(data: bytes, *, encoding: str | None = None) -> Document:
+def load(
+    data: bytes | Handed, *, encoding: str | None = None, rules: Sequence[Rule] = ()
+) -> Document:
     """Read ``data`` into a :class:`Document`.
+
+    Input :class:`Handed` over is let go when it is a large UTF-8 body without front
+    matter (:data:`LET_GO_CHARS` characters or more): ``rules``' needles are answered
+    first (see :meth:`cleanhtml.pipeline.Needles.settle`), then libxml2 reads the body
+    in pieces that are freed as it goes, so the input and the whole tree are never in
+    memory together, nor the input while the document is cleaned.
 
     Raises :class:`InputError` for binary data, undecodable bytes and markup that
     cannot be parsed without losing text.
     """
+    again = None
+    if isinstance(data, Handed):
+        again, data = data.again, data.take()
     decoded = decode_bytes(data, encoding=encoding)
     text, decoded.text = decoded.text, ""
     front_matter, body = split_front_matter(text)
@@ -211,7 +309,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     if decoded.is_utf8 and not (decoded.how == "bom" and decoded.warnings):
         start = (3 if decoded.bom else 0) + len(front_matter.encode("utf-8"))
         raw = data[start:] if start else data
-    if "\r" in body:
+    crlf = "\r" in body
+    if crlf:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if raw is not None else None
     unrepaired = body
@@ -230,8 +329,9 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     if body is not unrepaired:
         raw = None
     prolog, body = _split_prolog(body)
-    if prolog and raw is not None:
-        raw = raw[len(prolog.encode("utf-8")) :]
+    cut = len(prolog.encode("utf-8")) if prolog else 0  # the declaration's bytes
+    if cut and raw is not None:
+        raw = raw[cut:]
     # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
     prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
@@ -245,8 +345,22 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         # tree (five times) are never in memory together
         tail = body[_content_end(body) :]  # what follows a page's markup
         body = ""
-    root, is_fragment, has_doctype = parse(None if let_go else body, repairs=repairs, raw=raw)
-    del raw
+    size, source, freed = len(data), data, let_go and again is not None and not front_matter
+    digest, lead, needles = b"", b"", None
+    to_parse: bytes | Chunks | None = raw
+    if freed:  # the input itself goes too: the tree is built from pieces freed as read
+        assert again is not None and raw is not None
+        from cleanhtml.pipeline import Needles
+
+        needles = Needles(None, rules, source=data[start:] if start else data)
+        needles.settle()
+        digest, lead = _digest(data), data[start : start + LEAD_BYTES]
+        reread = _reader(again, size, digest, start, crlf, cut)
+        to_parse = Chunks(raw, reread)
+        data = source = b""
+        raw = None
+    root, is_fragment, has_doctype = parse(None if let_go else body, repairs=repairs, raw=to_parse)
+    del raw, to_parse
     census: Census | None = None
     # the markup whose comments the tree holds as they were written (flattening drops
     # tags, inside comments too; a large body was let go): the census reads a comment
@@ -262,8 +376,8 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
     _foreign_repair(census, repairs)
     if not (is_fragment or let_go):
         tail = body[_content_end(body) :]
-    return Document(
-        source=data,
+    doc = Document(
+        source=None if freed else source,
         front_matter=front_matter,
         body=None if from_source else body,
         body_start=start,
@@ -280,6 +394,42 @@ def load(data: bytes, *, encoding: str | None = None) -> Document:
         census=census,
         with_references=with_references,
     )
+    if freed:
+        doc.size, doc.again, doc.digest, doc._lead = size, again, digest, lead
+        doc.needles = needles
+    return doc
+
+
+def _digest(data: bytes) -> bytes:
+    """A digest of the input, to know it again (BLAKE2b, 256 bits)."""
+    import hashlib  # only for large inputs
+
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _same_input(data: bytes, size: int, digest: bytes) -> bytes:
+    """``data``, read again, when it is the input that was let go; else InputError."""
+    if len(data) != size or _digest(data) != digest:
+        raise InputError("changed while it was being cleaned; read it again")
+    return data
+
+
+def _reader(
+    again: Callable[[], bytes], size: int, digest: bytes, start: int, crlf: bool, prolog: int
+) -> Callable[[], bytes]:
+    """What gives the body's UTF-8 bytes as :func:`load` parses them (after the BOM and
+    front matter, newlines as ``\\n``, without the XML declaration), from the input read
+    again: for a repair after the parse that reads the text again (see :class:`Chunks`)."""
+
+    def body() -> bytes:
+        data = _same_input(again(), size, digest)
+        raw = data[start:] if start else data
+        del data
+        if crlf:
+            raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return raw[prolog:] if prolog else raw
+
+    return body
 
 
 def reparse(doc: Document, html: str) -> None:
@@ -291,6 +441,7 @@ def reparse(doc: Document, html: str) -> None:
     before the new one is built, so memory does not double.
     """
     doc.root, doc.census, doc.serialized = _PLACEHOLDER, None, None  # let the old tree go
+    doc.needles = None  # they were the input's: the rules now read this output
     prolog, body = _split_prolog(html)
     root, is_fragment, has_doctype = parse(body, repairs=[], own=True)
     for fix in TREE_FIXES:

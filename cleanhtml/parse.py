@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
+from collections.abc import Callable
+from typing import IO, cast
 
 from lxml import etree
 
@@ -55,6 +58,40 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
+CHUNK_BYTES = 1 << 20
+"""The size of the pieces a let-go input is read in (see :class:`Chunks`)."""
+
+
+class Chunks:
+    """UTF-8 bytes to parse, held in pieces that libxml2 reads one after another (lxml
+    calls :meth:`read`) and that are let go as it reads them: a large input and its
+    whole tree are never in memory together (the tree is about five times the input).
+
+    libxml2 reads a document from pieces exactly as from one buffer (the same parser,
+    fed by its input callbacks). ``again`` gives the bytes back when asked for once
+    reading began (a repair after the parse reads the text again).
+    """
+
+    __slots__ = ("again", "pieces", "started")
+
+    def __init__(self, data: bytes, again: Callable[[], bytes]) -> None:
+        self.pieces = deque(data[at : at + CHUNK_BYTES] for at in range(0, len(data), CHUNK_BYTES))
+        self.again, self.started = again, False
+
+    def read(self, size: int = -1) -> bytes:
+        """The next piece (empty at the end), no longer held here."""
+        self.started = True
+        return self.pieces.popleft() if self.pieces else b""
+
+    def put_first(self, data: bytes) -> None:
+        """Read ``data`` before the rest (a fragment's ``<html><body>``)."""
+        self.pieces.appendleft(data)
+
+    def whole(self) -> bytes:
+        """All the bytes: joined if none was read yet, else read again."""
+        return self.again() if self.started else b"".join(self.pieces)
+
+
 class _Text:
     """The text being parsed, which may be let go while libxml2 builds the tree from
     its UTF-8 bytes ``raw`` (peak memory: a large input's text is about as large as the
@@ -62,7 +99,7 @@ class _Text:
 
     __slots__ = ("raw", "value")
 
-    def __init__(self, value: str | None, raw: bytes | None) -> None:
+    def __init__(self, value: str | None, raw: bytes | Chunks | None) -> None:
         if value is None and raw is None:
             raise ValueError("a text to parse, or its UTF-8 bytes")
         self.value, self.raw = value, raw
@@ -70,7 +107,8 @@ class _Text:
     def get(self) -> str:
         if self.value is None:
             assert self.raw is not None
-            self.value = self.raw.decode("utf-8")
+            raw = self.raw if isinstance(self.raw, bytes) else self.raw.whole()
+            self.value = raw.decode("utf-8")
         return self.value
 
     def let_go(self) -> None:
@@ -80,19 +118,25 @@ class _Text:
 
 
 def _parse_markup(
-    markup: _Text | str, repairs: list[str], raw: bytes | None = None, prefix: str = ""
+    markup: _Text | str, repairs: list[str], raw: bytes | Chunks | None = None, prefix: str = ""
 ) -> etree._Element:
     """Parse ``prefix + markup`` with a fresh parser: ``huge_tree`` (no 10 MB text cap),
     no network, depth checked.
 
     ``raw`` is ``markup`` as UTF-8 bytes when the caller has them: libxml2 reads UTF-8
-    bytes faster than a Python string (which it would convert first).
+    bytes faster than a Python string (which it would convert first); as
+    :class:`Chunks`, they are read in pieces let go as they are read.
     """
     parser = etree.HTMLParser(huge_tree=True, no_network=True, encoding="utf-8")
-    data = raw if raw is not None else _str(markup).encode("utf-8")
     try:
-        root = etree.fromstring(prefix.encode() + data if prefix else data, parser)
-        del data
+        if isinstance(raw, Chunks):
+            if prefix:
+                raw.put_first(prefix.encode())
+            root = etree.parse(cast(IO[bytes], raw), parser).getroot()
+        else:
+            data = raw if raw is not None else _str(markup).encode("utf-8")
+            root = etree.fromstring(prefix.encode() + data if prefix else data, parser)
+            del data
         if not _too_deep(parser):
             _parser_repairs(parser, repairs)
             return root
@@ -217,7 +261,7 @@ def _swallowed_by_raw_text(root: etree._Element) -> bool:
 
 
 def _parse_once(
-    text: _Text, repairs: list[str], raw: bytes | None, *, own: bool = False
+    text: _Text, repairs: list[str], raw: bytes | Chunks | None, *, own: bool = False
 ) -> tuple[etree._Element, bool, bool]:
     """The text repairs a parse needs first, then the parse itself, from ``raw`` (the
     text's UTF-8 bytes, when given) if no repair changed the text. ``own`` text is
@@ -253,11 +297,16 @@ def _parse_once(
 
 
 def parse(
-    body: str | None, *, repairs: list[str], raw: bytes | None = None, own: bool = False
+    body: str | None,
+    *,
+    repairs: list[str],
+    raw: bytes | Chunks | None = None,
+    own: bool = False,
 ) -> tuple[etree._Element, bool, bool]:
     """Parse ``body`` to (root, is_fragment, has_doctype).
 
-    ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy).
+    ``raw``, when given, is ``body`` encoded as UTF-8 (parsed directly, no copy), or
+    those bytes as :class:`Chunks` (parsed in pieces let go as libxml2 reads them).
     ``own`` says the body is cleanhtml's own output, whose tags need no bounding
     again (see :func:`cleanhtml.repairs._bound_attributes`). ``body`` may be None
     when ``raw`` is given: it is decoded here, and let go while libxml2 builds the

@@ -165,10 +165,14 @@ class Needles:
     ``_REFERENCE``), so only numeric references are decoded.
     """
 
-    def __init__(self, doc: Document, rules: Sequence[Rule] = ()) -> None:
+    def __init__(
+        self, doc: Document | None, rules: Sequence[Rule] = (), *, source: bytes | None = None
+    ) -> None:
         self._doc = doc
         self._rules = rules  # their needles are likely asked: one scan answers them all
-        self._raw: bytes | None = None
+        self._raw: bytes | None = source  # (given: the body's UTF-8 bytes, without a doc)
+        self._size: int | None = None
+        self._settled = False
         self._haystack: bytes | None = None
         self._seen: dict[str, bool] = {}
         self._cjk: bool | None = None
@@ -179,7 +183,22 @@ class Needles:
     @property
     def size(self) -> int:
         """The size in bytes of what the rules clean (the body, as UTF-8)."""
-        return len(self._source())
+        if self._size is None:
+            self._size = len(self._source())
+        return self._size
+
+    def settle(self) -> None:
+        """Answer every needle of the rules (and :meth:`has_cjk`, :attr:`size`) now, then
+        let the input go: :func:`cleanhtml.document.load` does this before a large
+        input is freed. A needle asked later that no rule names is taken as present:
+        a needle only gates work, so that costs time, never an edit."""
+        self._size = len(self._source())
+        self.has_cjk()
+        for rule in self._rules:
+            for needle in rule.needles:
+                self.__contains__(needle)
+        self._settled = True
+        self._raw = self._haystack = self._decoded = None
 
     @property
     def haystack(self) -> bytes:
@@ -230,6 +249,7 @@ class Needles:
     def _read_source(self) -> bytes:
         """The body's UTF-8 bytes (never the front matter, which no rule cleans)."""
         doc = self._doc
+        assert doc is not None and not self._settled
         if doc.body is None:  # the body is the input's own bytes, unrepaired
             return doc.source[doc.body_start :] if doc.body_start else doc.source
         # re-encoded, or repaired on loading (NULs removed, ...): the text the tree holds
@@ -301,6 +321,8 @@ class Needles:
             return False
         found = self._seen.get(needle)
         if found is None:
+            if self._settled:
+                return True  # (not one of the rules': see settle)
             raw, ascii_only, lettered = _encoded(needle)
             found = (ascii_only or self.has_cjk()) and (
                 self._in_lowered(raw, lettered)
@@ -329,7 +351,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
-    needles = Needles(doc, rules)
+    needles = doc.needles if doc.needles is not None else Needles(doc, rules)
     census = doc.census if doc.census is not None else census_.take(doc.root)
     doc.census = census
     ctx.needles, ctx.census = needles, census

@@ -144,11 +144,14 @@ def process_file(
     *,
     rules: Sequence[Rule] | None = None,
     on_write: Callable[[], None] | None = None,
+    on_output: Callable[[bytes], None] | None = None,
 ) -> FileResult:
     """Clean one file as ``settings`` say (print, write, check or diff). Never raises.
 
     ``on_write`` is called just before a file is written (a worker tells its parent that
-    the file is past its time limit's reach: a write is never cut short).
+    the file is past its time limit's reach: a write is never cut short). A large html
+    output for standard output goes to ``on_output`` piece by piece as it is made (the
+    result's ``output`` is then None; a worker sends the pieces on), when given.
     """
     if not isinstance(source, Source):
         path = os.fspath(source)
@@ -157,7 +160,7 @@ def process_file(
         settings, rules = source.settings, None
     try:
         chosen = settings.rules() if rules is None else rules
-        return _process(source, settings, chosen, on_write)
+        return _process(source, settings, chosen, on_write, on_output)
     except CleanHtmlError as exc:
         return FileResult.failure(source.name, str(exc))
     except Exception as exc:  # a bug: still one line; -v shows the traceback
@@ -171,6 +174,7 @@ def _process(
     settings: Settings,
     rules: Sequence[Rule],
     on_write: Callable[[], None] | None = None,
+    on_output: Callable[[bytes], None] | None = None,
 ) -> FileResult:
     from cleanhtml import document
     from cleanhtml.api import clean_document
@@ -184,8 +188,16 @@ def _process(
         # for the cache are not vouched for by a time)
         stamp = cache.stamp(source.path) if source.data is None else None
     data = read_source(source)
+    size = len(data)
+    in_digest = cache.digest(data) if caching else ""
+    # a file's bytes handed over are let go while it is cleaned when large (peak
+    # memory), and read again only if needed (a file no rule touched is written as it
+    # came); a diff reads them whole, and standard input is held by its source anyway
+    given: bytes | document.Handed = data
+    if not settings.diff and source.data is None and source.path != STDIN:
+        given, data = document.Handed(data, lambda: _read_file(source)), b""
     cleaned = clean_document(
-        data,
+        given,
         rules=rules,
         encoding=settings.encoding,
         explain=settings.explain,
@@ -193,7 +205,8 @@ def _process(
         keep_comments=settings.keep_comments,
         url=settings.url,
     )
-    result = FileResult(source.name, "unchanged", bytes_in=len(data), edits=cleaned.edits)
+    del given
+    result = FileResult(source.name, "unchanged", bytes_in=size, edits=cleaned.edits)
     result.removals = cleaned.ctx.removals
     result.encoding = cleaned.doc.encoding
     result.notes = [*cleaned.doc.repairs, *cleaned.doc.warnings]
@@ -206,6 +219,12 @@ def _process(
             # to UTF-8 (peak memory)
             cleaned.ctx.needles, cleaned.doc.source = None, b""
             del data
+            if on_output is not None and size >= STREAM_BYTES:  # never whole here
+                counted = _Counted(on_output)
+                counted.write(b"")  # opens it: an output made empty is still one
+                document.write(cleaned.doc, counted)
+                result.bytes_out = counted.size
+                return result
             result.output = document.to_bytes(cleaned.doc)
         else:
             if settings.to in TREE_FORMATS:  # the input goes before the text is made
@@ -218,17 +237,16 @@ def _process(
         return result
     if settings.to == "html":
         new = document.dump(cleaned.doc, edited=cleaned.edited)
-        changed = new != data
+        changed = cleaned.edited and not cleaned.doc.is_input(new)
     else:
         new = render(cleaned, settings.to).encode("utf-8")
         changed = cleaned.edited
     result.bytes_out = len(new)
     result.status = "cleaned" if changed else "unchanged"
     if caching and not result.notices:  # a notice is said again on every run: not cached
-        if stamp is None or stamp[0] != len(data):
-            stamp = (len(data), -1)
-        in_digest = cache.digest(data)
-        out_digest = in_digest if new is data or new == data else cache.digest(new)
+        if stamp is None or stamp[0] != size:
+            stamp = (size, -1)
+        out_digest = in_digest if cleaned.doc.is_input(new) else cache.digest(new)
         result.cached = cache.Outcome(stamp, in_digest, out_digest)
     if settings.diff and changed:
         result.diff = unified_diff(data, new, source.name, cleaned.doc.encoding)
@@ -247,6 +265,24 @@ def _process(
         _check_output_folder(target_path, settings)
         result.written = _write_if_different(target_path, new)
     return result
+
+
+STREAM_BYTES = 1 << 20
+"""Inputs this large (bytes) have their html output for standard output streamed by a
+worker (see :func:`process_file`): smaller ones travel whole, in one message."""
+
+
+class _Counted:
+    """Passes what is written on to ``write``, counting the bytes."""
+
+    __slots__ = ("size", "to")
+
+    def __init__(self, to: Callable[[bytes], None]) -> None:
+        self.to, self.size = to, 0
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        self.to(data)
 
 
 def _caching(source: Source, settings: Settings) -> bool:
@@ -545,15 +581,19 @@ def _run_tasks(
 
 def _preparer(
     settings: Settings, rules: Sequence[Rule] | None
-) -> Callable[[], Callable[[Source, Callable[[], None]], FileResult]]:
+) -> Callable[[], Callable[[Source, Callable[[], None], Callable[[bytes], None]], FileResult]]:
     """What a worker process calls once for its cleaning function (rules built there,
     unless given)."""
 
-    def prepare() -> Callable[[Source, Callable[[], None]], FileResult]:
+    def prepare() -> Callable[[Source, Callable[[], None], Callable[[bytes], None]], FileResult]:
         chosen = settings.rules() if rules is None else rules
 
-        def clean(source: Source, on_write: Callable[[], None]) -> FileResult:
-            return process_file(source, settings, rules=chosen, on_write=on_write)
+        def clean(
+            source: Source, on_write: Callable[[], None], on_output: Callable[[bytes], None]
+        ) -> FileResult:
+            return process_file(
+                source, settings, rules=chosen, on_write=on_write, on_output=on_output
+            )
 
         return clean
 

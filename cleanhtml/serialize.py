@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 from lxml import etree
 
@@ -50,15 +50,27 @@ def to_text(doc: Document) -> str:
     return doc.front_matter + body
 
 
+class Writer(Protocol):
+    """Where :func:`write` puts the output (a binary file, ``io.BytesIO``...)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 def to_bytes(doc: Document, *, bom: bool = False) -> bytes:
     """:func:`to_text` as UTF-8 (after a byte-order mark when ``bom``), the tree
     serialized straight into the bytes: no text copy of a large output on the way."""
     out = io.BytesIO()
+    write(doc, out, bom=bom)
+    return out.getvalue()
+
+
+def write(doc: Document, out: Writer, *, bom: bool = False) -> None:
+    """:func:`to_bytes` written to ``out`` in pieces as libxml2 makes them: the output
+    is never whole in memory here (a worker sends it on as it comes)."""
     if bom:
         out.write(_BOM)
     out.write(doc.front_matter.encode("utf-8"))
     _write_body(doc, out if doc.newline == "\n" else _Newlines(out, doc.newline))
-    return out.getvalue()
 
 
 def dump(doc: Document, *, edited: bool) -> bytes:
@@ -74,14 +86,14 @@ _BOM = b"\xef\xbb\xbf"
 class _Newlines:
     """Writes to ``out`` with each ``\\n`` in the document's own newline style."""
 
-    def __init__(self, out: io.BytesIO, newline: str) -> None:
+    def __init__(self, out: Writer, newline: str) -> None:
         self.out, self.newline = out, newline.encode("ascii")
 
     def write(self, data: bytes) -> None:
         self.out.write(data.replace(b"\n", self.newline))
 
 
-def _write_body(doc: Document, out: io.BytesIO | _Newlines) -> None:
+def _write_body(doc: Document, out: Writer) -> None:
     """:func:`serialize_body` as UTF-8 into ``out``, a page's tree in pieces as libxml2
     writes it (what :func:`serialize_body` gives, byte for byte)."""
     if doc.serialized is not None or doc.is_fragment:

@@ -50,8 +50,9 @@ else:
 InFlight = Sequence[tuple[str, float]]
 """The files being cleaned right now: (name, ``time.monotonic()`` when it started)."""
 Ticker = Callable[[InFlight], None]
-Clean = Callable[["Source", Callable[[], None]], "FileResult"]
-"""Cleans one file, calling its second argument just before it writes anything."""
+Clean = Callable[["Source", Callable[[], None], Callable[[bytes], None]], "FileResult"]
+"""Cleans one file, calling its second argument just before it writes anything; a large
+output may go to its third argument as it is made (see :class:`_Stream`)."""
 
 FRAME = struct.Struct("!Q")
 BOARD = struct.Struct("=qdq")
@@ -67,6 +68,7 @@ BACKSTOP = 5.0  # CPU seconds past the limit after which an orphaned child ends 
 READ_SIZE = 1 << 20
 GATHER = 0.01  # seconds results may gather before the parent reads them (see _Pool.wait)
 SMALL_READ = 16 << 10  # bytes: a read of more and the next results are read at once
+STREAM_PIECE = 1 << 20  # bytes: a streamed output goes to the parent in pieces this large
 PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL since Python 3.8 (out-of-band buffers aside)
 
 
@@ -149,14 +151,50 @@ def _child(
                 # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
                 # process even inside C code: a child whose parent died cannot run forever
                 signal.setitimer(signal.ITIMER_PROF, backstop)
-                result = clean(source, _announcer(board))
+                stream = _Stream(results, index)
+                result = clean(source, _announcer(board), stream.write)
                 signal.setitimer(signal.ITIMER_PROF, 0)
                 _note(board, -1, 0.0, 0)  # done: sending the result is not timed
+                stream.close()
+                del stream
                 _send(results, ("r", index, result))
     except BaseException:  # stopped, or the parent went away: end quietly
         code = 1
     finally:
         os._exit(code)
+
+
+class _Stream:
+    """A file's output sent to the parent as it is made (``("o", index, piece)``
+    messages of about :data:`STREAM_PIECE` bytes before its result), so a large output
+    is never whole in the child, beside the tree it is made from (peak memory). The
+    parent joins the pieces into the result's ``output``. The first write (possibly
+    empty) opens it: an output streamed empty still arrives as one."""
+
+    __slots__ = ("fd", "held", "index", "opened", "parts")
+
+    def __init__(self, fd: int, index: int) -> None:
+        self.fd, self.index = fd, index
+        self.parts: list[bytes] = []
+        self.held, self.opened = 0, False
+
+    def write(self, data: bytes) -> None:
+        self.opened = True
+        self.parts.append(data)
+        self.held += len(data)
+        if self.held >= STREAM_PIECE:
+            self.flush()
+
+    def flush(self) -> None:
+        piece = b"".join(self.parts)
+        self.parts.clear()
+        self.held = 0
+        _send(self.fd, ("o", self.index, piece))
+
+    def close(self) -> None:
+        """Send what is left of an opened output."""
+        if self.opened:
+            self.flush()
 
 
 def _note(board: mmap.mmap, index: int, started: float, writing: int) -> None:
@@ -317,6 +355,7 @@ class _Pool:
         self.children: dict[int, _Worker] = {}  # by the fd their results come on
         self.poller = select.poll()
         self.gather = True  # results came small: let them gather (see wait)
+        self.streams: dict[int, list[bytes]] = {}  # streamed output so far, by index
 
     def assign(self, next_out: int) -> None:
         """Hand the next files to a child that is idle or on its last chunk."""
@@ -367,8 +406,15 @@ class _Pool:
         worker.buffer += data
         if len(data) > SMALL_READ:
             self.gather = False
-        for _, index, result in worker.messages():
-            self.done[index] = result
+        for kind, index, payload in worker.messages():
+            if kind == "o":  # a piece of a streamed output (see _Stream)
+                self.streams.setdefault(index, []).append(payload)
+                continue
+            pieces = self.streams.pop(index, None)
+            if pieces is not None:
+                payload.output = b"".join(pieces)
+                pieces.clear()
+            self.done[index] = payload
             worker.queue.remove(index)  # the first, as results come in order
         if not data:  # the child ended without being asked to
             status = worker.reap(block=True) or 0
@@ -434,6 +480,8 @@ class _Pool:
         self.poller.unregister(worker.results)
         del self.children[worker.results]
         worker.close()
+        for queued in worker.queue:  # what they streamed is cleaned again, or failed
+            self.streams.pop(queued, None)
         if worker.queue:
             failed = index if index in worker.queue else worker.queue[0]
             worker.queue.remove(failed)

@@ -262,7 +262,7 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
         found = _front_matter_url().search(doc.front_matter)
         if found:
             return found.group(1)
-    head = doc.source[doc.body_start : doc.body_start + URL_HEAD_CHARS]
+    head = doc.lead(URL_HEAD_CHARS)
     lead = head.lstrip(_ASCII_SPACES)[:2]
     # (the comment, or a doctype before it, opens the input, after spaces or a BOM)
     if not lead.isascii() or lead in (b"<!", b"<?"):
