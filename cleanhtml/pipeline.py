@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cleanhtml import census as census_
-from cleanhtml.document import Document
 from cleanhtml.rule import Context, Rule
 from cleanhtml.rules.markup import opt_out_marker
+
+if TYPE_CHECKING:
+    from cleanhtml.document import Document
 
 Protected = list[tuple[etree._Element, etree._Element]]
 
