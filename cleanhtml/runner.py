@@ -150,8 +150,9 @@ def process_file(
 
     ``on_write`` is called just before a file is written (a worker tells its parent that
     the file is past its time limit's reach: a write is never cut short). A large html
-    output for standard output goes to ``on_output`` piece by piece as it is made (the
-    result's ``output`` is then None; a worker sends the pieces on), when given.
+    or text output for standard output goes to ``on_output`` piece by piece as it is
+    made (the result's ``output`` is then None; a worker sends the pieces on), when
+    given.
     """
     if not isinstance(source, Source):
         path = os.fspath(source)
@@ -230,6 +231,14 @@ def _process(
             if settings.to in TREE_FORMATS:  # the input goes before the text is made
                 cleaned.ctx.needles, cleaned.doc.source = None, b""
                 data = b""
+            if settings.to == "text" and on_output is not None and size >= STREAM_BYTES:
+                from cleanhtml.render.text import write_text
+
+                counted = _Counted(on_output)
+                counted.write(b"")  # opens it: an output made empty is still one
+                write_text(cleaned.doc, counted.write)
+                result.bytes_out = counted.size
+                return result
             text = render(cleaned, settings.to)
             del cleaned, data  # the tree and input go before the output is encoded
             result.output = text.encode("utf-8")
@@ -268,7 +277,7 @@ def _process(
 
 
 STREAM_BYTES = 1 << 20
-"""Inputs this large (bytes) have their html output for standard output streamed by a
+"""Inputs this large (bytes) have their html/text output for standard output streamed by a
 worker (see :func:`process_file`): smaller ones travel whole, in one message."""
 
 

@@ -203,13 +203,15 @@ def test_the_one_file_path_holds_no_input_while_it_cleans(
         assert result.output is None and b"".join(pieces)  # streamed (below)
 
 
-def test_a_large_html_output_is_streamed_as_it_is_made(tmp_path: Path) -> None:
-    """For standard output, a large input's html output goes to ``on_output`` in pieces
-    (a worker sends them on) and is the output made whole; a small one comes whole."""
+@pytest.mark.parametrize("to", ["html", "text"])
+def test_a_large_output_is_streamed_as_it_is_made(to: str, tmp_path: Path) -> None:
+    """For standard output, a large input's html or text output goes to ``on_output``
+    in pieces (a worker sends them on) and is the output made whole; a small one comes
+    whole."""
     from cleanhtml.config import Settings
     from cleanhtml.runner import STREAM_BYTES, process_file
 
-    settings = Settings(to="html")
+    settings = Settings(to=to)
     big, small = tmp_path / "big.html", tmp_path / "small.html"
     big.write_bytes(_large_page(STREAM_BYTES))
     small.write_bytes(_large_page(1)[: 64 << 10] + b"</body></html>")
@@ -226,7 +228,10 @@ def test_a_large_html_output_is_streamed_as_it_is_made(tmp_path: Path) -> None:
             assert pieces == [] and streamed.output == whole.output
 
 
-def test_the_command_line_prints_a_streamed_output_whole_and_in_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("to", ["html", "text"])
+def test_the_command_line_prints_a_streamed_output_whole_and_in_order(
+    to: str, tmp_path: Path
+) -> None:
     """Through the forked worker (a time limit is set): two large files and a small one,
     each printed whole, in order, with the separator between them."""
     import subprocess
@@ -241,11 +246,11 @@ def test_the_command_line_prints_a_streamed_output_whole_and_in_order(tmp_path: 
         path.write_bytes(_large_page(size).replace(b"<body>", f"<body><p>{name}</p>".encode()))
         files.append(str(path))
     run = subprocess.run(
-        [sys.executable, "-m", "cleanhtml", "-t", "html", "--timeout", "60", *files],
+        [sys.executable, "-m", "cleanhtml", "-t", to, "--timeout", "60", *files],
         capture_output=True,
         check=True,
     )
-    settings = Settings(to="html")
+    settings = Settings(to=to)
     from cleanhtml.render import FORMATS
 
     outputs = []
@@ -253,7 +258,7 @@ def test_the_command_line_prints_a_streamed_output_whole_and_in_order(tmp_path: 
         output = process_file(file, settings).output
         assert output is not None
         outputs.append(output if output.endswith(b"\n") else output + b"\n")  # (as cli.py)
-    assert run.stdout == FORMATS["html"].separator.join(outputs)
+    assert run.stdout == FORMATS[to].separator.join(outputs)
 
 
 def test_a_let_go_input_is_read_again_and_must_be_the_same(
@@ -306,3 +311,34 @@ def test_parse_from_pieces_matches_parse_from_text(
         assert not pieces.pieces  # all read, none held
     # read again only by the repairs after the parse (a raw-text element left open, depth)
     assert bool(again) == any(x in markup for x in ("<style>", "<textarea>", "<div>" * 3000))
+
+
+@pytest.mark.parametrize("group", ["fixtures", "corpus", "heldout", "xss"])
+def test_text_made_a_few_blocks_at_a_time_is_the_text_made_at_once(
+    group: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks made from the gathered text at every block edge (PIECE_CHARS at 1), and
+    written a block at a time, give every input's stored text output."""
+    from test_digests import _sha
+    from test_fixtures import _rules, settings_of
+
+    from cleanhtml.api import clean_document
+    from cleanhtml.errors import CleanHtmlError
+    from cleanhtml.render import text
+
+    inputs, folder = GROUPS[group]
+    if not folder.exists():
+        pytest.skip(f"{folder} not found")
+    monkeypatch.setattr(text, "PIECE_CHARS", 1)
+    expected = _stored()[group]
+    for name, case, read in inputs():
+        rules = _rules(case) if case is not None else None
+        url = settings_of(case).url if case is not None else None
+        try:
+            cleaned = clean_document(read(), rules=rules, path="input", url=url)
+        except CleanHtmlError:
+            continue
+        assert _sha(text.render(cleaned)) == expected[name]["text"], name
+        pieces: list[bytes] = []
+        text.write_text(cleaned.doc, pieces.append)
+        assert _sha(b"".join(pieces).decode("utf-8")) == expected[name]["text"], name

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -125,14 +126,42 @@ BLOCK = "\x04"
 _MARKS = re.compile("[\x00-\x03]")
 
 
+PIECE_CHARS = 1 << 20
+"""Gathered text is turned into blocks each time this much of it (characters) waits at a
+block edge: a large page's text is never whole in memory beside its tree."""
+
+
 def blocks(root: etree._Element) -> list[str]:
+    """The text blocks of the tree under ``root``, in document order (see
+    :func:`iter_blocks`)."""
+    return list(iter_blocks(root))
+
+
+def _finish(parts: list[str]) -> Iterator[str]:
+    """The blocks of gathered ``parts``, each step letting go of the one before (a large
+    text is several times over in memory otherwise: the pieces, their join, the
+    collapsed text, its blocks)."""
+    joined = "".join(parts)
+    parts.clear()
+    pieces = collapse_whitespace(joined).split(BLOCK)
+    del joined
+    for index, piece in enumerate(pieces):
+        pieces[index] = _block(piece) if piece else piece
+    yield from (piece for piece in pieces if piece)
+
+
+def iter_blocks(root: etree._Element) -> Iterator[str]:
     """The text blocks of the tree under ``root``, in document order.
 
-    One pass gathers every text with :data:`BLOCK` marks at block edges; whitespace
-    is then collapsed over the whole text at once (in C) and split into blocks.
+    One pass gathers every text with :data:`BLOCK` marks at block edges; whitespace is
+    then collapsed over the gathered text at once (in C) and split into blocks, each
+    :data:`PIECE_CHARS` characters or so, cut at a block edge: no whitespace run
+    crosses one, and a run next to one collapses to a space as at the text's end, so
+    the blocks are those of the whole text collapsed at once.
     """
     parts: list[str] = []
     append = parts.append
+    held = 0  # characters gathered since the last blocks were made
     skip_depth = 0
     pre_depth = 0
     cells_in_row: list[int] = [0]
@@ -157,6 +186,11 @@ def blocks(root: etree._Element) -> list[str]:
                 continue
             if tag in BLOCK_TAGS:
                 edge()
+                if held >= PIECE_CHARS:  # (the edge stays: what follows sees it)
+                    edge_mark = parts.pop()
+                    yield from _finish(parts)
+                    append(edge_mark)
+                    held = 0
                 if tag == "tr":
                     cells_in_row.append(0)
                 elif tag == "pre":
@@ -175,25 +209,23 @@ def blocks(root: etree._Element) -> list[str]:
                     continue
             elif tag in BLOCK_TAGS:
                 edge()
+                if held >= PIECE_CHARS:
+                    edge_mark = parts.pop()
+                    yield from _finish(parts)
+                    append(edge_mark)
+                    held = 0
                 if tag == "tr" and len(cells_in_row) > 1:
                     cells_in_row.pop()
                 elif tag == "pre":
                     pre_depth -= 1
             text = el.tail if el is not root else None
         if text:
+            held += len(text)
             if pre_depth:
                 append(_verbatim(text))
             elif not (text.isspace() and parts and parts[-1] is BLOCK):
                 append(text)
-    # each step lets go of the one before (a large page's text is several times over
-    # in memory otherwise: the pieces, their join, the collapsed text, its blocks)
-    joined = "".join(parts)
-    parts.clear()
-    pieces = collapse_whitespace(joined).split(BLOCK)
-    del joined
-    for index, piece in enumerate(pieces):
-        pieces[index] = _block(piece) if piece else piece
-    return [piece for piece in pieces if piece]
+    yield from _finish(parts)
 
 
 def render_text(doc: Document) -> str:
@@ -207,6 +239,29 @@ def render_text(doc: Document) -> str:
         return ""
     found[-1] += "\n"  # not joined, then copied whole to add it (peak memory)
     return "\n\n".join(found)
+
+
+def write_text(doc: Document, write: Callable[[bytes], None]) -> None:
+    """:func:`render_text` as UTF-8, to ``write`` a few blocks at a time as they are
+    made: a large page's text is never whole in memory beside its tree."""
+    root = doc.root
+    if not doc.is_fragment:
+        body = root.find("body")
+        root = body if body is not None else root
+    between = ""
+    batch: list[str] = []
+    held = 0
+    for block in iter_blocks(root):
+        batch.append(between + block)
+        held += len(block)
+        between = "\n\n"
+        if held >= PIECE_CHARS:
+            write("".join(batch).encode("utf-8"))
+            batch.clear()
+            held = 0
+    if between:
+        batch.append("\n")
+    write("".join(batch).encode("utf-8"))
 
 
 def render(cleaned: Cleaned) -> str:
