@@ -247,3 +247,25 @@ def test_a_block_read_without_whitespace_goes_whatever_else_the_input_holds(
 
     for article in ("<p>正文第一段。</p>", f"<p>正文第一段，{elsewhere}。</p>"):
         assert render(clean_document(article + block), "html") == article
+
+
+def test_an_ordinary_numeric_reference_is_read_as_html_unescape_reads_it() -> None:
+    """What a numeric reference spells is told without importing html (a one-post run
+    would load its table of named references for ``&#123;``): the same character as
+    html.unescape, for every code point of the fast path's ranges and in every form."""
+    import html
+
+    from cleanhtml.pipeline import _ordinary_character
+
+    answered = 0
+    for number in [*range(0x10100), 0x10FFFF, 0x110000, 10**7, 10**8]:
+        for reference in (
+            f"&#{number};", f"&#{number}", f"&#0{number};", f"&#x{number:x};", f"&#X{number:X}",
+        ):  # fmt: skip
+            text = _ordinary_character(reference.encode("ascii"))
+            if text is not None:
+                assert text == html.unescape(reference), reference
+                answered += 1
+    assert answered > 300_000
+    for other in (b"&amp;", b"&nbsp", b"&#;", b"&#x;", b"&#128;", b"&#xD800;", b"&#65534;"):
+        assert _ordinary_character(other) is None
