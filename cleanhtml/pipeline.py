@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -180,6 +181,11 @@ def _encoded(needle: str) -> tuple[bytes, bool, bool]:
     return known
 
 
+DECODED_MAX = 1 << 20
+"""Inputs up to this size (bytes) are decoded once for the needles with non-ASCII
+characters (see :meth:`Needles._text`); a larger one is searched as bytes (memory)."""
+
+
 class Needles:
     """Answers "does the input contain this needle?" with one cached scan per needle.
 
@@ -207,6 +213,7 @@ class Needles:
         self._decoded: bytes | None = None
         self._spelled: frozenset[str] | None = None
         self._window_found: dict[bytes, bool] = {}
+        self._decoded_text: str | None = None
 
     @property
     def size(self) -> int:
@@ -235,17 +242,21 @@ class Needles:
             self._haystack = self._source().lower()
         return self._haystack
 
-    def _in_lowered(self, raw: bytes, lettered: bool = True) -> bool:
+    def _in_lowered(self, raw: bytes, lettered: bool = True, chars: str | None = None) -> bool:
         """True when ``raw`` occurs in the ASCII-lower-cased input. A needle without
         ASCII letters (``lettered`` False: Chinese ones) is looked for in the input as it
         is (lower-casing changes only letters), so an input asked only such needles is
-        never copied lower-cased. An input larger than :data:`LOWERED_COPY_MAX` is not
-        copied lower-cased whole (that copy was as large as the input, for the whole
-        cleaning): it is lower-cased a window at a time, for every needle not answered
-        yet of the rules', in one pass."""
+        never copied lower-cased; ``chars``, the needle as text, given for a non-ASCII
+        one, is looked for in the decoded input (see :meth:`_text`). An input larger
+        than :data:`LOWERED_COPY_MAX` is not copied lower-cased whole (that copy was as
+        large as the input, for the whole cleaning): it is lower-cased a window at a
+        time, for every needle not answered yet of the rules', in one pass."""
         source = self._source()
         if not lettered:
-            return raw in source
+            if chars is None:  # (ASCII: found as fast in the bytes)
+                return raw in source
+            text = self._text()
+            return raw in source if text is None else chars in text
         if len(source) <= LOWERED_COPY_MAX:
             return raw in self.haystack
         if raw != raw.lower():
@@ -268,6 +279,25 @@ class Needles:
                     if not found[needle] and needle in window:
                         found[needle] = True
         return found[raw]
+
+    def _text(self) -> str | None:
+        """The input decoded, for a needle with non-ASCII characters (None when the
+        input is over :data:`DECODED_MAX` bytes or not valid UTF-8).
+
+        CPython looks for a CJK character in UTF-8 bytes at ~11 instructions a byte
+        (its skip table fails on bytes that every CJK character shares); in the
+        decoded text, at well under one a character (a ``memchr``), so one decoding
+        pays for itself by the second needle missed. The two answers agree: in valid
+        UTF-8 a needle's bytes can only match whole characters (a lead byte is never
+        a continuation byte), so the bytes hold the needle exactly when the text does.
+        """
+        if self._decoded_text is None:
+            source = self._source()
+            self._decoded_text = ""  # (none: the bytes are searched)
+            if len(source) <= DECODED_MAX:
+                with contextlib.suppress(UnicodeDecodeError):
+                    self._decoded_text = source.decode("utf-8")
+        return self._decoded_text or None
 
     def _source(self) -> bytes:
         if self._raw is None:
@@ -353,7 +383,7 @@ class Needles:
                 return True  # (not one of the rules': see settle)
             raw, ascii_only, lettered = _encoded(needle)
             found = (ascii_only or self.has_cjk()) and (
-                self._in_lowered(raw, lettered)
+                self._in_lowered(raw, lettered, None if ascii_only else needle)
                 or (self._may_be_spelled(needle) and raw in self._references())
             )
             self._seen[needle] = found

@@ -269,3 +269,73 @@ def test_an_ordinary_numeric_reference_is_read_as_html_unescape_reads_it() -> No
     assert answered > 300_000
     for other in (b"&amp;", b"&nbsp", b"&#;", b"&#x;", b"&#128;", b"&#xD800;", b"&#65534;"):
         assert _ordinary_character(other) is None
+
+
+def _all_inputs() -> list[bytes]:
+    import gzip
+
+    pages = sorted((ROOT.parent / "shared" / "bench-corpus" / "html").glob("*.html.gz"))
+    return [p.read_bytes() for p in INPUTS] + [gzip.decompress(p.read_bytes()) for p in pages]
+
+
+def _cjk_needles() -> list[str]:
+    from cleanhtml.rules import news
+
+    found = {n for rule in RULES for n in rule.needles}
+    found.update(news.COPYRIGHT_PHRASES, news.SHARE_PHRASES, news.PROMO_WORDS, news.NAV_LINKS)
+    found.update("分享载权篇页条部录中国的了")  # single characters, as the rules ask them
+    return sorted(n for n in found if not n.isascii())  # (with letters too: 'QQ空间')
+
+
+def test_non_ascii_needles_in_the_decoded_input_answer_as_in_its_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A needle with non-ASCII characters is looked for in the input decoded (one
+    decoding, then a fast search a needle); the answers are those of the UTF-8 bytes,
+    on every fixture, corpus post and bench page, and above DECODED_MAX (bytes only)."""
+    from cleanhtml import pipeline
+
+    needles = _cjk_needles()
+    for data in _all_inputs():
+        doc = document.load(data)
+        with monkeypatch.context() as bytes_only:
+            bytes_only.setattr(pipeline, "DECODED_MAX", -1)
+            old = pipeline.Needles(doc)
+            expected = {n: n in old for n in needles}
+            assert not old._decoded_text
+        found = pipeline.Needles(doc)
+        assert {n: n in found for n in needles} == expected
+        if found.has_cjk():
+            assert found._decoded_text  # the decoded path answered
+    monkeypatch.setattr(pipeline, "DECODED_MAX", 0)
+    doc = document.load("<p>分享到：微信</p><p>未经授权，不得转载</p>".encode())
+    found = pipeline.Needles(doc)
+    assert "分享" in found and "不得转载" in found and "享受" not in found
+    assert found._decoded_text == ""  # searched as bytes
+
+
+def test_the_tags_left_after_cleaning_are_those_the_census_saw_or_rules_create() -> None:
+    """Rules look for elements only under the names the census saw (``iter_tags``):
+    after every rule, on every fixture, corpus post and bench page, the tree holds no
+    element of another name but those rules create (``CREATED_TAGS``)."""
+    from cleanhtml import census as census_
+    from cleanhtml.api import _default_rules
+    from cleanhtml.pipeline import run
+    from cleanhtml.rule import Rule
+
+    seen: list[tuple[set[str], set[str]]] = []
+
+    def check(root: object, ctx: Context) -> int:
+        assert ctx.census is not None
+        top = ctx.census  # the census the rules were given
+        tags = {el.tag for el in root.getroottree().getroot().iter() if isinstance(el.tag, str)}  # type: ignore[attr-defined]
+        seen.append((tags, set(top.tags) | census_.CREATED_TAGS))
+        return 0
+
+    checker = Rule("X999", "check-tags", "whitespace", "x", check)
+    rules = (*_default_rules(), checker)
+    for data in _all_inputs():
+        doc = document.load(data)
+        run(doc, rules, Context())
+        tags, allowed = seen.pop()
+        assert tags <= allowed, tags - allowed

@@ -19,7 +19,7 @@ from typing import cast
 
 from lxml import etree
 
-from cleanhtml.census import Census, attached, xml_tokens
+from cleanhtml.census import Census, attached, iter_tags, xml_tokens
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
@@ -892,7 +892,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     # it to the one before), or before a block that holds one is looked at.
     pending: list[etree._Element] = []
     boxes: dict[etree._Element, bool] = {}
-    for el in reversed(list(root.iter(*BLOCKS))):
+    for el in reversed(list(iter_tags(root, ctx.census, BLOCKS))):
         if el is root:
             continue
         if pending and holds(el, pending[-1]):
@@ -989,7 +989,7 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
 
     ``<p>　　来源：燕赵都市报</p>`` records ``source = "燕赵都市报"``.
     """
-    candidates = list(root.iter(*BLOCKS))
+    candidates = list(iter_tags(root, ctx.census, BLOCKS))
     texts: dict[etree._Element, str] = {}  # read once, for the test and for the lines
 
     def holds_text(el: etree._Element) -> bool:
@@ -1113,7 +1113,7 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
 def _remove_copyright_blocks(root: etree._Element, ctx: Context) -> int:
     """The work of :func:`remove_copyright_notices`, past its gate."""
     edits = 0
-    for el in list(root.iter(*BLOCKS)):
+    for el in list(iter_tags(root, ctx.census, BLOCKS)):
         if el is root or not attached(el, root) or not _is_leaf_block(el):
             continue
         body = _block_text(el, COPYRIGHT_MAX_CHARS)
@@ -1571,7 +1571,7 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
     if not (ctx.has("分") and ctx.has("享")):  # the blocks are read without whitespace:
         return edits  # "分 享到" is one, so the pair is not a needle
     # a leaf block holds no container, so one dropped here detaches none listed after it
-    for el in list(root.iter(*CONTAINERS)):
+    for el in list(iter_tags(root, ctx.census, CONTAINERS)):
         if el is root or not _is_leaf_block(el):
             continue
         body = _block_text(el, 12)

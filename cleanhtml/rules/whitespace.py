@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from cleanhtml.census import Census, iter_tags
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import WHITESPACE, drop_all, is_blank, text_of, unwrap_all
 
@@ -123,7 +124,7 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     gone: set[etree._Element] = set()
     unwrapped: dict[etree._Element, str] = {}  # each waiting unwrap, with its text
     going: dict[etree._Element | None, int] = {}  # how many children wait to go, by parent
-    for el in _may_empty(root):
+    for el in _may_empty(root, ctx.census):
         waiting = going.get(el)
         if waiting is None:
             if len(el):
@@ -157,17 +158,18 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
 _REMOVABLE = frozenset(REMOVABLE_WHEN_EMPTY)
 
 
-def _may_empty(root: etree._Element) -> list[etree._Element]:
+def _may_empty(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
     """The elements :func:`remove_empty_elements` may remove, children before parents
     (reversed document order): each removable element without children whose text is
     blank, and its removable ancestors up to the first one that is not (which stays,
     so nothing above it empties). Any other element holds text or an element that
-    stays. One walk in C finds the leaves; the climb from each stops where the climb
-    from the leaf after it (in document order) already went."""
+    stays. One walk in C finds the leaves (each text read once: reading one decodes it);
+    the climb from each stops where the climb from the leaf after it (in document
+    order) already went."""
     leaves = [
         el
-        for el in root.iter(*REMOVABLE_WHEN_EMPTY)
-        if not len(el) and not (el.text and el.text.strip(WHITESPACE))
+        for el in iter_tags(root, census, REMOVABLE_WHEN_EMPTY)
+        if not len(el) and (not (text := el.text) or not text.strip(WHITESPACE))
     ]
     order: list[etree._Element] = []
     emit = order.append
@@ -225,7 +227,7 @@ def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
     ``<div><p>a</p>\n\n  \n<p>b</p></div>`` becomes ``<div><p>a</p>\n<p>b</p></div>``.
     """
     edits = 0
-    for el in root.iter(*BLOCK_CONTAINERS):
+    for el in iter_tags(root, ctx.census, BLOCK_CONTAINERS):
         text = el.text
         if text and text.count("\n") > 1 and not text.strip(_TIDY):
             el.text = "\n"
