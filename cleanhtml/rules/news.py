@@ -1033,6 +1033,18 @@ COPYRIGHT_PHRASES = (
     "转载请注明出处",
     "转载时务请注明出处",
     "本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP",
+    # 39健康网: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 / 以上内容仅授权39健康网
+    # 独家使用，未经版权方授权请勿转载。 / 39健康网（www.39.net）原创内容，未经授权不得转载
+    "未经书面授权请勿转载",
+    "未经版权方授权请勿转载",
+    "未经授权请勿转载",
+    # 未经千龙新闻网书面特别授权，请勿转载或建立镜像，违者依法必究 (news sites' footers)
+    "请勿转载或建立镜像",
+    # CSDN: 版权声明：本文为博主原创文章，遵循 CC 4.0 BY-SA 版权协议，转载请附上原文出处链接…
+    "转载请附上原文出处链接和本声明",
+    # dugushici.com: 转载请注明:原文链接 - https://dugushici.com/ancient_proses/21337
+    "转载请注明:原文链接",
+    "转载请注明：原文链接",
 )
 """Phrases of portal copyright and reposting notices (looked for in a block's text)."""
 _COPYRIGHT_KEYS = ("载", "权")
@@ -1050,7 +1062,14 @@ COPYRIGHT_OPENINGS = (
     "声明：",
     "(本文来自",
     "（本文来自",
+    "未经",  # 未经千龙新闻网书面特别授权，请勿转载或建立镜像
+    "转载请注明",
+    "以上内容仅授权",  # 以上内容仅授权39健康网独家使用，未经版权方授权请勿转载。
+    "39健康网(",  # 39健康网(www.39.net)专稿，未经书面授权请勿转载。
+    "39健康网（",
 )
+"""Openings of a block that is a notice when it holds a phrase of :data:`COPYRIGHT_PHRASES`
+(a block in brackets is one too)."""
 COPYRIGHT_BRACKETS = {"【": "】", "[": "]", "（": "）", "(": ")"}
 COPYRIGHT_MAX_CHARS = 160
 
@@ -1086,7 +1105,11 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     A leaf block (or the outermost block holding only it) whose whole text is a
     notice: one of :data:`COPYRIGHT_PHRASES` (``未经授权，不得转载``, the Paper's
     ``本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP``, ...) in a text that is
-    bracketed (``【…】``, ``（…）``) or opens with ``本文为``/``版权声明``/``声明：``.
+    bracketed (``【…】``, ``（…）``) or opens with one of :data:`COPYRIGHT_OPENINGS`
+    (``本文为``, ``版权声明``, ``声明：``, ``未经``, ``转载请注明``, ``39健康网(``...):
+    39健康网's ``39健康网(www.39.net)专稿，未经书面授权请勿转载。``, CSDN's
+    ``版权声明：…转载请附上原文出处链接和本声明。``, the footer line
+    ``未经大河网书面特别授权，请勿转载或建立镜像``.
 
     ``<p><strong>【…作品的中文相关权益归腾讯公司独家所有。未经授权，不得转载、摘编等。】</strong></p>``
     goes; a sentence that mentions 未经授权，不得转载 inside a paragraph stays.
