@@ -90,9 +90,14 @@ def _meta_charset_tag() -> re.Pattern[bytes]:
 
 
 _META_START = re.compile(rb"<meta\s", re.I)
-_XML_ENCODING = re.compile(
-    rb"\A\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.I
-)
+
+
+@functools.cache
+def _xml_encoding() -> re.Pattern[bytes]:
+    """The encoding an XML declaration opening the input names (compiled when first
+    needed: a declaration holds ``<?``, which most inputs do not)."""
+    return re.compile(rb"\A\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)[\"']", re.I)
+
 
 # WHATWG label -> the Python codec browsers effectively use.
 _LABELS: dict[str, str] = {
@@ -253,7 +258,7 @@ def _utf16(head: bytes) -> str | None:
 def declared_charset(data: bytes) -> str | None:
     """The charset label the markup declares (XML declaration or ``<meta>``), if any."""
     head = data[:DECLARATION_BYTES]
-    match = _XML_ENCODING.match(head) or _meta_charset(head)
+    match = (b"<?" in head and _xml_encoding().match(head)) or _meta_charset(head)
     return match.group(1).decode("ascii") if match else None
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from copy import deepcopy
 
 from lxml import etree
 
@@ -42,6 +41,8 @@ def _split_after(node: etree._Element) -> etree._Element:
     The copy goes right after the parent, taking over the parent's tail, so the text
     order is unchanged: ``<b>x<a/>y</b>z`` becomes ``<b>x</b><b><a/>y</b>z``.
     """
+    from copy import deepcopy  # here: rare (a link inside a link), and copy costs a start
+
     parent = node.getparent()
     assert parent is not None  # callers pass a node below the outer link
     copy = deepcopy(parent)  # not makeelement(): libxml2 accepts tag names lxml refuses

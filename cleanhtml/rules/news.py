@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import cast
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -381,14 +381,93 @@ _LINKS = find(".//a[@href]")
 _UNLINKED_TEXT = etree.XPath(".//text()[not(ancestor::a[@href])]", smart_strings=False)
 
 
+# The credit and the 原标题/来源 lines are read with str methods, not regexes: a class
+# mixing ASCII with full-width punctuation costs re ~1.2M instructions to compile (the
+# three patterns were 5% of a one-post run). Each reader answers exactly what the
+# pattern in its docstring matches (tests/test_meta_lines.py checks it on random texts).
+_OPENINGS = "[【（("
+_CLOSINGS = "]】）)"
+_CLOSING = {"[": "]", "【": "】", "（": "）", "(": ")"}
+_CREDIT_STOPS = frozenset(":：]】）()，。！？；,!?;")
+
+
+class Credit(NamedTuple):
+    """An editor credit's name and staff code (``黄忆南``, ``PN269``)."""
+
+    name: str
+    code: str | None
+
+
+class MetaLine(NamedTuple):
+    """A 原标题 or 来源 line: its opening bracket, if any, and its value."""
+
+    opening: str | None
+    value: str
+
+
 @functools.cache
-def editor_credit() -> re.Pattern[str]:
-    """A whole text that is an editor credit (``责任编辑：徐小曼``, ``编辑/倪家宁 SF055``)."""
-    return re.compile(
-        r"^[\[【（(]?\s*(?:责任编辑|责编|编辑)\s*[:：/／]\s*"
-        r"(?P<name>[^\s:：\]】）()，。！？；,!?;][^:：\]】）()，。！？；,!?;]{0,24}?)"
-        r"(?:\s+(?P<code>[A-Z]{1,4}\d{2,6}))?\s*[\]】）)]?$"
-    )
+def _spaces() -> re.Pattern[str]:
+    return re.compile(r"\s*")
+
+
+def _after_spaces(text: str, at: int) -> int:
+    """Where the run of whitespace (``\\s``) at ``at`` ends (read in C: a run may be long)."""
+    found = _spaces().match(text, at)
+    return found.end() if found else at
+
+
+def _at_end(text: str, at: int) -> bool:
+    """True where a pattern's ``$`` matches: the end, or before a newline ending ``text``."""
+    return at == len(text) or (at == len(text) - 1 and text[at] == "\n")
+
+
+def editor_credit(text: str) -> Credit | None:
+    """The name and staff code of ``text`` when the whole of it is an editor credit
+    (``责任编辑：徐小曼``, ``编辑/倪家宁 SF055``, ``【责编：黄忆南 PN269】``); what the pattern
+    ``^[\\[【（(]?\\s*(?:责任编辑|责编|编辑)\\s*[:：/／]\\s*(?P<name>[^\\s:：\\]】）()，。！？；,!?;]``
+    ``[^:：\\]】）()，。！？；,!?;]{0,24}?)(?:\\s+(?P<code>[A-Z]{1,4}\\d{2,6}))?\\s*[\\]】）)]?$``
+    matches."""
+    at = _after_spaces(text, 1 if text[:1] and text[0] in _OPENINGS else 0)
+    role = next((r for r in ("责任编辑", "责编", "编辑") if text.startswith(r, at)), None)
+    if role is None:
+        return None
+    at = _after_spaces(text, at + len(role))
+    if at >= len(text) or text[at] not in ":：/／":
+        return None
+    start = _after_spaces(text, at + 1)
+    if start >= len(text) or text[start] in _CREDIT_STOPS:
+        return None
+    # the shortest name (up to 25 characters, no stop) after which comes a staff code
+    # or not, spaces and a closing bracket or not, and the end
+    for end in range(start + 1, min(start + 25, len(text)) + 1):
+        if text[end - 1] in _CREDIT_STOPS:
+            return None
+        code = _code_at(text, end)
+        if code is not None:
+            return Credit(text[start:end], code or None)
+    return None
+
+
+def _code_at(text: str, at: int) -> str | None:
+    """``(?:\\s+([A-Z]{1,4}\\d{2,6}))?\\s*[\\]】）)]?$`` at ``at``: the code, "" when
+    it matches without one, None when it does not match."""
+    letters = _after_spaces(text, at)
+    if letters > at:  # (each run is read only as far as its limit and one more)
+        digits = letters
+        while digits < min(len(text), letters + 5) and "A" <= text[digits] <= "Z":
+            digits += 1
+        end = digits
+        while end < min(len(text), digits + 7) and text[end].isdecimal():
+            end += 1
+        if 1 <= digits - letters <= 4 and 2 <= end - digits <= 6 and _closes(text, end):
+            return text[letters:end]
+    return "" if _closes(text, at) else None
+
+
+def _closes(text: str, at: int) -> bool:
+    """``\\s*[\\]】）)]?$`` at ``at``."""
+    at = _after_spaces(text, at)
+    return _at_end(text, at) or (at < len(text) and text[at] in _CLOSINGS and _at_end(text, at + 1))
 
 
 STAFF_ROLES = (
@@ -466,11 +545,11 @@ def staff_credit(text: str) -> str | None:
     return next((name for role, name, _ in found if role in EDITOR_ROLES), "")
 
 
-def editor_name(match: re.Match[str]) -> str:
-    """The editor an :func:`editor_credit` match names, with the staff code when there is
-    one: ``责编：黄忆南 PN269`` -> ``黄忆南 PN269`` (``杨倩_NF4425`` keeps its underscore)."""
-    name = match.group("name").strip()
-    return f"{name} {match.group('code')}" if match.group("code") else name
+def editor_name(credit: Credit) -> str:
+    """The editor a credit names, with the staff code when there is one:
+    ``责编：黄忆南 PN269`` -> ``黄忆南 PN269`` (``杨倩_NF4425`` keeps its underscore)."""
+    name = credit.name.strip()
+    return f"{name} {credit.code}" if credit.code else name
 
 
 _EDITOR_QUERIES = (
@@ -845,9 +924,9 @@ def remove_link_boxes(root: etree._Element, ctx: Context) -> int:
 
 
 def _record_editor(ctx: Context, text: str) -> None:
-    match = editor_credit().match(text)
-    if match and "editor" not in ctx.meta:
-        ctx.meta["editor"] = editor_name(match)
+    credit = editor_credit(text)
+    if credit and "editor" not in ctx.meta:
+        ctx.meta["editor"] = editor_name(credit)
 
 
 @rule(
@@ -907,7 +986,7 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             if _HAS_MEDIA(el):
                 break
             continue
-        if editor_credit().match(text):
+        if editor_credit(text):
             _record_editor(ctx, text)
         else:
             editor = staff_credit(text)
@@ -922,21 +1001,66 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
-@functools.cache
-def original_title() -> re.Pattern[str]:
-    """A line giving the original title (``原标题：…``, ``（原标题：…）``)."""
-    return re.compile(r"^(?P<open>[\[【（(])?\s*原标题(?:\s*[:：]\s*|\s+)(?P<value>\S.{0,199})$")
+def original_title(line: str) -> MetaLine | None:
+    """The original title ``line`` gives (``原标题：…``, ``（原标题：…）``, ``原标题 …``); what
+    ``^(?P<open>[\\[【（(])?\\s*原标题(?:\\s*[:：]\\s*|\\s+)(?P<value>\\S.{0,199})$`` matches."""
+    opening = line[0] if line[:1] and line[0] in _OPENINGS else None
+    at = _after_spaces(line, 1 if opening else 0)
+    if not line.startswith("原标题", at):
+        return None
+    at += 3
+    spaced = _after_spaces(line, at)
+    if spaced < len(line) and line[spaced] in ":：":  # a colon between optional spaces
+        value = _title_at(line, _after_spaces(line, spaced + 1))
+        if value is not None:
+            return MetaLine(opening, value)
+    if spaced > at:  # or spaces alone
+        value = _title_at(line, spaced)
+        if value is not None:
+            return MetaLine(opening, value)
+    return None
 
 
-@functools.cache
-def source_line() -> re.Pattern[str]:
-    """A line naming the source (``来源：燕赵都市报``, ``（来源：新华社）``)."""
-    return re.compile(
-        r"^(?P<open>[\[【（(])?\s*(?:文章)?来源\s*[:：|丨｜]\s*(?P<value>[^。！？；;!?]{1,60})$"
-    )
+def _title_at(line: str, at: int) -> str | None:
+    """``\\S.{0,199}$`` at ``at`` (after a run of spaces taken whole)."""
+    end = len(line) - 1 if line.endswith("\n") else len(line)
+    value = line[at:end]
+    if not value or "\n" in value or len(value) > 200:
+        return None
+    return value
 
 
-_CLOSING = {"[": "]", "【": "】", "（": "）", "(": ")"}
+_SOURCE_STOPS = frozenset("。！？；;!?")
+
+
+def source_line(line: str) -> MetaLine | None:
+    """The source ``line`` names (``来源：燕赵都市报``, ``（来源：新华社）``, ``文章来源|…``); what
+    ``^(?P<open>[\\[【（(])?\\s*(?:文章)?来源\\s*[:：|丨｜]\\s*(?P<value>[^。！？；;!?]{1,60})$``
+    matches."""
+    opening = line[0] if line[:1] and line[0] in _OPENINGS else None
+    at = _after_spaces(line, 1 if opening else 0)
+    if line.startswith("文章来源", at):
+        at += 4
+    elif line.startswith("来源", at):
+        at += 2
+    else:
+        return None
+    at = _after_spaces(line, at)
+    if at >= len(line) or line[at] not in ":：|丨｜":
+        return None
+    # the value, after the spaces; the last space when nothing follows them (the
+    # regex gives it back to the value)
+    start = _after_spaces(line, at + 1)
+    if start == len(line) and start > at + 1:
+        start -= 1
+    for end in (len(line), len(line) - 1):
+        if _at_end(line, end) and 1 <= end - start <= 60:
+            value = line[start:end]
+            if _SOURCE_STOPS.isdisjoint(value):
+                return MetaLine(opening, value)
+    return None
+
+
 META_HEAD_BLOCKS = 5  # the original title and the source open an article...
 META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
 _TEXT_AND_BREAKS = etree.XPath(".//text() | .//br", smart_strings=False)
@@ -957,11 +1081,11 @@ def _lines(el: etree._Element, text: str | None = None) -> list[str]:
 
 
 def _record_line(ctx: Context, line: str) -> None:
-    for key, pattern in (("original_title", original_title), ("source", source_line)):
-        match = pattern().match(line)
-        if match:
-            value = match.group("value").strip()
-            closing = _CLOSING.get(match.group("open") or "")
+    for key, read in (("original_title", original_title), ("source", source_line)):
+        found = read(line)
+        if found:
+            value = found.value.strip()
+            closing = _CLOSING.get(found.opening or "")
             if closing and value.endswith(closing):
                 value = value[: -len(closing)].rstrip()
             if value:

@@ -258,8 +258,9 @@ def page_url(doc: Document, given: str | None = None) -> str | None:
     """The page's own URL: ``given`` (``--url``), else what the document says."""
     if given:
         return given
-    if doc.front_matter:
-        found = _front_matter_url().search(doc.front_matter)
+    front = doc.front_matter
+    if front and ("url" in front or "link" in front):  # (each key holds one of them)
+        found = _front_matter_url().search(front)
         if found:
             return found.group(1)
     head = doc.lead(URL_HEAD_CHARS)

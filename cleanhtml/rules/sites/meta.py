@@ -231,7 +231,7 @@ def page_meta(
         from cleanhtml.rules.news import editor_credit, editor_name
 
         text = " ".join(_first_text(root, site.editor, finders).split())
-        credit = editor_credit().match(text) or editor_credit().match(_after_credits(text))
+        credit = editor_credit(text) or editor_credit(_after_credits(text))
         editor = editor_name(credit) if credit else None
     if not source:
         source = next((_clean(metas[k]) for k in SOURCE_META if k in metas), "")

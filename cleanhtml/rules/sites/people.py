@@ -32,10 +32,10 @@ def record_original_title(root: etree._Element, ctx: Context) -> int:
     for div in _ORIGINAL_TITLE(root):
         if div.getparent() is None or len(div):
             continue
-        found = original_title().match(" ".join(text_of(div).strip(WHITESPACE).split()))
+        found = original_title(" ".join(text_of(div).strip(WHITESPACE).split()))
         if found is None:
             continue
-        ctx.meta.setdefault("original_title", found.group("value").strip())
+        ctx.meta.setdefault("original_title", found.value.strip())
         ctx.removed(div)
         drop(div)
         edits += 1

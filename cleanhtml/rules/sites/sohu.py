@@ -40,9 +40,9 @@ def record_original_title(root: etree._Element, ctx: Context) -> int:
     for p in _ORIGINAL_TITLE(root):
         if p.getparent() is None:
             continue
-        found = original_title().match(" ".join(text_of(p).strip(WHITESPACE).split()))
+        found = original_title(" ".join(text_of(p).strip(WHITESPACE).split()))
         if found:
-            ctx.meta.setdefault("original_title", found.group("value").strip())
+            ctx.meta.setdefault("original_title", found.value.strip())
         ctx.removed(p)
         drop(p)
         edits += 1
