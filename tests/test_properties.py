@@ -155,6 +155,7 @@ copyright_notices = st.builds(
             "转载请注明:原文链接 - https://dugushici.com/ancient_proses/21337",
             "版权声明：本文为博主原创文章，遵循<a href=https://creativecommons.org/licenses/by-sa/4.0/>"
             " CC 4.0 BY-SA </a>版权协议，转载请附上原文出处链接和本声明。",
+            "平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。",
         )
     ),
 )

@@ -1169,13 +1169,19 @@ COPYRIGHT_PHRASES = (
     # dugushici.com: 转载请注明:原文链接 - https://dugushici.com/ancient_proses/21337
     "转载请注明:原文链接",
     "转载请注明：原文链接",
+    # self-media platforms' statements: 以上内容（包括图片及视频）为创作者平台"快传号"用户上传并
+    # 发布，本平台仅提供信息存储服务 (360kuai; 网易号 alike), 平台声明：该文观点仅代表作者本人，
+    # 搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。 (Sohu; 凤凰网's 大风号 alike)
+    "仅提供信息存储服务",
+    "仅提供信息存储空间服务",
 )
 """Phrases of portal copyright and reposting notices (looked for in a block's text)."""
-_COPYRIGHT_KEYS = ("载", "权")
-"""A character of each phrase (载 in all but 版权所有，未经, which has 权): a phrase can be
-in the tree's text only when the input holds its characters (rules add no text; the
-needle scan reads references too), so without both the text is not serialized."""
-COPYRIGHT_KEYS = ("未经", "转载", "澎湃")
+_COPYRIGHT_KEYS = ("载", "权", "储")
+"""A character of each phrase (载 in most, 权 in 版权所有，未经, 储 in the platforms'
+statements): a phrase can be in the tree's text only when the input holds its
+characters (rules add no text; the needle scan reads references too), so without any
+of them the text is not serialized."""
+COPYRIGHT_KEYS = ("未经", "转载", "澎湃", "信息存储")
 """Each of :data:`COPYRIGHT_PHRASES` holds one of these."""
 COPYRIGHT_OPENINGS = (
     "本文为",
@@ -1191,6 +1197,10 @@ COPYRIGHT_OPENINGS = (
     "以上内容仅授权",  # 以上内容仅授权39健康网独家使用，未经版权方授权请勿转载。
     "39健康网(",  # 39健康网(www.39.net)专稿，未经书面授权请勿转载。
     "39健康网（",
+    "以上内容",  # 以上内容（包括图片及视频）为创作者平台"快传号"用户上传并发布，…
+    "特别声明：",  # 特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”…
+    "“特别声明：",
+    "平台声明：",  # 平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，…
 )
 """Openings of a block that is a notice when it holds a phrase of :data:`COPYRIGHT_PHRASES`
 (a block in brackets is one too)."""
@@ -1233,12 +1243,13 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     (``本文为``, ``版权声明``, ``声明：``, ``未经``, ``转载请注明``, ``39健康网(``...):
     39健康网's ``39健康网(www.39.net)专稿，未经书面授权请勿转载。``, CSDN's
     ``版权声明：…转载请附上原文出处链接和本声明。``, the footer line
-    ``未经大河网书面特别授权，请勿转载或建立镜像``.
+    ``未经大河网书面特别授权，请勿转载或建立镜像``, Sohu's ``平台声明：…搜狐仅提供信息存储
+    空间服务。``.
 
     ``<p><strong>【…作品的中文相关权益归腾讯公司独家所有。未经授权，不得转载、摘编等。】</strong></p>``
     goes; a sentence that mentions 未经授权，不得转载 inside a paragraph stays.
     """
-    if not (ctx.has(_COPYRIGHT_KEYS[0]) or ctx.has(_COPYRIGHT_KEYS[1])):
+    if not any(ctx.has(key) for key in _COPYRIGHT_KEYS):
         return 0  # a character of every phrase is absent from the input
     if _long_input(ctx):  # the phrases hold no whitespace: found as written, found
         # without whitespace too
