@@ -22,7 +22,7 @@ import stat
 import sys
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from cleanhtml.config import Settings
 from cleanhtml.errors import CleanHtmlError, InputError
@@ -32,6 +32,7 @@ from cleanhtml.rule import Removal, Rule
 
 if TYPE_CHECKING:
     from cleanhtml.cache import Outcome
+    from cleanhtml.cleaned import Cleaned
 
 Status = Literal["cleaned", "unchanged", "failed"]
 
@@ -244,6 +245,17 @@ def _process(
             result.output = text.encode("utf-8")
         result.bytes_out = len(result.output)
         return result
+    keep = caching and not result.notices  # a notice is said again on every run: not cached
+    streamed = settings.to == "text" or (settings.to == "html" and cleaned.edited)
+    if streamed and not cleaned.doc.held:
+        # let go while it was cleaned (large): the output goes to its file as it is made
+        cleaned.ctx.needles = None
+        out_digest = _write_made(result, cleaned, source, settings, on_write)
+        if keep:
+            if stamp is None or stamp[0] != size:
+                stamp = (size, -1)
+            result.cached = cache.Outcome(stamp, in_digest, out_digest)
+        return result
     if settings.to == "html":
         new = document.dump(cleaned.doc, edited=cleaned.edited)
         changed = cleaned.edited and not cleaned.doc.is_input(new)
@@ -252,7 +264,7 @@ def _process(
         changed = cleaned.edited
     result.bytes_out = len(new)
     result.status = "cleaned" if changed else "unchanged"
-    if caching and not result.notices:  # a notice is said again on every run: not cached
+    if keep:
         if stamp is None or stamp[0] != size:
             stamp = (size, -1)
         out_digest = in_digest if cleaned.doc.is_input(new) else cache.digest(new)
@@ -406,6 +418,19 @@ def write_atomic(path: str, data: bytes, *, like: str | None = None) -> None:
     mode, owner and group of that file (owner only where permitted). On any error the
     temporary file is removed and ``path`` is untouched.
     """
+    replace_with(path, lambda handle: handle.write(data), like=like)
+
+
+def replace_with(
+    path: str,
+    produce: Callable[[BinaryIO], object],
+    *,
+    like: str | None = None,
+    replace: Callable[[], bool] = lambda: True,
+) -> bool:
+    """:func:`write_atomic` for an output written piece by piece: ``produce`` writes it
+    into the temporary file, which then replaces ``path`` if ``replace()`` says so
+    (else it is removed); True when it did."""
     import secrets
 
     folder, base = os.path.split(path)
@@ -419,17 +444,144 @@ def write_atomic(path: str, data: bytes, *, like: str | None = None) -> None:
             continue
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            produce(handle)
             if original is not None:
                 os.fchmod(handle.fileno(), stat.S_IMODE(original.st_mode))
                 if (original.st_uid, original.st_gid) != (os.geteuid(), os.getegid()):
                     with contextlib.suppress(PermissionError):
                         os.fchown(handle.fileno(), original.st_uid, original.st_gid)
+        if not replace():
+            os.unlink(temp)
+            return False
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    return True
+
+
+class _Made:
+    """Counts and digests an output as it is written (passing it on to ``to``, when
+    given): the document's digest of it (to tell it from the input) and the cache's."""
+
+    __slots__ = ("cache", "mine", "size", "to")
+
+    def __init__(self, to: BinaryIO | None = None) -> None:
+        import hashlib
+
+        self.to, self.size = to, 0
+        self.mine = hashlib.blake2b(digest_size=32)  # as cleanhtml.document._digest
+        self.cache = hashlib.blake2b(digest_size=16)  # as cleanhtml.cache.digest
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        self.mine.update(data)
+        self.cache.update(data)
+        if self.to is not None:
+            self.to.write(data)
+
+
+def _holds(path: Path, made: _Made) -> bool:
+    """True when the file at ``path`` holds exactly what ``made`` counted (read in
+    pieces: size, then digest); False when it cannot be read."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=32)
+    try:
+        if path.stat().st_size != made.size:
+            return False
+        with path.open("rb") as handle:
+            while piece := handle.read(READ_PIECE):
+                digest.update(piece)
+    except OSError:
+        return False
+    return digest.digest() == made.mine.digest()
+
+
+READ_PIECE = 1 << 20
+
+
+def _write_made(
+    result: FileResult,
+    cleaned: Cleaned,
+    source: Source,
+    settings: Settings,
+    on_write: Callable[[], None] | None,
+) -> str:
+    """The html or text output of a document whose input was let go, written (``-i``,
+    ``-o``) or checked as it is made: never whole in memory beside the tree. Written
+    into a temporary file beside its destination that replaces it only as
+    :func:`_process` would write the output made whole (``-i``: when it is not the
+    input's bytes, told by size and digest; ``-o``: when the file there does not hold
+    it already). Fills ``result``; returns the output's cache digest."""
+    from cleanhtml import serialize
+    from cleanhtml.render.text import write_text
+
+    doc, html = cleaned.doc, settings.to == "html"
+    made = _Made()
+
+    def produce(out: BinaryIO | None) -> None:
+        made.to = out
+        if html:
+            serialize.write(doc, made)
+        else:
+            write_text(doc, made.write)
+
+    def changed() -> bool:  # as _process: the html output is told from the input
+        if not cleaned.edited:
+            return False
+        return not html or made.size != doc.size or made.mine.digest() != doc.digest
+
+    target_path = destination(source, settings)
+    if settings.in_place:
+        target = os.path.realpath(source.path)  # replace a symlink's target, not the link
+
+        def replace() -> bool:
+            if not changed():
+                return False
+            now = os.path.realpath(source.path)
+            if (source.real and now != source.real) or now != target:  # vetted against the root
+                raise InputError(f"symbolic link now leads to {now}; not written")
+            return True
+
+        if on_write is not None:
+            on_write()
+        try:
+            result.written = replace_with(target, produce, like=target, replace=replace)
+        except OSError as exc:
+            raise InputError(
+                f"cannot write {target}: {exc.strerror or exc}; left as it was"
+            ) from None
+        if result.written:
+            result.destination = source.name
+    elif target_path is not None:
+        result.destination = str(target_path)
+        _check_output_folder(target_path, settings)
+        link = target_path.is_symlink()  # replaced by a regular file, never read through
+        try:
+            target_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {target_path.parent}: {exc.strerror or exc}") from None
+        like = str(target_path) if not link and target_path.exists() else None
+        if on_write is not None:
+            on_write()
+        try:
+            result.written = replace_with(
+                str(target_path),
+                produce,
+                like=like,
+                replace=lambda: link or not _holds(target_path, made),
+            )
+        except OSError as exc:
+            raise InputError(
+                f"cannot write {target_path}: {exc.strerror or exc}; left as it was"
+            ) from None
+    else:  # --check: nothing is written
+        produce(None)
+    result.bytes_out = made.size
+    result.status = "cleaned" if changed() else "unchanged"
+    return made.cache.hexdigest()
 
 
 # --- batches ----------------------------------------------------------------------------

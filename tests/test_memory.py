@@ -342,3 +342,65 @@ def test_text_made_a_few_blocks_at_a_time_is_the_text_made_at_once(
         pieces: list[bytes] = []
         text.write_text(cleaned.doc, pieces.append)
         assert _sha(b"".join(pieces).decode("utf-8")) == expected[name]["text"], name
+
+
+def _file_runs(tmp: Path, monkeypatch: pytest.MonkeyPatch, let_go: bool) -> list[object]:
+    """What -i, -o, --check (html and text) do to three files: an edited page, a page
+    only the tree rewrites whose output is its input (an SVG makes it written from the
+    tree: not rewritten) and the same page with an error (not written)."""
+    import os
+    import stat
+
+    from cleanhtml.config import Settings
+    from cleanhtml.runner import process_file
+
+    if let_go:
+        monkeypatch.setattr(document, "LET_GO_CHARS", 0)
+    pages = {
+        "edited.html": b"<html><body><p>a<!-- x --></p>" + b"<p>b</p>" * 3000 + b"</body></html>",
+        "same.html": b"<html><body><svg></svg>" + b"<p>b</p>" * 3000 + b"</body></html>",
+    }
+    seen: list[object] = []
+    for options in (
+        {"in_place": True},
+        {"output_dir": "out"},
+        {"output_dir": "out"},  # again: the outputs are there already
+        {"check": True},
+        {"to": "text", "output_dir": "text"},
+    ):
+        for name, page in pages.items():
+            folder = tmp / ("go" if let_go else "held")
+            folder.mkdir(exist_ok=True)
+            path = folder / name
+            path.write_bytes(page)  # (as it was: -i rewrote it)
+            os.chmod(path, 0o640)
+            before = path.stat()
+            chosen = {**options}
+            if "output_dir" in chosen:
+                chosen["output_dir"] = folder / str(chosen["output_dir"])
+            settings = Settings(cache=True, **chosen)  # type: ignore[arg-type]
+            result = process_file(str(path), settings)
+            assert result.error is None, result.error
+            after = path.stat()
+            rewritten = (before.st_ino, before.st_mtime_ns) != (after.st_ino, after.st_mtime_ns)
+            output = None
+            if result.destination is not None:
+                written = Path(result.destination)
+                output = (written if written.is_absolute() else path).read_bytes()
+            fields = (result.status, result.bytes_out, result.written, result.cached)
+            seen.append((name, options, fields, rewritten, output, stat.S_IMODE(after.st_mode)))
+    return seen
+
+
+def test_a_let_go_input_is_written_as_if_its_output_were_made_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-i, -o and --check of a document whose input was let go stream its output to the
+    file as it is made: same statuses, sizes, files, modes and cache entries as with
+    the output made whole; a page whose output is its input is not rewritten."""
+    held = _file_runs(tmp_path, monkeypatch, let_go=False)
+    let_go = _file_runs(tmp_path, monkeypatch, let_go=True)
+    assert let_go == held
+    same_in_place = [run for run in held if run[0] == "same.html" and "in_place" in run[1]]
+    assert same_in_place and not same_in_place[0][3]  # (not rewritten)
+    assert not list(tmp_path.rglob("*.tmp"))
