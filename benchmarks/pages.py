@@ -187,12 +187,14 @@ def cleanhtml_finder(html: str, url: str | None) -> str:
     from cleanhtml.rules import sites
 
     if not _FINDER_RULES:
-        registered = sites.SITES
-        sites.SITES = ()  # no site profile: no URL, no marker picks one
+        registered, index = sites.SITES, sites.INDEX
+        # no site profile: no URL, no marker picks one (the rules choose the site from
+        # the static INDEX, SITES lists the imported profiles)
+        sites.SITES, sites.INDEX = (), ()
         try:
             _FINDER_RULES.append(profiles.profile_rules(root="auto"))
         finally:
-            sites.SITES = registered
+            sites.SITES, sites.INDEX = registered, index
     rules = _FINDER_RULES[0]
     return api.render(api.clean_document(html, rules=rules), "text")  # type: ignore[arg-type]
 

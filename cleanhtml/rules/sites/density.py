@@ -529,9 +529,13 @@ def _hidden_in(top: etree._Element, walk: _Walk) -> set[etree._Element]:
     if walk.styled:
         return set()
     hidden: list[etree._Element] = []
+    shown = 0  # the text outside the hidden blocks (as the cleaned page shows it)
     stack = [top]
     while stack:
         el = stack.pop()
+        counts = walk.raw.get(el)  # its text and its children's tails
+        if counts is not None:
+            shown += counts[0]
         for child in el:
             if isinstance(child.tag, str):
                 (hidden if _is_hidden(child) else stack).append(child)
@@ -544,7 +548,7 @@ def _hidden_in(top: etree._Element, walk: _Walk) -> set[etree._Element]:
         if chars and lines < 2 and not media:
             drop.add(block)
             held += chars
-    if held and held >= HIDDEN_SHARE * _held(top)[0]:
+    if held and held >= HIDDEN_SHARE * (shown + held):
         return set()
     return drop
 
