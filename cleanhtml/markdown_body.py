@@ -63,7 +63,6 @@ the markup characters.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
@@ -176,6 +175,8 @@ class _RawEnds:
     found in one scan of the source, so each block asks in logarithmic time."""
 
     def __init__(self, src: str) -> None:
+        import bisect  # (here and below: a post whose body is HTML needs none of it)
+
         starts = [0]
         position = src.find("\n")
         while position >= 0:
@@ -198,6 +199,8 @@ class _RawEnds:
     @staticmethod
     def after(lines: list[int], line: int) -> int | None:
         """The first of the sorted ``lines`` at or after ``line``."""
+        import bisect
+
         index = bisect.bisect_left(lines, line)
         return lines[index] if index < len(lines) else None
 
@@ -915,6 +918,8 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
     selected = {rule.name for rule in rules}
     if "<" not in body or not selected & _PSEUDO_RULES:
         return body, {}
+    import bisect
+
     from cleanhtml.repairs import _bounding_patterns
 
     start_tag = _bounding_patterns()[1]
@@ -961,6 +966,8 @@ def _rendering_kept(
     was (checked a block at a time, then an escape at a time where a block changed)."""
     if not found:
         return []
+    import bisect
+
     blocks = sorted(
         (token.map[0], token.map[1])
         for token in tokens

@@ -114,6 +114,7 @@ def test_one_post_in_process_imports_only_the_cleaner(post: bytes) -> None:
     modules = imported("--timeout", "0", "-", data=post)
     assert forbidden(modules) == []
     assert "copy" not in modules  # (copyreg is Python's own: not a FORBIDDEN prefix)
+    assert "bisect" not in modules  # (Markdown bodies only)
     assert {m for m in modules if m.startswith("cleanhtml")} == CLEANER
     assert [m for m in modules if site_module(m)] == []
 
