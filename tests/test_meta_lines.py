@@ -141,3 +141,16 @@ def test_the_readers_answer_as_the_patterns_at_every_limit() -> None:
         ["", "\n", "）", " \n", "\n\n"],
     ):  # fmt: skip
         _same("".join(parts))
+
+
+@settings(max_examples=200 * SCALE)
+@given(texts)
+def test_a_line_read_as_meta_holds_its_mark(text: str) -> None:
+    """record-article-meta reads the lines of a block only when its text holds a mark
+    of META_MARKS: a line without 原标题 is no original title, without 来源 no source."""
+    from cleanhtml.rules.news import META_MARKS
+
+    if META_MARKS[0] not in text:
+        assert original_title(text) is None
+    if META_MARKS[1] not in text:
+        assert source_line(text) is None

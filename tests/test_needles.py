@@ -339,3 +339,13 @@ def test_the_tags_left_after_cleaning_are_those_the_census_saw_or_rules_create()
         run(doc, rules, Context())
         tags, allowed = seen.pop()
         assert tags <= allowed, tags - allowed
+
+
+def test_every_share_block_phrase_holds_the_mark() -> None:
+    """remove-share-widgets skips a childless block whose text lacks the mark: every
+    phrase it removes holds it (and removing whitespace or the trimmed colons and bars
+    never removes it)."""
+    from cleanhtml.rules.news import _SHARE_MARK, _SHARE_TRIM, SHARE_BLOCKS
+
+    assert all(_SHARE_MARK in phrase for phrase in SHARE_BLOCKS)
+    assert _SHARE_MARK not in _SHARE_TRIM and not _SHARE_MARK.isspace()

@@ -1061,6 +1061,9 @@ def source_line(line: str) -> MetaLine | None:
     return None
 
 
+META_MARKS = ("原标题", "来源")
+"""What a line :func:`original_title` or :func:`source_line` reads holds (a line is a
+stretch of its block's text, whitespace collapsed: a mark holds none)."""
 META_HEAD_BLOCKS = 5  # the original title and the source open an article...
 META_TAIL_BLOCKS = 3  # ...or the source closes it: "（来源：新华社）"
 _TEXT_AND_BREAKS = etree.XPath(".//text() | .//br", smart_strings=False)
@@ -1139,7 +1142,10 @@ def record_article_meta(root: etree._Element, ctx: Context) -> int:
             tail.append(el)
     tail.reverse()
     for el in head + tail:
-        for line in _lines(el, texts[el]):
+        text = texts[el]
+        if META_MARKS[0] not in text and META_MARKS[1] not in text:
+            continue  # no line of it is a 原标题 or 来源 line (nor is read as one)
+        for line in _lines(el, text):
             _record_line(ctx, line)
     return 0
 
@@ -1655,6 +1661,8 @@ SHARE_PHRASES = frozenset(
 """Whole texts of share and like widgets' parts (a trailing colon or bar ignored)."""
 SHARE_BLOCKS = frozenset({"分享让更多人看到", "分享到", "分享至", "一键分享"})
 """Phrases that are a share widget even in a block with no share class."""
+_SHARE_MARK = "享"
+"""A character of each of :data:`SHARE_BLOCKS` (whitespace removal keeps it)."""
 _SHARE_TRIM = WHITESPACE + ":：|｜丨"
 # the attributes first (see _STOCK_WRAPPER_QUERIES), one query each, merged in order
 _SHARE_QUERIES = (
@@ -1730,7 +1738,9 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
         return edits  # "分 享到" is one, so the pair is not a needle
     # a leaf block holds no container, so one dropped here detaches none listed after it
     for el in list(iter_tags(root, ctx.census, CONTAINERS)):
-        if el is root or not _is_leaf_block(el):
+        if el is root or (not len(el) and _SHARE_MARK not in (el.text or "")):
+            continue  # (a childless block's text, read once: no phrase without the mark)
+        if not _is_leaf_block(el):
             continue
         body = _block_text(el, 12)
         if body is not None and body.strip(_SHARE_TRIM) in SHARE_BLOCKS:
