@@ -215,6 +215,15 @@ class Census:
             )
         return known
 
+    def retake(self, root: etree._Element) -> None:
+        """Walk ``root``'s document again, in place: for a rule that grafted parsed
+        markup into the tree (Huanqiu's article, decoded from its textarea), whose
+        elements, names and classes the first walk could not see. Every later rule's
+        census answers then hold for them too."""
+        fresh = take(root)
+        for name in Census.__slots__:
+            setattr(self, name, getattr(fresh, name))
+
     def has_tag(self, *names: str) -> bool:
         """True when an element named one of ``names`` was present."""
         return not self.tags.isdisjoint(names)

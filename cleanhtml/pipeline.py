@@ -416,15 +416,15 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx.selected = selected = _names(rules)
     ctx.shared = {}
     ctx.reshaped = []
-    tags, attributes = census.tags, census.attributes
     protected: Protected | None = None
     for rule in rules:
         # the input cannot opt out of the safety rules: protect only after them
         if protected is None and rule.group != "safety":
             protected = protect(doc.root) if census.opt_out else []
-        if rule.tags and tags.isdisjoint(rule.tags):
+        # read each time: a rule that grafts parsed markup takes the census again
+        if rule.tags and census.tags.isdisjoint(rule.tags):
             continue
-        if rule.attributes and attributes.isdisjoint(rule.attributes):
+        if rule.attributes and census.attributes.isdisjoint(rule.attributes):
             continue
         if rule.needs_cjk and not needles.has_cjk():
             continue

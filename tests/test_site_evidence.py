@@ -52,6 +52,18 @@ def test_huanqiu_decoded_article_carries_no_script() -> None:
     assert '正文第一段，说的是事情。<a>链接</a><img src="x.jpg">' in out
 
 
+def test_huanqiu_decoded_article_is_cleaned_in_the_same_run() -> None:
+    # the page outside the textarea holds no <p>: the rules that look at paragraphs must
+    # see the decoded ones in this run (the census is taken again), not in a second run
+    credit = "<p>责任编辑：李四</p>"
+    server_page = _huanqiu_server_page(f"<article><section>{ARTICLE}{credit}</section></article>")
+    assert "<p" not in server_page
+    once = clean(server_page, url=HUANQIU)
+    assert "责任编辑" not in once
+    assert record(server_page, url=HUANQIU)["editor"] == "李四"
+    assert clean(once, url=HUANQIU) == once
+
+
 def test_huanqiu_shown_article_wins_when_it_holds_paragraphs() -> None:
     shown = f"<article><section>{ARTICLE}</section></article>"
     got = record(_huanqiu_server_page("<article><p>别的</p></article>", shown), url=HUANQIU)

@@ -126,6 +126,8 @@ def decode_article_slot(root: etree._Element, ctx: Context) -> int:
         unwrap(holder)
         ctx.removed("<textarea class=article-content> (its article HTML decoded in place)")
         edits += 1
+    if edits and ctx.census is not None:
+        ctx.census.retake(root)  # the decoded elements: later rules must see them
     return edits
 
 
