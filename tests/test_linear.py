@@ -221,6 +221,16 @@ GENERATORS: dict[str, tuple[Callable[[int], str], int]] = {
         ),
         300,
     ),
+    "tag-lines": (
+        lambda n: (
+            "<p>正文</p>"
+            + '<div class="tags">关键字：<a href="/t/1">LPR</a></div>\n' * n
+            + "<div>标签：" * n
+            + "<a href=/t>x</a>" * n
+            + "</div>" * n
+        ),
+        400,
+    ),
     "share-widgets": (
         lambda n: "<p>正文</p>" + '<div class="share">分享到：<a>微信</a></div><p>分享至</p>\n' * n,
         800,

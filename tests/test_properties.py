@@ -156,6 +156,9 @@ copyright_notices = st.builds(
             "版权声明：本文为博主原创文章，遵循<a href=https://creativecommons.org/licenses/by-sa/4.0/>"
             " CC 4.0 BY-SA </a>版权协议，转载请附上原文出处链接和本声明。",
             "平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。",
+            "Notice: The content above (including the pictures and videos if any) is uploaded"
+            " and posted by a user of NetEase Hao, which is a social media platform and only"
+            " provides information storage services.",
         )
     ),
 )
@@ -185,6 +188,9 @@ player_chrome = st.one_of(
                 '播放速度：<font color="#0D9BFF">2X</font>',
                 "错误代码：<span>QVS.4100</span>",
                 "设置成功",
+                "<span>时长：01:45</span><span>建议WIFI下打开</span>",
+                '<span class="cdTime"></span>秒<a><span>会员跳过广告</span></a>',
+                '<a class="knowDetail">了解详情&gt;</a><span class="publicTipTag">广告</span>',
             )
         ),
         st.lists(st.sampled_from(("2.0X", "0.75X", "100%", "超清", "1080P")), max_size=3),
@@ -214,6 +220,16 @@ nav_links = st.one_of(
     ),
     st.just('<p><a href="https://www.qq.com/">返回腾讯网首页&gt;&gt;</a></p>'),
 )
+tag_lines = st.builds(
+    lambda label, tags, separator: (
+        f"<div>{label}"
+        + separator.join(f'<a href="/tags/{n}">{tag}</a>' for n, tag in enumerate(tags))
+        + "</div>"
+    ),
+    st.sampled_from(("关键字：", "关键词: ", "<span>标签：</span>", "文章关键词：")),
+    st.lists(st.sampled_from(("LPR", "CPI", "蓝羽会客厅", "北京影人")), min_size=1, max_size=3),
+    st.sampled_from(("", " ", "、", " | ")),
+)
 templates = st.sampled_from(
     (
         "<template><img src=x onerror=alert(1)></template>",
@@ -231,6 +247,7 @@ BOILERPLATE_BLOCKS = {
     "remove-player-chrome": player_chrome,
     "remove-share-widgets": share_widgets,
     "remove-nav-links": nav_links,
+    "remove-tag-lines": tag_lines,
     "remove-mutation-shapes": templates,
 }
 boilerplate_blocks = st.one_of(*BOILERPLATE_BLOCKS.values())

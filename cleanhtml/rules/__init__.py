@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     news.remove_nav_links,
     news.remove_related_link_lists,
     news.remove_promo_boxes,
+    news.remove_tag_lines,  # first: the credit it leaves may close the article
     news.remove_copyright_notices,  # first: the box it leaves may be only links
     news.remove_editor_footer,  # first: a box it leaves may be only links
     news.remove_link_boxes,

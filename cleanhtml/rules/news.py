@@ -1180,14 +1180,20 @@ COPYRIGHT_PHRASES = (
     # 搜狐号系信息发布平台，搜狐仅提供信息存储空间服务。 (Sohu; 凤凰网's 大风号 alike)
     "仅提供信息存储服务",
     "仅提供信息存储空间服务",
+    # NetEase's English line after its Chinese one: Notice: The content above (including
+    # the pictures and videos if any) is uploaded and posted by a user of NetEase Hao,
+    # which is a social media platform and only provides information storage services.
+    "onlyprovidesinformationstorageservices",
 )
-"""Phrases of portal copyright and reposting notices (looked for in a block's text)."""
-_COPYRIGHT_KEYS = ("载", "权", "储")
+"""Phrases of portal copyright and reposting notices (looked for in a block's text,
+whitespace removed: an English phrase is written without its spaces)."""
+_COPYRIGHT_KEYS = ("载", "权", "储", "storage")
 """A character of each phrase (载 in most, 权 in 版权所有，未经, 储 in the platforms'
-statements): a phrase can be in the tree's text only when the input holds its
+statements, ``storage`` in NetEase's English statement; the needle scan reads the
+input lower-cased): a phrase can be in the tree's text only when the input holds its
 characters (rules add no text; the needle scan reads references too), so without any
 of them the text is not serialized."""
-COPYRIGHT_KEYS = ("未经", "转载", "澎湃", "信息存储")
+COPYRIGHT_KEYS = ("未经", "转载", "澎湃", "信息存储", "storage")
 """Each of :data:`COPYRIGHT_PHRASES` holds one of these."""
 COPYRIGHT_OPENINGS = (
     "本文为",
@@ -1207,17 +1213,25 @@ COPYRIGHT_OPENINGS = (
     "特别声明：",  # 特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”…
     "“特别声明：",
     "平台声明：",  # 平台声明：该文观点仅代表作者本人，搜狐号系信息发布平台，…
+    "Notice:Thecontentabove",  # NetEase's English statement (whitespace removed)
 )
 """Openings of a block that is a notice when it holds a phrase of :data:`COPYRIGHT_PHRASES`
 (a block in brackets is one too)."""
 COPYRIGHT_BRACKETS = {"【": "】", "[": "]", "（": "）", "(": ")"}
 COPYRIGHT_MAX_CHARS = 160
+"""A notice's text at most (whitespace removed)."""
+COPYRIGHT_ENGLISH = "Notice:"
+COPYRIGHT_ENGLISH_MAX_CHARS = 240
+"""An English notice's text at most (whitespace removed): its words are longer (NetEase's
+is 166 characters without its spaces)."""
 
 
 def _is_copyright_notice(text: str) -> bool:
     """A whole block that is a reposting notice: a phrase of the list, in brackets or
     opened by ``本文为``/``版权声明``/... (an article quoting such words is not one)."""
-    if not text or len(text) > COPYRIGHT_MAX_CHARS:
+    if not text or len(text) > COPYRIGHT_ENGLISH_MAX_CHARS:
+        return False
+    if len(text) > COPYRIGHT_MAX_CHARS and not text.startswith(COPYRIGHT_ENGLISH):
         return False
     if not any(phrase in text for phrase in COPYRIGHT_PHRASES):
         return False
@@ -1280,7 +1294,7 @@ def _remove_copyright_blocks(root: etree._Element, ctx: Context) -> int:
     for el in list(iter_tags(root, ctx.census, BLOCKS)):
         if el is root or not attached(el, root) or not _is_leaf_block(el):
             continue
-        body = _block_text(el, COPYRIGHT_MAX_CHARS)
+        body = _block_text(el, COPYRIGHT_ENGLISH_MAX_CHARS)
         if body is None or not _is_copyright_notice(body):
             continue
         ctx.removed(el)
@@ -1334,6 +1348,14 @@ PLAYER_CHROME = frozenset(
         "立即刷新",
         "帮助反馈",
         "建议wifi下打开",
+        # its ad layer: <span class="cdTime"></span>秒<a><span>会员跳过广告</span></a>,
+        # <a class="knowDetail">了解详情&gt;</a>, <span class="publicTipTag">广告</span>
+        "秒",
+        "会员跳过广告",
+        "跳过广告",
+        "了解详情>",
+        "了解详情",
+        "广告",
     }
 )
 """Whole texts of video-player controls (compared case-insensitively, one text node each).
@@ -1347,6 +1369,7 @@ PLAYER_STATUS = (
     "正在为您切换到",  # 正在为您切换到<font>高清 480P</font>,请稍候...
     "播放速度：",  # 播放速度：<font>2X</font>
     "错误代码：",  # 错误代码：<span>QVS.4100</span>
+    "时长：",  # <div class="reminder"><span>时长：01:45</span><span>建议WIFI下打开</span>
 )
 """Openings of a player's status lines (m1905's player). A text opened by one of these
 makes the element holding it a status line, all of whose text is chrome (its values sit
@@ -1479,8 +1502,8 @@ def _player_box(media: etree._Element, root: etree._Element) -> etree._Element |
 def _strip_chrome_blocks(box: etree._Element, ctx: Context) -> int:
     """Drop each element inside player ``box`` that shows only chrome and holds no media.
 
-    The rest of the player (its media, a title, an ad layer) stays: m1905's player
-    (1905.com) carries its status lines, menus and error box beside an ad layer.
+    The rest of the player (its media, a title) stays: m1905's player (1905.com)
+    carries its status lines, menus, error box and ad layer beside the video's title.
     """
     doomed: list[etree._Element] = []
     stack = list(box)
@@ -1575,16 +1598,17 @@ def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
     eight levels up, whose text is nothing but control labels of
     :data:`PLAYER_CHROME` (``Play Video``, ``自动播放``, ``向前``, ``向后``, ...), time
     codes (``0:00``, ``/2:54``), settings (``2.0X``, ``100%``, ``高清 480P``) and status
-    lines (``正在为您切换到高清 480P,请稍候...``, ``播放速度：2X``: see
-    :data:`PLAYER_STATUS`); those go and the media element stays. When the player
-    around the media also shows other text (an ad layer, the video's title), each
-    element inside it that shows only such chrome goes, the player being the
-    outermost element around the media whose class names a player (m1905's
-    ``div.video-player``, under 200 nodes). An element whose class names a player
-    and which holds no media goes whole when its text is only such chrome, one text
-    more than a number (``<td class="player-pct">75%</td>`` is a sports player's). A
-    word of the list inside article text is never touched: only a text that *is* a
-    label, inside a player, goes.
+    lines (``正在为您切换到高清 480P,请稍候...``, ``播放速度：2X``, ``时长：01:45``: see
+    :data:`PLAYER_STATUS`) and an ad layer's labels (``会员跳过广告``, ``了解详情>``,
+    ``广告``); those go and the media element stays. When the player around the
+    media also shows other text (the video's title), each element inside it that
+    shows only such chrome goes, the player being the outermost element around the
+    media whose class names a player (m1905's ``div.video-player``, under 200 nodes);
+    so it does too beside a player of chrome alone found inside that one. An element
+    whose class names a player and which holds no media goes whole when its text is
+    only such chrome, one text more than a number (``<td class="player-pct">75%</td>``
+    is a sports player's). A word of the list inside article text is never touched:
+    only a text that *is* a label, inside a player, goes.
 
     ``<div class="player"><video src="v.mp4"></video><span>Play Video</span>
     <span>0:00</span></div>`` keeps only the ``<video>``.
@@ -1608,7 +1632,8 @@ def remove_player_chrome(root: etree._Element, ctx: Context) -> int:
         if player is not media and player not in seen and _chrome_state(player)[1]:
             seen.add(player)
             edits += _strip_player(player, ctx)
-            continue
+        # the player classed as one around it may show chrome beside it too (m1905's
+        # status lines beside the ad layer of its video's own box)
         box = _player_box(media, root)
         if box is not None and box not in seen:
             seen.add(box)
@@ -1835,4 +1860,99 @@ def remove_nav_links(root: etree._Element, ctx: Context) -> int:
             ctx.removed(el)
             drop(el)
             edits += 1
+    return edits
+
+
+TAG_LABELS = (
+    "关键字", "关键词", "标签", "文章关键字", "文章关键词", "文章标签", "本文关键词",
+    "本文标签", "热门关键字", "热门关键词", "热门标签",
+)  # fmt: skip
+"""Labels of a line of tag links (``关键字：<a>LPR</a>``), each followed by a colon."""
+TAG_LINE_MAX_CHARS = 200
+"""A tag line's text at most (whitespace removed): a longer block is no tag line."""
+_TAG_COLONS = ("：", ":")
+_TAG_SEPARATORS = WHITESPACE + "，,、;；|｜丨/·"
+_TAG_INLINE = frozenset({"span", "strong", "b", "em", "i", "font", "label", "q"})
+_TAG_HOLDERS = frozenset({"p", "div", "section", "li", "dd", "dt", "td"})
+# the text nodes that may open a tag line: one of the labels' last characters (in C,
+# each text node read once)
+_TAG_TEXTS = etree.XPath(
+    "descendant-or-self::text()[contains(., '字') or contains(., '词') or contains(., '签')]"
+    "[not(ancestor::a[@href])]",
+    smart_strings=True,
+)
+
+
+def _tag_label(text: str) -> str | None:
+    """The label and colon opening ``text`` (whitespace removed), if it opens with one."""
+    for label in TAG_LABELS:
+        if text.startswith(label) and text[len(label) : len(label) + 1] in _TAG_COLONS:
+            return text[: len(label) + 1]
+    return None
+
+
+def _tag_line(piece: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The block of a tag line that text ``piece`` opens with its label, if it is one.
+
+    The block is the nearest ``p``/``div``/``li``/``dd``/... above the piece, past
+    inline elements (``<span>标签：</span>``); its whole text, whitespace removed, opens
+    with the label and colon, is at most :data:`TAG_LINE_MAX_CHARS` characters, and is
+    nothing else but the text of one link or more and separators (``，、|``).
+    """
+    label = _tag_label("".join(piece.split()))
+    if label is None:
+        return None
+    holder = piece.getparent()
+    if holder is not None and piece.is_tail:
+        holder = holder.getparent()
+    while holder is not None and holder.tag in _TAG_INLINE:
+        holder = holder.getparent()
+    if holder is None or holder.tag not in _TAG_HOLDERS:
+        return None
+    text = _block_text(holder, TAG_LINE_MAX_CHARS)
+    if text is None or not text.startswith(label) or not _LINKS(holder):
+        return None
+    if _unlinked_text(holder).strip(_TAG_SEPARATORS) != label:
+        return None
+    if "".join(text_of(link).strip(_TAG_SEPARATORS) for link in _LINKS(holder)) == "":
+        return None
+    return holder
+
+
+@rule(
+    "N017",
+    "remove-tag-lines",
+    "news",
+    "Remove lines of tag links (关键字：<a>LPR</a>, 标签：<a>…</a><a>…</a>).",
+    removes_text=True,
+    needs_cjk=True,
+    # one character of each label (its last): whitespace cannot split one
+    needles=("字", "词", "签"),
+)
+def remove_tag_lines(root: etree._Element, ctx: Context) -> int:
+    """Remove a line of tag links: a label of :data:`TAG_LABELS` (``关键字``,
+    ``关键词``, ``标签``, ...) with its colon, then links only.
+
+    The line is a block (``p``, ``div``, ``li``, ``dd``...) whose whole text is the
+    label, the links' text and separators (``，、|`` and spaces), at most
+    :data:`TAG_LINE_MAX_CHARS` characters. A block with any other text stays (an
+    academic abstract's ``关键词：淘宝网；物流配送`` has no links), and so does every
+    mention of 关键词 inside article text.
+
+    ``<div class="ar_keywords">关键字：<a href="…?tag=CPI">CPI</a></div>`` (caijing.com.cn)
+    and ``<div class="rel-label"><span>标签：</span><a href="…">蓝羽会客厅</a></div>``
+    (1905.com) go.
+    """
+    doomed: list[etree._Element] = []
+    for piece in cast(list[etree._ElementUnicodeResult], _TAG_TEXTS(root)):
+        block = _tag_line(piece)
+        if block is not None and block is not root and (not doomed or doomed[-1] is not block):
+            doomed.append(block)
+    edits = 0
+    for block in doomed:
+        if not attached(block, root):
+            continue
+        ctx.removed(block)
+        drop(block)
+        edits += 1
     return edits
