@@ -484,3 +484,17 @@ def test_hidden_blocks_inside_the_article(hidden: str, goes: bool) -> None:
     assert all(p in once for p in _PARAGRAPHS[:3])
     shown = _NOTE in once or "Loading" in once or _PARAGRAPHS[4] in once
     assert shown is not goes
+
+
+def test_a_containers_own_text_scores_the_container() -> None:
+    """A ``<div>`` holding the article as text of its own beside a block (its photo's
+    ``<p>``) is the candidate, as readability, which wraps such text in a ``<p>``,
+    reads it: on the real page (``tests/data/finder-own-text``, a 2005 blog's repost)
+    the score of that text went to the column around it, and the post's footer line
+    (``作者:zboygirl 阅读(1660) 评论(5)``) came out with the article."""
+    page = (ROOT / "tests" / "data" / "finder-own-text" / "source.html").read_text("utf-8")
+    text = _auto(page)
+    assert text.startswith("本报讯 （实习记者 樊亮 张明超 记者惠禾）13岁，正是花季的年龄")
+    assert text.rstrip().endswith("社会正确的引导就变得格外重要。")
+    assert "作者:zboygirl" not in text and "阅读(1660)" not in text
+    assert _auto(_auto(page, "html")) == text  # a second run cuts nothing more

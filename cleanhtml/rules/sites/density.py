@@ -8,7 +8,9 @@ block (``<p>``, or a block holding text directly) of at least
 sentence mark or :data:`LINE_CHARS` characters: the titles of a forum's hundred
 replies do not outscore its post) plus one per sentence mark (``。，！？；：、,.!?;``: gne's
 punctuation density) plus its length over 100 (at most 3), the way readability and gne
-weigh blocks; the score goes to its parent in full and to its grandparent at half. Each
+weigh blocks; the score goes to its parent in full and to its grandparent at half (a
+container's text of its own beside blocks in it, which readability wraps in a ``<p>``,
+scores the container itself and its parent at half). Each
 candidate's total is then scaled by the share of its text that is not link text, and
 the best candidate is the container (a candidate inside one item of a list, a teaser
 in a stream of them, scores a quarter of that: :data:`ITEM_FACTOR`). Then, as
@@ -278,13 +280,27 @@ def _scores(walk: _Walk, body: etree._Element, furniture: bool) -> dict[etree._E
         parent = el.getparent()
         if parent is None:
             continue
-        if parent.tag not in CONTAINERS and el.tag in CONTAINERS:
-            parent = el  # a text block whose parent is inline: the block is the candidate
+        if el.tag in CONTAINERS and (parent.tag not in CONTAINERS or _holds_blocks(el)):
+            # a text block whose parent is inline, or a block holding blocks and text of
+            # its own (readability wraps that text in a <p>): the block is the candidate
+            parent = el
         scores[parent] = scores.get(parent, 0.0) + score
         grand = parent.getparent()
         if grand is not None and grand is not body.getparent():
             scores[grand] = scores.get(grand, 0.0) + score / 2
     return scores
+
+
+_BLOCK_TAGS = frozenset(
+    {*PARAGRAPHS - {"font", "span"}, *CONTAINERS, *HEADINGS, "ul", "ol", "dl", "form"}
+)
+"""Elements that make a block of their own: a ``<div>`` holding one and text of its own
+holds that text as readability reads it, in a ``<p>`` of its own (see :func:`_scores`)."""
+
+
+def _holds_blocks(el: etree._Element) -> bool:
+    """Whether a child of ``el`` is a block (a ``<div>``, a ``<p>``, a list...)."""
+    return any(child.tag in _BLOCK_TAGS for child in el)
 
 
 def _totals(walk: _Walk, body: etree._Element) -> _Totals:
