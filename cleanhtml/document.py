@@ -85,6 +85,9 @@ _XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
 
 _PLACEHOLDER = etree.Element("body")
 LET_GO_CHARS = 1 << 20
+KEPT_TEXT_MAX = 1 << 20
+"""Bodies of up to this many characters keep their decoded text (see
+:attr:`Document.decoded`) when it is the input's own."""
 """A UTF-8 body this long (characters) is parsed from its bytes alone (see :func:`load`)."""
 LEAD_BYTES = 4096
 """How much of the body's start a document whose input was let go keeps (see
@@ -127,7 +130,7 @@ class Document:
     """
 
     __slots__ = (
-        "_lead", "_source", "again", "body", "body_start", "bom", "census", "digest",
+        "_lead", "_source", "again", "body", "body_start", "bom", "census", "decoded", "digest",
         "encoding", "front_matter", "has_doctype", "is_fragment", "markdown", "needles",
         "newline", "prolog", "repairs", "root", "serialized", "size", "trailing",
         "warnings", "with_references",
@@ -173,6 +176,12 @@ class Document:
     needles: Needles | None
     """The rules' needles, answered before the input was let go (else None: the
     pipeline scans the input itself)."""
+    decoded: str | None
+    """The input's bytes from ``body_start`` on, decoded, when :func:`load` read them
+    unchanged as the body (no ``\r``, XML declaration or repair) and they are at most
+    :data:`cleanhtml.pipeline.DECODED_MAX` bytes: the rules' needles with Chinese
+    characters are looked for in it (see :class:`cleanhtml.pipeline.Needles`), which
+    would otherwise decode the same bytes again. None otherwise."""
     _lead: bytes
 
     def __init__(
@@ -201,6 +210,7 @@ class Document:
         self.again = None
         self.digest = b""
         self.needles = None
+        self.decoded = None
         self._lead = b""
         self.front_matter = front_matter
         self.body = body
@@ -397,6 +407,8 @@ def load(
     if freed:
         doc.size, doc.again, doc.digest, doc._lead = size, again, digest, lead
         doc.needles = needles
+    elif from_source and not (crlf or cut or let_go) and len(body) <= KEPT_TEXT_MAX:
+        doc.decoded = body  # (the text of raw, as it came: see Document.decoded)
     return doc
 
 
@@ -442,6 +454,7 @@ def reparse(doc: Document, html: str) -> None:
     """
     doc.root, doc.census, doc.serialized = _PLACEHOLDER, None, None  # let the old tree go
     doc.needles = None  # they were the input's: the rules now read this output
+    doc.decoded = None
     prolog, body = _split_prolog(html)
     root, is_fragment, has_doctype = parse(body, repairs=[], own=True)
     for fix in TREE_FIXES:

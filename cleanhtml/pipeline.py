@@ -12,6 +12,7 @@ from lxml import etree
 from cleanhtml import census as census_
 from cleanhtml.rule import Context, Rule
 from cleanhtml.rules.markup import opt_out_marker
+from cleanhtml.treeops import TEXTS
 
 if TYPE_CHECKING:
     from cleanhtml.document import Document
@@ -292,6 +293,12 @@ class Needles:
         a continuation byte), so the bytes hold the needle exactly when the text does.
         """
         if self._decoded_text is None:
+            doc = self._doc
+            if doc is not None and doc.body is None and doc.decoded is not None:
+                source = self._source()  # (decoded as it was loaded, if small enough)
+                if len(source) <= DECODED_MAX:
+                    self._decoded_text = doc.decoded
+                    return self._decoded_text or None
             source = self._source()
             self._decoded_text = ""  # (none: the bytes are searched)
             if len(source) <= DECODED_MAX:
@@ -414,7 +421,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     doc.census = census
     ctx.needles, ctx.census = needles, census
     ctx.selected = selected = _names(rules)
-    ctx.shared = {}
+    ctx.shared = {TEXTS: {}}
     ctx.reshaped = []
     protected: Protected | None = None
     for rule in rules:
@@ -434,6 +441,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
         ctx.deferred = bool(rule.defers_to) and not selected.isdisjoint(rule.defers_to)
         count = rule.apply(doc.root, ctx)
         if count:
+            ctx.shared[TEXTS] = {}  # what the rules read of the tree may have changed
             edits[rule.name] = count
             if rule.reshapes and not rule.records_reshapes:
                 ctx.reshaped = None  # moved things without saying where

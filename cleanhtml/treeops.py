@@ -9,7 +9,7 @@ directly: they :func:`drop` an element (it and its content go, its tail stays) o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import cast
+from typing import Any, cast
 
 from lxml import etree
 
@@ -231,6 +231,40 @@ def _join_pieces(parent: etree._Element) -> None:
 def text_of(el: etree._Element) -> str:
     """All text inside ``el`` (not its tail), comments excluded."""
     return "".join(cast(list[str], list(el.itertext()))) if len(el) else (el.text or "")
+
+
+TEXTS = "texts"
+"""The key of :attr:`cleanhtml.rule.Context.shared` under which :func:`whole_text` keeps
+what it read. Only the pipeline puts it there, and it empties it after every rule
+that edited, so a text kept there is the tree's text as it is now."""
+
+
+def whole_text(root: etree._Element, shared: dict[str, Any]) -> str:
+    """``etree.tostring(root, method="text", encoding="unicode")``: every text of the
+    tree under ``root`` (comments excluded) and its tail. Read once while no rule edits:
+    under the pipeline the text gates of several rules read the tree's text (a post's
+    text gates decoded it once each)."""
+    texts = shared.get(TEXTS)
+    if texts is None:  # (a rule called on its own: nothing says when the tree changes)
+        return etree.tostring(root, method="text", encoding="unicode")
+    key = ("whole", root)
+    known = texts.get(key)
+    if known is None:
+        known = texts[key] = etree.tostring(root, method="text", encoding="unicode")
+    return cast(str, known)
+
+
+def compact_text(root: etree._Element, shared: dict[str, Any]) -> str:
+    """:func:`whole_text` without whitespace (what ``str.split()`` splits on), kept
+    the same way."""
+    texts = shared.get(TEXTS)
+    if texts is None:
+        return "".join(whole_text(root, shared).split())
+    key = ("compact", root)
+    known = texts.get(key)
+    if known is None:
+        known = texts[key] = "".join(whole_text(root, shared).split())
+    return cast(str, known)
 
 
 def is_blank(text: str | None) -> bool:

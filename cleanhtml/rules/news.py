@@ -24,6 +24,7 @@ from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     WHITESPACE,
     Finder,
+    compact_text,
     drop,
     drop_all,
     find,
@@ -34,6 +35,7 @@ from cleanhtml.treeops import (
     test,
     text_of,
     unwrap_all,
+    whole_text,
 )
 
 # Quote pages a stock keyword links to, in the URL forms Sina uses.
@@ -268,11 +270,11 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
     if _long_input(ctx):
         words = _promo_words_across(_text_chunks(root))
     else:
-        text = etree.tostring(root, method="text", encoding="unicode")
+        text = whole_text(root, ctx.shared)
         words = tuple(word for word in PROMO_WORDS if word in text)
         if words:  # (相关 is a common word) a block's text is a stretch of the whole
-            compact = _without_spaces(text)  # text: without a phrase in it, whitespace
-            del text  # removed, no block opens with one
+            compact = compact_text(root, ctx.shared)  # text: without a phrase in it,
+            # whitespace removed, no block opens with one
             if not any(phrase in compact for phrase in PROMO_PHRASES):
                 words = ()
     found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
@@ -1276,15 +1278,13 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
         if not _holds_across(_compact_chunks(_text_chunks(root)), COPYRIGHT_PHRASES):
             return 0
         return _remove_copyright_blocks(root, ctx)
-    text = etree.tostring(root, method="text", encoding="unicode")
     # three scans for the words the phrases share, before one scan a phrase; blocks
     # are read without whitespace, so a phrase split by a space counts: looked for
     # without whitespace when the text as it is holds none
-    if not _holds_copyright_phrase(text):
-        text = _without_spaces(text)
-        if not _holds_copyright_phrase(text):
-            return 0
-    del text
+    if not _holds_copyright_phrase(whole_text(root, ctx.shared)) and not (
+        _holds_copyright_phrase(compact_text(root, ctx.shared))
+    ):
+        return 0
     return _remove_copyright_blocks(root, ctx)
 
 
@@ -1761,6 +1761,8 @@ def remove_share_widgets(root: etree._Element, ctx: Context) -> int:
         edits += 1
     if not (ctx.has("分") and ctx.has("享")):  # the blocks are read without whitespace:
         return edits  # "分 享到" is one, so the pair is not a needle
+    if not _long_input(ctx) and _SHARE_MARK not in whole_text(root, ctx.shared):
+        return edits  # (a block's text is a stretch of the tree's: none holds the mark)
     # a leaf block holds no container, so one dropped here detaches none listed after it
     for el in list(iter_tags(root, ctx.census, CONTAINERS)):
         if el is root or (not len(el) and _SHARE_MARK not in (el.text or "")):
