@@ -140,29 +140,41 @@ def _ordinary_character(reference: bytes) -> str | None:
     return None
 
 
-def _matches(pattern: re.Pattern[bytes], source: bytes, then: bytes = b"") -> set[bytes]:
-    """``set(pattern.findall(source))`` for a pattern whose every match starts with ``&``
-    followed by ``then``: each ``&`` found with a ``memchr`` and matched there (the
-    regex engine, or a search for two bytes, would test every byte of ``source``).
-    Past one ``&`` in 256 bytes, the engine finishes the scan (a Python step per ``&``
-    would cost more)."""
+def _references_in(source: bytes) -> set[bytes]:
+    """The numeric references of ``source`` (``set(_NUMERIC_REFERENCE.findall(source))``)
+    and, when there is one, its named ones too (``_NAMED_REFERENCE``'s): what
+    :meth:`Needles._spelled_out` reads. Each ``&`` is found with a ``memchr`` and a
+    numeric reference matched there (the regex engine, or a search for two bytes,
+    would test every byte of ``source``); past one ``&`` in 256 bytes, the engine
+    finishes the scan (a Python step per ``&`` would cost more). The other ``&`` are
+    noted and the named references matched at those alone (a reference holds no
+    ``&``, so each starts at one), not in a second walk: a post's few references are
+    all numeric (``&#123;`` in its style block)."""
     found: set[bytes] = set()
+    others: list[int] = []
     budget = len(source) >> 8
     at = source.find(b"&")
-    after = len(then)
     while at >= 0:
-        if budget <= 0:
-            found.update(pattern.findall(source, at))
+        if budget <= 0:  # many: the engine finishes the scans
+            found.update(_NUMERIC_REFERENCE.findall(source, at))
+            if found:
+                found.update(_NAMED_REFERENCE.findall(source, at))
             break
         budget -= 1
-        match = None
-        if source[at + 1 : at + 1 + after] == then:
-            match = pattern.match(source, at)
-        if match is None:
-            at = source.find(b"&", at + 1)
+        if source[at + 1 : at + 2] == b"#":
+            match = _NUMERIC_REFERENCE.match(source, at)
+            if match is not None:
+                found.add(match.group())
+                at = source.find(b"&", match.end())
+                continue
         else:
-            found.add(match.group())
-            at = source.find(b"&", match.end())
+            others.append(at)
+        at = source.find(b"&", at + 1)
+    if found:
+        for at in others:
+            match = _NAMED_REFERENCE.match(source, at)
+            if match is not None:
+                found.add(match.group())
     return found
 
 
@@ -345,10 +357,10 @@ class Needles:
         a reference but where the plain input holds it too."""
         if self._spelled is None:
             source = self._source()
-            found = _matches(_NUMERIC_REFERENCE, source, b"#")
+            # a stretch around a numeric one may hold named ones: what they spell counts
+            found = _references_in(source)
             spelled: frozenset[str] = frozenset()
-            if found:  # a stretch around one may hold named ones: what they spell counts
-                found.update(_matches(_NAMED_REFERENCE, source))
+            if found:
                 if any(len(reference) > _AROUND // 2 for reference in found):
                     spelled = _ANYTHING_SET  # cut by its stretch: may read as anything there
                 else:

@@ -349,3 +349,24 @@ def test_every_share_block_phrase_holds_the_mark() -> None:
 
     assert all(_SHARE_MARK in phrase for phrase in SHARE_BLOCKS)
     assert _SHARE_MARK not in _SHARE_TRIM and not _SHARE_MARK.isspace()
+
+
+def test_references_are_those_the_patterns_find() -> None:
+    """_references_in is ``set(findall(numeric))``, plus ``set(findall(named))`` when
+    that is not empty, on random markup full of references (cut, nested, crowded)."""
+    import random
+
+    from cleanhtml.pipeline import _NAMED_REFERENCE, _NUMERIC_REFERENCE, _references_in
+
+    def by_patterns(source: bytes) -> set[bytes]:
+        found = set(_NUMERIC_REFERENCE.findall(source))
+        if found:
+            found.update(_NAMED_REFERENCE.findall(source))
+        return found
+
+    pieces = [b"&", b"#", b"x", b"1", b"9", b"a", b";", b" ", b"Z", "中".encode(), b"&#123;"]
+    pieces += [b"&amp;", b"&#x4e2d", b"&nbsp", b"&&#", b"&#&"]
+    rng = random.Random(16)
+    for _ in range(5000):
+        source = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 700)))
+        assert _references_in(source) == by_patterns(source), source
