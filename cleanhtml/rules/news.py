@@ -571,6 +571,16 @@ def _is_editor_class(value: str) -> bool:
     return "article-editor" in tokens or "ep-editor" in tokens
 
 
+def _is_empty_credit(text: str) -> bool:
+    """True when ``text`` is an editor credit with no name: the role and its colon
+    alone, bracketed or not (Sohu's ``<p data-role="editor-name">责任编辑：<span></span>
+    </p>`` when the page was saved before its script filled in the name)."""
+    text = "".join(text.split())
+    if text[:1] in _OPENINGS and text[-1:] == _CLOSING[text[0]]:
+        text = text[1:-1]
+    return text[-1:] in (":", "：") and text[:-1] in EDITOR_ROLES
+
+
 def _editor_paragraphs(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
     """The ``p.article-editor`` and ``span.ep-editor`` elements, in document order."""
     listed = None
@@ -950,7 +960,8 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
     from a fixed list (总监制, 监制, 出品人, 策划, 统筹, 主编, 编辑, 审读, 审校, 校对, 排版,
     美编, 制图) and a name: with a colon (``总监制：邹 明``, ``监 制：高明勇``, several on a
     line: ``责任编辑：李明　校对：赵六``), or two or more without colons joined by ``｜``
-    (``编辑 周褶褶 ｜ 排版 魏蔚``). The word
+    (``编辑 周褶褶 ｜ 排版 魏蔚``); and a closing credit with no name (``责任编辑：``
+    alone, what a page saved before its script filled the name in shows). The word
     编辑 inside article text, or a byline at the top, is content and stays. A box of
     links (a ``<blockquote>`` remove-link-boxes, next, removes) after the credits does
     not stop them from closing the article. The name,
@@ -990,6 +1001,8 @@ def remove_editor_footer(root: etree._Element, ctx: Context) -> int:
             continue
         if editor_credit(text):
             _record_editor(ctx, text)
+        elif _is_empty_credit(text):
+            pass  # a credit whose name the page left out: nothing to record
         else:
             editor = staff_credit(text)
             if editor is None:
