@@ -9,9 +9,7 @@ command line's start-up do not pay for lxml and the rule table until they need t
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # (typing itself is not imported: every run imports this package)
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -28,6 +26,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from cleanhtml.api import clean, clean_document, record, render
     from cleanhtml.cleaned import Cleaned
     from cleanhtml.config import Settings
@@ -40,6 +40,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'cleanhtml' has no attribute {name!r}")
+    from importlib import import_module
+
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value

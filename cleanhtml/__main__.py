@@ -1,6 +1,6 @@
 """``python -m cleanhtml``."""
 
-from cleanhtml.cli import run
+from cleanhtml.guard import run
 
 if __name__ == "__main__":
     run()

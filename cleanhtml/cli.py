@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from click.core import ParameterSource
 
-from cleanhtml import __version__
+from cleanhtml import __version__, watch
 from cleanhtml.config import Settings
 from cleanhtml.errors import ConfigError, UsageError
 from cleanhtml.render import FORMATS
@@ -193,7 +193,7 @@ def _show_rule(settings: Settings, key: str) -> None:
     raise click.UsageError(f"unknown rule {key!r}{hint} (see --list-rules)")
 
 
-INTERRUPTED = 130  # the shell's convention for Ctrl-C (128 + SIGINT)
+INTERRUPTED = watch.INTERRUPTED  # the shell's convention for Ctrl-C (128 + SIGINT)
 
 
 def _fail(message: str, code: Exit) -> NoReturn:
@@ -466,6 +466,7 @@ def _quick_exit(code: object) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             if stream is not None:
                 stream.flush()
+    watch.ending(code or 0)
     os._exit((code or 0) & 0xFF)
 
 
@@ -474,7 +475,7 @@ def _interrupted(say: Callable[[str], None]) -> int:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    say("cleanhtml: interrupted; every file written so far is complete")
+    say(watch.INTERRUPTED_LINE)
     return INTERRUPTED
 
 
@@ -553,13 +554,23 @@ def _run(
         return Exit.OK
     separate = len(found.sources) > 1
     separator, printed = FORMATS[settings.to].separator, 0
+    # one document printed and nothing said but its error: cleaned here, the guard (our
+    # parent, when there is one) holding its time limit and saying that line if need be
+    guarded = (
+        watch.watched()
+        and total == 1
+        and not found.skipped
+        and settings.to_stdout
+        and not (settings.verbose or settings.statistics)
+    )
     with Reporter(settings, total, started=started) as reporter:
         reporter.skipped = len(found.skipped)
         for name, reason in found.errors:
             reporter.input_error(name, reason)
         try:
             # closing: however the loop ends, the workers are stopped before we go on
-            with closing(run_many(found.sources, settings, on_tick=reporter.tick)) as results:
+            run = run_many(found.sources, settings, on_tick=reporter.tick, guarded=guarded)
+            with closing(run) as results:
                 for result in results:
                     if result.output is not None:
                         between = separator if printed else b""

@@ -667,6 +667,7 @@ def run_many(
     settings: Settings,
     *,
     on_tick: Ticker | None = None,
+    guarded: bool = False,
 ) -> Generator[FileResult, None, None]:
     """Clean ``sources``; yield one result per source, in the order given.
 
@@ -677,7 +678,10 @@ def run_many(
     ``settings.timeout`` seconds. With no time limit and one worker (or where processes
     cannot be forked) the files are cleaned here, one after another. ``on_tick``
     receives the files in flight, with the time each started, several times a second.
-    Close the iterator (or let it finish) to stop the workers.
+    Close the iterator (or let it finish) to stop the workers. ``guarded``: this process
+    is the child of a guard (:mod:`cleanhtml.guard`) and a lone input (one not too
+    large to clean without streaming) is cleaned here, the guard holding its time limit
+    (:mod:`cleanhtml.watch`).
     """
     tasks = plan(sources, settings)
     store = None
@@ -686,12 +690,12 @@ def run_many(
 
         store = open_cache(settings)
     if store is None:
-        yield from _run_tasks(tasks, settings, on_tick)
+        yield from _run_tasks(tasks, settings, on_tick, guarded=guarded)
         return
     from cleanhtml.cache import split
 
     hits, left = split(store, tasks)
-    results = _run_tasks(left, settings, on_tick)
+    results = _run_tasks(left, settings, on_tick, guarded=guarded)
     try:
         for index, task in enumerate(tasks):
             if index in hits:
@@ -707,7 +711,7 @@ def run_many(
 
 
 def _run_tasks(
-    tasks: list[Task], settings: Settings, on_tick: Ticker | None = None
+    tasks: list[Task], settings: Settings, on_tick: Ticker | None = None, *, guarded: bool = False
 ) -> Generator[FileResult, None, None]:
     """Clean ``tasks`` (a refused input passes through); results in the order given."""
     if not tasks:
@@ -717,6 +721,22 @@ def _run_tasks(
 
         yield from run_tasks(_read_stdin(tasks), settings, run_chunk)
         return
+    if guarded and settings.timeout > 0 and len(tasks) == 1 and isinstance(tasks[0], Source):
+        tasks = _read_stdin(tasks)  # (its reading never counts against its time limit)
+        task = tasks[0]
+        if isinstance(task, FileResult):
+            yield task
+            return
+        if _size(task) < STREAM_BYTES:  # larger: a worker streams its output (peak memory)
+            from cleanhtml import watch
+
+            source, chosen = task, settings.rules()
+
+            def clean(untimed: Callable[[], None]) -> FileResult:
+                return process_file(source, settings, rules=chosen, on_write=untimed)
+
+            yield watch.clean(clean, settings.timeout, task.name)
+            return
     workers = min(settings.workers, sum(isinstance(task, Source) for task in tasks))
     if workers >= 1 and (settings.timeout > 0 or workers > 1) and hasattr(os, "fork"):
         from cleanhtml.workers import run
@@ -738,6 +758,16 @@ def _run_tasks(
     rules = settings.rules()
     for task in tasks:
         yield task if isinstance(task, FileResult) else process_file(task, settings, rules=rules)
+
+
+def _size(source: Source) -> int:
+    """The size of ``source`` in bytes (0 when it cannot be told: cleaning will say why)."""
+    if source.data is not None:
+        return len(source.data)
+    try:
+        return os.stat(source.path).st_size
+    except OSError:
+        return 0
 
 
 def _preparer(

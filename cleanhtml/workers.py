@@ -320,7 +320,7 @@ def _chunk_size(count: int, workers: int) -> int:
     return max(1, min(32, count // (workers * 4)))
 
 
-def _death(status: int, limit: float, *, writing: bool) -> str:
+def death_reason(status: int, limit: float, *, writing: bool) -> str:
     """Why a child's current file failed when the child ended by itself."""
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGPROF:
         return timeout_reason(limit)  # its own backstop
@@ -420,7 +420,7 @@ class _Pool:
             status = worker.reap(block=True) or 0
             state = worker.state()  # None: it died rewriting it, maybe to say "writing"
             writing = state is None or state[2]
-            self.retire(worker, _death(status, self.limit, writing=writing))
+            self.retire(worker, death_reason(status, self.limit, writing=writing))
 
     def timed(self) -> list[tuple[_Worker, float]]:
         """The children on a file the limit applies to, with when it started."""

@@ -63,6 +63,7 @@ CLEANER = {
     "cleanhtml.errors",
     "cleanhtml.files",
     "cleanhtml.frontmatter",
+    "cleanhtml.guard",
     "cleanhtml.markdown_body",
     "cleanhtml.parse",
     "cleanhtml.pipeline",
@@ -84,10 +85,13 @@ CLEANER = {
     "cleanhtml.serialize",
     "cleanhtml.treefixes",
     "cleanhtml.treeops",
+    "cleanhtml.watch",
 }
 """Our modules a post cleaned in this process loads (``--timeout 0``): no site module
 (the registry's static table picks the site; this post names none, and a post of a
-site imports that site's module only: tests/test_sites.py)."""
+site imports that site's module only: tests/test_sites.py). ``cleanhtml.guard`` is the
+command's first module (the guard process, which forked the one cleaning), ``watch`` its
+child's side."""
 
 
 def imported(*args: str, data: bytes) -> set[str]:
@@ -126,15 +130,30 @@ def site_module(name: str) -> bool:
     return parent == "cleanhtml.rules.sites" and leaf != "base"
 
 
-def test_one_post_with_a_time_limit_forks_without_the_pool_machinery(post: bytes) -> None:
-    """The default run cleans in a forked child (a time limit): the parent loads the
-    worker module, not multiprocessing, and the child's imports are the cleaner's."""
+def test_one_post_with_a_time_limit_is_cleaned_under_the_guard(post: bytes) -> None:
+    """The default run (a time limit) cleans the post in the process the guard forked
+    before any of this was imported (cleanhtml.guard): no worker, no pool machinery."""
     modules = imported("-", data=post)
     assert forbidden(modules) == []
-    ours = {m for m in modules if m.startswith("cleanhtml")}
-    assert "cleanhtml.workers" in ours
-    assert ours - {"cleanhtml.workers"} <= CLEANER
+    assert {m for m in modules if m.startswith("cleanhtml")} == CLEANER
     assert [m for m in modules if site_module(m)] == []
+
+
+GUARD = """
+import json, sys
+before = set(sys.modules)
+import cleanhtml.guard
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_the_guard_imports_almost_nothing() -> None:
+    """What the guard holds when it forks, the child copies as it touches it (reference
+    counts): the guard imports only modules written in C (not typing, not click)."""
+    run = subprocess.run([sys.executable, "-c", GUARD], capture_output=True, check=True)
+    new = set(json.loads(run.stdout))
+    ours = {"cleanhtml", "cleanhtml.guard", "cleanhtml.watch"}
+    assert new <= {*ours, "select", "_signal", "time", "__future__"}
 
 
 def test_html_page_to_text_imports_only_the_text_renderer(post: bytes) -> None:
