@@ -42,12 +42,15 @@ FORBIDDEN = (
     "dask",
     "dataclasses",
     "html",
+    "locale",
     "cleanhtml.cache",
     "cleanhtml.render.text",
     "cleanhtml.render.markdown",
     "cleanhtml.render.json",
 )
-"""Never imported by a one-post run (json is not listed: the dump itself uses it). html
+"""Never imported by a one-post run (json is not listed: the dump itself uses it). locale
+is what click's gettext calls import (its help and version options, click.Path: the
+command makes its own, tests/test_startup.py::test_paths_as_click_checks_them). html
 (with html.entities, a large table) is loaded only for an input holding a named character
 reference or a numeric one to an unusual character; 000.md holds ``&#123;`` and ``&#125;``."""
 
@@ -246,3 +249,29 @@ for to in ("html", "text", "json"):
     cleanhtml.clean(post, to=to)
 """
     assert spy(code, post) == []
+
+
+@pytest.mark.parametrize(
+    "options", [{"allow_dash": True}, {"file_okay": False, "path_type": Path}, {"dir_okay": False}]
+)
+def test_paths_as_click_checks_them(tmp_path: Path, options: dict[str, object]) -> None:
+    """The command's path type gives what click.Path gives (which it replaces only to
+    keep gettext out of start-up), and refuses what it refuses, in its words."""
+    import click
+
+    from cleanhtml.cli import _Path
+
+    (tmp_path / "file").write_text("x", "utf-8")
+    (tmp_path / "folder").mkdir()
+    ours, theirs = _Path(**options), click.Path(**options)  # type: ignore[arg-type]
+    assert ours.name == theirs.name
+    for value in ("-", str(tmp_path / "file"), str(tmp_path / "folder"), str(tmp_path / "none")):
+        try:
+            expected: object = theirs.convert(value, None, None)
+        except click.BadParameter as exc:
+            with pytest.raises(click.BadParameter) as caught:
+                ours.convert(value, None, None)
+            assert caught.value.message == exc.message
+        else:
+            got = ours.convert(value, None, None)
+            assert (got, type(got)) == (expected, type(expected))
