@@ -254,6 +254,12 @@ def whole_text(root: etree._Element, shared: dict[str, Any]) -> str:
     return cast(str, known)
 
 
+def text_known(root: etree._Element, shared: dict[str, Any]) -> bool:
+    """True when :func:`whole_text` of ``root`` is kept (reading it again costs nothing)."""
+    texts = shared.get(TEXTS)
+    return texts is not None and ("whole", root) in texts
+
+
 def compact_text(root: etree._Element, shared: dict[str, Any]) -> str:
     """:func:`whole_text` without whitespace (what ``str.split()`` splits on), kept
     the same way."""

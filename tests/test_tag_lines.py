@@ -55,3 +55,16 @@ def test_a_tag_line_goes(block: str) -> None:
     cleaned = clean_document(page, rules=rules)
     assert cleaned.edits == {"remove-tag-lines": 1}
     assert clean(page, to="text", select="remove-tag-lines") == "正文第一段，文章的内容。\n"
+
+
+def test_a_tag_line_split_by_whitespace_passes_the_text_gate() -> None:
+    """The rule's gate looks for a label's last character and its colon in the tree's
+    text without whitespace (shared with the other text gates): a label written with
+    spaces and newlines inside still opens a tag line, after rules that edited."""
+    page = (
+        "<div><!-- c --><p>正文第一段，文章的内容。</p>"
+        "<p>关键\n 字 \n：<a href='/t/1'>LPR</a></p><p>标签\u3000:<a href='/t/2'>CPI</a></p></div>"
+    )
+    cleaned = clean_document(page)
+    assert cleaned.edits.get("remove-comments") == 1
+    assert cleaned.edits.get("remove-tag-lines") == 2

@@ -33,6 +33,7 @@ from cleanhtml.treeops import (
     is_blank,
     outermost,
     test,
+    text_known,
     text_of,
     unwrap_all,
     whole_text,
@@ -1284,19 +1285,18 @@ def remove_copyright_notices(root: etree._Element, ctx: Context) -> int:
     ``<p><strong>【…作品的中文相关权益归腾讯公司独家所有。未经授权，不得转载、摘编等。】</strong></p>``
     goes; a sentence that mentions 未经授权，不得转载 inside a paragraph stays.
     """
-    if not any(ctx.has(key) for key in _COPYRIGHT_KEYS):
-        return 0  # a character of every phrase is absent from the input
+    if not text_known(root, ctx.shared) and not any(ctx.has(key) for key in _COPYRIGHT_KEYS):
+        return 0  # a character of every phrase is absent from the input (a text kept
+        # is read at once: the scan for storage would lower-case the input)
     if _long_input(ctx):  # the phrases hold no whitespace: found as written, found
         # without whitespace too
         if not _holds_across(_compact_chunks(_text_chunks(root)), COPYRIGHT_PHRASES):
             return 0
         return _remove_copyright_blocks(root, ctx)
-    # three scans for the words the phrases share, before one scan a phrase; blocks
-    # are read without whitespace, so a phrase split by a space counts: looked for
-    # without whitespace when the text as it is holds none
-    if not _holds_copyright_phrase(whole_text(root, ctx.shared)) and not (
-        _holds_copyright_phrase(compact_text(root, ctx.shared))
-    ):
+    # scans for the words the phrases share, before one scan a phrase; blocks are
+    # read without whitespace, so a phrase split by a space counts: looked for in the
+    # text without whitespace (where one written whole is found too: it holds none)
+    if not _holds_copyright_phrase(compact_text(root, ctx.shared)):
         return 0
     return _remove_copyright_blocks(root, ctx)
 
@@ -1886,6 +1886,9 @@ TAG_LABELS = (
 TAG_LINE_MAX_CHARS = 200
 """A tag line's text at most (whitespace removed): a longer block is no tag line."""
 _TAG_COLONS = ("：", ":")
+_TAG_MARKS = tuple(dict.fromkeys(label[-1] + c for label in TAG_LABELS for c in _TAG_COLONS))
+"""What the text of a tag line holds, whitespace removed: a label's last character and
+a colon (each label ends in 字, 词 or 签)."""
 _TAG_SEPARATORS = WHITESPACE + "，,、;；|｜丨/·"
 _TAG_INLINE = frozenset({"span", "strong", "b", "em", "i", "font", "label", "q"})
 _TAG_HOLDERS = frozenset({"p", "div", "section", "li", "dd", "dt", "td"})
@@ -1958,6 +1961,10 @@ def remove_tag_lines(root: etree._Element, ctx: Context) -> int:
     and ``<div class="rel-label"><span>标签：</span><a href="…">蓝羽会客厅</a></div>``
     (1905.com) go.
     """
+    if not _long_input(ctx):  # a line's text, whitespace removed, is a stretch of the
+        compact = compact_text(root, ctx.shared)  # tree's: its label's last character
+        if not any(mark in compact for mark in _TAG_MARKS):  # and the colon are there
+            return 0
     doomed: list[etree._Element] = []
     for piece in cast(list[etree._ElementUnicodeResult], _TAG_TEXTS(root)):
         block = _tag_line(piece)
