@@ -239,7 +239,7 @@ def _utf16(head: bytes) -> str | None:
     ASCII markup in UTF-16 has a zero byte in every other position; the text must
     decode, hold a ``<`` and have next to no control characters.
     """
-    if len(head) < 8:
+    if len(head) < 8 or b"\x00" not in head:  # (a memchr: most inputs hold no zero byte)
         return None
     even, odd = head[0::2], head[1::2]
     for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
@@ -258,7 +258,9 @@ def _utf16(head: bytes) -> str | None:
 def declared_charset(data: bytes) -> str | None:
     """The charset label the markup declares (XML declaration or ``<meta>``), if any."""
     head = data[:DECLARATION_BYTES]
-    match = (b"<?" in head and _xml_encoding().match(head)) or _meta_charset(head)
+    # the declaration opens the input (after blanks, which lstrip and \s agree on):
+    # no search of the whole head for "<?"
+    match = (head.lstrip().startswith(b"<?") and _xml_encoding().match(head)) or _meta_charset(head)
     return match.group(1).decode("ascii") if match else None
 
 

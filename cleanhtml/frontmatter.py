@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 _OPENING = re.compile(  # noqa: DUO138 — linear: anchored, each repeat ends at its own \n
     r"\A(?:[ \t]*\r?\n)*+---[ \t]*\r?\n"
@@ -126,6 +127,26 @@ def _unclosed_front_matter(text: str, start: int) -> int | None:
     return None
 
 
+def _closing_lines(text: str, start: int) -> Iterator[re.Match[str]]:
+    """What ``_CLOSING_LINE.finditer(text, start)`` finds, for ``start`` just after a
+    ``\n`` (the opening line's): its ``^`` matches there or after a ``\n``, so the
+    pattern is tried only where ``---`` starts a line (found with ``str.find``; the
+    regex engine tests each character of the text for a ``^``)."""
+    at = start
+    while True:
+        if not text.startswith("---", at):
+            found = text.find("\n---", at)
+            if found < 0:
+                return
+            at = found + 1
+        match = _CLOSING_LINE.match(text, at)
+        if match is None:
+            at += 3  # (no line starts inside the dashes)
+        else:
+            yield match
+            at = match.end()
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """Split ``text`` into (raw front matter, body). No front matter gives ``("", text)``.
 
@@ -146,7 +167,7 @@ def split_front_matter(text: str) -> tuple[str, str]:
     # the lines are read once: each candidate continues from the previous one
     quote: str | None = None
     scanned = start
-    for close in _CLOSING_LINE.finditer(text, start):
+    for close in _closing_lines(text, start):
         if first is None:
             first = close.end()
         quote = _open_quote_after(text, scanned, close.start(), quote)

@@ -432,3 +432,29 @@ def test_declared_page_with_a_cut_character_is_read_with_u_fffd() -> None:
     # undeclared, the damaged page is not guessed at either
     with pytest.raises(InputError, match="cannot tell the encoding"):
         clean_document(damaged.replace(meta("gb2312").encode(), b""))
+
+
+def test_closing_lines_are_those_the_pattern_finds() -> None:
+    """The front matter's closing ``---`` lines, found with ``str.find`` and matched
+    there, are those ``_CLOSING_LINE.finditer`` finds, on random dashes and newlines."""
+    from cleanhtml.frontmatter import _CLOSING_LINE, _closing_lines
+
+    pieces = ["---", "\n", "\r\n", " ", "\t", "x", "-", "--", "\n---\n", "\n--- \r\n"]
+    rng = random.Random(16)
+    for _ in range(20000):
+        text = "---\n" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        found = [match.span() for match in _closing_lines(text, 4)]
+        assert found == [match.span() for match in _CLOSING_LINE.finditer(text, 4)], text
+
+
+def test_utf16_and_declaration_sniffing_keep_their_answers() -> None:
+    """The quick checks in front of them (a zero byte for UTF-16 without a BOM, ``<?``
+    opening the input for an XML declaration) change no answer."""
+    from cleanhtml.encoding import _utf16, declared_charset
+
+    wide = "<p>中文 text</p>".encode("utf-16-le")
+    assert _utf16(wide) == "utf-16-le" and _utf16(b"<p>no zero byte here</p>") is None
+    declared = b' \n\t<?xml version="1.0" encoding="GBK"?><p>x</p>'
+    assert declared_charset(declared) == "GBK"
+    assert declared_charset(b'<p>x</p><?xml version="1.0" encoding="GBK"?>') is None
+    assert declared_charset(b'<meta charset="gb2312"><?php ?>') == "gb2312"
