@@ -1,0 +1,73 @@
+"""A load repair's whole-text scan told without a regex search (issue 16, pages).
+
+:func:`~cleanhtml.repairs._holds_control_reference` replaces a regex search over the
+whole text (7% of parsing a page holding ``&#``) by ``memchr`` searches for ``&``. It
+must answer what the regex search answers (kept below as the specification) on every
+text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanhtml import repairs
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SCALE = int(os.environ.get("CLEANHTML_HYPOTHESIS_SCALE", "1"))
+
+# what the scans look for, spelled many ways, among text that is not it
+PIECES = (
+    "<", ">", " ", "\n", "\t", "\u3000", "\xa0", "\u2028", "中", "é", "😀", "x", "b",
+    "&#", "&#1;", "&#x4;", "&#X1F", "&#12;", "&#65535", "&#65534;", "&#0009", "&#x7f;",
+    "&#x", "&", "#", "9", "f", ";", "<!--", "-->",
+)  # fmt: skip
+
+
+def _check(text: str) -> None:
+    assert repairs._holds_control_reference(text) == bool(repairs._CONTROL_REFERENCE.search(text))
+
+
+@settings(max_examples=3000 * SCALE, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.integers(0, 3000))
+def test_same_answers_as_the_regex_search(pieces: list[str], padding: int) -> None:
+    """Short texts, and the same after a long plain stretch (the ``&#`` loop runs only
+    while the text holds few of them)."""
+    text = "".join(pieces)
+    _check(text)
+    _check("a" * padding + text)
+    _check("&#38;" * (padding // 8) + text)  # many references: the regex finishes
+
+
+def test_a_control_reference_is_removed() -> None:
+    notes: list[str] = []
+    text = "a&amp;b" * 300 + "&#x4;c&#65;"
+    assert repairs._remove_control_references(text, notes) == "a&amp;b" * 300 + "c&#65;"
+    assert notes == ["removed 1 character reference to controls"]
+    assert repairs._remove_control_references("a&amp;&#65;", notes) == "a&amp;&#65;"
+
+
+def _real_texts() -> list[tuple[str, bytes]]:
+    found = []
+    for path in sorted((SHARED / "bench-corpus" / "html").glob("*.html.gz")):
+        found.append((path.name, gzip.decompress(path.read_bytes())))
+    for path in sorted((SHARED / "corpus" / "sina").glob("*.md")):
+        found.append((path.name, path.read_bytes()))
+    for path in sorted(FIXTURES.rglob("*.html")):
+        found.append((str(path.relative_to(FIXTURES)), path.read_bytes()))
+    return found
+
+
+@pytest.mark.skipif(not (SHARED / "bench-corpus").exists(), reason="needs ../shared")
+def test_same_answers_on_real_inputs() -> None:
+    for name, data in _real_texts():
+        text = data.decode("utf-8", "replace")
+        assert repairs._holds_control_reference(text) == bool(
+            repairs._CONTROL_REFERENCE.search(text)
+        ), name
