@@ -3,7 +3,9 @@
 :func:`~cleanhtml.repairs._holds_control_reference` replaces a regex search over the
 whole text (7% of parsing a page holding ``&#``) by ``memchr`` searches for ``&``. It
 must answer what the regex search answers (kept below as the specification) on every
-text.
+text. The load fix split-nested-links looks for a link inside a link only when a link
+holds one (:func:`~cleanhtml.treefixes._holds_nested_link`), which must say what
+asking every link for a link above it says.
 """
 
 from __future__ import annotations
@@ -71,3 +73,53 @@ def test_same_answers_on_real_inputs() -> None:
         assert repairs._holds_control_reference(text) == bool(
             repairs._CONTROL_REFERENCE.search(text)
         ), name
+
+
+@settings(max_examples=1500 * SCALE, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<a href=x>",
+                "</a>",
+                "<span>",
+                "</span>",
+                "<b>",
+                "</b>",
+                "<p>",
+                "</p>",
+                "t",
+                "<!-- c -->",
+                "<br>",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_a_nested_link_is_found_as_the_ancestor_walk_finds_it(pieces: list[str]) -> None:
+    """split-nested-links looks for links inside links only when a link holds one."""
+    from lxml import etree
+
+    from cleanhtml import treefixes
+
+    root = etree.fromstring("<html><body>" + "".join(pieces) + "</body></html>", etree.HTMLParser())
+    if root is None:
+        return
+    nested = any(next(a.iterancestors("a"), None) is not None for a in root.iter("a"))
+    assert treefixes._holds_nested_link(root) == nested
+
+
+def test_nested_links_are_split() -> None:
+    from lxml import etree
+
+    from cleanhtml import treefixes
+
+    root = etree.fromstring(
+        '<html><body><a href="1"><font>x<a href="2">y</a></font></a><a href="3"><b>z</b></a>'
+        "</body></html>",
+        etree.HTMLParser(),
+    )
+    assert treefixes._holds_nested_link(root)
+    assert treefixes.split_nested_links(root) == 1
+    assert not treefixes._holds_nested_link(root)
+    assert treefixes.split_nested_links(root) == 0
