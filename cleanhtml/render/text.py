@@ -140,7 +140,12 @@ def _verbatim(text: str) -> str:
 
 def _block(collapsed: str) -> str:
     """One block's text, its whitespace already collapsed."""
-    if not _MARKS.search(collapsed):  # one line, one cell: the common case
+    if (  # one line, one cell: the common case (four memchr: a regex search costs more)
+        BR not in collapsed
+        and CELL not in collapsed
+        and PRE_SPACE not in collapsed
+        and PRE_TAB not in collapsed
+    ):
         return collapsed.strip().replace("\xa0", " ")
     lines = []
     for line in collapsed.split(BR):
@@ -153,7 +158,6 @@ def _block(collapsed: str) -> str:
 
 BLOCK = "\x04"
 """Where a block starts or ends, in the text gathered from the whole tree."""
-_MARKS = re.compile("[\x00-\x03]")
 
 
 PIECE_CHARS = 1 << 20
@@ -188,6 +192,13 @@ def iter_blocks(root: etree._Element) -> Iterator[str]:
     :data:`PIECE_CHARS` characters or so, cut at a block edge: no whitespace run
     crosses one, and a run next to one collapses to a space as at the text's end, so
     the blocks are those of the whole text collapsed at once.
+
+    The pass is ``root.iter()`` (document order, in C) with a stack of the elements
+    open: an element's end comes when the next node is not inside it. That is what
+    ``etree.iterwalk``'s start and end events say, at half the cost (iterwalk makes an
+    event a node and then some). Comments and processing instructions show only their
+    tail; entity references (HTML parsing makes none; iterwalk does not report them)
+    show nothing.
     """
     parts: list[str] = []
     append = parts.append
@@ -195,6 +206,7 @@ def iter_blocks(root: etree._Element) -> Iterator[str]:
     skip_depth = 0
     pre_depth = 0
     cells_in_row: list[int] = [0]
+    opened: list[etree._Element] = []  # the elements started and not ended, outermost first
 
     def edge() -> None:
         """Mark a block edge; whitespace-only texts next to one are dropped (lines are
@@ -204,13 +216,49 @@ def iter_blocks(root: etree._Element) -> Iterator[str]:
         if not parts or parts[-1] is not BLOCK:
             append(BLOCK)
 
-    # iterwalk reports comments and processing instructions only when asked for them;
-    # without these events the text that follows one (its tail) would be lost.
-    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+    flush = False  # an end of a block has come with enough text gathered to make blocks
+
+    def end(el: etree._Element) -> str | None:
+        """An element's end: the text that follows it (its tail) when it shows."""
+        nonlocal skip_depth, pre_depth, flush
+        if skip_depth:
+            skip_depth -= 1
+            if skip_depth:
+                return None
+        else:
+            tag = el.tag
+            if tag in BLOCK_TAGS:
+                edge()
+                flush = held >= PIECE_CHARS
+                if tag == "tr" and len(cells_in_row) > 1:
+                    cells_in_row.pop()
+                elif tag == "pre":
+                    pre_depth -= 1
+        return el.tail if el is not root else None
+
+    for el in root.iter():
+        if opened:
+            parent = el.getparent()
+            while opened[-1] is not parent:
+                text = end(opened.pop())
+                if flush:  # (the edge stays: what follows sees it)
+                    edge_mark = parts.pop()
+                    yield from _finish(parts)
+                    append(edge_mark)
+                    held, flush = 0, False
+                if text:
+                    held += len(text)
+                    if pre_depth:
+                        append(_verbatim(text))
+                    elif not (text.isspace() and parts and parts[-1] is BLOCK):
+                        append(text)
         tag = el.tag
         if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
-            text = None if skip_depth else el.tail
-        elif event == "start":
+            if tag is etree.Entity or skip_depth:
+                continue
+            text = el.tail
+        else:
+            opened.append(el)
             if skip_depth or tag in SKIP_TAGS:
                 skip_depth += 1
                 continue
@@ -232,23 +280,19 @@ def iter_blocks(root: etree._Element) -> Iterator[str]:
             elif tag == "br":
                 append(BR)
             text = el.text
-        else:
-            if skip_depth:
-                skip_depth -= 1
-                if skip_depth:
-                    continue
-            elif tag in BLOCK_TAGS:
-                edge()
-                if held >= PIECE_CHARS:
-                    edge_mark = parts.pop()
-                    yield from _finish(parts)
-                    append(edge_mark)
-                    held = 0
-                if tag == "tr" and len(cells_in_row) > 1:
-                    cells_in_row.pop()
-                elif tag == "pre":
-                    pre_depth -= 1
-            text = el.tail if el is not root else None
+        if text:
+            held += len(text)
+            if pre_depth:
+                append(_verbatim(text))
+            elif not (text.isspace() and parts and parts[-1] is BLOCK):
+                append(text)
+    while opened:
+        text = end(opened.pop())
+        if flush:
+            edge_mark = parts.pop()
+            yield from _finish(parts)
+            append(edge_mark)
+            held, flush = 0, False
         if text:
             held += len(text)
             if pre_depth:
