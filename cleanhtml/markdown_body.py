@@ -534,8 +534,20 @@ def _outside(
 
 
 def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
-    """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``)."""
+    """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``),
+    when they are inert there; else ``(start, end)`` whole, read as HTML.
+
+    A tag is left out of the HTML (and its bytes kept) only where it cannot change
+    how a browser, which reads its characters as they are, reads the markup around
+    it: an opener never closed in the stretch is no tag (``<div on{{click=...>``), and
+    the stretch must parse to the same elements and attribute names with its tags as
+    written as with each one a plain token (:func:`_inert`). Otherwise
+    ``<div title="{{" onclick="alert(1)" x="}}">`` would hide its handler from the
+    rules and keep it byte for byte. HTML read whole is cleaned as any other: a
+    stretch no rule changes still keeps its bytes, tags included.
+    """
     pieces = []
+    tags = []
     position = start
     ahead = {"{{": -1, "{%": -1}  # the next place of each opener, looked for once per pass
     while position < end:
@@ -547,12 +559,40 @@ def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
         if at == end:
             break
         closer = body.find("}}" if mark == "{{" else "%}", at + 2, end)
+        if closer < 0:
+            return [(start, end)]  # not a tag: the text a browser reads
         if at > position:
             pieces.append((position, at))
-        position = end if closer < 0 else closer + 2
+        tags.append((at, closer + 2))
+        position = closer + 2
     if position < end:
         pieces.append((position, end))
+    if tags and not _inert(body, start, end, tags):
+        return [(start, end)]
     return pieces
+
+
+def _inert(body: str, start: int, end: int, tags: list[tuple[int, int]]) -> bool:
+    """True when ``body[start:end]`` parses (libxml2) to the same elements with the same
+    attribute names whether its template ``tags`` are read as written or each as a
+    plain token (as the shadow document holds them)."""
+    tokenized = []
+    position = start
+    for number, (at, after) in enumerate(tags):
+        tokenized += (body[position:at], f"{_TOKEN}{number}x")
+        position = after
+    tokenized.append(body[position:end])
+    return _shape(body[start:end]) == _shape("".join(tokenized))
+
+
+def _shape(markup: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The elements of ``markup`` in document order, each with its attribute names."""
+    from lxml import etree
+
+    root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
+    if root is None:
+        return []
+    return [(str(el.tag), tuple(el.attrib.keys())) for el in root.iter()]
 
 
 def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -695,7 +735,11 @@ def _settled_gap(cleaned: str, source: str, body: str, at: int) -> str:
     return cleaned
 
 
-def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
+def _reassemble(shadow: _Shadow, before: str, after: str, *, trusted: bool = True) -> str | None:
+    """The body with each stretch of HTML the rules changed taken from ``after`` (the
+    cleaned shadow), the others kept as written; every stretch from ``after`` when the
+    parse is not ``trusted`` (libxml2 repaired it: the source reads otherwise in a
+    browser)."""
     split_before, split_after = _split(before), _split(after)
     if split_before is None or split_after is None:
         return None
@@ -709,7 +753,7 @@ def _reassemble(shadow: _Shadow, before: str, after: str) -> str | None:
     previous = -1
     for number, gap in [*zip(numbers, gaps, strict=False), (len(shadow.kept), gaps[-1])]:
         emptied = line_emptied = False
-        if number == previous + 1 and gaps_before[number] == gap:
+        if trusted and number == previous + 1 and gaps_before[number] == gap:
             out.append(shadow.html[number])
             tail = (tail + shadow.html[number][-2:])[-2:]
         else:
@@ -757,9 +801,15 @@ def _clean_html(
     cleaned = clean_html(markup.encode("utf-8"), rules=rules, markers=True, **options)
     if not cleaned.edited and not notes:
         return body, cleaned, []
-    after = document.serialize_body(cleaned.doc)
-    before = document.serialize_body(document.load(markup.encode("utf-8")))
-    result = _reassemble(shadow, before, after)
+    after = _inner_markup(cleaned.doc)
+    before = _inner_markup(document.load(markup.encode("utf-8")))
+    # a repair of the parse (a misplaced <body onload=...> dropped, SVG read unlike a
+    # browser...) means libxml2 read the markup otherwise than a browser reads its bytes:
+    # as the plain path rewrites such a document from its tree, so are its stretches
+    # (a text repair, a control character dropped, makes no markup out of the bytes)
+    parse_repairs = [note for note in cleaned.doc.repairs if not note.startswith(_TEXT_REPAIRS)]
+    result = _reassemble(shadow, before, after, trusted=not parse_repairs)
+    notes.extend(parse_repairs)
     if result is None:
         warning = "markdown: raw HTML left as it was (its pieces could not be told apart)"
         return body, None, [warning]
@@ -771,6 +821,22 @@ def _clean_html(
         # or a removed block that no longer ends a list, would change it: keep the source
         return body, None, ["markdown: raw HTML left as it was (cleaning it would make code)"]
     return result, cleaned, notes
+
+
+def _inner_markup(doc: Document) -> str:
+    """The serialized shadow document, without the ``<html><body>`` a page has: a
+    Markdown body holding a ``<body>`` or ``<html>`` tag parses as a page, but its
+    stretches are pieces of a body, and a stretch rewritten must not gain them."""
+    if doc.is_fragment:
+        return document.serialize_body(doc)
+    from lxml import etree
+
+    parts: list[str] = []
+    for part in (doc.root.find("head"), doc.root.find("body")):
+        if part is not None:
+            parts.append(part.text or "")
+            parts += [etree.tostring(child, encoding="unicode", method="html") for child in part]
+    return "".join(parts)
 
 
 def _code(tokens: Sequence[Token]) -> list[str]:
