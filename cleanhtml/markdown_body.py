@@ -576,23 +576,28 @@ def _inert(body: str, start: int, end: int, tags: list[tuple[int, int]]) -> bool
     """True when ``body[start:end]`` parses (libxml2) to the same elements with the same
     attribute names whether its template ``tags`` are read as written or each as a
     plain token (as the shadow document holds them)."""
-    tokenized = []
+    tokenized: list[str] = []
     position = start
     for number, (at, after) in enumerate(tags):
         tokenized += (body[position:at], f"{_TOKEN}{number}x")
         position = after
     tokenized.append(body[position:end])
-    return _shape(body[start:end]) == _shape("".join(tokenized))
+    shape = _shape(body[start:end])
+    return shape is not None and shape == _shape("".join(tokenized))
 
 
-def _shape(markup: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The elements of ``markup`` in document order, each with its attribute names."""
+def _shape(markup: str) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The elements of ``markup`` in document order, each with its attribute names;
+    None when lxml refuses the text (a control character)."""
     from lxml import etree
 
-    root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
+    try:
+        root = etree.fromstring(f"<div>{markup}</div>", etree.HTMLParser())
+    except (ValueError, etree.LxmlError):
+        return None
     if root is None:
         return []
-    return [(str(el.tag), tuple(el.attrib.keys())) for el in root.iter()]
+    return [(str(el.tag), tuple(str(name) for name in el.attrib)) for el in root.iter()]
 
 
 def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:

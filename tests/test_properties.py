@@ -473,6 +473,8 @@ def test_random_bytes_give_output_or_input_error(data: bytes) -> None:
 @given(documents, st.lists(st.tuples(st.integers(0, 10_000), st.binary(min_size=1, max_size=4))))
 # a Markdown post whose text CommonMark keeps as text but a browser reads as a tag
 @example('---\ntitle: t\n---\nx\n\n!<s!pan onclick="alert(1)">x\n', [])
+# an HTML block whose unclosed {{ took the rest of it out of the HTML, as a template tag
+@example('---\ntitle: t\n---\nx\n\n<div on{{click="alert(1)">x</div>\n', [])
 def test_corrupted_documents_give_output_or_input_error(
     source: str, damage: list[tuple[int, bytes]]
 ) -> None:

@@ -1,0 +1,75 @@
+"""Raw HTML in a Markdown post is kept byte for byte only where the rules saw what a
+browser reads in its bytes (see :mod:`cleanhtml.markdown_body`)."""
+
+from __future__ import annotations
+
+import pytest
+from test_safety import browser_problems
+
+import cleanhtml
+
+POST = "---\ntitle: t\n---\nx\n\n{}\n"
+INLINE = "---\ntitle: t\n---\nx <span>y</span> {} z\n"
+
+# markup a browser reads with a handler, which a template tag (an opener never closed,
+# or one whose quotes end an attribute value) or a libxml2 repair hid from the rules
+HIDDEN = (
+    '<div on{{click="alert(1)">x</div>',  # found by hypothesis
+    '<div on{%click="alert(1)">x</div>',
+    '<div title="{{" onclick="alert(1)" x="}}">x</div>',
+    "<div title='{% x' onclick='alert(1)' y='%}'>x</div>",
+    '<a href="{{ "x" onmouseover="alert(1)" }}">x</a>',
+    "<div {{ onclick=alert(1) }}>x</div>",
+    '<p>{{ "<img src=x onerror=alert(1)>" }}</p>',
+    "<body onload=alert(1)>",
+    "<html onload=alert(1)>",
+    "<div>x</div><body onload=alert(1)>",
+)
+
+
+@pytest.mark.parametrize("markup", HIDDEN)
+@pytest.mark.parametrize("shape", [POST, INLINE], ids=["block", "inline"])
+def test_markup_hidden_from_the_rules_is_cleaned(shape: str, markup: str) -> None:
+    post = shape.format(markup)
+    out = cleanhtml.clean(post)
+    assert browser_problems(out) == [], out
+    assert out.startswith("---\ntitle: t\n---\nx")
+    assert cleanhtml.clean(out) == out
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ['<div on{{click="alert(1)">x</div>', '<div title="{{" onclick="alert(1)" x="}}">x</div>'],
+)
+def test_an_html_block_is_cleaned_as_the_same_html_alone(markup: str) -> None:
+    plain = cleanhtml.clean(markup)
+    assert cleanhtml.clean(POST.format(markup)) == POST.format(plain)
+
+
+# template tags a browser reads as the plain text or value they stand in: kept as written
+INERT = (
+    '<a href="{{ site.url }}/x"  class=a>y</a>',
+    '<img src="{{ "/x.png" | relative_url }}" alt=a>',
+    "<p>{% if a %}x{% endif %}  y</p>",
+    '<div class="{{ page.kind }}">{% include note.html text="a" %}</div>',
+    "<p>a {{ b }} c</p>",
+)
+
+
+@pytest.mark.parametrize("markup", INERT)
+@pytest.mark.parametrize("shape", [POST, INLINE], ids=["block", "inline"])
+def test_template_tags_in_untouched_html_keep_their_bytes(shape: str, markup: str) -> None:
+    post = shape.format(markup)
+    assert cleanhtml.clean(post) == post
+
+
+def test_a_template_tag_in_html_the_rules_change_is_kept() -> None:
+    post = POST.format('<a href="{{ site.url }}/x" onclick="alert(1)">y</a>')
+    assert cleanhtml.clean(post) == POST.format('<a href="{{ site.url }}/x">y</a>')
+
+
+def test_a_parse_repair_is_reported() -> None:
+    from cleanhtml.api import clean_document
+
+    cleaned = clean_document(POST.format("<body onload=alert(1)>").encode())
+    assert any("misplaced <body>" in note for note in cleaned.doc.repairs)
