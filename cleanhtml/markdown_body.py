@@ -533,57 +533,72 @@ def _outside(
     return kept
 
 
+_MAX_TEMPLATE_TAGS = 32
+"""Template tags judged in one stretch of HTML; one holding more is read as HTML whole
+(each judgement parses the stretch: this bounds the work per stretch)."""
+
+
 def _without_liquid(start: int, end: int, body: str) -> list[tuple[int, int]]:
-    """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``),
-    when they are inert there; else ``(start, end)`` whole, read as HTML.
+    """``(start, end)`` minus the Liquid/Hugo tags in it (``{{ ... }}``, ``{% ... %}``)
+    that are inert there.
 
     A tag is left out of the HTML (and its bytes kept) only where it cannot change
     how a browser, which reads its characters as they are, reads the markup around
-    it: an opener never closed in the stretch is no tag (``<div on{{click=...>``), and
-    the stretch must parse to the same elements and attribute names with its tags as
-    written as with each one a plain token (:func:`_inert`). Otherwise
-    ``<div title="{{" onclick="alert(1)" x="}}">`` would hide its handler from the
-    rules and keep it byte for byte. HTML read whole is cleaned as any other: a
-    stretch no rule changes still keeps its bytes, tags included.
+    it: the stretch must parse to the same elements and attribute names with the tag
+    as written as with a plain token in its place. An opener that
+    is not the start of such a tag (never closed in the stretch, as in
+    ``<div on{{click=...>``, or closed where it would hide markup, as in
+    ``<div title="{{" onclick="alert(1)" x="}}">``) is text, read as HTML by the
+    rules, as a browser reads it; the search for tags goes on after it. A stretch
+    of HTML the rules do not change keeps its bytes, tags and all.
     """
     pieces = []
-    tags = []
-    position = start
+    tags: list[tuple[int, int]] = []
+    literal: list[tuple[str, tuple[str, ...]]] | None = None
+    position = start  # where the HTML after the last tag left out starts
+    search = start  # where the next opener is looked for
     ahead = {"{{": -1, "{%": -1}  # the next place of each opener, looked for once per pass
-    while position < end:
+    judged = 0
+    while search < end:
         for mark, at in ahead.items():
-            if at != end and at < position:
-                found = body.find(mark, position, end)
+            if at != end and at < search:
+                found = body.find(mark, search, end)
                 ahead[mark] = end if found < 0 else found
         mark, at = min(ahead.items(), key=lambda item: item[1])
         if at == end:
             break
         closer = body.find("}}" if mark == "{{" else "%}", at + 2, end)
         if closer < 0:
-            return [(start, end)]  # not a tag: the text a browser reads
+            break  # no opener after this one closes either: the rest is HTML
+        judged += 1
+        if judged > _MAX_TEMPLATE_TAGS:
+            return [(start, end)]
+        if literal is None:
+            literal = _shape(body[start:end])
+        if literal is None or literal != _shape(
+            _tokenized(body, start, end, [*tags, (at, closer + 2)])
+        ):
+            search = at + 2  # not a tag here: text, and the search goes on after it
+            continue
         if at > position:
             pieces.append((position, at))
         tags.append((at, closer + 2))
-        position = closer + 2
+        position = search = closer + 2
     if position < end:
         pieces.append((position, end))
-    if tags and not _inert(body, start, end, tags):
-        return [(start, end)]
     return pieces
 
 
-def _inert(body: str, start: int, end: int, tags: list[tuple[int, int]]) -> bool:
-    """True when ``body[start:end]`` parses (libxml2) to the same elements with the same
-    attribute names whether its template ``tags`` are read as written or each as a
-    plain token (as the shadow document holds them)."""
-    tokenized: list[str] = []
+def _tokenized(body: str, start: int, end: int, tags: list[tuple[int, int]]) -> str:
+    """``body[start:end]`` with each of the template ``tags`` a plain token (as the
+    shadow document holds them)."""
+    parts: list[str] = []
     position = start
     for number, (at, after) in enumerate(tags):
-        tokenized += (body[position:at], f"{_TOKEN}{number}x")
+        parts += (body[position:at], f"{_TOKEN}{number}x")
         position = after
-    tokenized.append(body[position:end])
-    shape = _shape(body[start:end])
-    return shape is not None and shape == _shape("".join(tokenized))
+    parts.append(body[position:end])
+    return "".join(parts)
 
 
 def _shape(markup: str) -> list[tuple[str, tuple[str, ...]]] | None:
@@ -662,6 +677,30 @@ class _Shadow:
         from cleanhtml.repairs import _bound_attributes
 
         self.html = [_bound_attributes(markup, notes) for markup in self.html]
+
+    def drop_cut_tags(self, notes: list[str]) -> None:
+        """Drop a tag cut off at the end of a stretch of HTML (an HTML block ends at a
+        blank line: ``<img src=x on`` then ``error=alert(1)>`` as Markdown), as
+        :func:`cleanhtml.repairs._drop_cut_tag` drops one at the end of a file. Left
+        in, the tag would take the placeholder after it in the shadow document, and
+        its bytes would join the Markdown text after it into one tag for a browser
+        (``onerror=...``) that the rules never saw."""
+        from cleanhtml.repairs import _CUT_TAG
+
+        for index, markup in enumerate(self.html):
+            if index < len(self.kept) and _patterns().one_tag.match(self.kept[index]):
+                continue  # a template tag inside the tag (<a href="{{ url }}">) goes on
+            last = markup.rfind("<")
+            match = _CUT_TAG.match(markup, last) if last >= 0 else None
+            if match is None or match.group(0).startswith("<!--"):
+                continue
+            kept = markup[:last]
+            if markup.endswith("\n") and kept.strip():
+                kept = kept.rstrip(" \t") + ("" if kept.endswith("\n") else "\n")
+            elif not kept.strip():
+                kept = ""
+            self.html[index] = kept
+            notes.append("dropped a tag cut off at the end of an HTML block")
 
     def markup(self) -> str:
         parts = [_closed(self.html[0])]
@@ -802,6 +841,7 @@ def _clean_html(
     shadow = _Shadow(body, spans)
     notes: list[str] = []
     shadow.bound_attributes(notes)
+    shadow.drop_cut_tags(notes)
     markup = shadow.markup()
     cleaned = clean_html(markup.encode("utf-8"), rules=rules, markers=True, **options)
     if not cleaned.edited and not notes:

@@ -73,3 +73,34 @@ def test_a_parse_repair_is_reported() -> None:
 
     cleaned = clean_document(POST.format("<body onload=alert(1)>").encode())
     assert any("misplaced <body>" in note for note in cleaned.doc.repairs)
+
+
+def test_a_tag_that_is_no_template_tag_leaves_the_others_as_written() -> None:
+    post = POST.format('<div on{{click="alert(1)">x</div><a href="{{ site.url }}/x">y</a>')
+    out = cleanhtml.clean(post)
+    assert out == POST.format('<div>x</div><a href="{{ site.url }}/x">y</a>')
+    assert cleanhtml.clean(out) == out
+
+
+# an HTML block ends at a blank line; a tag it leaves open takes the Markdown after it
+# into the tag for a browser (found by the hypothesis hunt)
+CUT = (
+    ("<div>x</div><img src=x onerror\n\n=alert(1)>", "<div>x</div>\n\n=alert(1)>"),
+    (
+        "<table><tr><td>t</td></tr></t\n\nable><img src=x onerror=alert(1)>",
+        '<table><tr><td>t</td></tr>\n\nable><img src="x">',
+    ),
+)
+
+
+@pytest.mark.parametrize(("markup", "expected"), CUT)
+def test_a_tag_cut_off_at_the_end_of_an_html_block_goes(markup: str, expected: str) -> None:
+    out = cleanhtml.clean(POST.format(markup))
+    assert out == POST.format(expected)
+    assert browser_problems(out) == []
+    assert cleanhtml.clean(out) == out
+
+
+def test_a_template_tag_inside_a_tag_is_no_cut() -> None:
+    post = POST.format('<div class=a>x</div><a href="{{ site.url }}/x">y</a>')
+    assert cleanhtml.clean(post) == post
