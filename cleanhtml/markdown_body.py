@@ -856,16 +856,57 @@ def _clean_html(
     result = _reassemble(shadow, before, after, trusted=not parse_repairs)
     notes.extend(parse_repairs)
     if result is None:
-        warning = "markdown: raw HTML left as it was (its pieces could not be told apart)"
-        return body, None, [warning]
+        return _defused(shadow, rules, options, "its pieces could not be told apart")
     code, before_code = _code(_parse(result)), _code(tokens)
     kept_all = len(_split(after)[0]) == len(shadow.kept)  # type: ignore[index]
     if code != before_code if kept_all else not _is_subsequence(code, before_code):
         # code must stay code: all of it, unless an element holding some went. A cleaned
         # block that no longer reads as HTML (a stray </div> went from its first line),
         # or a removed block that no longer ends a list, would change it: keep the source
-        return body, None, ["markdown: raw HTML left as it was (cleaning it would make code)"]
+        return _defused(shadow, rules, options, "cleaning it would make code")
     return result, cleaned, notes
+
+
+def _defused(
+    shadow: _Shadow, rules: Sequence[Rule], options: dict[str, Any], reason: str
+) -> tuple[str, None, list[str]]:
+    """The body with its raw HTML left as it was, when its cleaning cannot be put back
+    (``reason``), except a stretch of HTML the safety rules (or a parse repair) would
+    change read alone: its ``<`` are written ``&lt;``, so it reads as the text it is
+    in Markdown and as no markup in a browser. Kept as it was, its bytes would carry
+    what the rules found (``<img onerror=...>``)."""
+    from cleanhtml.cleaned import clean_html
+
+    safety = [rule for rule in rules if rule.group == "safety"]
+    html = list(shadow.html)
+    unit: list[int] = []  # stretches joined by template tags: one piece of markup
+    defused = 0
+    for index in range(len(html)):
+        unit.append(index)
+        if index < len(shadow.kept) and _patterns().one_tag.match(shadow.kept[index]):
+            continue
+        markup = "".join(
+            html[number] + (f"{_TOKEN}{number}x" if number != unit[-1] else "") for number in unit
+        )
+        if "<" in markup:
+            alone = clean_html(
+                _closed(markup).encode("utf-8"), rules=safety, markers=True, **options
+            )
+            repaired = [note for note in alone.doc.repairs if not note.startswith(_TEXT_REPAIRS)]
+            if alone.edits or repaired:
+                for number in unit:
+                    html[number] = html[number].replace("<", "&lt;")
+                defused += 1
+        unit = []
+    out = [html[0]]
+    for index, kept in enumerate(shadow.kept):
+        out += (kept, html[index + 1])
+    note = f"markdown: raw HTML left as it was ({reason}"
+    if defused:
+        note += (
+            f"; {defused} piece{'s' if defused > 1 else ''} the safety rules change written as text"
+        )
+    return "".join(out), None, [note + ")"]
 
 
 def _inner_markup(doc: Document) -> str:

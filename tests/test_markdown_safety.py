@@ -7,6 +7,7 @@ import pytest
 from test_safety import browser_problems
 
 import cleanhtml
+from cleanhtml.api import render
 
 POST = "---\ntitle: t\n---\nx\n\n{}\n"
 INLINE = "---\ntitle: t\n---\nx <span>y</span> {} z\n"
@@ -104,3 +105,18 @@ def test_a_tag_cut_off_at_the_end_of_an_html_block_goes(markup: str, expected: s
 def test_a_template_tag_inside_a_tag_is_no_cut() -> None:
     post = POST.format('<div class=a>x</div><a href="{{ site.url }}/x">y</a>')
     assert cleanhtml.clean(post) == post
+
+
+def test_html_that_cannot_be_put_back_cleaned_is_written_as_text_where_unsafe() -> None:
+    """Cleaning the block would make a code span of its backtick: the body is left as
+    it was, but the piece the safety rules change is written as text, not kept as
+    markup (found by the hypothesis hunt)."""
+    from cleanhtml.api import clean_document
+
+    post = '---\ntitle: t\n---\nx"\n\n<body onload=alert(1)><i`mg src=x onerror=alert(1)>\n'
+    cleaned = clean_document(post.encode())
+    out = render(cleaned, "html")
+    assert out == post.replace("<", "&lt;")
+    assert browser_problems(out) == []
+    assert any("written as text" in note for note in cleaned.doc.repairs)
+    assert cleanhtml.clean(out) == out
