@@ -856,32 +856,41 @@ def _clean_html(
     result = _reassemble(shadow, before, after, trusted=not parse_repairs)
     notes.extend(parse_repairs)
     if result is None:
-        return _defused(shadow, rules, options, "its pieces could not be told apart")
+        return _defused(shadow, cleaned, rules, options, "its pieces could not be told apart")
     code, before_code = _code(_parse(result)), _code(tokens)
     kept_all = len(_split(after)[0]) == len(shadow.kept)  # type: ignore[index]
     if code != before_code if kept_all else not _is_subsequence(code, before_code):
         # code must stay code: all of it, unless an element holding some went. A cleaned
         # block that no longer reads as HTML (a stray </div> went from its first line),
         # or a removed block that no longer ends a list, would change it: keep the source
-        return _defused(shadow, rules, options, "cleaning it would make code")
+        return _defused(shadow, cleaned, rules, options, "cleaning it would make code")
     return result, cleaned, notes
 
 
 def _defused(
-    shadow: _Shadow, rules: Sequence[Rule], options: dict[str, Any], reason: str
+    shadow: _Shadow,
+    cleaned: Cleaned,
+    rules: Sequence[Rule],
+    options: dict[str, Any],
+    reason: str,
 ) -> tuple[str, None, list[str]]:
-    """The body with its raw HTML left as it was, when its cleaning cannot be put back
-    (``reason``), except a stretch of HTML the safety rules (or a parse repair) would
-    change read alone: its ``<`` are written ``&lt;``, so it reads as the text it is
-    in Markdown and as no markup in a browser. Kept as it was, its bytes would carry
-    what the rules found (``<img onerror=...>``)."""
+    """The body with its raw HTML left as it was, when its ``cleaned`` shadow cannot be
+    put back (``reason``), except a stretch of HTML the safety rules (or a parse
+    repair) would change read alone: its ``<`` are written ``&lt;``, so it reads as
+    the text it is in Markdown and as no markup in a browser. Kept as it was, its
+    bytes would carry what the rules found (``<img onerror=...>``). The stretches
+    are read alone only when the shadow's cleaning found such a thing."""
     from cleanhtml.cleaned import clean_html
 
     safety = [rule for rule in rules if rule.group == "safety"]
     html = list(shadow.html)
     unit: list[int] = []  # stretches joined by template tags: one piece of markup
     defused = 0
-    for index in range(len(html)):
+    names = {rule.name for rule in safety}
+    unsafe = any(name in names for name in cleaned.edits) or any(
+        not note.startswith(_TEXT_REPAIRS) for note in cleaned.doc.repairs
+    )
+    for index in range(len(html) if unsafe else 0):
         unit.append(index)
         if index < len(shadow.kept) and _patterns().one_tag.match(shadow.kept[index]):
             continue
