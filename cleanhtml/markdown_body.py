@@ -25,7 +25,9 @@ alone rather than damaging anything else. HTML inside a tag plugin that holds co
 (``{% raw %}``, ``{% codeblock %}``, ``{% highlight %}``, ``{% code %}``,
 ``{% comment %}``, Hugo's ``{{< highlight >}}``) or in display math (``$$ ... $$``) is
 not touched, and Liquid/Hugo tags inside HTML (``<a href="{{ site.url }}">``) are kept
-as they are.
+as they are where they are inert: where a browser, reading their characters as
+markup, reads the same elements and attribute names around them (an unclosed
+``on{{click=...`` or ``title="{{" onclick=... x="}}"`` is read as HTML, by the rules too).
 
 **How it is cleaned: one shadow document.** Inline HTML comes in pieces
 (``<span style=x>``, the text, ``</span>``), and a block can open in one HTML block
@@ -37,12 +39,18 @@ not empty). The rules run on that document once, as on any HTML. It is then spli
 the placeholders; each stretch of HTML between two placeholders is compared with the
 same stretch of the document parsed without the rules: unchanged stretches keep
 their source bytes, changed ones take the cleaned markup, and every placeholder gives
-back its original bytes. A placeholder that disappeared went with the element that
+back its original bytes. When libxml2 had to repair the shadow (it drops a misplaced
+``<body onload=...>``; SVG and MathML it reads unlike a browser), every stretch takes
+the cleaned markup, as an HTML document is then written from its tree; a tag cut off
+at the end of an HTML block (which would join the Markdown after it) is dropped, as
+at the end of a file. A placeholder that disappeared went with the element that
 held it (a ``<div class="ad">`` wrapping Markdown). A changed stretch never gains a
 blank line it did not have (that would end an HTML block and turn the next indented
 line into code), an HTML block that is emptied goes with its lines, and a stretch
-that ended a line still ends it. If the placeholders cannot be found again in order,
-the body is left as it was and a warning says so. A raw-text element left open
+that ended a line still ends it. If the placeholders cannot be found again in order
+(or the cleaned HTML would make code of other text), the body is left as it was and a
+warning says so, except the stretches of HTML the safety rules change read alone:
+their ``<`` are written ``&lt;``. A raw-text element left open
 (``<script>`` in prose, an HTML block ``<style>`` never closed) is closed at the end
 of its stretch, so removing it takes no Markdown with it. Such a block, which
 CommonMark would run to the end of the document, ends at its first blank line in our
