@@ -875,6 +875,9 @@ def _clean_html(
     return result, cleaned, notes
 
 
+_LEFT_AS_IT_WAS = "markdown: raw HTML left as it was"
+
+
 def _defused(
     shadow: _Shadow,
     cleaned: Cleaned,
@@ -918,12 +921,11 @@ def _defused(
     out = [html[0]]
     for index, kept in enumerate(shadow.kept):
         out += (kept, html[index + 1])
-    note = f"markdown: raw HTML left as it was ({reason}"
+    notes = [f"{_LEFT_AS_IT_WAS} ({reason})"]
     if defused:
-        note += (
-            f"; {defused} piece{'s' if defused > 1 else ''} the safety rules change written as text"
-        )
-    return "".join(out), None, [note + ")"]
+        plural = "s" if defused > 1 else ""
+        notes.append(f"markdown: wrote {defused} piece{plural} of raw HTML as text (unsafe)")
+    return "".join(out), None, notes
 
 
 def _inner_markup(doc: Document) -> str:
@@ -1193,10 +1195,9 @@ def clean_markdown(
     defused: dict[str, int] = {}
     if "<" in body:
         new, cleaned, notes = _clean_html(body, tokens, rules, options)
-        if new != body:
-            repairs.extend(notes)
-        elif notes:
-            warnings.extend(notes)
+        for note in notes:  # HTML left uncleaned is a warning, whatever was written as text
+            left = note.startswith(_LEFT_AS_IT_WAS)
+            (repairs if new != body and not left else warnings).append(note)
         if cleaned is not None and new != body:
             runs.append(cleaned)
         body, defused = defuse_pseudo_tags(new, rules)

@@ -118,5 +118,6 @@ def test_html_that_cannot_be_put_back_cleaned_is_written_as_text_where_unsafe() 
     out = render(cleaned, "html")
     assert out == post.replace("<", "&lt;")
     assert browser_problems(out) == []
-    assert any("written as text" in note for note in cleaned.doc.repairs)
+    assert any("left as it was" in note for note in cleaned.doc.warnings)
+    assert any("as text (unsafe)" in note for note in cleaned.doc.repairs)
     assert cleanhtml.clean(out) == out
