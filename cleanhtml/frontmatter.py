@@ -32,6 +32,9 @@ _LIST_LEAD = re.compile(r"[ \t]*(?:-[ \t]+)*+")
 
 
 _QUOTE_AFTER_KEY = re.compile(r""":[ \t]+(["'])""")
+_LEADS = (" ", "\t", "-")
+"""What a line starts with when ``_LIST_LEAD`` matches some of it."""
+_BLANKS = (" ", "\t")
 
 
 def _closes(rest: str, quote: str) -> bool:
@@ -67,8 +70,10 @@ def _quote_start(line: str) -> tuple[str, int] | None:
     key may also start at the last list dash (``- : "x"``), as the pattern's
     backtracking allowed; every earlier dash gives the same candidates.
     """
-    lead = _LIST_LEAD.match(line)
-    start = lead.end() if lead else 0
+    start = 0
+    if line[:1] in _LEADS:  # (else the pattern matches nothing: most keys start a line)
+        lead = _LIST_LEAD.match(line)
+        start = lead.end() if lead else 0
     first = line[start : start + 1]
     if first in ("'", '"'):
         return first, start + 1
@@ -86,7 +91,10 @@ def _quote_after_key(line: str, start: int) -> tuple[str, int] | None:
     end = len(line) if comment < 0 else comment
     colon = line.find(":", start, end)
     while colon >= 0:
-        match = _QUOTE_AFTER_KEY.match(line, colon)
+        # (a colon followed by no blank, as in a URL, is no key's: the pattern fails)
+        match = (
+            _QUOTE_AFTER_KEY.match(line, colon) if line[colon + 1 : colon + 2] in _BLANKS else None
+        )
         if match:
             return match.group(1), match.end()
         colon = line.find(":", colon + 1, end)

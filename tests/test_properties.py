@@ -665,6 +665,20 @@ def test_a_front_matter_quote_closes_where_its_pattern_says(quote: str, line: st
         assert _closes(rest, quote) == bool(_QUOTE_PATTERNS[quote].match(rest)), rest
 
 
+_QUOTE_START = re.compile(  # noqa: DUO138 — linear: one line of at most 30 characters
+    r"""^[ \t]*(?:-[ \t]+)*(?:[^\s'"#][^#]*?:[ \t]+)?(["'])"""
+)  # what frontmatter._quote_start stands for
+
+
+@EXAMPLES
+@given(st.text(alphabet=" \t-:'\"#ax/\u3000", max_size=30))
+def test_a_front_matter_quote_opens_where_its_pattern_says(line: str) -> None:
+    from cleanhtml.frontmatter import _quote_start
+
+    match = _QUOTE_START.match(line)
+    assert _quote_start(line) == ((match.group(1), match.end()) if match else None)
+
+
 @EXAMPLES
 @given(st.text(alphabet=" \t\n\r\u3000x<", max_size=80), st.integers(0, 60))
 def test_a_post_body_first_line_is_that_of_its_split(text: str, blank: int) -> None:
