@@ -288,15 +288,6 @@ SPACES = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 """The characters ``str.split()`` splits on (those ``str.isspace()`` is true of)."""
-_NO_SPACES = dict.fromkeys(map(ord, SPACES))
-
-
-def _without_spaces(text: str) -> str:
-    """``"".join(text.split())``; a long text without the list of its pieces (a copy
-    of it, and more) beside it (peak memory)."""
-    if len(text) < 1 << 20:
-        return "".join(text.split())
-    return text.translate(_NO_SPACES)
 
 
 LONG_INPUT = 1 << 20
