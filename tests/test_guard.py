@@ -151,9 +151,29 @@ def test_ctrl_c_on_a_document_stuck_in_c_code_is_one_line_exit_130(tmp_path: Pat
     assert not _group(proc.pid), "the child outlived the run"
 
 
+def _reading_a_pipe(pgid: int, timeout: float = 20.0) -> None:
+    """Wait until a process of the group ``pgid`` sleeps reading a pipe (the child on
+    its standard input), not a fixed time: on a loaded machine its start-up can take
+    longer than any sleep (a Ctrl-C then comes before it reads). Without /proc: 1 s."""
+    if not Path("/proc/self/wchan").is_file():
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pid in _group(pgid):
+            try:
+                wchan = Path(f"/proc/{pid}/wchan").read_text()
+            except OSError:
+                continue
+            if "pipe" in wchan:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the child never read its standard input")
+
+
 def test_ctrl_c_while_reading_standard_input_is_one_line_exit_130() -> None:
     proc = _started(["-"], stdin=subprocess.PIPE)
-    time.sleep(1.0)
+    _reading_a_pipe(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=20)
     assert (proc.returncode, stdout) == (130, b"")
