@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under CI, a missing ``../shared`` is an error, not a third of the suite skipped."""
+    """Under CI, a missing ``../shared`` is an error, not a third of the suite skipped;
+    SIGINT caught (see below)."""
     missing = missing_shared()
     if missing and os.environ.get("CI"):
         names = ", ".join(str(p) for p in missing)
@@ -46,6 +48,12 @@ def pytest_configure(config: pytest.Config) -> None:
             f"CI is set and the shared corpora are missing ({names}): the tests that read "
             "them would be skipped. Put the corpora beside the repository, or unset CI."
         )
+    # A suite started as a background job of a script (`.ci/run &`) inherits SIGINT
+    # ignored, and so would every command it starts: the Ctrl-C tests would then see
+    # cleanhtml ignore Ctrl-C, as it should in such a job. Caught here, the signal is
+    # back to its default in every command the tests start (exec resets caught signals).
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
