@@ -22,9 +22,12 @@ token's offset is recorded as the inline parser meets it and mapped back to the
 source through its paragraph's lines. A span is kept only when the source bytes at
 the computed place are exactly the token's text, so a mapping mistake leaves HTML
 alone rather than damaging anything else. HTML inside a tag plugin that holds code
-(``{% raw %}``, ``{% codeblock %}``, ``{% highlight %}``, ``{% code %}``,
-``{% comment %}``, Hugo's ``{{< highlight >}}``) or in display math (``$$ ... $$``) is
-not touched, and Liquid/Hugo tags inside HTML (``<a href="{{ site.url }}">``) are kept
+(``{% codeblock %}``, ``{% highlight %}``, ``{% code %}``, ``{% comment %}``, Hugo's
+``{{< highlight >}}``) is not touched; HTML inside ``{% raw %}`` / ``{% verbatim %}``
+is cleaned like any other (those only stop the template engine: their HTML reaches
+the page), the tags themselves kept; in display math (``$$ ... $$``) only a tag a
+safety rule would act on is touched, its ``<`` written ``&lt;`` (see
+``defuse_pseudo_tags``). Liquid/Hugo tags inside HTML (``<a href="{{ site.url }}">``) are kept
 as they are where they are inert: where a browser, reading their characters as
 markup, reads the same elements and attribute names around them (an unclosed
 ``on{{click=...`` or ``title="{{" onclick=... x="}}"`` is read as HTML, by the rules too).
@@ -74,6 +77,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +128,12 @@ _MARKDOWN_BLOCKS = frozenset(
 )  # fmt: skip
 _MARKDOWN_INLINE = frozenset({"code_inline", "link_open", "image"})
 
-# Tag plugins whose content is code or literal text: never cleaned.
+# Tag plugins whose content is code or literal text. Inside one, other tags are text.
 _CODE_TAGS = ("raw", "codeblock", "code", "highlight", "comment", "verbatim", "include_code")
+# Of those, the ones that only stop the template engine: what they hold still goes to the
+# Markdown engine (Jekyll renders Liquid first, then Markdown), so HTML in them reaches the
+# page as HTML and is cleaned like any other; the tags themselves keep their bytes.
+_TEMPLATE_ONLY_TAGS = frozenset({"raw", "verbatim"})
 
 
 class _Patterns:
@@ -488,10 +496,13 @@ def _inline_spans(token: Token, body: str, lines: _Lines) -> list[tuple[int, int
 
 
 def _protected(body: str) -> list[tuple[int, int]]:
-    """Spans of tag plugins that hold code or literal text (``{% raw %}`` ... ``{% endraw %}``).
+    """Spans of tag plugins that hold code (``{% highlight %}`` ... ``{% endhighlight %}``,
+    ``{% codeblock %}``, ``{% comment %}``, Hugo's ``{{< highlight >}}``...).
 
-    Inside one, other tags are text (``{% raw %}{% highlight %}{% endraw %}``), so only
-    its own end tag closes it; one never closed runs to the end of the body.
+    Inside such a tag, and inside ``{% raw %}`` / ``{% verbatim %}``, other tags are text
+    (``{% raw %}{% highlight %}{% endraw %}``), so only its own end tag closes it; one
+    never closed runs to the end of the body. A ``raw`` or ``verbatim`` span is not
+    protected: it only stops the template engine, and the HTML in it reaches the page.
     """
     spans: list[tuple[int, int]] = []
     for pattern, closer in ((_patterns().liquid_open, "%}"), (_patterns().hugo_open, "}}")):
@@ -503,9 +514,10 @@ def _protected(body: str) -> list[tuple[int, int]]:
                 current, start = name, match.start()
             elif current is not None and closing and name == current:
                 end = body.find(closer, match.end())
-                spans.append((start, len(body) if end < 0 else end + 2))
+                if current not in _TEMPLATE_ONLY_TAGS:
+                    spans.append((start, len(body) if end < 0 else end + 2))
                 current = None
-        if current is not None:
+        if current is not None and current not in _TEMPLATE_ONLY_TAGS:
             spans.append((start, len(body)))
     return spans
 
@@ -623,8 +635,8 @@ def _shape(markup: str) -> list[tuple[str, tuple[str, ...]]] | None:
     return [(str(el.tag), tuple(str(name) for name in el.attrib)) for el in root.iter()]
 
 
-def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """The merged, ordered source spans of the raw HTML in ``body``."""
+def _commonmark_html(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The source spans CommonMark reads as raw HTML (blocks and inline tags), unsorted."""
     lines = _Lines(body)
     spans: list[tuple[int, int]] = []
     for token in tokens:
@@ -632,6 +644,13 @@ def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
             spans.extend(_block_spans(token, lines))
         elif token.type == "inline":
             spans.extend(_inline_spans(token, body, lines))
+    return spans
+
+
+def html_spans(body: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The merged, ordered source spans of the raw HTML in ``body`` that is cleaned
+    (not inside a tag plugin holding code or in display math)."""
+    spans = _commonmark_html(body, tokens)
     protected = _protected(body) if "{%" in body or "{{" in body else []
     if "$$" in body:
         protected += _display_math(body)
@@ -1083,8 +1102,14 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
     written so, where the selected safety rules would remove the element or one of its
     attributes (an ``on*`` handler, a script URL, ``<script>``, ``<iframe>``...). A
     harmless one (``a<b``, ``<3``) keeps its bytes, as do code, raw HTML (cleaned as
-    HTML), tag plugins and display math; an escape that would change how the post
+    HTML) and tag plugins holding code; an escape that would change how the post
     renders (inside a code span, a link destination) is not made.
+
+    Display math (``$$ ... $$``) is not cleaned as HTML (``a<b>c`` is TeX there), but a
+    Markdown engine without math support, or a browser before MathJax runs, reads a tag
+    in it as HTML: one a safety rule would act on has its ``<`` written ``&lt;`` too,
+    although that changes what such an engine shows (no math reads as an event handler,
+    and MathJax reads ``&lt;`` as ``<``).
     """
     selected = {rule.name for rule in rules}
     if "<" not in body or not selected & _PSEUDO_RULES:
@@ -1096,10 +1121,17 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
     start_tag = _bounding_patterns()[1]
     tokens = _parse(body)
     lines = _Lines(body)
-    skipped = sorted(html_spans(body, tokens) + _protected(body) + _display_math(body))
+    skipped = sorted(html_spans(body, tokens) + _protected(body))
+    math = _display_math(body)
+
+    @functools.cache
+    def markup() -> list[tuple[int, int]]:
+        return sorted(_commonmark_html(body, tokens))
+
     code = _code_and_kept_lines(tokens)
     found: list[tuple[int, str]] = []
-    pos, index = 0, 0
+    in_math: list[tuple[int, str]] = []
+    pos, index, math_index = 0, 0, 0
     while match := _pseudo_tag().search(body, pos):
         at = match.start()
         while index < len(skipped) and skipped[index][1] <= at:
@@ -1113,13 +1145,26 @@ def defuse_pseudo_tags(body: str, rules: Sequence[Rule]) -> tuple[str, dict[str,
         if rule_name is None or rule_name not in selected or line in code:
             pos = tag.end() if tag is not None and rule_name is None and tag.group(3) else at + 1
             continue
-        found.append((at, rule_name))
+        while math_index < len(math) and math[math_index][1] <= at:
+            math_index += 1
+        if math_index < len(math) and math[math_index][0] <= at and _in_spans(at, markup()):
+            in_math.append((at, rule_name))  # HTML to CommonMark: escaping it is the point
+        else:
+            found.append((at, rule_name))
         pos = at + 1  # what the tag held is text now: a tag inside it would open
-    kept = _rendering_kept(body, found, tokens, lines)
+    kept = sorted(_rendering_kept(body, found, tokens, lines) + in_math)
     edits: dict[str, int] = {}
     for _, rule_name in kept:
         edits[rule_name] = edits.get(rule_name, 0) + 1
     return _escaped(body, [at for at, _ in kept]), edits
+
+
+def _in_spans(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``at`` is inside one of the sorted, non-nested ``spans``."""
+    import bisect
+
+    index = bisect.bisect_right(spans, (at, sys.maxsize)) - 1
+    return index >= 0 and spans[index][0] <= at < spans[index][1]
 
 
 _PSEUDO_RULES = frozenset(

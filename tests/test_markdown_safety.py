@@ -121,3 +121,81 @@ def test_html_that_cannot_be_put_back_cleaned_is_written_as_text_where_unsafe() 
     assert any("left as it was" in note for note in cleaned.doc.warnings)
     assert any("as text (unsafe)" in note for note in cleaned.doc.repairs)
     assert cleanhtml.clean(out) == out
+
+
+# --- {% raw %} and display math: HTML a page would run, whatever the template engine --------
+
+# Jekyll renders Liquid first and sends what {% raw %} holds to kramdown: HTML there is on
+# the page; the raw tags only keep Liquid out of it
+RAW = (
+    '{% raw %}\n<img src=x onerror="alert(1)">\n{% endraw %}',
+    '<div>{% raw %}<img src=x onerror="alert(1)">{% endraw %}</div>',
+    '{% raw %}<p onclick="alert(1)">{{ shown as written }}</p>{% endraw %}',
+    "{%- raw -%}\n<script>alert(1)</script>\n{%- endraw -%}",
+    '{% verbatim %}\n<iframe srcdoc="<script>alert(1)</script>"></iframe>\n{% endverbatim %}',
+    '{{< raw >}}\n<svg onload="alert(1)"></svg>\n{{< /raw >}}',
+    '{% raw %}\n<img src=x onerror="alert(1)">',  # never closed: runs to the end
+)
+
+
+@pytest.mark.parametrize("markup", RAW)
+def test_html_inside_raw_is_cleaned_and_its_tags_kept(markup: str) -> None:
+    post = POST.format(markup)
+    out = cleanhtml.clean(post)
+    assert browser_problems(out) == [], out
+    for tag in ("{% raw %}", "{% endraw %}", "{%- raw -%}", "{% verbatim %}", "{{< raw >}}"):
+        assert out.count(tag) == post.count(tag), out
+    assert cleanhtml.clean(out) == out
+
+
+def test_harmless_html_inside_raw_is_cleaned_like_any_other() -> None:
+    """A Vue template in ``{% raw %}``: its braces stay, its ``style`` goes as elsewhere."""
+    post = POST.format('{% raw %}\n<div id="app" style="c">{{ message }}</div>\n{% endraw %}')
+    assert cleanhtml.clean(post) == POST.format(
+        '{% raw %}\n<div id="app">{{ message }}</div>\n{% endraw %}'
+    )
+
+
+def test_code_plugins_keep_their_bytes() -> None:
+    """``{% highlight %}`` and friends hold code: shown, never run; kept byte for byte,
+    also when a ``{% raw %}`` around them lets Liquid show them as text."""
+    for markup in (
+        '{% highlight html %}\n<img src=x onerror="alert(1)">\n{% endhighlight %}',
+        '{% raw %}{% highlight html %}{% endraw %}\n\n<b style="x">y</b>',
+        "{% comment %}\n<script>alert(1)</script>\n{% endcomment %}",
+        '{{< highlight html >}}\n<p style="x">y</p>\n{{< /highlight >}}',
+    ):
+        post = POST.format(markup)
+        out = cleanhtml.clean(post)
+        if "{% raw %}" in markup:  # the highlight tag is text there: the HTML after is HTML
+            assert out == post.replace('<b style="x">', "<b>")
+        else:
+            assert out == post
+
+
+MATH = (
+    ("$$\na<b onclick=alert(1)>c\n$$", "$$\na&lt;b onclick=alert(1)>c\n$$"),
+    ("$$ x <img src=x onerror=alert(1)> y $$", "$$ x &lt;img src=x onerror=alert(1)> y $$"),
+    ("$$\n<script>alert(1)</script>\n$$", "$$\n&lt;script>alert(1)</script>\n$$"),
+    ("$$\na<b style=x>c</b> <y>z\n$$", None),  # TeX: kept as written
+    ("`$$<img src=x onerror=alert(1)>$$`", None),  # a code span shows it: never escaped
+    ("```\n$$\n<img src=x onerror=alert(1)>\n$$\n```", None),  # fenced code
+)
+
+
+@pytest.mark.parametrize(("markup", "expected"), MATH)
+def test_display_math_keeps_its_bytes_but_not_a_handler(markup: str, expected: str | None) -> None:
+    post = POST.format(markup)
+    out = cleanhtml.clean(post)
+    assert out == POST.format(markup if expected is None else expected)
+    assert cleanhtml.clean(out) == out
+    if expected is not None:
+        assert browser_problems(out) == [], out
+
+
+def test_dollar_amounts_do_not_hide_a_script() -> None:
+    """Two ``$$`` in prose pair up as math: a script between them is still defused."""
+    post = POST.format("It costs $$5.\n\n<script>alert(1)</script>\n\nOr $$10.")
+    out = cleanhtml.clean(post)
+    assert browser_problems(out) == [], out
+    assert "It costs $$5." in out and "Or $$10." in out
