@@ -167,6 +167,10 @@ def _list_profiles(settings: Settings) -> None:
             click.echo(f"{'':<{width}}    markers: {', '.join(site.markers)}")
         if site.drop:
             click.echo(f"{'':<{width}}    drop: {', '.join(site.drop)}")
+        if site.scripts:
+            readers = ", ".join(reader.__name__ for reader in site.scripts)
+            needles = ", ".join(site.script_needles)
+            click.echo(f"{'':<{width}}    scripts: {readers} (before the safety rules; {needles})")
         if site.fixtures:
             click.echo(f"{'':<{width}}    fixtures: {', '.join(site.fixtures)}")
     for name in settings.profiles:

@@ -227,6 +227,7 @@ class Needles:
         self._spelled: frozenset[str] | None = None
         self._window_found: dict[bytes, bool] = {}
         self._decoded_text: str | None = None
+        self._added: str | None = None
 
     @property
     def size(self) -> int:
@@ -401,10 +402,13 @@ class Needles:
             if self._settled:
                 return True  # (not one of the rules': see settle)
             raw, ascii_only, lettered = _encoded(needle)
-            found = (ascii_only or self.has_cjk()) and (
-                self._in_lowered(raw, lettered, None if ascii_only else needle)
-                or (self._may_be_spelled(needle) and raw in self._references())
-            )
+            found = (
+                (ascii_only or self.has_cjk())
+                and (
+                    self._in_lowered(raw, lettered, None if ascii_only else needle)
+                    or (self._may_be_spelled(needle) and raw in self._references())
+                )
+            ) or (self._added is not None and needle in self._added)
             self._seen[needle] = found
         return found
 
@@ -412,16 +416,28 @@ class Needles:
         """True when at least one of ``needles`` occurs."""
         return any(needle in self for needle in needles)
 
+    def add(self, text: str) -> None:
+        """Search ``text`` too from now on: markup a rule put in the tree that the input
+        spells otherwise (an article held in a script, escaped for JavaScript or JSON),
+        so that a rule is never skipped on this run for text a second run would see."""
+        lowered = text.lower()
+        self._added = lowered if self._added is None else f"{self._added}\n{lowered}"
+        self._seen = {needle: True for needle, found in self._seen.items() if found}
+        if any("\u4000" <= char <= "\u9fff" for char in text):
+            self._cjk = True
 
-_last_names: tuple[Sequence[Rule], frozenset[str]] = ((), frozenset())
+
+_last_names: tuple[Sequence[Rule], frozenset[str], int] = ((), frozenset(), 0)
 
 
-def _names(rules: Sequence[Rule]) -> frozenset[str]:
-    """The names of ``rules`` (remembered for the last list: a batch passes the same one)."""
+def _names(rules: Sequence[Rule]) -> tuple[frozenset[str], int]:
+    """The names of ``rules``, and the index of the first rule after the last safety
+    rule (remembered for the last list: a batch passes the same one)."""
     global _last_names
     if _last_names[0] is not rules:
-        _last_names = (rules, frozenset(rule.name for rule in rules))
-    return _last_names[1]
+        after = max((i + 1 for i, rule in enumerate(rules) if rule.group == "safety"), default=0)
+        _last_names = (rules, frozenset(rule.name for rule in rules), after)
+    return _last_names[1], _last_names[2]
 
 
 def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dict[str, int]:
@@ -432,13 +448,15 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     census = doc.census if doc.census is not None else census_.take(doc.root)
     doc.census = census
     ctx.needles, ctx.census = needles, census
-    ctx.selected = selected = _names(rules)
+    selected, after_safety = _names(rules)
+    ctx.selected = selected
     ctx.shared = {TEXTS: {}}
     ctx.reshaped = []
     protected: Protected | None = None
-    for rule in rules:
-        # the input cannot opt out of the safety rules: protect only after them
-        if protected is None and rule.group != "safety":
+    for at, rule in enumerate(rules):
+        # the input cannot opt out of the safety rules: protect only after them (a rule
+        # running before them, which reads a page script, does not protect either)
+        if protected is None and at >= after_safety:
             protected = protect(doc.root) if census.opt_out else []
         # read each time: a rule that grafts parsed markup takes the census again
         if rule.tags and census.tags.isdisjoint(rule.tags):

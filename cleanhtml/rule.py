@@ -118,6 +118,16 @@ class Context(Record):
         if message not in self.notices:
             self.notices.append(message)
 
+    def grafted(self, root: etree._Element, markup: str) -> None:
+        """Note that the current rule put parsed ``markup`` in the tree (an article the
+        page held escaped, in a textarea or a script): the census is taken again and
+        the needle scan searches ``markup`` too, so every later rule sees it."""
+        if self.census is not None:
+            self.census.retake(root)
+        add = getattr(self.needles, "add", None)
+        if add is not None:
+            add(markup)
+
     def removed(self, node: etree._Element | str) -> None:
         """Record ``node`` (an element, or a text) as removed by the current rule."""
         if not self.explain:
@@ -144,8 +154,9 @@ class Rule(Frozen):
     """
 
     __slots__ = (
-        "apply", "attributes", "code", "default", "defers_to", "group", "name", "needles",
-        "needs_cjk", "records_reshapes", "removes_text", "reshapes", "summary", "tags",
+        "apply", "attributes", "before_safety", "code", "default", "defers_to", "group",
+        "name", "needles", "needs_cjk", "records_reshapes", "removes_text", "reshapes",
+        "summary", "tags",
     )  # fmt: skip
     code: str
     name: str
@@ -185,6 +196,11 @@ class Rule(Frozen):
     checks ``style=`` attributes, which remove-style-attributes removes anyway). When
     one is selected, the pipeline sets :attr:`Context.deferred` and the rule skips that
     part, so it never checks other rules by name."""
+    before_safety: bool
+    """True for a rule that reads what the safety rules remove (a site's article held
+    in a page script): it runs before them, whatever table it is added to
+    (:func:`cleanhtml.rules.with_user_rules`), and what it puts in the tree goes
+    through every safety rule."""
 
     def __init__(
         self,
@@ -202,6 +218,7 @@ class Rule(Frozen):
         attributes: tuple[str, ...] = (),
         records_reshapes: bool = False,
         defers_to: tuple[str, ...] = (),
+        before_safety: bool = False,
     ) -> None:
         _set = object.__setattr__
         _set(self, "code", code)
@@ -218,6 +235,7 @@ class Rule(Frozen):
         _set(self, "attributes", attributes)
         _set(self, "records_reshapes", records_reshapes)
         _set(self, "defers_to", defers_to)
+        _set(self, "before_safety", before_safety)
 
     def __call__(self, root: etree._Element, ctx: Context) -> int:
         """Apply the rule to ``root`` (the same as ``self.apply(root, ctx)``)."""

@@ -178,3 +178,173 @@ def test_eastmoney_disclaimer_inside_the_body_goes() -> None:
     body = f"<div id='ContentBody'>{ARTICLE}{notice}</div>"
     got = record(page(body), url="https://finance.eastmoney.com/a/202601033610000000.html")
     assert got["text"] == TEXT
+
+
+# CCTV's 2026 pages and cls.cn's Next.js pages hold the article only in a page script
+# (fixtures page-cctv-script-2026 and page-cls-next-data show whole pages)
+
+CCTV_2026 = "https://news.cctv.com/2026/03/24/ARTIjsRnrU3x4d6MhufNGzJl260324.shtml"
+
+
+def _js(markup: str) -> str:
+    """``markup`` as a single-quoted JavaScript string, as the page writes it."""
+    return "'" + markup.replace("\\", "\\\\").replace("'", "\\'").replace("</", "<\\/") + "'"
+
+
+EMPTY_AREA = "<div class='content_area' id='content_area'></div>"
+
+
+def _cctv_script_page(markup: str, area: str = EMPTY_AREA) -> str:
+    script = f"<script>var contentdate = {_js(markup)};\nshow(contentdate);</script>"
+    return page(f"{area}<div class='zebian'><span>编辑：肖潇</span></div>{script}")
+
+
+def test_cctv_article_held_in_the_script_variable_is_put_in_its_container() -> None:
+    got = record(_cctv_script_page(ARTICLE), url=CCTV_2026)
+    assert (got["profile"], got["text"]) == ("cctv", TEXT)
+    assert got["edits"]["read-site-scripts"] == 1
+
+
+def test_cctv_script_article_goes_through_the_safety_rules() -> None:
+    hostile = (
+        "<p onclick='steal()'>正文第一段，说的是事情。<a href=' java\tscript:alert(1)'>链接</a>"
+        "<img src='x.jpg' onerror='alert(1)'></p><script>alert(1)</script>"
+        "<iframe src='https://evil.example/'></iframe><p>正文第二段。</p>"
+    )
+    out = clean(_cctv_script_page(hostile), url=CCTV_2026).lower()
+    for bad in ("script", "onclick", "onerror", "iframe", "alert"):
+        assert bad not in out, bad
+    assert '正文第一段，说的是事情。<a>链接</a><img src="x.jpg">' in out
+    assert clean(out, url=CCTV_2026) == out
+
+
+def test_cctv_script_article_is_cleaned_in_the_same_run() -> None:
+    credit = "<p>（责任编辑：李四）</p>"
+    placeholder = "<p>[!--begin:htmlVideoCode--]abc,0,1[!--end:htmlVideoCode--]</p>"
+    server_page = _cctv_script_page(placeholder + ARTICLE + credit)
+    once = clean(server_page, url=CCTV_2026)
+    assert "责任编辑" not in once and "htmlVideoCode" not in once and "首页" not in once
+    assert record(server_page, url=CCTV_2026)["text"] == TEXT
+    assert clean(once, url=CCTV_2026) == once
+
+
+def test_cctv_container_already_holding_the_article_is_left_alone() -> None:
+    area = f"<div id='content_area'>{ARTICLE}</div>"
+    got = record(_cctv_script_page("<p>脚本里的另一段。</p>", area), url=CCTV_2026)
+    assert got["text"] == TEXT and "read-site-scripts" not in got["edits"]
+
+
+def test_cctv_page_without_a_container_gets_one_where_the_script_stands() -> None:
+    got = record(_cctv_script_page(ARTICLE, area=""), url=CCTV_2026)
+    assert got["text"] == TEXT
+
+
+def test_cctv_script_escapes_are_read_as_javascript_reads_them() -> None:
+    script = (
+        "<script>var xcontentdate = '<p>不是它</p>'; var contentdate = "
+        "'<p>\\u6b63\\u6587\\x41\\'\\\"\\\\ \\uD83D\\uDE00 \\u{1F600}</p>\\\n"
+        "<p>第二段。</p>';</script>"
+    )
+    body = f"<div id='content_area'></div>{script}"
+    got = record(page(body), url=CCTV_2026)
+    assert got["text"] == "正文A'\"\\ \U0001f600 \U0001f600\n\n第二段。\n"
+
+
+def test_cctv_unreadable_script_keeps_the_page_as_before() -> None:
+    for value in ("'<p>没有结尾</p>", "getContent()", "''", "'&nbsp;'"):
+        body = f"<div id='content_area'></div><script>var contentdate = {value};</script>"
+        got = record(page(body), url=CCTV_2026)
+        assert "read-site-scripts" not in got["edits"], value
+
+
+CLS = "https://www.cls.cn/detail/1234567"
+
+
+def _cls_page(data: object, body: str = "", ascii_only: bool = False) -> str:
+    import json
+
+    text = json.dumps(data, ensure_ascii=ascii_only).replace("<", "\\u003c").replace(">", "\\u003e")
+    app = (
+        f"<div id='__next'>{body}</div>"
+        f"<script id='__NEXT_DATA__' type='application/json'>{text}</script>"
+    )
+    if ascii_only:  # (no Chinese in the page's own markup either)
+        return f"<html><head><title>t</title></head><body><a href='/'>Home</a>{app}</body></html>"
+    return page(app)
+
+
+def _detail(content: str, **more: object) -> dict[str, object]:
+    return {"props": {"pageProps": {"articleDetail": {"id": 1, "content": content, **more}}}}
+
+
+def test_cls_article_held_in_next_data_is_put_in_its_container() -> None:
+    data = _detail(ARTICLE, ctime=1716171480, author={"name": "张三"}, title="标题一则")
+    got = record(_cls_page(data), url=CLS)
+    assert (got["profile"], got["text"]) == ("cls", TEXT)
+    assert (got["published"], got["author"], got["title"]) == (
+        "2024-05-20T02:18:00+00:00",
+        "张三",
+        "标题",  # the page's <title> wins over the data's
+    )
+
+
+def test_cls_next_data_fills_an_empty_container_and_goes_through_the_safety_rules() -> None:
+    hostile = (
+        "<p onclick='x()'>正文第一段，说的是事情。<script>alert(1)</script></p><p>正文第二段。</p>"
+    )
+    server_page = _cls_page(_detail(hostile), body="<div class='detail-content'></div>")
+    out = clean(server_page, url=CLS)
+    assert "script" not in out.lower() and "onclick" not in out and "首页" not in out
+    assert record(server_page, url=CLS)["text"] == TEXT
+    assert clean(out, url=CLS) == out
+
+
+def test_cls_escaped_json_text_is_seen_by_the_rules_in_the_same_run() -> None:
+    # an ASCII-only input (the data's Chinese as \\u escapes): the Chinese-text rules
+    # must still run on the grafted article, as they would on the output
+    server_page = _cls_page(_detail(ARTICLE + "<p>（责任编辑：李四）</p>"), ascii_only=True)
+    assert server_page.isascii()
+    once = clean(server_page, url=CLS)
+    assert "责任编辑" not in once
+    assert record(server_page, url=CLS)["editor"] == "李四"
+    assert clean(once, url=CLS) == once
+
+
+def test_cls_container_already_holding_the_article_is_left_alone() -> None:
+    body = f"<div class='detail-content'>{ARTICLE}</div>"
+    got = record(_cls_page(_detail("<p>数据里的另一段。</p>"), body=body), url=CLS)
+    assert got["text"] == TEXT and "read-site-scripts" not in got["edits"]
+
+
+def test_cls_bad_next_data_keeps_the_page_as_before() -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    for data in ("{not json", nested, '{"props": []}', '{"props": {"pageProps": {}}}'):
+        raw = page(f"<div id='__next'></div><script id='__NEXT_DATA__'>{data}</script>")
+        got = record(raw, url=CLS)
+        assert "read-site-scripts" not in got["edits"]
+    got = record(_cls_page(_detail(ARTICLE)))  # no URL: no site, nothing read
+    assert "read-site-scripts" not in got["edits"]
+
+
+def test_script_readers_run_before_the_safety_rules_and_opted_out_regions_stay_safe() -> None:
+    from cleanhtml.profiles import profile_rules
+
+    rules = profile_rules()
+    names = [rule.name for rule in rules]
+    assert names.index("read-site-scripts") < names.index("remove-scripts")
+    sheltered = "<!-- cleanhtml: off --><p onclick='x()'>留着</p><!-- cleanhtml: on -->"
+    out = clean(_cls_page(_detail(ARTICLE), body=f"<div class='detail-content'></div>{sheltered}"))
+    assert "onclick" not in out and "留着" in out
+
+
+def test_a_javascript_string_is_read_in_one_pass() -> None:
+    import time
+
+    from cleanhtml.rules.sites.scripts import js_string
+
+    assert js_string("'a\\'b' + 'c'", 0) == "a'b"
+    assert js_string('"a\\u00"', 0) is None and js_string("'open", 0) is None
+    for text in ("'" + "\\'" * 200_000, "'" + "\\\\" * 200_000 + "'", "'" + "a\\n" * 200_000):
+        start = time.perf_counter()
+        js_string(text, 0)
+        assert time.perf_counter() - start < 1.0

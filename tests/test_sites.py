@@ -199,6 +199,7 @@ def test_list_profiles_shows_builtin_and_configured_sites(tmp_path: Path) -> Non
     assert {"qq", "gmw", "youth", "myblog"} <= set(names)
     qq = "    containers: #Cnt-Main-Article-QQ, #ArticleContent, .content-article"
     assert qq in result.stdout
+    assert "    scripts: read_next_data (before the safety rules; __next_data__)" in result.stdout
 
 
 def test_config_adds_a_site_and_overrides_a_builtin_one() -> None:
@@ -389,7 +390,8 @@ def test_the_static_table_says_what_the_site_modules_say() -> None:
     from cleanhtml.rules.sites import INDEX
 
     folder = REPO / "cleanhtml" / "rules" / "sites"
-    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "base", "meta", "density"}
+    helpers = {"__init__", "base", "meta", "density", "scripts"}
+    modules = {p.stem for p in folder.glob("*.py")} - helpers
     assert {entry.module for entry in INDEX} == modules
     declared = []
     for name in dict.fromkeys(entry.module for entry in INDEX):  # in the table's order
@@ -402,6 +404,10 @@ def test_the_static_table_says_what_the_site_modules_say() -> None:
     for entry, site in zip(INDEX, SITES, strict=True):
         assert entry.load() is site and entry.builtin and site.builtin
         assert (entry.hosts, entry.paths, entry.markers) == (site.hosts, site.paths, site.markers)
+        # a site reading its article out of a script says which needles gate it
+        assert entry.script_needles == site.script_needles
+        assert bool(site.scripts) == bool(site.script_needles), site.name
+        assert all(needle == needle.lower() for needle in site.script_needles)
 
 
 def test_a_run_imports_only_the_module_of_its_site() -> None:

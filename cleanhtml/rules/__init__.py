@@ -60,12 +60,17 @@ def with_user_rules(user: Sequence[Rule]) -> tuple[Rule, ...]:
     """The table with ``user`` rules inserted after the safety rules (first when none).
 
     User rules (``root``, ``drop``, ``unwrap``, ``drop-text``) run before the built-in
-    clean-up, so a ``root`` cuts the page down before the other rules look at it.
+    clean-up, so a ``root`` cuts the page down before the other rules look at it. A
+    rule marked :attr:`~cleanhtml.rule.Rule.before_safety` (a site's article read out
+    of a page script) goes before the safety rules instead, in its listed order.
     """
     if not user:
         return RULES
     at = sum(1 for rule in RULES if rule.group == "safety")
-    return (*RULES[:at], *user, *RULES[at:])
+    first = [rule for rule in user if rule.before_safety]
+    if first:
+        user = [rule for rule in user if not rule.before_safety]
+    return (*first, *RULES[:at], *user, *RULES[at:])
 
 
 def _split(tokens: Iterable[str] | str | None) -> list[str]:

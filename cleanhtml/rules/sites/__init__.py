@@ -5,7 +5,13 @@ it answers, its article containers in order of preference, its markers, its own
 boilerplate selectors, title suffixes, byline selectors and fixture folders.
 :data:`SITES` lists them; ``cleanhtml --list-profiles`` prints it.
 
-The ``auto`` profile (the default) adds two rules after the safety rules:
+The ``auto`` profile (the default) adds a rule before the safety rules and two after:
+
+* ``read-site-scripts`` (P000) puts the article of a page that holds it only in a
+  script (CCTV's ``var contentdate``, cls.cn's ``__NEXT_DATA__``) in the site's
+  container, before the safety rules remove the script; what it puts in goes through
+  them and every later rule. It runs only on pages holding one of the sites'
+  :attr:`~.base.Site.script_needles`.
 
 * ``keep-site-article`` (P001) picks the site from the page's own URL (``--url``, the
   saved-page comment, canonical link, ``og:url``, ``<base>``, a post's front-matter
@@ -35,6 +41,7 @@ from cleanhtml.rules.custom import (
     keep_only,
 )
 from cleanhtml.rules.sites.base import (
+    SCRIPT_META,
     SITE_KEYS,
     Entry,
     Site,
@@ -112,12 +119,13 @@ INDEX: tuple[Entry, ...] = (
         "cctv",
         ("cctv.com", "cctv.cn", "cntv.cn"),
         ("//div[@id = 'content_area'][following-sibling::div[@class = 'zebian']]",),
+        script_needles=("contentdate",),
     ),
     Entry("eastmoney", "eastmoney", ("eastmoney.com",), ("div.txtinfos#ContentBody",)),
     Entry("caixin", "caixin", ("caixin.com",), ("#Main_Content_Val",)),
     Entry("yicai", "yicai", ("yicai.com",)),
     Entry("stcn", "stcn", ("stcn.com",)),
-    Entry("cls", "cls", ("cls.cn",)),
+    Entry("cls", "cls", ("cls.cn",), script_needles=("__next_data__",)),
     Entry("21jingji", "jingji21", ("21jingji.com",)),
     Entry("jiemian", "jiemian", ("jiemian.com",)),
     Entry("guancha", "guancha", ("guancha.cn",)),
@@ -211,6 +219,14 @@ def _choose(
     chosen = ctx.shared.get("site", False)
     if chosen is not False:
         return chosen  # type: ignore[no-any-return]
+    site = ctx.shared["site"] = _pick(root, ctx, sites, sel)
+    return site
+
+
+def _pick(
+    root: etree._Element, ctx: Context, sites: Sequence[Site | Entry], sel: _Selectors
+) -> Site | Entry | None:
+    """The page's site, by its URL, else (a whole page) by a marker; None when unknown."""
     site = site_for_url(ctx.url, sites)
     if site is None and root.tag == "html":  # markers name the site of a whole page only
         census = ctx.census
@@ -221,8 +237,35 @@ def _choose(
             ctx.has,
             census.may_match if census is not None else lambda selector: None,
         )
-    ctx.shared["site"] = site
     return site
+
+
+def _script_rule(
+    sites: Sequence[Site | Entry], sel: _Selectors, forced: Site | Entry | None
+) -> Callable[[etree._Element, Context], int]:
+    def read_site_scripts(root: etree._Element, ctx: Context) -> int:
+        """Put the article a page holds only in a script in its site's container.
+
+        Some templates send the article as data for the page's script (CCTV's 2026
+        pages in ``var contentdate = '…'``, cls.cn's in the Next.js ``__NEXT_DATA__``
+        JSON); a page saved before the script ran shows an empty container. The site's
+        script readers (:attr:`~.base.Site.scripts`) decode that data and parse the
+        article into the container. This runs before the safety rules, which remove
+        the scripts: what it puts in the page goes through them (no script, handler or
+        script URL survives) and through every later rule, as page markup does. The
+        site is picked as ``keep-site-article`` picks it, on whole pages only. A page
+        whose container already holds the article is left alone.
+        """
+        if root.tag != "html":
+            return 0
+        chosen = forced if forced is not None else _pick(root, ctx, sites, sel)
+        if chosen is None or not chosen.script_needles:
+            return 0
+        if not any(ctx.has(needle) for needle in chosen.script_needles):
+            return 0
+        return sum(reader(root, ctx) for reader in full(chosen).scripts)
+
+    return read_site_scripts
 
 
 def _keep_rule(
@@ -257,7 +300,11 @@ def _keep_rule(
         if "page" not in ctx.meta:
             from cleanhtml.rules.sites.meta import page_meta
 
-            ctx.meta["page"] = page_meta(root, site, sel.finders)
+            page = ctx.meta["page"] = page_meta(root, site, sel.finders)
+            # what the page's script data said, where its markup is silent
+            for key, value in ctx.shared.get(SCRIPT_META, {}).items():
+                if not page.get(key):
+                    page[key] = value
         if site is not None:
             ctx.meta.setdefault("profile", site.name)
         if not cut:
@@ -351,6 +398,17 @@ def page_rules(
     sel = _Selectors(sites)
     site = next((s for s in sites if s.name == forced), None) if forced else None
     cut = root is None or root == FINDER
+    scripts = Rule(
+        "P000",
+        "read-site-scripts",
+        "page",
+        "Put the article a page holds only in a script in its site's container.",
+        _script_rule(sites, sel, site),
+        reshapes=True,
+        before_safety=True,
+        tags=("script",),
+        needles=tuple(dict.fromkeys(n for s in sites for n in s.script_needles)),
+    )
     keep = Rule(
         "P001",
         "keep-site-article",
@@ -368,4 +426,4 @@ def page_rules(
         _drop_rule(sites, sel, site),
         removes_text=True,
     )
-    return (keep, boiler)
+    return (scripts, keep, boiler) if scripts.needles else (keep, boiler)

@@ -28,6 +28,10 @@ from cleanhtml.records import Frozen
 if TYPE_CHECKING:
     from cleanhtml.document import Document
 
+SCRIPT_META = "site-script-meta"
+"""Key in ``Context.shared`` of the page metadata a site's script reader found (a dict:
+``published``, ``author``, ``title``), used where the page's markup gives none."""
+
 URL_HEAD_CHARS = 4096
 """How far into the input the leading URL comment is looked for."""
 
@@ -67,12 +71,15 @@ class Site(Frozen):
     be unique to the site. ``drop`` removes the site's own boilerplate inside the
     container. ``title_suffixes`` are cut from the end of ``<title>``.
     ``source``/``author``/``published`` are selectors of the byline elements, ``editor``
-    of an editor credit outside the container (``[责任编辑：…]``).
+    of an editor credit outside the container (``[责任编辑：…]``). ``scripts`` read the
+    article of a page that holds it only in a script, before the safety rules remove
+    the scripts (``script_needles`` gate them).
     """
 
     __slots__ = (
         "author", "builtin", "containers", "drop", "editor", "fixtures", "hosts", "markers",
-        "name", "paths", "published", "rules", "source", "summary", "title_suffixes",
+        "name", "paths", "published", "rules", "script_needles", "scripts", "source",
+        "summary", "title_suffixes",
     )  # fmt: skip
     _compare = tuple(sorted(set(__slots__) - {"builtin"}))
 
@@ -92,6 +99,13 @@ class Site(Frozen):
     """A regex the URL's path must match (``search``), for a host shared by templates."""
     rules: tuple[Callable[[etree._Element, Any], int], ...]
     """The site's own rule functions (``(root, ctx) -> edits``), run after ``drop``."""
+    scripts: tuple[Callable[[etree._Element, Any], int], ...]
+    """Rule functions (``(root, ctx) -> edits``) that put the article a page holds only
+    in a script (CCTV's ``var contentdate``, cls.cn's ``__NEXT_DATA__``) in the site's
+    container; run before the safety rules, so what they put in goes through them."""
+    script_needles: tuple[str, ...]
+    """Lower-case strings of which a page must hold one for :attr:`scripts` to have work
+    (the registry's table repeats them: a page of another site imports no module)."""
     builtin: bool
 
     def __init__(
@@ -111,6 +125,8 @@ class Site(Frozen):
         paths: str | None = None,
         rules: tuple[Callable[[etree._Element, Any], int], ...] = (),
         builtin: bool = True,
+        scripts: tuple[Callable[[etree._Element, Any], int], ...] = (),
+        script_needles: tuple[str, ...] = (),
     ) -> None:
         _set = object.__setattr__
         _set(self, "name", name)
@@ -128,6 +144,8 @@ class Site(Frozen):
         _set(self, "paths", paths)
         _set(self, "rules", rules)
         _set(self, "builtin", builtin)
+        _set(self, "scripts", scripts)
+        _set(self, "script_needles", script_needles)
 
     def answers(self, host: str, path: str) -> bool:
         """True when a URL with this host and path belongs to the site."""
@@ -146,13 +164,14 @@ class Entry(Frozen):
     that each entry says what its module's :class:`Site` says.
     """
 
-    __slots__ = ("builtin", "hosts", "markers", "module", "name", "paths")
+    __slots__ = ("builtin", "hosts", "markers", "module", "name", "paths", "script_needles")
 
     name: str
     module: str
     hosts: tuple[str, ...]
     markers: tuple[str, ...]
     paths: str | None
+    script_needles: tuple[str, ...]
     builtin: bool
 
     def __init__(
@@ -163,6 +182,7 @@ class Entry(Frozen):
         markers: tuple[str, ...] = (),
         paths: str | None = None,
         builtin: bool = True,
+        script_needles: tuple[str, ...] = (),
     ) -> None:
         _set = object.__setattr__
         _set(self, "name", name)
@@ -171,6 +191,7 @@ class Entry(Frozen):
         _set(self, "markers", markers)
         _set(self, "paths", paths)
         _set(self, "builtin", builtin)
+        _set(self, "script_needles", script_needles)
 
     answers = Site.answers
 
