@@ -432,3 +432,29 @@ def test_a_run_imports_only_the_module_of_its_site() -> None:
         "cleanhtml.rules.sites.meta",
         "cleanhtml.rules.sites.qq",
     ]
+
+
+def test_a_k_sina_article_page_is_read_as_sina() -> None:
+    """k.sina.com.cn/article_… pages: the URL picks Sina, ``div#article`` is the container,
+    the title is the ``<h1>`` the keyword-laden title starts with, the date and the
+    publishing account come from ``.date-source`` (as the Java crawler in the code index
+    reads them)."""
+    html = (
+        "<!DOCTYPE html><html><head><meta charset=utf-8>"
+        "<title>标题说的是事情|关键词|风险_新浪新闻</title>"
+        "<link rel='canonical' href='https://k.sina.com.cn/article_1234567890_abc0123400xyz.html'>"
+        "</head><body><div class='nav'><a href='/'>首页</a> <a href='/news'>新闻</a></div>"
+        "<div class='main-content'><h1 class='main-title'>标题说的是事情</h1>"
+        "<div class='date-source'><span class='date'>2024年05月20日 10:18</span> "
+        "<span class='author'><a href='https://k.sina.com.cn/mediaView/x'>某某财经</a></span></div>"
+        "<div class='article' id='article'><p>正文第一段，说的是事情。</p><p>第二段。</p></div>"
+        "</div><div class='footer'>版权所有</div></body></html>"
+    )
+    got = record(html)
+    assert (got["profile"], got["title"], got["published"], got["source"]) == (
+        "sina",
+        "标题说的是事情",
+        "2024-05-20T10:18:00",
+        "某某财经",
+    )
+    assert got["text"] == "正文第一段，说的是事情。\n\n第二段。\n"
