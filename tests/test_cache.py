@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -81,7 +81,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 def cache_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("cache.*.json"))
+    return sorted(folder.glob("cache.*.bin"))
 
 
 def test_suite_never_writes_the_user_cache() -> None:
@@ -213,6 +213,46 @@ def test_changed_rule_selection_misses(posts: Path, cache_dir: Path, cleans: lis
     assert cleans == []
 
 
+def test_changed_keep_comments_misses(tmp_path: Path, cache_dir: Path) -> None:
+    """--keep-comments changes what a file becomes: a result cached without it is not
+    served with it (it was, before the cache key took every setting that shapes output)."""
+    tree = tmp_path / "kc"
+    tree.mkdir()
+    (tree / "a.html").write_text("<p>a<!-- more -->b</p>\n", encoding="utf-8")
+    age(tree)
+    assert run("--check", str(tree))[0] == 1
+    assert run("--check", "--keep-comments", "more", str(tree))[0] == 0
+    assert run("--check", str(tree))[0] == 1
+
+
+def test_every_setting_that_shapes_output_keys_the_cache() -> None:
+    """Each Settings field not listed as output-neutral changes the cache's key."""
+    from cleanhtml.config import OUTPUT_NEUTRAL, Settings
+
+    changed = {
+        "to": "text",
+        "select": ("markup",),
+        "extend_select": ("N",),
+        "ignore": ("M001",),
+        "encoding": "gbk",
+        "profile": "generic",
+        "drop": (".ad",),
+        "unwrap": ("span",),
+        "drop_text": ("x",),
+        "root": "#main",
+        "keep_comments": ("more",),
+        "url": "https://finance.sina.com.cn/",
+        "profiles": {"mine": {"drop": ["p"]}},
+    }
+    shaping = set(Settings.__slots__) - OUTPUT_NEUTRAL
+    assert shaping == set(changed)  # a new field: give it a changed value here
+    base = cache.settings_key(Settings())
+    for name, value in changed.items():
+        assert cache.settings_key(Settings().replace(**{name: value})) != base, name
+    neutral = Settings(jobs=3, quiet=True, check=True, output_dir=Path("out"), timeout=5)
+    assert cache.settings_key(neutral) == base
+
+
 def test_new_cleanhtml_version_misses(
     posts: Path, cache_dir: Path, cleans: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,8 +295,8 @@ def test_cache_cut_in_half_is_ignored_and_rebuilt(
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: data.replace(b'"unchanged"', b'"cleaned"'),  # body edited: digest fails
-        lambda data: data.replace(b"cleanhtml-cache 1", b"cleanhtml-cache 9"),
+        lambda data: data.replace(b"unchanged", b"Unchanged"),  # body edited: digest fails
+        lambda data: data.replace(cache.FORMAT, b"cleanhtml-cache 9"),
         lambda data: b"\x00" * len(data),
         lambda data: b"",
     ],
@@ -276,14 +316,25 @@ def test_bad_entries_are_not_used(posts: Path, cache_dir: Path, cleans: list[str
     """A well-formed file whose entries have the wrong shape: each such entry is a miss."""
     first = run("--check", str(posts))
     (path,) = cache_files(cache_dir)
-    entries = json.loads(path.read_bytes().partition(b"\n")[2])
-    assert all(cache._valid(entry) for entry in entries.values())
+    entries = cache._read(path)
+    decoded = {name: cache._entry(raw) for name, raw in entries.items()}
+    assert len(entries) == len(files(posts)) and None not in decoded.values()
+    shapes = [
+        lambda e: marshal.dumps(e[:2]),
+        lambda e: marshal.dumps((*e[:3], "maybe", *e[4:])),
+        lambda e: marshal.dumps((*e, 1)),
+        lambda e: marshal.dumps(list(e)),
+        lambda e: marshal.dumps((*e[:7], list(e[7].items()), *e[8:])),
+        lambda e: marshal.dumps(e)[:-3],  # cut short
+        lambda e: None,
+        lambda e: b"\xff" + marshal.dumps(e),
+    ]
     broken = {
-        name: [entry[:2], [*entry[:3], "maybe", *entry[4:]], [*entry, 1], None][i % 4]
-        for i, (name, entry) in enumerate(sorted(entries.items()))
+        name: shapes[i % len(shapes)](entry)
+        for i, (name, entry) in enumerate(sorted(decoded.items()))
     }
-    body = json.dumps(broken).encode()
-    path.write_bytes(b"cleanhtml-cache 1 " + cache.digest(body).encode() + b"\n" + body)
+    body = marshal.dumps(broken)
+    path.write_bytes(cache.FORMAT + b" " + cache.digest(body).encode() + b"\n" + body)
     cleans.clear()
     assert run("--check", str(posts))[:2] == first[:2]
     assert len(cleans) == len(files(posts))
@@ -438,17 +489,18 @@ def test_entries_of_deleted_files_are_pruned(posts: Path, cache_dir: Path) -> No
     (posts / "dirty.html").write_text(DIRTY + "\n", encoding="utf-8")  # a new entry to save
     run("--check", str(posts))
     (saved,) = cache_files(cache_dir)
-    entries = json.loads(saved.read_bytes().partition(b"\n")[2])
-    assert str(posts / "dirty.html") in entries
-    assert str(posts / "clean.html") not in entries
-    assert str(posts / "sub" / "keep.html") in entries  # (unchanged: kept)
+    entries = cache._read(saved)
+    real = Path(os.path.realpath(posts))  # entries are keyed by real paths
+    assert str(real / "dirty.html") in entries
+    assert str(real / "clean.html") not in entries
+    assert str(real / "sub" / "keep.html") in entries  # (unchanged: kept)
 
 
-def test_a_batch_holds_each_new_entry_as_text(
+def test_a_batch_holds_each_new_entry_as_bytes(
     posts: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Until they are saved, new entries are kept as their JSON text (a few hundred bytes
-    a file), not as the lists, dicts and strings of each."""
+    """Until they are saved, new entries are kept as their marshal bytes (a few hundred
+    bytes a file), not as the tuples, dicts and strings of each."""
     held: list[object] = []
     save = cache.Cache.save
 
@@ -459,4 +511,4 @@ def test_a_batch_holds_each_new_entry_as_text(
     monkeypatch.setattr(cache.Cache, "save", looking)
     run("--check", str(posts))
     assert len(held) == len(files(posts))
-    assert all(isinstance(entry, str) and len(entry) < 400 for entry in held)
+    assert all(isinstance(entry, bytes) and len(entry) < 400 for entry in held)
