@@ -29,6 +29,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,7 @@ SKIP_DIRS: frozenset[str] = frozenset(
 """Folder names never searched (version control, dependencies, virtualenvs, caches)."""
 
 STDIN = "-"
+_BY_NAME = attrgetter("name")
 
 
 class Source(Frozen):
@@ -136,13 +138,17 @@ class _Globs:
             stripped = pattern.strip("/")
             target = paths if "/" in stripped else names
             target.append(fnmatch.translate(os.path.normcase(stripped)))
-        self._name = re.compile("|".join(names)) if names else None
-        self._path = re.compile("|".join(paths)) if paths else None
+        self._name = re.compile("|".join(names)).match if names else None
+        self._path = re.compile("|".join(paths)).match if paths else None
+        self.empty = not (names or paths)
+        # (os.path.normcase changes nothing on POSIX: not called there, once per file)
+        self._fold = os.path.normcase if os.path.normcase("A") != "A" else None
 
     def match(self, name: str, relative: str) -> bool:
-        if self._name is not None and self._name.match(os.path.normcase(name)):
+        fold = self._fold
+        if self._name is not None and self._name(fold(name) if fold else name):
             return True
-        return self._path is not None and bool(self._path.match(os.path.normcase(relative)))
+        return self._path is not None and bool(self._path(fold(relative) if fold else relative))
 
 
 class _GitIgnores:
@@ -374,7 +380,7 @@ def _list(walk: _Walk, folder: _Folder) -> Iterator[_Folder]:
     """Record the files of ``folder``; yield its sub-folders to search, in name order."""
     try:
         with os.scandir(folder.real) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
+            entries = sorted(scan, key=_BY_NAME)
     except OSError as exc:
         name = folder.name or walk.root_name
         walk.found.errors.append((name, f"cannot list folder: {exc.strerror or exc}"))
@@ -383,28 +389,42 @@ def _list(walk: _Walk, folder: _Folder) -> Iterator[_Folder]:
     if any(entry.name == ".git" for entry in entries):  # a (nested) work tree starts here
         top, git_relative = folder.real, ""
     ignored = walk.gitignores.ignored(top) if top is not None else None
+    # what each file's names start with (os.path.join's, once per folder)
+    shown, real = os.path.join(folder.name, ""), os.path.join(folder.real, "")
+    include, exclude = walk.include.match, walk.exclude
+    excluding = None if exclude.empty else exclude.match
+    seen, sources = walk.seen, walk.found.sources
     for entry in entries:
-        relative = folder.relative + entry.name
-        name = os.path.join(folder.name, entry.name)
-        git_path = git_relative + entry.name
+        entry_name = entry.name
+        relative = folder.relative + entry_name
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
         if is_dir:
-            if entry.name in SKIP_DIRS or walk.exclude.match(entry.name, relative):
+            git_path = git_relative + entry_name
+            if entry_name in SKIP_DIRS or exclude.match(entry_name, relative):
                 continue
             if ignored is not None and git_path + "/" in ignored:
                 continue
-            sub = _folder(walk, folder, entry, name, relative, top, git_path)
+            sub = _folder(walk, folder, entry, shown + entry_name, relative, top, git_path)
             if sub is not None:
                 yield sub
             continue
-        if not walk.include.match(entry.name, relative) or walk.exclude.match(entry.name, relative):
+        if not include(entry_name, relative) or (
+            excluding is not None and excluding(entry_name, relative)
+        ):
             continue
-        if ignored is not None and git_path in ignored:
+        if ignored is not None and git_relative + entry_name in ignored:
             continue
-        _add_file(walk, folder, entry, name, relative)
+        name = shown + entry_name
+        if entry.is_symlink():
+            _add_link(walk, entry, name, relative)
+            continue
+        key = real + entry_name
+        if key not in seen:
+            seen.add(key)
+            sources.append(Source(name, name, relative, False, None, key))
 
 
 def _folder(
@@ -438,21 +458,17 @@ def _folder(
     return _Folder(real, name, relative + "/", parent.ancestors | {key}, top, git_path + "/")
 
 
-def _add_file(
-    walk: _Walk, folder: _Folder, entry: os.DirEntry[str], name: str, relative: str
-) -> None:
-    if entry.is_symlink():
-        try:
-            os.stat(entry.path)
-        except OSError as exc:
-            walk.found.errors.append((name, f"cannot follow symbolic link: {exc.strerror or exc}"))
-            return
-        key = os.path.realpath(entry.path)
-        if walk.root is not None and not inside(key, walk.root):
-            walk.found.skipped.append((name, outside_reason(key, walk.root)))
-            return
-    else:
-        key = os.path.join(folder.real, entry.name)
+def _add_link(walk: _Walk, entry: os.DirEntry[str], name: str, relative: str) -> None:
+    """A link to a file met in a folder search: taken when it leads inside the root."""
+    try:
+        os.stat(entry.path)
+    except OSError as exc:
+        walk.found.errors.append((name, f"cannot follow symbolic link: {exc.strerror or exc}"))
+        return
+    key = os.path.realpath(entry.path)
+    if walk.root is not None and not inside(key, walk.root):
+        walk.found.skipped.append((name, outside_reason(key, walk.root)))
+        return
     if key in walk.seen:
         return
     walk.seen.add(key)

@@ -77,10 +77,14 @@ class Reporter:
         self.missed = 0  # files whose root or site containers matched nothing
         self.bytes_in = self.bytes_out = 0
         self.rule_edits: Counter[str] = Counter()
+        """Edits per rule (with ``rule_files``, files per rule), counted only when they
+        may be shown: with ``--statistics``, or a summary on a terminal."""
         self.rule_files: Counter[str] = Counter()
         self._progress: Any = None
         self._task: Any = None
         self._tty = _isatty(self.stream)
+        # the per-rule totals are counted only when they may be shown (see finish)
+        self._tally = settings.statistics or (not settings.quiet and self._tty)
         self._bar_wanted = self.wants_bar()
         self._drawn = 0.0
 
@@ -195,9 +199,10 @@ class Reporter:
             return
         self.bytes_in += result.bytes_in
         self.bytes_out += result.bytes_out
-        for rule, count in result.edits.items():
-            self.rule_edits[rule] += count
-            self.rule_files[rule] += 1
+        if self._tally:
+            for rule, count in result.edits.items():
+                self.rule_edits[rule] += count
+                self.rule_files[rule] += 1
         if result.status == "cleaned":
             self.cleaned += 1
         else:

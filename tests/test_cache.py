@@ -512,3 +512,33 @@ def test_a_batch_holds_each_new_entry_as_bytes(
     run("--check", str(posts))
     assert len(held) == len(files(posts))
     assert all(isinstance(entry, bytes) and len(entry) < 400 for entry in held)
+
+
+DUMP = """
+import atexit, runpy, sys
+atexit.register(lambda: sys.__stderr__.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+sys.argv = ["cleanhtml", *sys.argv[1:]]
+runpy.run_module("cleanhtml", run_name="__main__")
+"""
+
+
+def test_a_rerun_answered_by_the_cache_loads_no_cleaner(
+    posts: Path, tmp_path: Path, cache_dir: Path
+) -> None:
+    """Every file a hit: neither the cleaner nor the pool is loaded, nor what only they
+    (or a mistyped option) need: hashlib's OpenSSL, json, difflib and gettext's locale
+    (click's first try of ``-q`` as a long option), dataclasses. (Outside a git work
+    tree: asking git what .gitignore ignores loads subprocess, and locale with it.)"""
+    tree = shutil.copytree(posts, tmp_path / "plain")
+    age(tree)
+    args = ["-q", "-j", "2", "--no-config", "--check", str(tree)]
+    first = subprocess.run([sys.executable, "-m", "cleanhtml", *args], capture_output=True)
+    again = subprocess.run([sys.executable, "-c", DUMP, *args], capture_output=True, check=False)
+    assert first.returncode == again.returncode == 1, again.stderr
+    line = next(x for x in again.stderr.decode().splitlines() if x.startswith("MODULES "))
+    modules = set(line.split()[1:])
+    unwanted = {
+        "cleanhtml.api", "cleanhtml.document", "cleanhtml.workers", "multiprocessing", "rich",
+        "hashlib", "_hashlib", "json", "difflib", "locale", "dataclasses",
+    }  # fmt: skip
+    assert modules & unwanted == set()
