@@ -230,6 +230,30 @@ tag_lines = st.builds(
     st.lists(st.sampled_from(("LPR", "CPI", "蓝羽会客厅", "北京影人")), min_size=1, max_size=3),
     st.sampled_from(("", " ", "、", " | ")),
 )
+pager_lines = st.one_of(
+    st.builds(
+        lambda tag, page, pages: (
+            f'<{tag} class="ygg">第<b>{page}</b>页/共<b>{pages}</b>页\n'
+            f"&lt;&lt;&nbsp;上一页 | 下一页&nbsp;&gt;&gt;</{tag}>"
+        ),
+        st.sampled_from(("div", "p")),
+        st.integers(1, 3),
+        st.integers(1, 3),
+    ),
+    st.builds(
+        lambda numbers, linked: (
+            "<p>上一页 "
+            + " ".join(f'<a href="/p/{n}">{n}</a>' if linked else str(n) for n in numbers)
+            + " 下一页</p>"
+        ),
+        st.lists(st.integers(1, 12), min_size=1, max_size=4),
+        st.booleans(),
+    ),
+    st.just(
+        '<div class="page">&lt;&nbsp;第一页&nbsp;|上一页| <b>1</b> | 下一页&nbsp;|'
+        "&nbsp;最末页&gt;</div>"
+    ),
+)
 templates = st.sampled_from(
     (
         "<template><img src=x onerror=alert(1)></template>",
@@ -248,6 +272,7 @@ BOILERPLATE_BLOCKS = {
     "remove-share-widgets": share_widgets,
     "remove-nav-links": nav_links,
     "remove-tag-lines": tag_lines,
+    "remove-pager-lines": pager_lines,
     "remove-mutation-shapes": templates,
 }
 boilerplate_blocks = st.one_of(*BOILERPLATE_BLOCKS.values())

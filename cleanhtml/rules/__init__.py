@@ -38,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     news.remove_player_chrome,
     news.remove_share_widgets,
     news.remove_nav_links,
+    news.remove_pager_lines,
     news.remove_related_link_lists,
     news.remove_promo_boxes,
     news.remove_tag_lines,  # first: the credit it leaves may close the article

@@ -1869,6 +1869,142 @@ def remove_nav_links(root: etree._Element, ctx: Context) -> int:
     return edits
 
 
+PAGER_STEPS = ("上一页", "下一页", "前一页", "后一页", "上页", "下页")
+"""Words of a pager that step to the previous or next page; a pager line holds one."""
+PAGER_WORDS = (*PAGER_STEPS, "第一页", "最后一页", "最末页", "末页", "尾页", "首页")
+"""Every word a plain-text pager line may hold besides page numbers, ``第N页`` and ``共N页``."""
+PAGER_SEPARATORS = frozenset("|｜/／<>＜＞«»‹›←→[]【】()（）,，、·…-—_:：")
+"""Characters between the words of a pager line (``<< 上一页 | 下一页 >>``)."""
+PAGER_LINE_MAX_CHARS = 80
+"""A pager line's text at most (whitespace removed): a longer block is no pager."""
+_PAGER_HOLDERS = frozenset({"p", "div", "section", "li", "dd", "dt", "td", "th", "center"})
+_PAGER_INLINE = frozenset(
+    {"a", "b", "strong", "em", "i", "u", "font", "span", "small", "big", "label", "nobr"}
+)
+_PAGER_MARKS = (*PAGER_STEPS, "页/共", "页共")
+"""What the text of a pager line holds, whitespace removed: a step word, or the
+``第N页/共M页`` count."""
+# the text nodes that may belong to a pager line (each text node read once, in C)
+_PAGER_TEXTS = etree.XPath("descendant-or-self::text()[contains(., '页')]", smart_strings=True)
+
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def is_pager_line(text: str) -> bool:
+    """True when ``text`` (whitespace removed) is nothing but a pager.
+
+    A pager is a sequence of :data:`PAGER_WORDS`, page numbers, ``第N页``, ``共N页``
+    and :data:`PAGER_SEPARATORS`, holding a step word (``上一页``/``下一页``...) and
+    something more (another word, a number, a count), or the count ``第N页…共M页``
+    itself: ``第1页/共1页<<上一页|下一页>>``, ``<第一页|上一页|1|下一页|最末页>``,
+    ``上一页123下一页``. Any other character (a sentence's word) and it is none; a bare
+    ``下一页`` is none either (a link of it is remove-nav-links' case).
+    """
+    steps = others = 0
+    counted = ""
+    at, end = 0, len(text)
+    while at < end:
+        char = text[at]
+        if char in PAGER_SEPARATORS:
+            at += 1
+            continue
+        if _is_digit(char):  # a page number
+            while at < end and _is_digit(text[at]):
+                at += 1
+            others += 1
+            continue
+        if char in "第共":  # 第N页, 共N页
+            after = at + 1
+            while after < end and _is_digit(text[after]):
+                after += 1
+            if after > at + 1 and text[after : after + 1] == "页":
+                counted += char
+                at = after + 1
+                continue
+        word = next((w for w in PAGER_WORDS if text.startswith(w, at)), None)
+        if word is None:
+            return False
+        if word in PAGER_STEPS:
+            steps += 1
+        else:
+            others += 1
+        at += len(word)
+    if steps:
+        return steps + others + bool(counted) >= 2
+    return "第" in counted and "共" in counted
+
+
+def _pager_block(piece: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The nearest ``p``/``div``/``li``/``td``/... above text ``piece``, past inline
+    elements (``第<b>1</b>页``); None when another element stands first."""
+    holder = piece.getparent()
+    if holder is not None and piece.is_tail:
+        holder = holder.getparent()
+    while holder is not None and holder.tag in _PAGER_INLINE:
+        holder = holder.getparent()
+    return holder if holder is not None and holder.tag in _PAGER_HOLDERS else None
+
+
+def _is_pager_block(holder: etree._Element) -> bool:
+    """True when ``holder`` (a :func:`_pager_block`) is a plain-text pager line: it holds
+    no other block, no image or media, and its whole text, whitespace removed, is at
+    most :data:`PAGER_LINE_MAX_CHARS` characters and :func:`is_pager_line`."""
+    text = _block_text(holder, PAGER_LINE_MAX_CHARS)
+    if text is None or not is_pager_line(text):
+        return False
+    return _is_leaf_block(holder) and not _HAS_MEDIA(holder) and holder.find(".//table") is None
+
+
+@rule(
+    "N018",
+    "remove-pager-lines",
+    "news",
+    "Remove plain-text pager lines (第1页/共1页 << 上一页 | 下一页 >>, 上一页 1 2 3 下一页).",
+    removes_text=True,
+    needs_cjk=True,
+    needles=("页",),
+)
+def remove_pager_lines(root: etree._Element, ctx: Context) -> int:
+    """Remove a pager line: a block whose whole text is a page count and the words that
+    step through the pages (``第1页/共1页 << 上一页 | 下一页 >>``, ``< 第一页 |上一页| 1 |
+    下一页 | 最末页>``, ``上一页 1 2 3 下一页``), linked or not.
+
+    The line is a block (``p``, ``div``, ``li``, ``td``...) holding no other block and
+    no image, whose whole text, whitespace removed, is at most
+    :data:`PAGER_LINE_MAX_CHARS` characters made only of :data:`PAGER_WORDS`, page
+    numbers, ``第N页``, ``共N页`` and separators (``|<>[]``...), with a step word
+    (``上一页``, ``下一页``...) and something more, or the count ``第N页/共M页``. A block
+    with any other text stays, and so does every sentence that mentions the next page
+    (``请翻到下一页继续阅读。``).
+
+    ``<td align="right" class="ygg">第<b>1</b>页/共<b>1</b>页 <<&nbsp;上一页 |
+    下一页&nbsp;>></td>`` (cn.news.yahoo.com, 2005) goes.
+    """
+    if not _long_input(ctx):  # a line's text, whitespace removed, is a stretch of the
+        compact = compact_text(root, ctx.shared)  # tree's: a step word or the count is
+        if not any(mark in compact for mark in _PAGER_MARKS):  # there
+            return 0
+    doomed: list[etree._Element] = []
+    seen: etree._Element | None = None  # the block of the last piece (each read once)
+    for piece in cast(list[etree._ElementUnicodeResult], _PAGER_TEXTS(root)):
+        block = _pager_block(piece)
+        if block is None or block is seen or block is root:
+            continue
+        seen = block
+        if _is_pager_block(block):
+            doomed.append(block)
+    edits = 0
+    for block in doomed:
+        if not attached(block, root):
+            continue
+        ctx.removed(block)
+        drop(block)
+        edits += 1
+    return edits
+
+
 TAG_LABELS = (
     "关键字", "关键词", "标签", "文章关键字", "文章关键词", "文章标签", "本文关键词",
     "本文标签", "热门关键字", "热门关键词", "热门标签",
