@@ -239,7 +239,7 @@ def _utf16(head: bytes) -> str | None:
     ASCII markup in UTF-16 has a zero byte in every other position; the text must
     decode, hold a ``<`` and have next to no control characters.
     """
-    if len(head) < 8 or b"\x00" not in head:  # (a memchr: most inputs hold no zero byte)
+    if len(head) < 8 or 0 not in head:  # (a memchr: most inputs hold no zero byte)
         return None
     even, odd = head[0::2], head[1::2]
     for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
@@ -271,6 +271,8 @@ def _meta_charset(head: bytes) -> re.Match[bytes] | None:
     after them, thousands of ``<meta`` read to the end each. Once one fails, a
     ``<meta`` before the same ``>`` fails too (it sees less of the same tag).
     """
+    if head.find(b"<m") < 0 and head.find(b"<M") < 0:
+        return None  # no "<meta" in any case: two fast searches, not a case-blind scan
     failed_until = -1
     tag = _meta_charset_tag()
     for start in _META_START.finditer(head):

@@ -355,7 +355,9 @@ def _html_for_sure(loaded: Document) -> bool:
     if loaded.body is not None or loaded.with_references is not None:
         return False
     raw = loaded.source[loaded.body_start :]
-    if b"\r" in raw:
+    # (``int in bytes`` is a memchr; ``bytes in bytes`` formats a TypeError first, as
+    # it tries its needle as an int: ``find`` for the longer needles)
+    if 0x0D in raw:  # \r
         return False
     start = 0
     for _ in range(50):  # as _first_line reads it, one line decoded at a time
@@ -374,9 +376,9 @@ def _html_for_sure(loaded: Document) -> bool:
     if first.lstrip()[:5].lower() == "<?xml":
         return False  # the body read follows the declaration
     # _may_be_markdown, on the bytes
-    if b"`" in raw or (b"]" in raw and (b"](" in raw or b"][" in raw)):
-        return False
-    if b"{" in raw and (b"{%" in raw or b"{{" in raw):
+    if 0x60 in raw or (0x5D in raw and (raw.find(b"](") >= 0 or raw.find(b"][") >= 0)):
+        return False  # ` ] (see above)
+    if 0x7B in raw and (raw.find(b"{%") >= 0 or raw.find(b"{{") >= 0):  # {
         return False
     marker, line = _byte_patterns()
     if line.match(raw):

@@ -76,7 +76,10 @@ def restore(protected: Protected) -> None:
             previous = node
 
 
-_CJK_LEAD_BYTES = tuple(bytes([b]) for b in range(0xE4, 0xEA))  # UTF-8 of U+4E00-U+9FFF
+_CJK_LEAD_BYTES = range(0xE4, 0xEA)  # UTF-8 of U+4E00-U+9FFF
+"""Lead bytes of CJK ideographs in UTF-8, as ints: ``int in bytes`` is a ``memchr``,
+while ``bytes in bytes`` first tries its needle as an int and formats the TypeError
+(~1,000 instructions a test; :meth:`Needles._in_lowered` uses ``find`` for that)."""
 
 
 # Only numeric references: libxml2 knows the HTML 4 named entities, and the only ones
@@ -268,11 +271,11 @@ class Needles:
         source = self._source()
         if not lettered:
             if chars is None:  # (ASCII: found as fast in the bytes)
-                return raw in source
+                return source.find(raw) >= 0  # (see _CJK_LEAD_BYTES: not ``in``)
             text = self._text()
-            return raw in source if text is None else chars in text
+            return source.find(raw) >= 0 if text is None else chars in text
         if len(source) <= LOWERED_COPY_MAX:
-            return raw in self.haystack
+            return self.haystack.find(raw) >= 0
         if raw != raw.lower():
             return False  # (a lower-cased input holds no capital)
         if raw in source or not any(97 <= byte <= 122 for byte in raw):
@@ -406,7 +409,7 @@ class Needles:
                 (ascii_only or self.has_cjk())
                 and (
                     self._in_lowered(raw, lettered, None if ascii_only else needle)
-                    or (self._may_be_spelled(needle) and raw in self._references())
+                    or (self._may_be_spelled(needle) and self._references().find(raw) >= 0)
                 )
             ) or (self._added is not None and needle in self._added)
             self._seen[needle] = found
