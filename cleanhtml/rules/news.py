@@ -28,6 +28,8 @@ from cleanhtml.treeops import (
     drop,
     drop_all,
     find,
+    has_any_phrase,
+    has_phrase,
     holds,
     in_order,
     is_blank,
@@ -272,11 +274,11 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
         words = _promo_words_across(_text_chunks(root))
     else:
         text = whole_text(root, ctx.shared)
-        words = tuple(word for word in PROMO_WORDS if word in text)
+        words = tuple(word for word in PROMO_WORDS if has_phrase(text, word))
         if words:  # (相关 is a common word) a block's text is a stretch of the whole
             compact = compact_text(root, ctx.shared)  # text: without a phrase in it,
             # whitespace removed, no block opens with one
-            if not any(phrase in compact for phrase in PROMO_PHRASES):
+            if not has_any_phrase(compact, PROMO_PHRASES):
                 words = ()
     found = cast(list[etree._Element], _promo_holders(words)(root)) if words else []
     ctx.shared["promo-candidates"] = (root, found)
@@ -1247,9 +1249,7 @@ def _is_copyright_notice(text: str) -> bool:
 
 
 def _holds_copyright_phrase(text: str) -> bool:
-    return any(key in text for key in COPYRIGHT_KEYS) and any(
-        phrase in text for phrase in COPYRIGHT_PHRASES
-    )
+    return has_any_phrase(text, COPYRIGHT_KEYS) and has_any_phrase(text, COPYRIGHT_PHRASES)
 
 
 @rule(
@@ -2090,7 +2090,7 @@ def remove_tag_lines(root: etree._Element, ctx: Context) -> int:
     """
     if not _long_input(ctx):  # a line's text, whitespace removed, is a stretch of the
         compact = compact_text(root, ctx.shared)  # tree's: its label's last character
-        if not any(mark in compact for mark in _TAG_MARKS):  # and the colon are there
+        if not has_any_phrase(compact, _TAG_MARKS):  # and the colon are there
             return 0
     doomed: list[etree._Element] = []
     for piece in cast(list[etree._ElementUnicodeResult], _TAG_TEXTS(root)):
