@@ -11,7 +11,7 @@ from typing import cast
 
 from lxml import etree
 
-from cleanhtml.census import COMMENT
+from cleanhtml.census import COMMENT, iter_tags
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import (
     DOCUMENT_TAGS,
@@ -19,7 +19,6 @@ from cleanhtml.treeops import (
     Counter,
     count,
     drop_all,
-    find,
     is_blank,
     join_text,
     text_of,
@@ -46,10 +45,21 @@ def opt_out_marker() -> re.Pattern[str]:
     return re.compile(r"^\s*cleanhtml:\s*(off|on)\s*$")
 
 
-_STYLE_ELEMENTS = find(
-    "descendant-or-self::style | descendant-or-self::link"
-    "[contains(translate(@rel, 'STYLESHEET', 'stylesheet'), 'stylesheet')]"
-)
+_STYLE_TAGS = ("style", "link")
+_REL_LOWER = str.maketrans("STYLEH", "styleh")  # translate(@rel, 'STYLESHEET', 'stylesheet')
+
+
+def _style_elements(root: etree._Element, ctx: Context) -> list[etree._Element]:
+    """``descendant-or-self::style | descendant-or-self::link[contains(translate(@rel,
+    'STYLESHEET', 'stylesheet'), 'stylesheet')]``, read in Python: the tag filter runs
+    in C, and the two XPath walks cost more than reading a post's few links."""
+    return [
+        el
+        for el in iter_tags(root, ctx.census, _STYLE_TAGS)
+        if el.tag == "style" or "stylesheet" in (el.get("rel") or "").translate(_REL_LOWER)
+    ]
+
+
 _STYLE_ATTRIBUTES = count("descendant-or-self::*/@style")
 
 
@@ -86,15 +96,34 @@ def _bold_cms_blocks(root: etree._Element) -> list[etree._Element]:
 
 
 def _sum_of_counts(names: tuple[str, ...]) -> Counter:
-    """The number of attributes named one of ``names`` under an element (in one XPath)."""
+    """The number of attributes named one of ``names`` under an element (in one XPath).
+
+    A sum of counts, not the count of a union: attributes of different names are
+    different nodes, and libxml2 merges the node-sets of a union in time of the
+    product of their sizes."""
     compiled = etree.XPath(" + ".join(f"count(descendant-or-self::*/@{a})" for a in names))
     return lambda root: int(cast(float, compiled(root)))
 
 
+@functools.lru_cache(maxsize=64)
+def _counter(names: tuple[str, ...]) -> Counter:
+    return _sum_of_counts(names)
+
+
+def _count_attributes(root: etree._Element, names: tuple[str, ...], ctx: Context) -> int:
+    """How many attributes named one of ``names`` are under ``root``: counted only for
+    the names the census saw (an absent one counts 0; each name costs a walk of the
+    tree in libxml2, and a post holds one or two of the names a rule strips)."""
+    census = ctx.census
+    if census is not None:
+        seen = census.attributes
+        names = tuple(name for name in names if name in seen)
+        if not names:
+            return 0
+    return _counter(names)(root)
+
+
 CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
-# a sum of counts, not the count of a union: attributes of different names are different
-# nodes, and libxml2 merges the node-sets of a union in time of the product of their sizes
-_CMS_COUNT = _sum_of_counts(CMS_ATTRIBUTES)
 TRACKING_ATTRIBUTES = (
     "data-sudaclick",
     "data-spm",
@@ -102,7 +131,6 @@ TRACKING_ATTRIBUTES = (
     "data-log",
     "suda-uatrack",
 )
-_TRACKING_COUNT = _sum_of_counts(TRACKING_ATTRIBUTES)
 
 
 KEEP_COMMENTS = (
@@ -297,7 +325,7 @@ def remove_style_elements(root: etree._Element, ctx: Context) -> int:
 
     ``<style>.a{}</style><p>x</p>`` becomes ``<p>x</p>``.
     """
-    found = _STYLE_ELEMENTS(root)
+    found = _style_elements(root, ctx)
     for el in found:
         ctx.removed(el)
     drop_all(root, found)
@@ -435,7 +463,7 @@ def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
 
     ``<p cms-style="font-L">x</p>`` becomes ``<p>x</p>``.
     """
-    count = _CMS_COUNT(root)
+    count = _count_attributes(root, CMS_ATTRIBUTES, ctx)
     if count:
         etree.strip_attributes(root, *CMS_ATTRIBUTES)
     return count
@@ -453,7 +481,7 @@ def remove_tracking_attributes(root: etree._Element, ctx: Context) -> int:
 
     ``<a href="/x" data-sudaclick="news_p">x</a>`` becomes ``<a href="/x">x</a>``.
     """
-    count = _TRACKING_COUNT(root)
+    count = _count_attributes(root, TRACKING_ATTRIBUTES, ctx)
     if count:
         etree.strip_attributes(root, *TRACKING_ATTRIBUTES)
     return count
