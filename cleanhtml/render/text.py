@@ -1,17 +1,20 @@
 """Plain-text output: one block per paragraph, heading, list item or table row.
 
-One ``etree.iterwalk`` pass: text on ``start``, tail on ``end``, driven by frozenset
-tag tables (the html-text approach). Inline elements never add or drop a character,
-so ``<a>线上线下</a>方式`` gives ``线上线下方式``. Whitespace collapses as a browser
-would, including CSS Text's rule that a line break between two East Asian wide
-characters disappears (Chinese has no spaces between words). Blocks are separated
-by a blank line, ``<br>`` is a newline, and each line is stripped of leading and
-trailing whitespace, the full-width indentation ``　　`` included. Text inside
-``<pre>`` keeps its line breaks, spaces and indentation.
+One pass over the tree gathers its text with marks at block edges, driven by frozenset
+tag tables (the html-text approach): an XSLT stylesheet made from those tables, run by
+libxslt in C (:func:`_gathered`), or for a large document a Python walk that makes
+blocks a piece at a time (:func:`iter_blocks` with ``stream``). Inline elements never
+add or drop a character, so ``<a>线上线下</a>方式`` gives ``线上线下方式``.
+Whitespace collapses as a browser would, including CSS Text's rule that a line break
+between two East Asian wide characters disappears (Chinese has no spaces between
+words). Blocks are separated by a blank line, ``<br>`` is a newline, and each line is
+stripped of leading and trailing whitespace, the full-width indentation ``　　``
+included. Text inside ``<pre>`` keeps its line breaks, spaces and indentation.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -168,7 +171,110 @@ block edge: a large page's text is never whole in memory beside its tree."""
 def blocks(root: etree._Element) -> list[str]:
     """The text blocks of the tree under ``root``, in document order (see
     :func:`iter_blocks`)."""
-    return list(iter_blocks(root))
+    gathered = _gathered(root)
+    if gathered is None:
+        return list(_walk_blocks(root))
+    return list(_finish([gathered]))
+
+
+STREAM_BYTES = 4 << 20
+"""Inputs larger than this (bytes) have their text made into blocks a piece at a time
+(see :func:`iter_blocks`): the stylesheet gives a page's whole text at once."""
+
+# Marks the stylesheet writes: C1 controls, which a page's text seldom holds (a page
+# whose text holds one is walked instead, see _gathered); XSLT 1.0 can write no C0 one.
+_X_BLOCK = "\x80"  # BLOCK
+_X_CELL = "\x81"  # a cell starts (a CELL mark unless it is the first of its row)
+_X_ROW = "\x82"  # a row starts
+_X_ROW_END = "\x83"  # a row ends
+_X_BR = "\x84"  # BR (NUL, which no XSLT string can hold)
+_X_PRE_SPACE = "\x85"  # PRE_SPACE
+_X_PRE_TAB = "\x86"  # PRE_TAB
+_X_MARKS = "\x80\x81\x82\x83\x84\x85\x86"
+_HTML_SPACE = " \t\n\r\f"
+
+
+def _stylesheet_source() -> str:
+    """The stylesheet :func:`_gathered` runs: what the walk of :func:`iter_blocks` does
+    at each node, one template per tag table. The text of a skipped element is not
+    written, the text after it is (it is its parent's); comments and processing
+    instructions write nothing (XSLT's built-in rule), their tails are written."""
+    names = {
+        "skip": "|".join(sorted(SKIP_TAGS)),
+        "block": "|".join(sorted(BLOCK_TAGS - {"tr", "pre"})),
+        "cell": "|".join(sorted(CELL_TAGS)),
+    }
+    block, cell, row, row_end, br = (f"&#{ord(c)};" for c in _X_MARKS[:5])
+    verbatim = "".join(f"&#{ord(c)};" for c in (_X_BR, _X_PRE_SPACE, _X_PRE_TAB))
+    templates = []
+    for mode in ("", "pre"):
+        own = f' mode="{mode}"' if mode else ""
+        templates.append(
+            f"""
+<xsl:template match="{names["skip"]}"{own}/>
+<xsl:template match="{names["block"]}"{own}>{block}<xsl:apply-templates{own}/>{block}</xsl:template>
+<xsl:template match="tr"{own}>{block}{row}<xsl:apply-templates{own}/>{block}{row_end}</xsl:template>
+<xsl:template match="pre"{own}>{block}<xsl:apply-templates mode="pre"/>{block}</xsl:template>
+<xsl:template match="{names["cell"]}"{own}>{cell}<xsl:apply-templates{own}/></xsl:template>
+<xsl:template match="br"{own}>{br}<xsl:apply-templates{own}/></xsl:template>"""
+        )
+    return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+{"".join(templates)}
+<xsl:template match="text()" mode="pre"
+ ><xsl:value-of select="translate(., '&#10; &#9;', '{verbatim}')"/></xsl:template>
+</xsl:stylesheet>"""
+
+
+@functools.cache
+def _stylesheet() -> etree.XSLT:
+    """The compiled stylesheet (once per process)."""
+    return etree.XSLT(etree.XML(_stylesheet_source().encode("utf-8")))
+
+
+_ROW_MARKS = re.compile("[\x81-\x83]")
+
+
+def _gathered(root: etree._Element) -> str | None:
+    """The text of the tree under ``root`` with :data:`BLOCK`, :data:`BR`,
+    :data:`CELL` and the ``<pre>`` marks, as the walk of :func:`iter_blocks` gathers
+    it (up to whitespace next to a block edge, which the blocks lose anyway: each is
+    stripped), made by the stylesheet in C; None when the tree's text holds one of the
+    stylesheet's marks (the walk is taken then).
+
+    A cell is marked at its start by the stylesheet; it becomes a :data:`CELL` mark
+    when a cell started before it in the same row (the innermost row open, or none):
+    one step per table mark, only on a page with table cells."""
+    own = etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+    if any(mark in own for mark in _X_MARKS):
+        return None
+    del own
+    gathered = str(_stylesheet()(root))
+    if _X_CELL in gathered:
+        pieces: list[str] = []
+        cells = [0]  # cells started in each open row, outermost (no row) first
+        done = 0
+        for match in _ROW_MARKS.finditer(gathered):
+            pieces.append(gathered[done : match.start()])
+            done = match.end()
+            mark = match.group()
+            if mark == _X_CELL:
+                if cells[-1]:
+                    pieces.append(CELL)
+                cells[-1] += 1
+            elif mark == _X_ROW:
+                cells.append(0)
+            else:
+                cells.pop()
+        pieces.append(gathered[done:])
+        gathered = "".join(pieces)
+    elif _X_ROW in gathered:
+        gathered = gathered.replace(_X_ROW, "").replace(_X_ROW_END, "")
+    for mark, internal in ((_X_BR, BR), (_X_PRE_SPACE, PRE_SPACE), (_X_PRE_TAB, PRE_TAB)):
+        if mark in gathered:
+            gathered = gathered.replace(mark, internal)
+    strip = _HTML_SPACE
+    return BLOCK.join([kept for piece in gathered.split(_X_BLOCK) if (kept := piece.strip(strip))])
 
 
 def _finish(parts: list[str]) -> Iterator[str]:
@@ -184,8 +290,19 @@ def _finish(parts: list[str]) -> Iterator[str]:
     yield from (piece for piece in pieces if piece)
 
 
-def iter_blocks(root: etree._Element) -> Iterator[str]:
+def iter_blocks(root: etree._Element, *, stream: bool = False) -> Iterator[str]:
     """The text blocks of the tree under ``root``, in document order.
+
+    The stylesheet gathers the text (see :func:`_gathered`), or with ``stream`` (a
+    large document) a Python walk that makes blocks a piece at a time.
+    """
+    if not stream:
+        return iter(blocks(root))
+    return _walk_blocks(root)
+
+
+def _walk_blocks(root: etree._Element) -> Iterator[str]:
+    """:func:`iter_blocks` with ``stream``, a Python walk.
 
     One pass gathers every text with :data:`BLOCK` marks at block edges; whitespace is
     then collapsed over the gathered text at once (in C) and split into blocks, each
@@ -308,7 +425,7 @@ def render_text(doc: Document) -> str:
     if not doc.is_fragment:
         body = root.find("body")
         root = body if body is not None else root
-    found = blocks(root)
+    found = list(iter_blocks(root, stream=doc.size > STREAM_BYTES))
     if not found:
         return ""
     found[-1] += "\n"  # not joined, then copied whole to add it (peak memory)
@@ -325,7 +442,7 @@ def write_text(doc: Document, write: Callable[[bytes], None]) -> None:
     between = ""
     batch: list[str] = []
     held = 0
-    for block in iter_blocks(root):
+    for block in iter_blocks(root, stream=doc.size > STREAM_BYTES):
         batch.append(between + block)
         held += len(block)
         between = "\n\n"
