@@ -347,8 +347,12 @@ class Cache:
             result.encoding or "",
             result.notes,
         )
+        try:
+            raw = _dumps(entry)
+        except ValueError:  # a value marshal cannot write (a str subclass): not kept
+            return
         self.entries.pop(key, None)  # each file is looked up once per run
-        self.changed[key] = _dumps(entry)
+        self.changed[key] = raw
 
     def save(self) -> None:
         """Write the new entries, merged with what the file holds now (another run may

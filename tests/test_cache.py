@@ -340,6 +340,27 @@ def test_bad_entries_are_not_used(posts: Path, cache_dir: Path, cleans: list[str
     assert len(cleans) == len(files(posts))
 
 
+def test_a_result_marshal_cannot_write_is_not_kept(posts: Path, cache_dir: Path) -> None:
+    """A note that is a str subclass (an lxml string, say) cannot be marshalled: that
+    file is not cached, and the batch goes on."""
+    from cleanhtml.config import Settings
+    from cleanhtml.files import Source
+    from cleanhtml.runner import FileResult
+
+    class Smart(str):
+        pass
+
+    store = cache.Cache(Settings(check=True), cache_dir)
+    source = Source(str(posts / "clean.html"), "clean.html", "clean.html")
+    result = FileResult("clean.html", "unchanged", 3, 3, {}, notes=[Smart("note")])
+    result.cached = cache.Outcome((3, 1), "d", "d")
+    store.record(source, result)
+    assert store.changed == {}
+    result.notes = ["note"]
+    store.record(source, result)
+    assert list(store.changed) == [os.path.abspath(posts / "clean.html")]
+
+
 def test_in_place_then_check(posts: Path, cache_dir: Path, cleans: list[str]) -> None:
     run("--check", str(posts))
     before = files(posts)
