@@ -228,6 +228,13 @@ def test_cctv_script_article_is_cleaned_in_the_same_run() -> None:
     assert clean(once, url=CCTV_2026) == once
 
 
+def test_cctv_script_page_without_url_is_found_by_its_marker() -> None:
+    # the marker (#content_area followed by .zebian) names the site before the safety
+    # rules run, as it does after them
+    got = record(_cctv_script_page(ARTICLE))
+    assert (got["profile"], got["text"]) == ("cctv", TEXT)
+
+
 def test_cctv_container_already_holding_the_article_is_left_alone() -> None:
     area = f"<div id='content_area'>{ARTICLE}</div>"
     got = record(_cctv_script_page("<p>脚本里的另一段。</p>", area), url=CCTV_2026)
