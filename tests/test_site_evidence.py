@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import html
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleanhtml import clean, record
 from cleanhtml.rules.sites.meta import iso_date
 
@@ -355,3 +358,42 @@ def test_a_javascript_string_is_read_in_one_pass() -> None:
         start = time.perf_counter()
         js_string(text, 0)
         assert time.perf_counter() - start < 1.0
+
+
+def _single_quoted(text: str) -> str:
+    """``text`` as a JavaScript single-quoted literal, escaped as a page script's
+    generator might: quotes, backslashes and line ends, and some characters as
+    ``\\xHH``/``\\uHHHH`` (non-BMP ones as surrogate pairs)."""
+    out = ["'"]
+    for i, char in enumerate(text):
+        code = ord(char)
+        if char in "'\\":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif code > 0xFFFF:
+            high, low = divmod(code - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04X}")
+        elif i % 3 == 0 and code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif i % 3 == 1:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out) + "'"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40).filter(lambda t: not any("\ud800" <= c <= "\udfff" for c in t)))
+def test_a_javascript_string_reads_back_what_was_escaped(text: str) -> None:
+    import json
+
+    from cleanhtml.rules.sites.scripts import js_string
+
+    assert js_string(json.dumps(text), 0) == text  # a JSON string is a JavaScript one
+    assert js_string(json.dumps(text, ensure_ascii=False), 0) == text
+    quoted = _single_quoted(text)
+    assert js_string(quoted + ";x='y'", 0) == text
+    assert js_string(f"var contentdate = {quoted};", 18) == text
