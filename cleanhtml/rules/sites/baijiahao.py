@@ -8,7 +8,8 @@ author and time; its last line is a "举报/反馈" (report) link. The older tem
 ``<div class="article-content">`` with ``<span class="bjh-p">`` paragraphs. Public
 scrapers select the same containers (``.index-module_articleWrap_2Zphx``, stripping a
 trailing "举报/反馈"; ``span.bjh-p``; ``div#ssr-content-wrapper``). No real saved page
-with a redistributable licence was found: the fixture is constructed.
+with a redistributable licence was found: the fixture is a page written from this
+structure around a real article body (its README names the source).
 
 The byline's CSS-module classes seen in public scrapers (file ids in the code index):
 ``index-module_authorName_27dN1``/``_7y5nA`` (53394692499, 41081419636),

@@ -26,7 +26,8 @@ Inside the body, what public readers of the site strip:
 
 The paywall box ``#chargeWall`` and the related-reading lists follow the body, outside
 it. No real saved page with a redistributable licence was found: the fixtures are
-constructed.
+pages written from this structure around real article bodies (their READMEs name the
+sources).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The body is ``<div class="detail-content">``, after the ``.detail-title`` title, the
 ``.detail-time`` date and the ``.detail-brief`` summary in brackets (【…】, which
 repeats the first paragraph and is left out). No real saved page with a
-redistributable licence was found: the fixtures are constructed.
+redistributable licence was found: the fixtures are pages written from this structure
+around real article bodies (their READMEs name the sources).
 
 The site is a Next.js application: the page carries its data in ``<script
 id="__NEXT_DATA__" type="application/json">``, the article at

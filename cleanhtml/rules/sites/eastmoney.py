@@ -22,8 +22,9 @@ The wap pages (wap.eastmoney.com) keep the text in ``<article id="zwtext">``
 configuration of content XPaths in the code index); 财富号 columns
 (caifuhao.eastmoney.com/news/...) in ``div.article.page-article`` (a userscript that
 isolates the article, file id 1030798895). Titles end with ``_东方财富网``.
-No real saved page with a redistributable licence was found: the fixtures are
-constructed.
+No real saved page with a redistributable licence was found: the fixtures are pages
+written from this structure around real article bodies (their READMEs name the
+sources).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ the body of a 风闻 post (user.guancha.cn/main/content?id=...), whose date is i
 ``.time1``; it takes the author from ``.author-intro p a`` (a column's author box),
 the 风闻 post's ``.article-content div div h4 a``, ``.editor-intro p a`` or the third
 span of ``.left-main > div.time.fix``. No real saved page with a redistributable
-licence was found: the fixture is constructed.
+licence was found: the fixture is a page written from this structure around a real
+article body (its README names the source).
 """
 
 from __future__ import annotations

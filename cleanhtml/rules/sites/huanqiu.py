@@ -25,7 +25,8 @@ Two forms of the same template, as public code reads them:
 
 Older pages used ``<div class="la_con">`` or ``<div id="text">`` (dongrunhua/simhash's
 ``custom_constant.py``). No real saved page with a redistributable licence was found:
-the fixtures are constructed.
+the fixtures are pages written from this structure around real article bodies (their
+READMEs name the sources).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ DIYgod/RSSHub's 21caijing route (``lib/routes/21caijing/channel.ts``) reads
 articles) and ``div.copyright`` (the reposting notice), the title from
 ``div.titleHead h1`` and the date from ``div.author-infos span``; those two boxes are
 removed inside the kept container. No real saved page with a redistributable
-licence was found: the fixture is constructed.
+licence was found: the fixture is a page written from this structure around a real
+article body (its README names the source).
 """
 
 from __future__ import annotations

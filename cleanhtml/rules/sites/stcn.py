@@ -10,7 +10,8 @@ DIYgod/RSSHub's stcn route, ``lib/routes/stcn/index.ts``, reads ``.detail-title`
 the author from the first ``.detail-info span`` (after its ``：``), the date from the
 last, the tags from ``.detail-content-tags div`` and the body from
 ``.detail-content``). No real saved page with a redistributable licence was found:
-the fixture is constructed.
+the fixture is a page written from this structure around a real article body (its
+README names the source).
 """
 
 from __future__ import annotations
