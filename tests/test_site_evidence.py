@@ -4,6 +4,7 @@ each test is one markup form the constructed fixtures do not already show."""
 from __future__ import annotations
 
 import html
+import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -385,7 +386,11 @@ def _single_quoted(text: str) -> str:
     return "".join(out) + "'"
 
 
-@settings(max_examples=200, deadline=None)
+SCALE = int(os.environ.get("CLEANHTML_HYPOTHESIS_SCALE", "1"))
+"""Multiply the example counts (as in tests/test_properties.py)."""
+
+
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(st.text(max_size=40).filter(lambda t: not any("\ud800" <= c <= "\udfff" for c in t)))
 def test_a_javascript_string_reads_back_what_was_escaped(text: str) -> None:
     import json
