@@ -16,6 +16,7 @@ from cleanhtml import document, pipeline
 from cleanhtml.document import Document
 from cleanhtml.records import Record
 from cleanhtml.rule import Context, Rule
+from cleanhtml.treefixes import TREE_FIXES
 
 
 class Cleaned(Record):
@@ -107,6 +108,9 @@ def clean_loaded(
     return Cleaned(doc, edits, ctx, path)
 
 
+_SPLIT_LINKS = next(fix.repair for fix in TREE_FIXES if fix.name == "split-nested-links")
+
+
 def _unsettled(
     doc: Document,
     rules: Sequence[Rule],
@@ -122,6 +126,8 @@ def _unsettled(
     when a rule did not say where, the whole output is parsed again.
     """
     census = doc.census
+    if _SPLIT_LINKS in doc.repairs:
+        return True  # a split can leave a block in a block HTML cannot express (<li> in <li>)
     if (
         edits
         and census is not None
