@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Container, Iterator
+from itertools import chain, islice
 
 from lxml import etree
 
@@ -115,7 +116,8 @@ class Census:
     """``(element, name, value)`` of each attribute that may carry script: a name
     starting with ``on`` (any case, whatever follows), one of :data:`ALWAYS_FLAGGED`,
     or a value holding ``:`` or ``&`` (a scheme, or an entity that may spell one) that
-    is not a plain http(s) URL.
+    is not a plain http(s) URL; never ``class`` or ``id`` (text to the safety rule,
+    :data:`cleanhtml.rules.safety.TEXT_ATTRIBUTES`).
     The safety rule decides; this only spares it a second walk."""
     opt_out: bool
     """A comment holds ``cleanhtml:`` (an opt-out marker may be there)."""
@@ -348,20 +350,19 @@ def take(root: etree._Element, text: str | None = None) -> Census:
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
     phrasing_end: etree._Element | None = None  # the last node inside the open <span>...
+    phrasing: Container[str] = PHRASING  # (emptied once a block is found inside one)
+    closing: Container[str] = CLOSED_BY_BLOCK  # (the same)
     for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
         if isinstance(node, etree._Comment):
             if read_comments:
                 _comment(census, node)
             else:
                 tags.add(COMMENT)
-    held: list[etree._Element] = []
-    nodes: list[etree._Element] | None = held
-    keep_node = held.append
-    for node in top.iter():
-        if nodes is not None:
-            keep_node(node)
-            if len(nodes) > KEPT_MAX:
-                nodes = None  # (a large tree: its proxies are not all held at once)
+    walk = top.iter()
+    held = list(islice(walk, KEPT_MAX + 1))  # (in C: a loop step less a node)
+    nodes = held if len(held) <= KEPT_MAX else None
+    # a large tree: its proxies are not all held at once, the rest are walked
+    for node in held if nodes is not None else chain(held, walk):
         tag = node.tag
         if not isinstance(tag, str):
             if tag is etree.Comment:
@@ -380,18 +381,20 @@ def take(root: etree._Element, text: str | None = None) -> Census:
         if phrasing_end is not None:
             if tag in BLOCKS:
                 census.block_in_phrasing = True
-            if node is phrasing_end:
+                phrasing, phrasing_end = _NONE, None  # (found: no need to look further)
+            elif node is phrasing_end:
                 phrasing_end = None
-        elif tag in PHRASING and len(node):
+        elif tag in phrasing and len(node):
             phrasing_end = node[-1]
             while len(phrasing_end):
                 phrasing_end = phrasing_end[-1]
         if inline_end is not None:
             if tag == "p" or tag == "table":
                 census.block_in_inline = True
-            if node is inline_end:
+                closing, inline_end = _NONE, None  # (found)
+            elif node is inline_end:
                 inline_end = None
-        elif tag in CLOSED_BY_BLOCK and len(node):
+        elif tag in closing and len(node):
             inline_end = node[-1]
             while len(inline_end):
                 inline_end = inline_end[-1]
@@ -406,18 +409,22 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 paragraph_end = paragraph_end[-1]
         items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
         for name, value in items:
-            add_attribute(name)
+            # class and id first, and never flagged (text to the safety rule): a third
+            # and more of a page's attributes, each spared the flag tests
             if name == "class":
                 add_class(value)
                 if class_count < KEPT_MAX:
                     keep_class((node, value))
                 class_count += 1
-            elif name == "id":
+                continue
+            if name == "id":
                 add_id(value)
                 if id_count < KEPT_MAX:
                     keep_id((node, value))
                 id_count += 1
-            elif name == "href" and not census.quote_links and QUOTE_HOST in value:
+                continue
+            add_attribute(name)
+            if name == "href" and not census.quote_links and QUOTE_HOST in value:
                 census.quote_links = True
             if (
                 ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
@@ -425,6 +432,10 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 or name[:2] in _ON  # (no other characters lower-case to "on")
             ):
                 flag((node, name, value))
+    if class_count:
+        add_attribute("class")
+    if id_count:
+        add_attribute("id")
     census.nodes = nodes
     census.classed = classed if class_count <= KEPT_MAX else None
     census.ided = ided if id_count <= KEPT_MAX else None
@@ -432,6 +443,7 @@ def take(root: etree._Element, text: str | None = None) -> Census:
 
 
 _ON = frozenset({"on", "oN", "On", "ON"})
+_NONE: frozenset[str] = frozenset()
 _CDATA = "[CDATA["
 
 
