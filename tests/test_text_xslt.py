@@ -1,5 +1,9 @@
 """The text renderer's stylesheet gives the blocks of its Python walk (issue 16, pages).
 
+Blocks are made from the gathered text with NBSP replaced once and, when no block
+holds a line break, cell or ``<pre>`` mark, stripped inline: the old per-block code is
+kept below as the specification.
+
 :func:`cleanhtml.render.text.blocks` gathers a tree's text with an XSLT stylesheet run
 by libxslt (the walk cost about 6,000 instructions a node in Python; the stylesheet,
 a tenth of that). The walk stays, for large documents (it makes blocks a piece at a
@@ -76,6 +80,28 @@ def test_the_stylesheet_gives_the_blocks_of_the_walk(pieces: list[str]) -> None:
         for el in root.iter():  # any subtree too (the Markdown renderer asks for some)
             if isinstance(el.tag, str):
                 _same(el)
+
+
+def old_finish(parts: list[str]) -> list[str]:
+    """text._finish before NBSP went in one pass and mark-free blocks were stripped
+    inline: each piece through ``_block``."""
+    pieces = text.collapse_whitespace("".join(parts)).split(text.BLOCK)
+    return [block for piece in pieces if piece and (block := text._block(piece))]
+
+
+GATHERED = st.lists(
+    st.sampled_from(
+        [" ", "\n", "\t", "\xa0", "\u3000", "中", "a", "\xa0b", text.BLOCK, text.BR, text.CELL,
+         text.PRE_SPACE, text.PRE_TAB, "\n\n\n"]
+    ),
+    max_size=40,
+)  # fmt: skip
+
+
+@settings(max_examples=3000 * SCALE, deadline=None)
+@given(GATHERED)
+def test_blocks_are_made_as_before(pieces: list[str]) -> None:
+    assert list(text._finish(["".join(pieces)])) == old_finish(pieces)
 
 
 def test_examples() -> None:

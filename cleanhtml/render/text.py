@@ -191,7 +191,6 @@ _X_BR = "\x84"  # BR (NUL, which no XSLT string can hold)
 _X_PRE_SPACE = "\x85"  # PRE_SPACE
 _X_PRE_TAB = "\x86"  # PRE_TAB
 _X_MARKS = "\x80\x81\x82\x83\x84\x85\x86"
-_HTML_SPACE = " \t\n\r\f"
 
 
 def _stylesheet_source() -> str:
@@ -233,6 +232,7 @@ def _stylesheet() -> etree.XSLT:
 
 
 _ROW_MARKS = re.compile("[\x81-\x83]")
+_EDGES = re.compile("\x80[\x80 \t\n\r\f]*+")
 
 
 def _gathered(root: etree._Element) -> str | None:
@@ -273,8 +273,9 @@ def _gathered(root: etree._Element) -> str | None:
     for mark, internal in ((_X_BR, BR), (_X_PRE_SPACE, PRE_SPACE), (_X_PRE_TAB, PRE_TAB)):
         if mark in gathered:
             gathered = gathered.replace(mark, internal)
-    strip = _HTML_SPACE
-    return BLOCK.join([kept for piece in gathered.split(_X_BLOCK) if (kept := piece.strip(strip))])
+    # each run of block edges and the whitespace after them, as one BLOCK (most of a
+    # page's text is the whitespace between its blocks)
+    return _EDGES.sub(BLOCK, gathered)
 
 
 def _finish(parts: list[str]) -> Iterator[str]:
@@ -283,11 +284,19 @@ def _finish(parts: list[str]) -> Iterator[str]:
     collapsed text, its blocks)."""
     joined = "".join(parts)
     parts.clear()
-    pieces = collapse_whitespace(joined).split(BLOCK)
+    collapsed = collapse_whitespace(joined)
     del joined
-    for index, piece in enumerate(pieces):
-        pieces[index] = _block(piece) if piece else piece
-    yield from (piece for piece in pieces if piece)
+    if "\xa0" in collapsed:  # (what _block does to each piece, once: it strips either)
+        collapsed = collapsed.replace("\xa0", " ")
+    marked = BR in collapsed or CELL in collapsed or PRE_SPACE in collapsed or PRE_TAB in collapsed
+    pieces = collapsed.split(BLOCK)
+    del collapsed
+    if marked:
+        for index, piece in enumerate(pieces):
+            pieces[index] = _block(piece) if piece else piece
+        yield from (piece for piece in pieces if piece)
+    else:  # every block is one line, one cell: _block's first case, inlined
+        yield from [stripped for piece in pieces if (stripped := piece.strip())]
 
 
 def iter_blocks(root: etree._Element, *, stream: bool = False) -> Iterator[str]:
