@@ -271,8 +271,6 @@ def _meta_charset(head: bytes) -> re.Match[bytes] | None:
     after them, thousands of ``<meta`` read to the end each. Once one fails, a
     ``<meta`` before the same ``>`` fails too (it sees less of the same tag).
     """
-    if head.find(b"<m") < 0 and head.find(b"<M") < 0:
-        return None  # no "<meta" in any case: two fast searches, not a case-blind scan
     failed_until = -1
     tag = _meta_charset_tag()
     for start in _META_START.finditer(head):

@@ -404,7 +404,24 @@ class Needles:
         if found is None:
             if self._settled:
                 return True  # (not one of the rules': see settle)
-            raw, ascii_only, lettered = _encoded(needle)
+            raw, ascii_only, lettered = _ENCODED.get(needle) or _encoded(needle)
+            text, spelled, cjk = self._decoded_text, self._spelled, self._cjk
+            if text and spelled is not None and cjk is not None and not (ascii_only or lettered):
+                # a needle of CJK characters once the first one was asked: what
+                # has_cjk, _in_lowered and _may_be_spelled answer, without their calls
+                found = (
+                    cjk
+                    and (
+                        needle in text
+                        or (
+                            bool(spelled)
+                            and (_ANYTHING in spelled or not spelled.isdisjoint(needle))
+                            and self._references().find(raw) >= 0
+                        )
+                    )
+                ) or (self._added is not None and needle in self._added)
+                self._seen[needle] = found
+                return found
             found = (
                 (ascii_only or self.has_cjk())
                 and (
@@ -466,7 +483,7 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
             continue
         if rule.attributes and census.attributes.isdisjoint(rule.attributes):
             continue
-        if rule.needs_cjk and not needles.has_cjk():
+        if rule.needs_cjk and not (needles._cjk or needles.has_cjk()):
             continue
         if rule.needles and not needles.any(rule.needles):
             continue
