@@ -32,6 +32,10 @@ _LIST_LEAD = re.compile(r"[ \t]*(?:-[ \t]+)*+")
 
 
 _QUOTE_AFTER_KEY = re.compile(r""":[ \t]+(["'])""")
+_CLOSED_SCALAR = re.compile(r"""[A-Za-z_][\w-]*:[ \t]+(?:'[^']*'|"[^"\\]*")[ \t]*""")
+"""A whole line ``key: 'value'`` (or ``"value"``, nothing escaped) whose quote opens
+and closes on it: what :func:`_quote_start` and :func:`_closes` find there, told by one
+match (a post's title, image and thumbnail lines are such)."""
 _LEADS = (" ", "\t", "-")
 """What a line starts with when ``_LIST_LEAD`` matches some of it."""
 _BLANKS = (" ", "\t")
@@ -109,6 +113,8 @@ def _open_quote_after(text: str, start: int, end: int, quote: str | None) -> str
         if quote is None:
             if "'" not in line and '"' not in line:
                 continue  # no quote to open
+            if _CLOSED_SCALAR.fullmatch(line):
+                continue  # opened and closed on the line
             found = _quote_start(rest)
             if not found:
                 continue

@@ -24,7 +24,13 @@ from cleanhtml.repairs import (
     comment_end,
 )
 
-_PAGE_START = re.compile(r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+# what r"<!doctype|<html[\s>]|<head[\s>]|<body[\s>]" finds with re.I (no other
+# character case-folds to one of these letters), spelled out so that the pattern opens
+# with a literal "<": the engine then steps to each "<" instead of testing a class at
+# every character (a fragment is searched to its end: 1.4 times the instructions)
+_PAGE_START = re.compile(
+    r"<(?:![dD][oO][cC][tT][yY][pP][eE]|[hH](?:[tT][mM][lL]|[eE][aA][dD])[\s>]|[bB][oO][dD][yY][\s>])"
+)
 
 
 @functools.cache
