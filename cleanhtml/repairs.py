@@ -113,14 +113,23 @@ def _remove_control_references(body: str, repairs: list[str]) -> str:
     return body
 
 
+_SEARCHED_WHOLE = 8192
+"""Up to this many characters from the first ``&`` on, the regex searches them (a step
+a ``&`` costs a few thousand instructions, about as many as the engine spends on a
+thousand characters: a post's style block holds a few ``&#123;``)."""
+
+
 def _holds_control_reference(body: str) -> bool:
     """``_CONTROL_REFERENCE.search(body)``, told by matching at each ``&`` (found with a
     ``memchr``; every match starts with ``&#``). A regex search, or a search for the two
     characters, steps through every character of the text (3 to 6 instructions a
     character, up to 7% of parsing a page); past one ``&`` in 256 characters, the regex
-    search finishes the scan."""
-    budget = len(body) >> 8
+    search finishes the scan, and it searches a rest of at most :data:`_SEARCHED_WHOLE`
+    characters from the first ``&`` at once."""
     at = body.find("&")
+    if at >= 0 and len(body) - at <= _SEARCHED_WHOLE:
+        return _CONTROL_REFERENCE.search(body, at) is not None
+    budget = len(body) >> 8
     while at >= 0:
         if budget <= 0:
             return _CONTROL_REFERENCE.search(body, at) is not None

@@ -356,7 +356,12 @@ def test_references_are_those_the_patterns_find() -> None:
     that is not empty, on random markup full of references (cut, nested, crowded)."""
     import random
 
-    from cleanhtml.pipeline import _NAMED_REFERENCE, _NUMERIC_REFERENCE, _references_in
+    from cleanhtml.pipeline import (
+        _NAMED_REFERENCE,
+        _NUMERIC_REFERENCE,
+        _SEARCHED_WHOLE,
+        _references_in,
+    )
 
     def by_patterns(source: bytes) -> set[bytes]:
         found = set(_NUMERIC_REFERENCE.findall(source))
@@ -370,3 +375,6 @@ def test_references_are_those_the_patterns_find() -> None:
     for _ in range(5000):
         source = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 700)))
         assert _references_in(source) == by_patterns(source), source
+        # a rest longer than the engine is given at once: the "&" loop's answer
+        long = source + b" " * (_SEARCHED_WHOLE + 1)
+        assert _references_in(long) == by_patterns(long), source

@@ -45,6 +45,7 @@ def test_same_answers_as_the_regex_search(pieces: list[str], padding: int) -> No
     _check(text)
     _check("a" * padding + text)
     _check("&#38;" * (padding // 8) + text)  # many references: the regex finishes
+    _check(text + "b" * (repairs._SEARCHED_WHOLE + padding))  # a long rest: the "&" loop
 
 
 def test_a_control_reference_is_removed() -> None:
