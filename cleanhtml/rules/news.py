@@ -1995,6 +1995,12 @@ def remove_pager_lines(root: etree._Element, ctx: Context) -> int:
         seen = block
         if _is_pager_block(block):
             doomed.append(block)
+    return _drop_blocks(doomed, root, ctx)
+
+
+def _drop_blocks(doomed: list[etree._Element], root: etree._Element, ctx: Context) -> int:
+    """Drop each of ``doomed`` still in the tree (one inside an earlier one went with it),
+    recording it; how many went."""
     edits = 0
     for block in doomed:
         if not attached(block, root):
@@ -2097,11 +2103,4 @@ def remove_tag_lines(root: etree._Element, ctx: Context) -> int:
         block = _tag_line(piece)
         if block is not None and block is not root and (not doomed or doomed[-1] is not block):
             doomed.append(block)
-    edits = 0
-    for block in doomed:
-        if not attached(block, root):
-            continue
-        ctx.removed(block)
-        drop(block)
-        edits += 1
-    return edits
+    return _drop_blocks(doomed, root, ctx)
