@@ -333,6 +333,7 @@ def _walk_blocks(root: etree._Element) -> Iterator[str]:
     pre_depth = 0
     cells_in_row: list[int] = [0]
     opened: list[etree._Element] = []  # the elements started and not ended, outermost first
+    flush = False  # an end of a block has come with enough text gathered to make blocks
 
     def edge() -> None:
         """Mark a block edge; whitespace-only texts next to one are dropped (lines are
@@ -342,7 +343,23 @@ def _walk_blocks(root: etree._Element) -> Iterator[str]:
         if not parts or parts[-1] is not BLOCK:
             append(BLOCK)
 
-    flush = False  # an end of a block has come with enough text gathered to make blocks
+    def add(text: str) -> None:
+        """Gather a text that shows (``<pre>`` text kept as written)."""
+        nonlocal held
+        held += len(text)
+        if pre_depth:
+            append(_verbatim(text))
+        elif not (text.isspace() and parts and parts[-1] is BLOCK):
+            append(text)
+
+    def cut() -> Iterator[str]:
+        """The blocks of what is gathered, up to the edge just marked (the edge stays:
+        what follows sees it)."""
+        nonlocal held, flush
+        edge_mark = parts.pop()
+        yield from _finish(parts)
+        append(edge_mark)
+        held, flush = 0, False
 
     def end(el: etree._Element) -> str | None:
         """An element's end: the text that follows it (its tail) when it shows."""
@@ -362,22 +379,19 @@ def _walk_blocks(root: etree._Element) -> Iterator[str]:
                     pre_depth -= 1
         return el.tail if el is not root else None
 
+    def close(el: etree._Element) -> Iterator[str]:
+        """End ``el``: blocks when enough text has gathered, then its tail."""
+        text = end(el)
+        if flush:
+            yield from cut()
+        if text:
+            add(text)
+
     for el in root.iter():
         if opened:
             parent = el.getparent()
             while opened[-1] is not parent:
-                text = end(opened.pop())
-                if flush:  # (the edge stays: what follows sees it)
-                    edge_mark = parts.pop()
-                    yield from _finish(parts)
-                    append(edge_mark)
-                    held, flush = 0, False
-                if text:
-                    held += len(text)
-                    if pre_depth:
-                        append(_verbatim(text))
-                    elif not (text.isspace() and parts and parts[-1] is BLOCK):
-                        append(text)
+                yield from close(opened.pop())
         tag = el.tag
         if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
             if tag is etree.Entity or skip_depth:
@@ -390,11 +404,8 @@ def _walk_blocks(root: etree._Element) -> Iterator[str]:
                 continue
             if tag in BLOCK_TAGS:
                 edge()
-                if held >= PIECE_CHARS:  # (the edge stays: what follows sees it)
-                    edge_mark = parts.pop()
-                    yield from _finish(parts)
-                    append(edge_mark)
-                    held = 0
+                if held >= PIECE_CHARS:
+                    yield from cut()
                 if tag == "tr":
                     cells_in_row.append(0)
                 elif tag == "pre":
@@ -407,24 +418,9 @@ def _walk_blocks(root: etree._Element) -> Iterator[str]:
                 append(BR)
             text = el.text
         if text:
-            held += len(text)
-            if pre_depth:
-                append(_verbatim(text))
-            elif not (text.isspace() and parts and parts[-1] is BLOCK):
-                append(text)
+            add(text)
     while opened:
-        text = end(opened.pop())
-        if flush:
-            edge_mark = parts.pop()
-            yield from _finish(parts)
-            append(edge_mark)
-            held, flush = 0, False
-        if text:
-            held += len(text)
-            if pre_depth:
-                append(_verbatim(text))
-            elif not (text.isspace() and parts and parts[-1] is BLOCK):
-                append(text)
+        yield from close(opened.pop())
     yield from _finish(parts)
 
 
