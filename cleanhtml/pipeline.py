@@ -448,6 +448,10 @@ class Needles:
         """Search ``text`` too from now on: markup a rule put in the tree that the input
         spells otherwise (an article held in a script, escaped for JavaScript or JSON),
         so that a rule is never skipped on this run for text a second run would see."""
+        if "&" in text:  # its references too, as the parser read them (&#19979; is 下)
+            import html
+
+            text = f"{text}\n{html.unescape(text)}"
         lowered = text.lower()
         self._added = lowered if self._added is None else f"{self._added}\n{lowered}"
         self._seen = {needle: True for needle, found in self._seen.items() if found}

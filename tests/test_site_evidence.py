@@ -402,3 +402,33 @@ def test_a_javascript_string_reads_back_what_was_escaped(text: str) -> None:
     quoted = _single_quoted(text)
     assert js_string(quoted + ";x='y'", 0) == text
     assert js_string(f"var contentdate = {quoted};", 18) == text
+
+
+def _references(text: str) -> str:
+    """``text`` with each non-ASCII character written as a numeric reference."""
+    return "".join(f"&#{ord(char)};" if ord(char) > 127 else char for char in text)
+
+
+PAGER = "第1页/共2页 上一页 | 下一页"
+
+
+def test_huanqiu_decoded_text_spelled_in_references_is_seen_in_the_same_run() -> None:
+    """The textarea's article spells a pager line only in references (&amp;#19979; in
+    the page): the needle scan reads the decoded article as the parser does, so
+    remove-pager-lines runs in the first run, not only in the second."""
+    line = f"<p>{_references(PAGER)}</p>"
+    server_page = _huanqiu_server_page(f"<article><section>{ARTICLE}{line}</section></article>")
+    server_page = server_page.replace("首页", "首頁")  # no 页 in the page as written
+    assert "页" not in server_page
+    once = clean(server_page, url=HUANQIU)
+    assert "下一页" not in once and "正文第二段。" in once
+    assert clean(once, url=HUANQIU) == once
+
+
+def test_cls_data_text_spelled_in_references_is_seen_in_the_same_run() -> None:
+    server_page = _cls_page(_detail(ARTICLE + f"<p>{_references(PAGER)}</p>"), ascii_only=True)
+    server_page = server_page.replace("&#", "\\u0026#")  # as JSON may write "&"
+    assert "页" not in server_page and "&#" not in server_page
+    once = clean(server_page, url=CLS)
+    assert "下一页" not in once and "正文第二段。" in once
+    assert clean(once, url=CLS) == once

@@ -109,7 +109,7 @@ def decode_article_slot(root: etree._Element, ctx: Context) -> int:
     """
     from lxml import html as lxml_html
 
-    edits = 0
+    decoded: list[str] = []
     for slot in _CONTENT_SLOTS(root):
         markup = slot.text or ""
         if "<" not in markup or len(markup) > MAX_SLOT_CHARS:
@@ -126,10 +126,10 @@ def decode_article_slot(root: etree._Element, ctx: Context) -> int:
         parent.replace(slot, holder)
         unwrap(holder)
         ctx.removed("<textarea class=article-content> (its article HTML decoded in place)")
-        edits += 1
-    if edits and ctx.census is not None:
-        ctx.census.retake(root)  # the decoded elements: later rules must see them
-    return edits
+        decoded.append(markup)
+    if decoded:  # later rules must see the decoded elements and their text
+        ctx.grafted(root, "\n".join(decoded))
+    return len(decoded)
 
 
 def read_source_slot(root: etree._Element, ctx: Context) -> int:
