@@ -111,12 +111,15 @@ def _strip(root: etree._Element, tags: tuple[str, ...], ctx: Context) -> int:
     found = list(root.iter(*tags))
     if not found:
         return 0
-    chosen = set(found)
-    outermost = [el for el in found if not any(a in chosen for a in el.iterancestors())]
-    for el in outermost:
-        ctx.removed(el)
+    # those inside another: found by a walk in C under each one with children (a
+    # <script> has none; a <noscript> its image), not by a climb from each one
+    inner = {below for el in found if len(el) for below in el.iter(*tags) if below is not el}
+    if ctx.explain:
+        for el in found:
+            if el not in inner:
+                ctx.removed(el)
     etree.strip_elements(root, *tags, with_tail=False)
-    return len(outermost)
+    return len(found) - len(inner)
 
 
 @rule(
@@ -271,14 +274,44 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
     # the rule deferred to (remove-style-attributes) takes every style= when nothing is sheltered
     styles_go = ctx.deferred and not census.opt_out
     for el, name, value in census.flagged:  # the census walked every attribute once
-        if styles_go and name == "style":
+        if name in TEXT_ATTRIBUTES or (styles_go and name == "style"):
             continue
+        if name in _URL_NAMES or _url_name(name):
+            # what script_url decides first, without its calls: most flagged values are
+            # ordinary URLs (a query's &, a scheme) or meta property values (og:title)
+            lowered = "".join(value.lower().split())
+            if (
+                "script" not in lowered
+                and "data" not in lowered
+                and "mocha" not in lowered
+                and "&" not in lowered
+            ):
+                continue
         if not _unsafe_attribute(el, name, value) or not attached(el, root):
             continue
         ctx.removed(f"{name}={value!r}")
         _remove_attribute(el, name)
         edits += 1
     return edits
+
+
+_URL_NAMES = frozenset({"href", "src", "property", "data-src", "action", "poster"})
+"""Common names :func:`_url_name` answers True for (a set look-up spares it the call)."""
+
+
+@functools.cache
+def _url_name(name: str) -> bool:
+    """True when :func:`_unsafe_attribute` reads attribute ``name`` only as one URL (what
+    :func:`script_url` answers): no prefix, not a handler, ``srcdoc``, ``style``, a list
+    or ``srcset`` attribute, nor a text one. Its first test (:data:`_URL_HINTS` in the
+    value without spaces) then decides most values."""
+    return (
+        ":" not in name
+        and name[:2].lower() != "on"
+        and name not in ("srcdoc", "style", "srcset", "imagesrcset")
+        and name not in LIST_ATTRIBUTES
+        and name not in TEXT_ATTRIBUTES
+    )
 
 
 def _remove_attribute(el: etree._Element, name: str) -> None:

@@ -44,10 +44,10 @@ from cleanhtml.rules.sites.base import (
     SCRIPT_META,
     SITE_KEYS,
     Entry,
+    HostIndex,
     Site,
     full,
     site_by_markers,
-    site_for_url,
     site_from_table,
 )
 from cleanhtml.treeops import Finder, drop, outermost
@@ -198,6 +198,7 @@ class _Selectors:
 
     def __init__(self, sites: Sequence[Site | Entry]) -> None:
         self.finders: dict[str, Finder] = _Compiled()
+        self.hosts = HostIndex(sites)
         for site in sites:
             if isinstance(site, Entry) or site.builtin:
                 continue
@@ -227,7 +228,7 @@ def _pick(
     root: etree._Element, ctx: Context, sites: Sequence[Site | Entry], sel: _Selectors
 ) -> Site | Entry | None:
     """The page's site, by its URL, else (a whole page) by a marker; None when unknown."""
-    site = site_for_url(ctx.url, sites)
+    site = sel.hosts.site_for_url(ctx.url)
     if site is None and root.tag == "html":  # markers name the site of a whole page only
         census = ctx.census
         site = site_by_markers(

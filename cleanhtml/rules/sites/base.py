@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -340,6 +340,45 @@ def site_for_url(url: str | None, sites: Sequence[S]) -> S | None:
         if key > best_key:
             best, best_key = site, key
     return best
+
+
+class HostIndex(Generic[S]):
+    """:func:`site_for_url` over a fixed list of sites, with their hosts indexed: the
+    sites a URL may belong to are found by a look-up of its host and of each parent
+    domain of it (``news.sina.com.cn``, ``sina.com.cn``, ``com.cn``, ``cn``), instead
+    of a test of every host of every site. The same answer, in the same order of
+    preference (the candidates keep their order in ``sites``)."""
+
+    __slots__ = ("_by_host", "_sites")
+
+    def __init__(self, sites: Sequence[S]) -> None:
+        self._sites = tuple(sites)
+        self._by_host: dict[str, list[int]] = {}
+        for index, site in enumerate(self._sites):
+            for host in site.hosts:
+                listed = self._by_host.setdefault(host, [])
+                if index not in listed:
+                    listed.append(index)
+
+    def site_for_url(self, url: str | None) -> S | None:
+        """``site_for_url(url, sites)``."""
+        if not url:
+            return None
+        try:
+            host = (urlsplit(url.strip()).hostname or "").lower()
+        except ValueError:
+            return None
+        by_host = self._by_host
+        # the host itself and every part after one of its dots: the names it is, or is
+        # under (what _host_in tests)
+        found = set(by_host.get(host, ()))
+        at = host.find(".")
+        while at >= 0:
+            found.update(by_host.get(host[at + 1 :], ()))
+            at = host.find(".", at + 1)
+        if not found:
+            return None
+        return site_for_url(url, [self._sites[index] for index in sorted(found)])
 
 
 def _host_in(host: str, parent: str) -> bool:
