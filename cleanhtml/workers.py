@@ -72,6 +72,7 @@ back full): ``os.read`` makes a buffer of the size asked for, and one of 1 MiB c
 ~10 us more than the read itself, which most often brings a few small results."""
 GATHER = 0.01  # seconds results may gather before the parent reads them (see _Pool.wait)
 SMALL_READ = 16 << 10  # bytes: a read of more and the next results are read at once
+JOIN_MAX = 1 << 16  # bytes: a message up to this size is sent with its header in one write
 STREAM_PIECE = 1 << 20  # bytes: a streamed output goes to the parent in pieces this large
 PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL since Python 3.8 (out-of-band buffers aside)
 
@@ -99,7 +100,11 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 def _send(fd: int, message: object) -> None:
     data = pickle.dumps(message, protocol=PROTOCOL)
-    for part in (FRAME.pack(len(data)), data):  # not joined: no copy of a large output
+    head = FRAME.pack(len(data))
+    # a small message in one write (one system call, and the reader never wakes up to a
+    # header alone); a large one not joined: no copy of a large output
+    parts = (head + data,) if len(data) <= JOIN_MAX else (head, data)
+    for part in parts:
         view = memoryview(part)
         while view:
             view = view[os.write(fd, view) :]
@@ -559,10 +564,13 @@ def run(
 def _stop(workers: list[_Worker], *, finished: bool) -> None:
     """End every child: politely after a complete batch, at once (with grace) otherwise."""
     if finished:
+        # every child told first, then each waited for: they end (and the system frees
+        # their memory) side by side, not one after the other
         for worker in workers:
             with contextlib.suppress(OSError):
                 _send(worker.tasks, None)
             worker.close()
+        for worker in workers:
             worker.reap(block=True)
         return
     previous = _ignore_interrupts()  # a second Ctrl-C must not cut the clean-up short

@@ -142,6 +142,22 @@ def test_one_post_with_a_time_limit_is_cleaned_under_the_guard(post: bytes) -> N
     assert [m for m in modules if site_module(m)] == []
 
 
+def test_writing_a_file_loads_no_openssl(post: bytes, tmp_path: Path) -> None:
+    """Each process that writes files (a batch's workers, ``-i``, ``-o``) names its
+    temporary files and digests its outputs without hashlib, secrets or random: they load
+    OpenSSL and random's tables, ~7 ms of every worker's start (issue 16's ``-j`` row)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "post.md").write_bytes(post)
+    out = tmp_path / "out"
+    args = ["--timeout", "0", "-o", str(out), str(tmp_path / "in" / "post.md")]
+    run = subprocess.run([sys.executable, "-c", DUMP, *args], capture_output=True, check=True)
+    line = next(x for x in run.stderr.decode().splitlines() if x.startswith("MODULES "))
+    modules = set(json.loads(line.removeprefix("MODULES ")))
+    assert (out / "post.md").read_bytes()  # written, by this process (no worker)
+    assert "cleanhtml.runner" in modules and "cleanhtml.cache" in modules
+    assert modules & {"hashlib", "_hashlib", "secrets", "random", "hmac"} == set()
+
+
 GUARD = """
 import json, sys
 before = set(sys.modules)
