@@ -31,6 +31,7 @@ and :mod:`cleanhtml.serialize` (back to text and bytes).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -77,10 +78,22 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx")
 """File names whose body is read as Markdown even without front matter (here, not in
 :mod:`cleanhtml.markdown_body`, so the cleaner asks before importing that module)."""
 
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml\s[^>]*>[ \t]*\n?", re.I)
+
+@functools.cache
+def _xml_declaration() -> re.Pattern[str]:
+    """An XML declaration opening the text (compiled for the first text that may hold one:
+    most never do, and the pattern costs about a tenth of a post's cleaning to compile)."""
+    return re.compile(r"\A\s*<\?xml\s[^>]*>[ \t]*\n?", re.I)
 
 
-_XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
+@functools.cache
+def _xml_encoding() -> re.Pattern[str]:
+    """The encoding a declaration names (compiled for the first declaration)."""
+    return re.compile(r"""(encoding\s*=\s*["'])([^"']*)(["'])""", re.I)
+
+
+_PROLOG_LOOK = 4096
+"""Characters at the start of a text looked at to tell it opens with no declaration."""
 
 
 _PLACEHOLDER = etree.Element("body")
@@ -285,7 +298,12 @@ def _foreign_repair(census: Census, repairs: list[str]) -> None:
 
 
 def _split_prolog(body: str) -> tuple[str, str]:
-    match = _XML_DECLARATION.match(body)
+    # lstrip and the pattern's \s strip the same characters (Unicode whitespace): a
+    # head that opens with anything but "<?" after them opens no declaration
+    head = body[:_PROLOG_LOOK].lstrip()
+    if head and not head.startswith("<?"):
+        return "", body
+    match = _xml_declaration().match(body)
     if not match:
         return "", body
     return match.group(0), body[match.end() :]
@@ -344,7 +362,8 @@ def load(
         raw = raw[cut:]
     # said as utf-8 here and in the tree, so any re-serialized output says so; a repair
     # (forcing the rewrite) only when the input bytes were not UTF-8 already
-    prolog = _XML_ENCODING.sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
+    if prolog:
+        prolog = _xml_encoding().sub(lambda m: m.group(1) + "utf-8" + m.group(3), prolog)
     from_source = raw is not None  # body_text() can decode it again: let the text go
     del unrepaired
     let_go = from_source and len(body) >= LET_GO_CHARS

@@ -85,7 +85,8 @@ DECLARATION_BYTES = 16384
 
 @functools.cache
 def _meta_charset_tag() -> re.Pattern[bytes]:
-    """A ``<meta>`` naming a charset (compiled for the first input that is not UTF-8)."""
+    """A ``<meta>`` naming a charset (compiled for the first ``<meta`` read: a post
+    holds none)."""
     return re.compile(rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.I)
 
 
@@ -272,11 +273,10 @@ def _meta_charset(head: bytes) -> re.Match[bytes] | None:
     ``<meta`` before the same ``>`` fails too (it sees less of the same tag).
     """
     failed_until = -1
-    tag = _meta_charset_tag()
     for start in _META_START.finditer(head):
         if start.start() < failed_until:
             continue
-        match = tag.match(head, start.start())
+        match = _meta_charset_tag().match(head, start.start())
         if match:
             return match
         close = head.find(b">", start.start())

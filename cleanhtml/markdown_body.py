@@ -102,12 +102,23 @@ _DELIMITERS = (_OPEN, _MID, _CLOSE, _TOKEN)
 
 # Sound shortcut: without any of these, no Markdown-only construct can be present. Cheap
 # substring tests first, then only lines starting with a marker character are matched.
-_MARKER_LINE = re.compile(r"\n {0,3}[#>\-+*|~=_\[0-9]")  # a literal start: a fast search
-_MARKDOWN_LINE = re.compile(  # noqa: DUO138 — linear: repeats start at a marker; reads one line
+_MARKER_LINE = r"\n {0,3}[#>\-+*|~=_\[0-9]"  # a literal start: a fast search
+_MARKDOWN_LINE = (  # a line opening with a marker (every alternative starts with one)
     r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)|~~~|\|"
-    r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)",
-    re.M,
+    r"|\[[^\]\n]*\]:|=+[ \t]*$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$|(?:\*[ \t]*){3,}$)"
 )
+"""The patterns of Markdown-only lines, compiled when first used (:func:`_text_patterns`,
+:func:`_byte_marker`, :func:`_byte_line`): the line pattern costs ~2.8M instructions to
+compile, as much as a post's whole cleaning, and most posts (HTML bodies) never need it."""
+
+
+@functools.cache
+def _text_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:data:`_MARKER_LINE` and :data:`_MARKDOWN_LINE`, compiled for text."""
+    return (
+        re.compile(_MARKER_LINE),
+        re.compile(_MARKDOWN_LINE, re.M),  # noqa: DUO138 — linear: repeats start at a marker; reads one line
+    )
 
 
 @functools.cache
@@ -329,20 +340,32 @@ def _may_be_markdown(body: str) -> bool:
         return True
     if "{" in body and ("{%" in body or "{{" in body):
         return True
-    if _MARKDOWN_LINE.match(body):
+    marker, line = _text_patterns()
+    if line.match(body):
         return True
-    return any(_MARKDOWN_LINE.match(body, m.start() + 1) for m in _MARKER_LINE.finditer(body))
+    return any(line.match(body, m.start() + 1) for m in marker.finditer(body))
+
+
+# :data:`_MARKER_LINE` and :data:`_MARKDOWN_LINE` for UTF-8 bytes: their classes are
+# ASCII, and no byte of a multi-byte character is ASCII, so they match the bytes of a
+# text where they match the text.
 
 
 @functools.cache
-def _byte_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """:data:`_MARKER_LINE` and :data:`_MARKDOWN_LINE` for UTF-8 bytes: their classes
-    are ASCII, and no byte of a multi-byte character is ASCII, so they match the bytes
-    of a text where they match the text."""
-    return (
-        re.compile(_MARKER_LINE.pattern.encode("ascii")),
-        re.compile(_MARKDOWN_LINE.pattern.encode("ascii"), re.M),
-    )
+def _byte_marker() -> re.Pattern[bytes]:
+    return re.compile(_MARKER_LINE.encode("ascii"))
+
+
+@functools.cache
+def _byte_line() -> re.Pattern[bytes]:
+    return re.compile(_MARKDOWN_LINE.encode("ascii"), re.M)  # noqa: DUO138 — linear: as _text_patterns
+
+
+def _opens_with_marker(raw: bytes) -> bool:
+    """False when :data:`_MARKDOWN_LINE` cannot match at the start of ``raw``: each of
+    its alternatives opens (after up to three spaces) with a character of the marker
+    class, as :data:`_MARKER_LINE` spells it after its newline."""
+    return _byte_marker().match(b"\n" + raw[:4].lstrip(b" ")[:1]) is not None
 
 
 def _html_for_sure(loaded: Document) -> bool:
@@ -380,10 +403,10 @@ def _html_for_sure(loaded: Document) -> bool:
         return False  # ` ] (see above)
     if 0x7B in raw and (raw.find(b"{%") >= 0 or raw.find(b"{{") >= 0):  # {
         return False
-    marker, line = _byte_patterns()
-    if line.match(raw):
+    # the line pattern compiled only for a line that opens with a marker
+    if _opens_with_marker(raw) and _byte_line().match(raw):
         return False
-    return not any(line.match(raw, m.start() + 1) for m in marker.finditer(raw))
+    return not any(_byte_line().match(raw, m.start() + 1) for m in _byte_marker().finditer(raw))
 
 
 def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:

@@ -470,3 +470,19 @@ def test_class_named_ads_go_where_a_rule_or_profile_names_them() -> None:
         main, ["--no-config", "--drop", ".ad-banner", "--stdin-filename", "p.md", "-"], input=post
     )
     assert result.exit_code == 0 and result.stdout == "---\ntitle: t\n---\n正文。\n\n正文。\n"
+
+
+def test_the_line_pattern_is_asked_only_after_a_marker() -> None:
+    """``_html_for_sure`` compiles the Markdown line pattern only for bytes that open
+    with a marker (after up to three spaces): the pattern matches nothing else there.
+    Every start of up to four characters from the pattern's own alphabet."""
+    import itertools
+
+    from cleanhtml.markdown_body import _byte_line, _opens_with_marker
+
+    alphabet = b" #>-+*0.)~|[]:=_\t\nx<"
+    line = _byte_line()
+    for size in range(5):
+        for chars in itertools.product(alphabet, repeat=size):
+            raw = bytes(chars)
+            assert _opens_with_marker(raw) or not line.match(raw), raw

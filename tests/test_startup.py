@@ -291,3 +291,29 @@ def test_paths_as_click_checks_them(tmp_path: Path, options: dict[str, object]) 
         else:
             got = ours.convert(value, None, None)
             assert (got, type(got)) == (expected, type(expected))
+
+
+SEEN = """
+import json, re, sys
+seen = []
+_real = re._compile
+def _spy(pattern, flags):
+    seen.append(pattern.decode("latin-1") if isinstance(pattern, bytes) else str(pattern))
+    return _real(pattern, flags)
+re._compile = _spy
+import cleanhtml
+cleanhtml.clean(sys.stdin.buffer.read())
+print(json.dumps(seen))
+"""
+
+
+def test_a_post_compiles_no_pattern_it_does_not_use(post: bytes) -> None:
+    """A post whose body is HTML (000.md: no Markdown-only line, no XML declaration, no
+    ``<meta>``) compiles neither the Markdown line pattern (~2.8M instructions as text,
+    as many again as bytes), nor the declaration's nor the ``<meta>`` charset's: each
+    is compiled when first needed (a one-post run's start-up, issue 16)."""
+    run = subprocess.run([sys.executable, "-c", SEEN], input=post, capture_output=True, check=True)
+    seen = json.loads(run.stdout)
+    assert [p for p in seen if "{0,3}(?:#{1,6}" in p] == []
+    assert [p for p in seen if p.startswith(r"\A\s*<\?xml") or p.startswith("(encoding")] == []
+    assert [p for p in seen if "charset" in p] == []
