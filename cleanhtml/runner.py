@@ -310,8 +310,8 @@ class _Counted:
 
 def _caching(source: Source, settings: Settings) -> bool:
     """True when the content cache keeps what cleaning ``source`` gives."""
-    if source.path == STDIN or settings.to_stdout:
-        return False
+    if source.path == STDIN or settings.to_stdout or not settings.cache:
+        return False  # (decided without the cache module: a --no-cache worker never loads it)
     from cleanhtml.cache import enabled
 
     return enabled(settings)
