@@ -125,6 +125,19 @@ def test_a_text_holding_a_mark_of_the_stylesheet_is_walked() -> None:
     assert text.blocks(body) == ["a\x81b", "c"] == list(text._walk_blocks(body))
 
 
+def test_every_mark_and_none_of_its_neighbours_is_told() -> None:
+    """The marks are looked for in the text's UTF-8 bytes (``0xC2`` then ``0x80..0x86``):
+    each mark, in a text or a tail, sends the page to the walk; the characters around
+    them (``\x7f``, ``\x87``, ``Â`` which is ``0xC3 0x82``, ``肂`` which holds ``0x82``)
+    do not."""
+    for char in "\x7f\x80\x81\x82\x83\x84\x85\x86\x87\x9f\xa0\xc2\u8082\U0001f600":
+        for html in (f"<p>中{char}文</p>", f"<p>x<b>y</b>{char}</p>"):
+            body = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser())[0]
+            holds_mark = char in text._X_MARKS
+            assert (text._gathered(body) is None) is holds_mark, (char, html)
+            assert text.blocks(body) == list(text._walk_blocks(body))
+
+
 def _real_inputs() -> list[bytes]:
     found = [
         next(p for p in case.iterdir() if p.stem == "input").read_bytes()

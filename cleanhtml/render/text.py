@@ -191,6 +191,7 @@ _X_BR = "\x84"  # BR (NUL, which no XSLT string can hold)
 _X_PRE_SPACE = "\x85"  # PRE_SPACE
 _X_PRE_TAB = "\x86"  # PRE_TAB
 _X_MARKS = "\x80\x81\x82\x83\x84\x85\x86"
+_X_MARK_BYTES = re.compile(b"\xc2[\x80-\x86]")  # one of _X_MARKS, in UTF-8
 
 
 def _stylesheet_source() -> str:
@@ -245,8 +246,10 @@ def _gathered(root: etree._Element) -> str | None:
     A cell is marked at its start by the stylesheet; it becomes a :data:`CELL` mark
     when a cell started before it in the same row (the innermost row open, or none):
     one step per table mark, only on a page with table cells."""
-    own = etree.tostring(root, method="text", encoding="unicode", with_tail=False)
-    if any(mark in own for mark in _X_MARKS):
+    # the text as UTF-8 bytes (no decoding): a mark U+0080..U+0086 is the byte 0xC2 and
+    # one of 0x80..0x86, and 0xC2 only ever leads a character (a memchr, then a search)
+    own = etree.tostring(root, method="text", encoding="utf-8", with_tail=False)
+    if 0xC2 in own and _X_MARK_BYTES.search(own):
         return None
     del own
     gathered = str(_stylesheet()(root))
