@@ -339,13 +339,17 @@ def take(root: etree._Element, text: str | None = None) -> Census:
     text of a comment is the markup's own; a Sina post's comments hold kilobytes)."""
     census = Census()
     read_comments = text is None or OPT_OUT in text or _CDATA in text
-    tags, attributes, flagged = census.tags, census.attributes, census.flagged
-    add_tag, add_attribute, flag = tags.add, attributes.add, flagged.append
+    tags = census.tags
+    add_tag = tags.add
+    # each attribute name met (but class, id and href), with whether it is flagged
+    # whatever its value: its tests made once a document, a look-up each attribute after
+    names: dict[str, bool] = {}
+    has_href = False
     add_class, add_id = census.classes.add, census.ids.add
     classed: list[tuple[etree._Element, str]] = []
     ided: list[tuple[etree._Element, str]] = []
-    keep_class, keep_id = classed.append, ided.append
-    class_count = id_count = 0
+    flag = census.flagged.append
+    quote_links = False
     top = root.getroottree().getroot()
     paragraph_end: etree._Element | None = None  # the last node inside the open <p>
     inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
@@ -357,12 +361,16 @@ def take(root: etree._Element, text: str | None = None) -> Census:
             if read_comments:
                 _comment(census, node)
             else:
-                tags.add(COMMENT)
+                add_tag(COMMENT)
     walk = top.iter()
     held = list(islice(walk, KEPT_MAX + 1))  # (in C: a loop step less a node)
-    nodes = held if len(held) <= KEPT_MAX else None
-    # a large tree: its proxies are not all held at once, the rest are walked
-    for node in held if nodes is not None else chain(held, walk):
+    if len(held) <= KEPT_MAX:
+        census.nodes = nodes = held
+        keep_class, keep_id = classed.append, ided.append
+    else:  # a large tree: its proxies are not all held at once, the rest are walked
+        nodes = chain(held, walk)  # type: ignore[assignment]
+        keep_class, keep_id = _kept(classed), _kept(ided)
+    for node in nodes:
         tag = node.tag
         if not isinstance(tag, str):
             if tag is etree.Comment:
@@ -409,37 +417,53 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 paragraph_end = paragraph_end[-1]
         items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
         for name, value in items:
-            # class and id first, and never flagged (text to the safety rule): a third
-            # and more of a page's attributes, each spared the flag tests
+            # class first (a third of a page's attributes), then href and id, by
+            # comparison; any other name by a look-up (its tests made once a document)
             if name == "class":
                 add_class(value)
-                if class_count < KEPT_MAX:
-                    keep_class((node, value))
-                class_count += 1
-                continue
-            if name == "id":
+                keep_class((node, value))
+                continue  # class and id: never flagged (text to the safety rule)
+            if name == "href":
+                has_href = True
+                if not quote_links and QUOTE_HOST in value:
+                    quote_links = True
+            elif name == "id":
                 add_id(value)
-                if id_count < KEPT_MAX:
-                    keep_id((node, value))
-                id_count += 1
+                keep_id((node, value))
                 continue
-            add_attribute(name)
-            if name == "href" and not census.quote_links and QUOTE_HOST in value:
-                census.quote_links = True
-            if (
-                ((":" in value or "&" in value) and not value.startswith(_PLAIN_URL))
-                or name in ALWAYS_FLAGGED
-                or name[:2] in _ON  # (no other characters lower-case to "on")
-            ):
+            else:
+                by_name = names.get(name)
+                if by_name is None:  # (no other characters lower-case to "on")
+                    by_name = names[name] = name in ALWAYS_FLAGGED or name[:2] in _ON
+                if by_name:
+                    flag((node, name, value))
+                    continue
+            if (":" in value or "&" in value) and not value.startswith(_PLAIN_URL):
                 flag((node, name, value))
-    if class_count:
-        add_attribute("class")
-    if id_count:
-        add_attribute("id")
-    census.nodes = nodes
-    census.classed = classed if class_count <= KEPT_MAX else None
-    census.ided = ided if id_count <= KEPT_MAX else None
+    attributes = census.attributes
+    attributes.update(names)
+    if classed:
+        attributes.add("class")
+    if ided:
+        attributes.add("id")
+    if has_href:
+        attributes.add("href")
+    census.quote_links = quote_links
+    census.classed = classed if len(classed) <= KEPT_MAX else None
+    census.ided = ided if len(ided) <= KEPT_MAX else None
     return census
+
+
+def _kept(kept: list[tuple[etree._Element, str]]) -> Callable[[tuple[etree._Element, str]], None]:
+    """``kept.append`` that stops one past :data:`KEPT_MAX` (a large tree's lists are
+    not kept; its elements are not held all at once by them)."""
+    add = kept.append
+
+    def keep(pair: tuple[etree._Element, str]) -> None:
+        if len(kept) <= KEPT_MAX:
+            add(pair)
+
+    return keep
 
 
 _ON = frozenset({"on", "oN", "On", "ON"})

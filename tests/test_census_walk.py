@@ -161,7 +161,10 @@ TAGS = ["p", "div", "span", "b", "a", "i", "table", "td", "ul", "li", "font", "s
 ATTRIBUTES = st.sampled_from(
     [' class="x"', ' id="y"', ' class="a:b"', ' id="&amp;"', ' href="http://x"',
      ' href="javascript:f()"', ' onclick="f()"', ' ONload="f()"', ' style="s"',
-     ' title="a:b"', ' href="//finance.sina.com.cn/x"', ' src="data:x"', ""]
+     ' title="a:b"', ' href="//finance.sina.com.cn/x"', ' src="data:x"', "",
+     ' srcset="a.png 2x"', ' on="x"', ' o="x:y"', ' data-x="a&amp;b"', ' Href="https://x&y"',
+     ' id="a" class="b" href="c:d" onclick="e" style="f"', ' class="x" class="y"',
+     ' href="https://finance.sina.com.cn/q"', ' xml:lang="x:y"', ' title="&#58;"']
 )  # fmt: skip
 MARKUP = st.lists(
     st.one_of(
@@ -191,6 +194,16 @@ def test_a_large_tree_is_walked_whole_and_its_nodes_not_held() -> None:
     found = census_.take(root)
     assert found.nodes is None and found.classed is None
     assert [name for _, name, _ in found.flagged] == ["onclick"]
+
+
+def test_a_large_tree_with_few_classes_keeps_its_lists() -> None:
+    markup = "<i>x</i>" * KEPT_MAX + "<p class='c' id='i' href='https://finance.sina.com.cn/'>t</p>"
+    root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser())
+    _same(root)
+    found = census_.take(root)
+    assert found.nodes is None and found.quote_links
+    assert found.classed == [(root[0][-1], "c")] and found.ided == [(root[0][-1], "i")]
+    assert found.attributes == {"class", "id", "href"}
 
 
 def test_real_inputs_give_the_same_census() -> None:
