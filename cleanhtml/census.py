@@ -356,6 +356,7 @@ def take(root: etree._Element, text: str | None = None) -> Census:
     phrasing_end: etree._Element | None = None  # the last node inside the open <span>...
     phrasing: Container[str] = PHRASING  # (emptied once a block is found inside one)
     closing: Container[str] = CLOSED_BY_BLOCK  # (the same)
+    opening = _OPENING  # the names of those three kinds of element tracked
     for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
         if isinstance(node, etree._Comment):
             if read_comments:
@@ -386,35 +387,50 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 phrasing_end = None
             continue
         add_tag(tag)
-        if phrasing_end is not None:
-            if tag in BLOCKS:
-                census.block_in_phrasing = True
-                phrasing, phrasing_end = _NONE, None  # (found: no need to look further)
-            elif node is phrasing_end:
-                phrasing_end = None
-        elif tag in phrasing and len(node):
-            phrasing_end = node[-1]
-            while len(phrasing_end):
-                phrasing_end = phrasing_end[-1]
-        if inline_end is not None:
-            if tag == "p" or tag == "table":
-                census.block_in_inline = True
-                closing, inline_end = _NONE, None  # (found)
-            elif node is inline_end:
-                inline_end = None
-        elif tag in closing and len(node):
-            inline_end = node[-1]
-            while len(inline_end):
-                inline_end = inline_end[-1]
-        if paragraph_end is not None:
-            if tag in BLOCKS:
-                census.block_in_paragraph = True
-            if node is paragraph_end:
-                paragraph_end = None
-        elif tag == "p" and len(node):
-            paragraph_end = node[-1]
-            while len(paragraph_end):
-                paragraph_end = paragraph_end[-1]
+        if phrasing_end is None and inline_end is None and paragraph_end is None:
+            # outside every element tracked (most nodes): one test, whether one opens
+            if tag in opening and len(node):
+                last = node[-1]
+                while len(last):
+                    last = last[-1]
+                if tag in phrasing:
+                    phrasing_end = last
+                if tag in closing:
+                    inline_end = last
+                if tag == "p":
+                    paragraph_end = last
+        else:
+            if phrasing_end is not None:
+                if tag in BLOCKS:
+                    census.block_in_phrasing = True
+                    phrasing, phrasing_end = _NONE, None  # (found: no need to look further)
+                    opening = _opening(phrasing, closing)
+                elif node is phrasing_end:
+                    phrasing_end = None
+            elif tag in phrasing and len(node):
+                phrasing_end = node[-1]
+                while len(phrasing_end):
+                    phrasing_end = phrasing_end[-1]
+            if inline_end is not None:
+                if tag == "p" or tag == "table":
+                    census.block_in_inline = True
+                    closing, inline_end = _NONE, None  # (found)
+                    opening = _opening(phrasing, closing)
+                elif node is inline_end:
+                    inline_end = None
+            elif tag in closing and len(node):
+                inline_end = node[-1]
+                while len(inline_end):
+                    inline_end = inline_end[-1]
+            if paragraph_end is not None:
+                if tag in BLOCKS:
+                    census.block_in_paragraph = True
+                if node is paragraph_end:
+                    paragraph_end = None
+            elif tag == "p" and len(node):
+                paragraph_end = node[-1]
+                while len(paragraph_end):
+                    paragraph_end = paragraph_end[-1]
         items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
         for name, value in items:
             # class first (a third of a page's attributes), then href and id, by
@@ -438,7 +454,11 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 if by_name:
                     flag((node, name, value))
                     continue
-            if (":" in value or "&" in value) and not value.startswith(_PLAIN_URL):
+            # (":" or "&" in the value, not a plain URL: a value without ":" is not one)
+            if ":" in value:
+                if not value.startswith(_PLAIN_URL):
+                    flag((node, name, value))
+            elif "&" in value:
                 flag((node, name, value))
     attributes = census.attributes
     attributes.update(names)
@@ -452,6 +472,18 @@ def take(root: etree._Element, text: str | None = None) -> Census:
     census.classed = classed if len(classed) <= KEPT_MAX else None
     census.ided = ided if len(ided) <= KEPT_MAX else None
     return census
+
+
+_OPENING = frozenset(PHRASING | CLOSED_BY_BLOCK.keys() | {"p"})
+"""The names of the elements whose insides :func:`take` looks into for blocks."""
+
+
+def _opening(phrasing: Container[str], closing: Container[str]) -> frozenset[str]:
+    """The names of the elements :func:`take` still tracks (see :data:`_OPENING`), once
+    ``phrasing`` or ``closing`` is emptied."""
+    return frozenset(
+        name for name in _OPENING if name == "p" or name in phrasing or name in closing
+    )
 
 
 def _kept(kept: list[tuple[etree._Element, str]]) -> Callable[[tuple[etree._Element, str]], None]:
