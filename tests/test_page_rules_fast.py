@@ -19,12 +19,13 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from cleanhtml.census import attached, take
+from cleanhtml.census import attached, iter_tags, take
 from cleanhtml.rule import Context, Removal
 from cleanhtml.rules import safety
 from cleanhtml.rules.safety import _remove_attribute, _unsafe_attribute
 from cleanhtml.rules.sites import INDEX, _gate
 from cleanhtml.rules.sites.base import HostIndex, site_for_url
+from cleanhtml.rules.whitespace import _TIDY, BLOCK_CONTAINERS, tidy_blank_lines
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -61,6 +62,21 @@ def old_remove_script_attributes(root: etree._Element, ctx: Context) -> int:
         ctx.removed(f"{name}={value!r}")
         _remove_attribute(el, name)
         edits += 1
+    return edits
+
+
+def old_tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
+    edits = 0
+    for el in iter_tags(root, ctx.census, BLOCK_CONTAINERS):
+        text = el.text
+        if text and text.count("\n") > 1 and not text.strip(_TIDY):
+            el.text = "\n"
+            edits += 1
+        for child in el:
+            tail = child.tail
+            if tail and tail.count("\n") > 1 and not tail.strip(_TIDY):
+                child.tail = "\n"
+                edits += 1
     return edits
 
 
@@ -202,6 +218,15 @@ def test_url_names_are_read_as_urls_only() -> None:
         assert not safety._url_name(name)
 
 
+# -- tidy-blank-lines -------------------------------------------------------------------
+
+
+def test_tidy_blank_lines_as_before_on_random_markup() -> None:
+    rng = random.Random(2026)
+    for _ in range(SAMPLES):
+        _same(tidy_blank_lines.apply, old_tidy_blank_lines, random_markup(rng))
+
+
 # -- keep-site-article: the site of a URL ----------------------------------------------
 
 
@@ -279,6 +304,7 @@ def test_as_before_on_real_inputs(every: int) -> None:
             _same(new, _old_strip_rule(tags), data)
         _same(safety.remove_script_attributes.apply, old_remove_script_attributes, data)
         _gate_as_census(_tree(data))
+        _same(tidy_blank_lines.apply, old_tidy_blank_lines, data)
     assert count > 50
 
 

@@ -232,7 +232,8 @@ def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
         if text and text.count("\n") > 1 and not text.strip(_TIDY):
             el.text = "\n"
             edits += 1
-        for child in el:
+        children: list[etree._Element] = el[:]  # type: ignore[index,assignment]
+        for child in children:  # (a slice, made in C: cheaper than an iterator)
             tail = child.tail
             if tail and tail.count("\n") > 1 and not tail.strip(_TIDY):
                 child.tail = "\n"
