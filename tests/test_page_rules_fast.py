@@ -23,7 +23,14 @@ from cleanhtml.census import attached, iter_tags, take
 from cleanhtml.rule import Context, Removal
 from cleanhtml.rules import safety
 from cleanhtml.rules.safety import _remove_attribute, _unsafe_attribute
-from cleanhtml.rules.sites import INDEX, _gate
+from cleanhtml.rules.sites import (
+    INDEX,
+    _gate,
+    _MarkerTests,
+    _Selectors,
+    _title_ends,
+    _title_suffix,
+)
 from cleanhtml.rules.sites.base import HostIndex, site_for_url
 from cleanhtml.rules.whitespace import _TIDY, BLOCK_CONTAINERS, tidy_blank_lines
 
@@ -288,6 +295,43 @@ def test_marker_gate_answers_as_the_census() -> None:
         _gate_as_census(_tree("<html><body>" + "".join(parts) + "</body></html>"))
 
 
+# -- keep-site-article: title-suffix markers --------------------------------------------
+
+
+_SELECTORS = _Selectors(INDEX)
+_TITLE_MARKERS = [
+    m for entry in INDEX for m in entry.markers if m.startswith("/html/head/title")
+] + [_title_ends(suffix) for suffix in ("x", "_a b", "网", "😀_站")]
+
+
+def _titles_as_xpath(root: etree._Element) -> None:
+    tests = _MarkerTests(_SELECTORS.finders)
+    for marker in _TITLE_MARKERS:
+        assert bool(tests[marker](root)) == bool(_SELECTORS.finders[marker](root)), marker
+
+
+def test_title_markers_answer_as_their_xpath() -> None:
+    rng = random.Random(1600)
+    pieces = (
+        "_新浪网", "_腾讯新闻", "新浪网", " ", "\t", "\n", "\r", "\u3000", "\xa0", "x", "_a b",
+        "_a  b", "😀_站", "网", "&lt;", "<b>", "</b>", "<!--c-->",
+    )  # fmt: skip
+    assert _title_suffix(_TITLE_MARKERS[0]) == "_新浪网"
+    assert _title_suffix("/html/head/title[. = 'x']") is None
+    for _ in range(1500):
+        titles = "".join(
+            f"<title>{''.join(rng.choice(pieces) for _ in range(rng.randrange(5)))}</title>"
+            for _ in range(rng.randrange(3))
+        )
+        for markup in (f"<html><head>{titles}</head><body></body></html>", f"<div>{titles}</div>"):
+            root = _tree(markup)
+            _titles_as_xpath(root)
+            head = root.find("head")
+            if head is not None and rng.random() < 0.2:  # a title holding an element
+                etree.SubElement(etree.SubElement(head, "title"), "b").tail = "_新浪网"
+                _titles_as_xpath(root)
+
+
 # -- every real input ------------------------------------------------------------------
 
 
@@ -304,6 +348,7 @@ def test_as_before_on_real_inputs(every: int) -> None:
             _same(new, _old_strip_rule(tags), data)
         _same(safety.remove_script_attributes.apply, old_remove_script_attributes, data)
         _gate_as_census(_tree(data))
+        _titles_as_xpath(_tree(data))
         _same(tidy_blank_lines.apply, old_tidy_blank_lines, data)
     assert count > 50
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from cleanhtml.census import Census
+from cleanhtml.census import Census, xml_tokens
 from cleanhtml.rule import Context, Rule
 from cleanhtml.rules.custom import (
     body_of,
@@ -237,7 +237,7 @@ def _pick(
         site = site_by_markers(
             root,
             [s for s in sites if s.markers],
-            sel.finders,
+            _MarkerTests(sel.finders),
             ctx.has,
             _gate(census) if census is not None else lambda selector: None,
         )
@@ -277,6 +277,59 @@ def _gate(census: Census) -> Callable[[str], bool | None]:
         return bool(values) and f"\n{prefix}" in "\n" + "\n".join(values)
 
     return may_match
+
+
+@functools.cache
+def _title_suffix(marker: str) -> str | None:
+    """The suffix of a marker :func:`_title_ends` wrote, None for any other marker."""
+    head, _, rest = marker.partition("'")
+    suffix, quote, tail = rest.partition("'")
+    if quote and tail == "]" and marker == _title_ends(suffix) and head:
+        return suffix
+    return None
+
+
+class _MarkerTests:
+    """The markers' finders for one page, each title-suffix marker (``_title_ends``)
+    answered from the page's titles read once: ``/html/head/title[...]`` is an XPath
+    call each (four for a page of no known site); the titles' texts with XML's spaces
+    collapsed end in the suffix exactly when the XPath finds one. A title holding an
+    element (not what a parser builds) is left to the XPath."""
+
+    __slots__ = ("_finders", "_titles")
+
+    def __init__(self, finders: Mapping[str, Finder]) -> None:
+        self._finders = finders
+        self._titles: list[str | None] | None = None
+
+    def __getitem__(self, marker: str) -> Callable[[etree._Element], object]:
+        suffix = _title_suffix(marker)
+        if suffix is None:
+            return self._finders[marker]
+        return lambda root: self._title_ends(root, marker, suffix)
+
+    def _title_ends(self, root: etree._Element, marker: str, suffix: str) -> bool:
+        titles = self._titles
+        if titles is None:
+            titles = self._titles = _titles(root)
+        if titles and titles[0] is None:
+            return bool(self._finders[marker](root))
+        return any(title.endswith(suffix) for title in titles)  # type: ignore[union-attr]
+
+
+def _titles(root: etree._Element) -> list[str | None]:
+    """``normalize-space()`` of each ``/html/head/title``; ``[None]`` when one holds an
+    element (its string value would need the XPath)."""
+    titles: list[str | None] = []
+    top = root.getroottree().getroot()
+    if top.tag != "html":
+        return titles
+    for head in top.iterchildren("head"):
+        for title in head.iterchildren("title"):
+            if len(title):
+                return [None]
+            titles.append(" ".join(filter(None, xml_tokens(title.text or ""))))
+    return titles
 
 
 def _script_rule(

@@ -385,10 +385,16 @@ def _host_in(host: str, parent: str) -> bool:
     return host == parent or host.endswith("." + parent)
 
 
+class MarkerFinders(Protocol):
+    """What :func:`site_by_markers` reads a marker's finder from (a mapping will do)."""
+
+    def __getitem__(self, marker: str, /) -> Callable[[etree._Element], Any]: ...
+
+
 def site_by_markers(
     root: etree._Element,
     sites: Iterable[S],
-    compiled: Mapping[str, Any],
+    compiled: MarkerFinders,
     has: Callable[[str], bool] = lambda needle: True,
     may_match: Callable[[str], bool | None] = lambda selector: None,
 ) -> S | None:
