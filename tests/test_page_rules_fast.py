@@ -32,7 +32,17 @@ from cleanhtml.rules.sites import (
     _title_suffix,
 )
 from cleanhtml.rules.sites.base import HostIndex, site_for_url
-from cleanhtml.rules.whitespace import _TIDY, BLOCK_CONTAINERS, tidy_blank_lines
+from cleanhtml.rules.whitespace import (
+    _KEEP_ATTRIBUTES,
+    _TIDY,
+    BLOCK_CONTAINERS,
+    INLINE,
+    _may_empty,
+    _text_left,
+    remove_empty_elements,
+    tidy_blank_lines,
+)
+from cleanhtml.treeops import WHITESPACE, drop_all, is_blank, text_of, unwrap_all
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -84,6 +94,107 @@ def old_tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
             if tail and tail.count("\n") > 1 and not tail.strip(_TIDY):
                 child.tail = "\n"
                 edits += 1
+    return edits
+
+
+def old_text_before(el: etree._Element) -> bool:
+    """Visible text on the same line before ``el`` (up to the previous block)."""
+    for sibling in el.itersiblings(preceding=True):
+        if not is_blank(sibling.tail):
+            return True
+        if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
+            return False  # a block (or a comment): the line breaks there anyway
+        if not is_blank(text_of(sibling)):
+            return True
+    parent = el.getparent()
+    return parent is not None and not is_blank(parent.text)
+
+
+def old_text_after(
+    el: etree._Element, seen: dict[etree._Element, bool], gone: set[etree._Element]
+) -> bool:
+    """Visible text on the same line after ``el`` (up to the next block).
+
+    ``seen`` holds the answer found for each blank inline sibling already walked past:
+    the rule goes backwards, so once an empty block goes, the one before it would
+    walk the same run again (quadratic on thousands of them). What follows a node
+    does not change while the rule works on what stands before it. ``gone`` holds
+    the blocks found empty but not removed yet.
+    """
+    if not is_blank(el.tail):
+        return True
+    walked: list[etree._Element] = []
+    found = False
+    for sibling in el.itersiblings():
+        known = seen.get(sibling)
+        if known is not None:
+            found = known
+            break
+        if sibling in gone:  # a block about to go: only its tail counts
+            if not is_blank(sibling.tail):
+                found = True
+                break
+            walked.append(sibling)
+            continue
+        if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
+            break
+        if not is_blank(text_of(sibling)) or not is_blank(sibling.tail):
+            found = True
+            break
+        walked.append(sibling)
+    for sibling in walked:
+        seen[sibling] = found
+    return found
+
+
+def old_splits_text(
+    el: etree._Element, seen: dict[etree._Element, bool], gone: set[etree._Element]
+) -> bool:
+    """True when ``el`` is a block with text on both sides: removing it would join words."""
+    return el.tag not in INLINE and old_text_after(el, seen, gone) and old_text_before(el)
+
+
+def old_remove_empty_elements(root: etree._Element, ctx: Context) -> int:
+    edits = 0
+    seen: dict[etree._Element, bool] = {}
+    # The edits wait and are made together at the end, in C (one by one, each would
+    # move the growing text after it to the element before). Until then the tree is
+    # read as if they were made: an element whose children all wait to go is empty
+    # when the text left in it (its own, the tails of the children that go and the
+    # text of those unwrapped) is blank; ``gone`` stands for the rest.
+    to_unwrap: list[etree._Element] = []
+    to_drop: list[etree._Element] = []
+    gone: set[etree._Element] = set()
+    unwrapped: dict[etree._Element, str] = {}  # each waiting unwrap, with its text
+    going: dict[etree._Element | None, int] = {}  # how many children wait to go, by parent
+    for el in _may_empty(root, ctx.census):
+        waiting = going.get(el)
+        if waiting is None:
+            if len(el):
+                continue
+            text = el.text
+        elif len(el) > waiting:
+            continue
+        else:
+            text = _text_left(el, unwrapped)
+        if (text and text.strip(WHITESPACE)) or el is root:
+            continue
+        if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
+            continue
+        if text and el.tag in INLINE:
+            to_unwrap.append(el)  # its whitespace separates the words around it
+            unwrapped[el] = text
+        elif old_splits_text(el, seen, gone):
+            continue
+        else:
+            to_drop.append(el)
+            gone.add(el)
+        parent = el.getparent()
+        going[parent] = going.get(parent, 0) + 1
+        edits += 1
+    # what is inside an element that goes goes with it
+    drop_all(root, [el for el in to_drop if el.getparent() not in gone])
+    unwrap_all(root, [el for el in to_unwrap if el.getparent() not in gone])
     return edits
 
 
@@ -234,6 +345,15 @@ def test_tidy_blank_lines_as_before_on_random_markup() -> None:
         _same(tidy_blank_lines.apply, old_tidy_blank_lines, random_markup(rng))
 
 
+# -- remove-empty-elements --------------------------------------------------------------
+
+
+def test_remove_empty_elements_as_before_on_random_markup() -> None:
+    rng = random.Random(1618)
+    for _ in range(SAMPLES):
+        _same(remove_empty_elements.apply, old_remove_empty_elements, random_markup(rng))
+
+
 # -- keep-site-article: the site of a URL ----------------------------------------------
 
 
@@ -350,6 +470,7 @@ def test_as_before_on_real_inputs(every: int) -> None:
         _gate_as_census(_tree(data))
         _titles_as_xpath(_tree(data))
         _same(tidy_blank_lines.apply, old_tidy_blank_lines, data)
+        _same(remove_empty_elements.apply, old_remove_empty_elements, data)
     assert count > 50
 
 

@@ -31,7 +31,8 @@ def _text_before(el: etree._Element) -> bool:
     for sibling in el.itersiblings(preceding=True):
         if not is_blank(sibling.tail):
             return True
-        if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
+        tag = sibling.tag  # (read once: lxml builds the string at each read)
+        if not isinstance(tag, str) or tag not in INLINE:
             return False  # a block (or a comment): the line breaks there anyway
         if not is_blank(text_of(sibling)):
             return True
@@ -65,7 +66,8 @@ def _text_after(
                 break
             walked.append(sibling)
             continue
-        if not isinstance(sibling.tag, str) or sibling.tag not in INLINE:
+        tag = sibling.tag
+        if not isinstance(tag, str) or tag not in INLINE:
             break
         if not is_blank(text_of(sibling)) or not is_blank(sibling.tail):
             found = True
@@ -74,13 +76,6 @@ def _text_after(
     for sibling in walked:
         seen[sibling] = found
     return found
-
-
-def _splits_text(
-    el: etree._Element, seen: dict[etree._Element, bool], gone: set[etree._Element]
-) -> bool:
-    """True when ``el`` is a block with text on both sides: removing it would join words."""
-    return el.tag not in INLINE and _text_after(el, seen, gone) and _text_before(el)
 
 
 # Elements whose whitespace-only text runs sit between blocks, not inside a paragraph.
@@ -136,13 +131,18 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
             text = _text_left(el, unwrapped)
         if (text and text.strip(WHITESPACE)) or el is root:
             continue
-        if el.tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
+        tag = el.tag  # (read once: lxml builds the string at each read)
+        if tag == "a" and any(el.get(name) for name in _KEEP_ATTRIBUTES):
             continue
-        if text and el.tag in INLINE:
-            to_unwrap.append(el)  # its whitespace separates the words around it
-            unwrapped[el] = text
-        elif _splits_text(el, seen, gone):
-            continue
+        if tag in INLINE:
+            if text:
+                to_unwrap.append(el)  # its whitespace separates the words around it
+                unwrapped[el] = text
+            else:
+                to_drop.append(el)
+                gone.add(el)
+        elif _text_after(el, seen, gone) and _text_before(el):
+            continue  # a block with text on both sides: removing it would join words
         else:
             to_drop.append(el)
             gone.add(el)
