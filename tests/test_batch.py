@@ -571,7 +571,7 @@ def test_output_file_is_output_path_as_a_string(suffix: str | None) -> None:
     names += ["d/e/f.tar.gz", "x..", "a/b.", "..a", "...", "é.md", "a b.md"]
     for relative in names:
         source = Source(relative, relative, relative)
-        for root in ("/out", "/out/", "out"):
+        for root in ("/out", "/out/", "out", "/", ""):
             assert output_file(root, source, suffix) == str(output_path(Path(root), source, suffix))
 
 
