@@ -129,6 +129,10 @@ def _text_only(elements: list[etree._Element]) -> set[etree._Element]:
 def drop_all(root: etree._Element, elements: list[etree._Element]) -> None:
     """:func:`drop` each of ``elements`` (all under ``root``), in one pass in C (see
     :func:`unwrap_all`); the text after each stays."""
+    if len(elements) <= FEW_EDITS:  # one at a time (no parents to tell, unlike unwrap_all)
+        for el in elements:
+            drop(el)
+        return
     _strip_marked(root, elements, _DROP_MARK, drop)
 
 
@@ -284,11 +288,45 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 
 def has_any_phrase(text: str, phrases: Iterable[str]) -> bool:
-    """True when one of ``phrases`` is in ``text`` (see :func:`has_phrase`)."""
+    """True when one of ``phrases`` is in ``text`` (see :func:`has_phrase`). A tuple of
+    phrases is read grouped by first character, then by second: each character is
+    looked for once, however many phrases open with it (未经授权…, 未经许可…)."""
+    if isinstance(phrases, tuple):
+        groups = _PHRASE_GROUPS.get(phrases)
+        if groups is None:
+            groups = _phrase_groups(phrases)
+        for first, seconds in groups:
+            if first in text:
+                for second, whole in seconds:
+                    if second in text:
+                        for phrase in whole:
+                            if phrase in text:
+                                return True
+        return False
     for phrase in phrases:  # noqa: SIM110 (a loop: any() over a generator costs more)
         if phrase[:1] in text and phrase[1:2] in text and phrase in text:
             return True
     return False
+
+
+PhraseGroups = tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+_PHRASE_GROUPS: dict[tuple[str, ...], PhraseGroups] = {}
+
+
+def _phrase_groups(phrases: tuple[str, ...]) -> PhraseGroups:
+    """``phrases`` grouped by their first character, then by their second (each group
+    in the order its first phrase comes), kept for the next call with that tuple."""
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[:1], {}).setdefault(phrase[1:2], []).append(phrase)
+    groups = tuple(
+        (first, tuple((second, tuple(whole)) for second, whole in seconds.items()))
+        for first, seconds in grouped.items()
+    )
+    if len(_PHRASE_GROUPS) >= 64:  # (callers pass a few constant tuples)
+        _PHRASE_GROUPS.clear()
+    _PHRASE_GROUPS[phrases] = groups
+    return groups
 
 
 def is_blank(text: str | None) -> bool:

@@ -32,3 +32,16 @@ def test_same_answers_as_in(pieces: list[str], phrases: list[str]) -> None:
         assert has_phrase(text, phrase) == (phrase in text)
     assert has_any_phrase(text, phrases) == any(phrase in text for phrase in phrases)
     assert has_any_phrase(text, iter(phrases)) == any(phrase in text for phrase in phrases)
+    # a tuple is read grouped by first and second character
+    assert has_any_phrase(text, tuple(phrases)) == any(phrase in text for phrase in phrases)
+
+
+@settings(max_examples=300 * SCALE, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_the_gates_phrase_tuples_answer_as_in(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    gates = (news.PROMO_PHRASES, news.COPYRIGHT_KEYS, news.COPYRIGHT_PHRASES, news._TAG_MARKS)
+    for phrases in gates:
+        assert has_any_phrase(text, phrases) == any(phrase in text for phrase in phrases)
+        for phrase in phrases:  # each alone, in a text holding only it
+            assert has_any_phrase(text + phrase, phrases)

@@ -26,7 +26,7 @@ import re
 
 from lxml import etree
 
-from cleanhtml.census import attached, take
+from cleanhtml.census import attached, iter_tags, take
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import drop_all, outermost, test
 
@@ -348,6 +348,9 @@ def remove_svg_animations(root: etree._Element, ctx: Context) -> int:
     return _strip(root, ANIMATION_TAGS, ctx)
 
 
+_TEMPLATE = ("template",)
+
+
 @rule(
     "S006",
     "remove-mutation-shapes",
@@ -373,7 +376,7 @@ def remove_mutation_shapes(root: etree._Element, ctx: Context) -> int:
     """
     census = ctx.census or take(root)
     if ctx.deferred and not census.opt_out:  # remove-style-elements takes every <style>
-        found = list(root.iter("template"))
+        found = list(iter_tags(root, census, _TEMPLATE))  # (no walk when none is there)
     else:
         foreign = census.has_tag("svg", "math")
         found = [
