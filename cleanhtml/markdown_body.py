@@ -406,7 +406,10 @@ def _html_for_sure(loaded: Document) -> bool:
     # the line pattern compiled only for a line that opens with a marker
     if _opens_with_marker(raw) and _byte_line().match(raw):
         return False
-    return not any(_byte_line().match(raw, m.start() + 1) for m in _byte_marker().finditer(raw))
+    for match in _byte_marker().finditer(raw):  # (a loop: a generator costs more)
+        if _byte_line().match(raw, match.start() + 1):
+            return False
+    return True
 
 
 def is_markdown(body: str, tokens: Sequence[Token] | None = None) -> bool:

@@ -373,7 +373,7 @@ class Needles:
             found = _references_in(source)
             spelled: frozenset[str] = frozenset()
             if found:
-                if any(len(reference) > _AROUND // 2 for reference in found):
+                if max(map(len, found)) > _AROUND // 2:  # (one, at least)
                     spelled = _ANYTHING_SET  # cut by its stretch: may read as anything there
                 else:
                     spelled = frozenset().union(*map(_spells, found))
@@ -391,7 +391,11 @@ class Needles:
         """True when the input may hold CJK ideographs."""
         if self._cjk is None:
             source = self._source()
-            self._cjk = any(lead in source for lead in _CJK_LEAD_BYTES)
+            self._cjk = False
+            for lead in _CJK_LEAD_BYTES:  # (a loop: see Needles.any)
+                if lead in source:
+                    self._cjk = True
+                    break
             if not self._cjk:
                 # the input's own bytes hold none: only a reference can spell one, and
                 # what each spells is known (no named entity spells one; a stretch cut
@@ -442,7 +446,10 @@ class Needles:
 
     def any(self, needles: Sequence[str]) -> bool:
         """True when at least one of ``needles`` occurs."""
-        return any(needle in self for needle in needles)
+        for needle in needles:  # noqa: SIM110 (a loop: any() over a generator costs more)
+            if needle in self:
+                return True
+        return False
 
     def add(self, text: str) -> None:
         """Search ``text`` too from now on: markup a rule put in the tree that the input

@@ -117,7 +117,7 @@ def _count_attributes(root: etree._Element, names: tuple[str, ...], ctx: Context
     census = ctx.census
     if census is not None:
         seen = census.attributes
-        names = tuple(name for name in names if name in seen)
+        names = tuple([name for name in names if name in seen])
         if not names:
             return 0
     return _counter(names)(root)

@@ -98,14 +98,23 @@ def _is_stock_id(value: str) -> bool:
     return value.startswith(_STOCK_PREFIXES)
 
 
+def _any_starting(values: Iterable[str], prefix: str | tuple[str, ...]) -> bool:
+    """True when one of ``values`` starts with ``prefix`` (or one of them)."""
+    for value in values:  # noqa: SIM110 (a loop: any() over a generator costs more)
+        if value.startswith(prefix):
+            return True
+    return False
+
+
 def _is_keyword_class(value: str) -> bool:
     return "keyword" in xml_tokens(value)
 
 
 def _in_stock_span(el: etree._Element) -> bool:
-    return any(
-        above.tag == "span" and _is_stock_id(above.get("id") or "") for above in el.iterancestors()
-    )
+    for above in el.iterancestors():  # (a loop: any() over a generator costs more)
+        if above.tag == "span" and _is_stock_id(above.get("id") or ""):
+            return True
+    return False
 
 
 def _stock_wrappers(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
@@ -120,11 +129,12 @@ def _stock_wrappers(root: etree._Element, census: Census | None = None) -> list[
         found = {el for query in _STOCK_WRAPPER_QUERIES for el in query(root)}
     else:
         found = {*spans, *(el for el in keywords if _in_stock_span(el))}
-        found.update(
-            link
-            for link in root.iter("a")
-            if any(part in (link.get("href") or "") for part in QUOTE_URL_PARTS)
-        )
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            for part in QUOTE_URL_PARTS:
+                if part in href:
+                    found.add(link)
+                    break
     if not found:
         return []
     return [el for el in root.iter("span", "a") if el in found]
@@ -165,8 +175,7 @@ def _is_promo_id(value: str) -> bool:
 def _is_app_promo(el: etree._Element) -> bool:
     """``contains(@class, 'appendQr') or contains(@class, 'kaihu-qr') or contains(@id,
     'kaihu-qr')``."""
-    classes, ids = el.get("class") or "", el.get("id") or ""
-    return any(n in classes for n in _APP_PROMO_CLASSES) or any(n in ids for n in _APP_PROMO_IDS)
+    return _is_promo_class(el.get("class") or "") or _is_promo_id(el.get("id") or "")
 
 
 def _app_promos(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
@@ -194,8 +203,11 @@ def _app_promos(root: etree._Element, census: Census | None = None) -> list[etre
         found = in_order(root, *(query(root) for query in queries))
     else:
         found = in_order(root, *(query(root) for query in queries))
-    if not found or any(_is_app_promo(above) for above in root.iterancestors()):
+    if not found:
         return []
+    for above in root.iterancestors():
+        if _is_app_promo(above):
+            return []
     return outermost(found)
 
 
@@ -274,7 +286,7 @@ def _promo_candidates(root: etree._Element, ctx: Context) -> list[etree._Element
         words = _promo_words_across(_text_chunks(root))
     else:
         text = whole_text(root, ctx.shared)
-        words = tuple(word for word in PROMO_WORDS if has_phrase(text, word))
+        words = tuple([word for word in PROMO_WORDS if has_phrase(text, word)])
         if words:  # (相关 is a common word) a block's text is a stretch of the whole
             compact = compact_text(root, ctx.shared)  # text: without a phrase in it,
             # whitespace removed, no block opens with one
@@ -407,14 +419,19 @@ def _spaces() -> re.Pattern[str]:
 
 
 def _after_spaces(text: str, at: int) -> int:
-    """Where the run of whitespace (``\\s``) at ``at`` ends (read in C: a run may be long)."""
-    found = _spaces().match(text, at)
-    return found.end() if found else at
+    """Where the run of whitespace (``\\s``) at ``at`` ends (read in C: a run may be long;
+    ``\\s`` is what ``str.isspace`` is true of, so a position holding none is the end)."""
+    if at < len(text) and text[at].isspace():
+        return _spaces().match(text, at).end()  # type: ignore[union-attr]
+    return at if at <= len(text) else len(text)  # (as the match clamps a start past the end)
 
 
 def _at_end(text: str, at: int) -> bool:
     """True where a pattern's ``$`` matches: the end, or before a newline ending ``text``."""
     return at == len(text) or (at == len(text) - 1 and text[at] == "\n")
+
+
+_EDITOR_CREDIT_ROLES = ("责任编辑", "责编", "编辑")
 
 
 def editor_credit(text: str) -> Credit | None:
@@ -424,8 +441,10 @@ def editor_credit(text: str) -> Credit | None:
     ``[^:：\\]】）()，。！？；,!?;]{0,24}?)(?:\\s+(?P<code>[A-Z]{1,4}\\d{2,6}))?\\s*[\\]】）)]?$``
     matches."""
     at = _after_spaces(text, 1 if text[:1] and text[0] in _OPENINGS else 0)
-    role = next((r for r in ("责任编辑", "责编", "编辑") if text.startswith(r, at)), None)
-    if role is None:
+    for role in _EDITOR_CREDIT_ROLES:  # (a loop: a generator costs more)
+        if text.startswith(role, at):
+            break
+    else:
         return None
     at = _after_spaces(text, at + len(role))
     if at >= len(text) or text[at] not in ":：/／":
@@ -434,14 +453,28 @@ def editor_credit(text: str) -> Credit | None:
     if start >= len(text) or text[start] in _CREDIT_STOPS:
         return None
     # the shortest name (up to 25 characters, no stop) after which comes a staff code
-    # or not, spaces and a closing bracket or not, and the end
-    for end in range(start + 1, min(start + 25, len(text)) + 1):
+    # or not, spaces and a closing bracket or not, and the end: what follows a name is
+    # made of spaces, capitals, digits and a bracket, so it ends at the last other
+    # character or after it (ends before that are not tried; their stops are checked)
+    last = min(start + 25, len(text))
+    tail = len(text)
+    while tail > start + 1 and _in_code_or_closing(text[tail - 1]):
+        tail -= 1
+    if tail > last or not _CREDIT_STOPS.isdisjoint(text[start : tail - 1]):
+        return None
+    for end in range(max(start + 1, tail), last + 1):
         if text[end - 1] in _CREDIT_STOPS:
             return None
         code = _code_at(text, end)
         if code is not None:
             return Credit(text[start:end], code or None)
     return None
+
+
+def _in_code_or_closing(char: str) -> bool:
+    """True when ``char`` may stand after a credit's name: a space, a staff code's capital
+    or digit, or a closing bracket (what ``(?:\\s+[A-Z]{1,4}\\d{2,6})?\\s*[\\]】）)]?$`` reads)."""
+    return char.isspace() or "A" <= char <= "Z" or char.isdecimal() or char in _CLOSINGS
 
 
 def _code_at(text: str, at: int) -> str | None:
@@ -561,6 +594,8 @@ _EDITOR_QUERIES = (
 
 
 def _is_editor_class(value: str) -> bool:
+    if "-editor" not in value:  # (in both names: most classes are not split)
+        return False
     tokens = xml_tokens(value)
     return "article-editor" in tokens or "ep-editor" in tokens
 
@@ -649,9 +684,8 @@ def unwrap_stock_links(root: etree._Element, ctx: Context) -> int:
     becomes ``采取线上线下方式``.
     """
     census = ctx.census  # (it answers at once; a needle scan read the whole input)
-    if census is not None and not (
-        census.quote_links or any(_is_stock_id(value) for value in census.ids)
-    ):
+    stocks = census is None or census.quote_links or _any_starting(census.ids, _STOCK_PREFIXES)
+    if not stocks:
         return 0
     found = _stock_wrappers(root, census)
     for el in found:
@@ -707,7 +741,7 @@ def remove_quote_placeholders(root: etree._Element, ctx: Context) -> int:
     ``摩根大通<span id="quote_JPM">(<font>115.395</font>, …)</span>`` becomes ``摩根大通``.
     """
     census = ctx.census  # (its ids answer at once; a needle scan read the whole input)
-    if census is not None and not any(value.startswith("quote_") for value in census.ids):
+    if census is not None and not _any_starting(census.ids, "quote_"):
         return 0
     listed = None if census is None else census.elements_with(root, "id", _is_quote_id, ("span",))
     found = _QUOTE_PLACEHOLDERS(root) if listed is None else listed
