@@ -297,6 +297,14 @@ def _foreign_repair(census: Census, repairs: list[str]) -> None:
         )
 
 
+def _flattened(repairs: list[str]) -> bool:
+    """True when a repair note says the markup was flattened (its tags dropped)."""
+    for note in repairs:  # noqa: SIM110 (a loop: a generator costs more)
+        if note.startswith("flattened"):
+            return True
+    return False
+
+
 def _split_prolog(body: str) -> tuple[str, str]:
     # lstrip and the pattern's \s strip the same characters (Unicode whitespace): a
     # head that opens with anything but "<?" after them opens no declaration
@@ -394,7 +402,7 @@ def load(
     # the markup whose comments the tree holds as they were written (flattening drops
     # tags, inside comments too; a large body was let go): the census reads a comment
     # only when this holds a marker it looks for
-    parsed = None if let_go or any(note.startswith("flattened") for note in repairs) else body
+    parsed = None if let_go or _flattened(repairs) else body
     for fix in TREE_FIXES:  # in order; the census is taken before the first fix reading it
         if fix.needs_census and census is None:
             census = census_.take(root, parsed)  # after the last load-time edit that makes elements
