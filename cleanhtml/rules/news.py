@@ -817,8 +817,8 @@ def _block_text(el: etree._Element, limit: int | None = None) -> str | None:
         return None if limit is not None and len(text) > limit else text
     pieces: list[str] = []
     size = 0
-    for piece in cast(list[str], el.itertext()):
-        piece = "".join(piece.split())
+    for piece in el.itertext():
+        piece = "".join(piece.split())  # type: ignore[arg-type]
         size += len(piece)
         if size > limit:
             return None
