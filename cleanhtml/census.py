@@ -212,8 +212,8 @@ class Census:
         known = self._present.get(names)
         if known is None:
             tags = self.tags
-            known = self._present[names] = tuple(
-                name for name in names if name in tags or name in CREATED_TAGS
+            known = self._present[names] = tuple(  # (a list: a generator costs more)
+                [name for name in names if name in tags or name in CREATED_TAGS]
             )
         return known
 
