@@ -883,11 +883,36 @@ def _reassemble(shadow: _Shadow, before: str, after: str, *, trusted: bool = Tru
     return "".join(out)
 
 
+_PASSES = 4
+"""How many times a body is cleaned at most, each after raw HTML was written as text."""
+
+
 def _clean_html(
     body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
 ) -> tuple[str, Cleaned | None, list[str]]:
     """The body with its raw HTML cleaned; the shadow's result; notes (a warning if
-    given up)."""
+    given up).
+
+    When the raw HTML could not be cleaned in place and a piece of it was written as
+    text instead (see :func:`_defused`), the body is cleaned again: with that piece
+    text, the rest of its HTML usually can be, and a second run of cleanhtml would
+    do it (not idempotent otherwise)."""
+    notes: list[str] = []
+    for _ in range(_PASSES):
+        new, cleaned, found = _clean_html_once(body, tokens, rules, options)
+        if cleaned is not None and new != body:  # cleaned: an earlier give-up is undone
+            notes = [note for note in notes if not note.startswith(_LEFT_AS_IT_WAS)]
+        notes += found
+        if cleaned is not None or new == body:
+            return new, cleaned, notes
+        body, tokens = new, _parse(new)
+    return body, None, notes
+
+
+def _clean_html_once(
+    body: str, tokens: Sequence[Token], rules: Sequence[Rule], options: dict[str, Any]
+) -> tuple[str, Cleaned | None, list[str]]:
+    """One cleaning of the body's raw HTML (see :func:`_clean_html`)."""
     from cleanhtml.cleaned import clean_html
 
     spans = html_spans(body, tokens)
@@ -948,6 +973,7 @@ def _defused(
     unsafe = any(name in names for name in cleaned.edits) or any(
         not note.startswith(_TEXT_REPAIRS) for note in cleaned.doc.repairs
     )
+    written: list[int] = []  # the pieces written as text
     for index in range(len(html) if unsafe else 0):
         unit.append(index)
         if index < len(shadow.kept) and _patterns().one_tag.match(shadow.kept[index]):
@@ -963,16 +989,42 @@ def _defused(
             if alone.edits or repaired:
                 for number in unit:
                     html[number] = html[number].replace("<", "&lt;")
+                    written.append(number)
                 defused += 1
         unit = []
-    out = [html[0]]
-    for index, kept in enumerate(shadow.kept):
-        out += (kept, html[index + 1])
+    body = _joined(shadow, html)
+    if written and _code(_parse(body)) != _code(_parse(_joined(shadow, shadow.html))):
+        # read as text now, not as an HTML block, a piece made code of its backticks,
+        # fences or indentation (a table cell's `<i>`): those are written inertly too
+        for number in written:
+            html[number] = _inert(html[number])
+        body = _joined(shadow, html)
     notes = [f"{_LEFT_AS_IT_WAS} ({reason})"]
     if defused:
         plural = "s" if defused > 1 else ""
         notes.append(f"markdown: wrote {defused} piece{plural} of raw HTML as text (unsafe)")
-    return "".join(out), None, notes
+    return body, None, notes
+
+
+def _joined(shadow: _Shadow, html: Sequence[str]) -> str:
+    """The body: the pieces of raw HTML ``html`` between the shadow's kept Markdown."""
+    out = [html[0]]
+    for index, kept in enumerate(shadow.kept):
+        out += (kept, html[index + 1])
+    return "".join(out)
+
+
+def _inert(text: str) -> str:
+    """``text`` (raw HTML written as text) with what Markdown would read as code written
+    as references a browser shows alike: each backtick, the first ``~`` of a line that
+    opens with ``~~~`` and the first character of an indented line."""
+    lines = text.replace("`", "&#96;").split("\n")
+    for number, line in enumerate(lines):
+        if line[:1] in (" ", "\t"):
+            lines[number] = ("&#32;" if line[0] == " " else "&#9;") + line[1:]
+        elif line.startswith("~~~"):
+            lines[number] = "&#126;" + line[1:]
+    return "\n".join(lines)
 
 
 def _inner_markup(doc: Document) -> str:

@@ -123,6 +123,30 @@ def test_html_that_cannot_be_put_back_cleaned_is_written_as_text_where_unsafe() 
     assert cleanhtml.clean(out) == out
 
 
+def test_html_written_as_text_makes_no_code_and_the_rest_is_cleaned() -> None:
+    """An HTML block that cannot be cleaned in place (taking its stray ``</div>`` away
+    would make code of a table's backticks) has its unsafe piece written as text: its
+    backticks and indentation then as references (no code span, no code block appears),
+    and the post's other HTML is cleaned in the same run (found by the hypothesis hunt)."""
+    from cleanhtml.api import clean_document
+
+    post = (
+        '---\ntitle: t\n---\nalpha <span style="color:red">alpha</span> end.\n\n'
+        "</div>\n    <script>alert(1)</script>\n| a | b |\n|---|---|\n| <b>x</b> | `<i>` |\n"
+    )
+    cleaned = clean_document(post.encode())
+    out = render(cleaned, "html")
+    assert out == (
+        "---\ntitle: t\n---\nalpha <span>alpha</span> end.\n\n"
+        "&lt;/div>\n&#32;   &lt;script>alert(1)&lt;/script>\n| a | b |\n|---|---|\n"
+        "| &lt;b>x&lt;/b> | &#96;&lt;i>&#96; |\n"
+    )
+    assert browser_problems(out) == []
+    assert any("as text (unsafe)" in note for note in cleaned.doc.repairs)
+    assert not any("left as it was" in note for note in cleaned.doc.warnings)
+    assert cleanhtml.clean(out) == out
+
+
 # --- {% raw %} and display math: HTML a page would run, whatever the template engine --------
 
 # Jekyll renders Liquid first and sends what {% raw %} holds to kramdown: HTML there is on
