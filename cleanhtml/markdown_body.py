@@ -1301,7 +1301,35 @@ def clean_markdown(
 
     Returns the new body, the edits per rule, the runs whose metadata and removals
     count, warnings, and repairs (changes no rule made: attributes of a crowded tag).
+
+    A changed body is cleaned again, until a pass changes nothing (at most
+    :data:`_PASSES`): its raw HTML is read as pieces between the Markdown, and a
+    piece that went whole can leave the pieces beside it read otherwise the next time
+    (an empty ``<div>`` kept between two stretches of Markdown, one of them only the
+    blank line before a ``<div>`` that went), so a second run of cleanhtml would
+    change what the first wrote. Only posts whose HTML changed pay the second pass.
     """
+    new, edits, runs, warnings, repairs = _clean_markdown_once(body, rules, options)
+    for _ in range(_PASSES - 1):
+        if new == body:
+            break
+        body = new
+        new, more, again, more_warnings, more_repairs = _clean_markdown_once(body, rules, options)
+        for name, count in more.items():
+            edits[name] = edits.get(name, 0) + count
+        for run in again:
+            for removal in run.ctx.removals:
+                removal.line = None  # a line of a body already changed, not of the post
+        runs += again
+        warnings += [note for note in more_warnings if note not in warnings]
+        repairs += [note for note in more_repairs if note not in repairs]
+    return new, edits, runs, warnings, repairs
+
+
+def _clean_markdown_once(
+    body: str, rules: Sequence[Rule], options: dict[str, Any]
+) -> tuple[str, dict[str, int], list[Cleaned], list[str], list[str]]:
+    """One pass of :func:`clean_markdown`."""
     edits: dict[str, int] = {}
     runs: list[Cleaned] = []
     warnings: list[str] = []

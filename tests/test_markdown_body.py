@@ -311,6 +311,12 @@ def posts(draw: st.DrawFn) -> str:
 @example("---\ntitle: t\n---\nText.\n\n<script>x\n\n```html\n<script >y\n```\n")
 # an unclosed <pre> block took the HTML blocks after it when cleaned: not idempotent
 @example('---\ntitle: t\n---\n# Post\n\n<pre >alpha\n\n\n<div style="x">\n\n<div style="x">\n')
+# a <div> that went whole left the empty <div> before it between two stretches of
+# Markdown (one only a blank line): kept by the first run, removed by the second
+@example(
+    '---\ntitle: t\n---\n# Post\n\nalpha <span style="color:red">alpha</span> end.\n\n'
+    '<div style="x">\n</div>\n\n<div style="x">\n'
+)
 # an HTML block written as text (unsafe, not cleanable in place) made code of its
 # backticks, and left the post's other HTML for a second run (not idempotent)
 @example(

@@ -147,6 +147,20 @@ def test_html_written_as_text_makes_no_code_and_the_rest_is_cleaned() -> None:
     assert cleanhtml.clean(out) == out
 
 
+def test_a_body_is_cleaned_until_a_pass_changes_nothing() -> None:
+    """The second ``<div>`` goes whole; the first, empty, stood between two stretches of
+    Markdown (the heading, the blank line before the second) and was kept by one pass:
+    the next pass removes it, in the same run (a second run of cleanhtml did before)."""
+    from cleanhtml.api import clean_document
+
+    post = '---\ntitle: t\n---\n# Post\n\n<div style="x">\n</div>\n\n<div style="x">\n'
+    cleaned = clean_document(post.encode())
+    out = render(cleaned, "html")
+    assert out == "---\ntitle: t\n---\n# Post\n"
+    assert cleaned.edits["remove-empty-elements"] == 2
+    assert cleanhtml.clean(out) == out
+
+
 # --- {% raw %} and display math: HTML a page would run, whatever the template engine --------
 
 # Jekyll renders Liquid first and sends what {% raw %} holds to kramdown: HTML there is on
