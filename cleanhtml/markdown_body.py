@@ -974,6 +974,9 @@ def _defused(
         not note.startswith(_TEXT_REPAIRS) for note in cleaned.doc.repairs
     )
     written: list[int] = []  # the pieces written as text
+    from cleanhtml.rules.markup import KEEP_COMMENTS
+
+    keep = (*KEEP_COMMENTS, *options.get("keep_comments", ()))
     for index in range(len(html) if unsafe else 0):
         unit.append(index)
         if index < len(shadow.kept) and _patterns().one_tag.match(shadow.kept[index]):
@@ -988,7 +991,7 @@ def _defused(
             repaired = [note for note in alone.doc.repairs if not note.startswith(_TEXT_REPAIRS)]
             if alone.edits or repaired:
                 for number in unit:
-                    html[number] = html[number].replace("<", "&lt;")
+                    html[number] = _as_text(html[number], keep)
                     written.append(number)
                 defused += 1
         unit = []
@@ -999,11 +1002,44 @@ def _defused(
         for number in written:
             html[number] = _inert(html[number])
         body = _joined(shadow, html)
+        if _code(_parse(body)) != _code(_parse(_joined(shadow, shadow.html))):
+            # a paragraph now, it took the lines after it (an indented code block the
+            # HTML block ended before): a blank line ends it where the block ended
+            for number in written:
+                after = shadow.kept[number] if number < len(shadow.kept) else ""
+                if html[number].endswith("\n") and after[:1] not in ("", "\n"):
+                    html[number] += "\n"
+            body = _joined(shadow, html)
     notes = [f"{_LEFT_AS_IT_WAS} ({reason})"]
     if defused:
         plural = "s" if defused > 1 else ""
         notes.append(f"markdown: wrote {defused} piece{plural} of raw HTML as text (unsafe)")
     return body, None, notes
+
+
+_MARKER_MAX = 200
+"""The longest comment text :func:`_as_text` reads as a generator marker."""
+
+
+def _as_text(markup: str, keep: Sequence[str]) -> str:
+    """``markup`` with its ``<`` written ``&lt;`` (it reads as text), but for the
+    generator markers among its comments (``<!-- more -->``, ``keep`` read as
+    ``remove-comments`` reads it): a whole comment holding no ``<`` or ``>``,
+    which no browser reads as anything but a comment."""
+    from cleanhtml.rules.markup import is_kept_text
+
+    out: list[str] = []
+    done = 0
+    at = markup.find("<!--")
+    while at >= 0:
+        end = markup.find("-->", at + 4, at + 4 + _MARKER_MAX + 3)
+        text = markup[at + 4 : end] if end >= 0 else ""
+        if end >= 0 and "<" not in text and ">" not in text and is_kept_text(text, keep):
+            out += (markup[done:at].replace("<", "&lt;"), markup[at : end + 3])
+            done = end + 3
+        at = markup.find("<!--", max(at + 4, done))
+    out.append(markup[done:].replace("<", "&lt;"))
+    return "".join(out)
 
 
 def _joined(shadow: _Shadow, html: Sequence[str]) -> str:

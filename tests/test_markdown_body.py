@@ -311,6 +311,18 @@ def posts(draw: st.DrawFn) -> str:
 @example("---\ntitle: t\n---\nText.\n\n<script>x\n\n```html\n<script >y\n```\n")
 # an unclosed <pre> block took the HTML blocks after it when cleaned: not idempotent
 @example('---\ntitle: t\n---\n# Post\n\n<pre >alpha\n\n\n<div style="x">\n\n<div style="x">\n')
+# a generator marker inside HTML written as text was written as text too
+@example(
+    '---\ntitle: t\n---\n# Post\n\n<div style="x">\n\n</div>\nalpha <a href="http://e.com"'
+    " onclick=\"x()\">alpha</a> <!-- more --> end.\n\n</div>\n```html\n<p style='c'>alpha</p>\n"
+    "<!-- c -->\n```\n\n"
+)
+# a <script> block written as text became a paragraph that took the indented code
+# line after it (the block had ended before it): code lost
+@example(
+    "---\ntitle: t\n---\n# Post\n\n    <script>alert(alpha)</script>\n\n"
+    "<script>\nalert(1)\n</script>\n    <script>alert(alpha)</script>\n\n"
+)
 # a <div> that went whole left the empty <div> before it between two stretches of
 # Markdown (one only a blank line): kept by the first run, removed by the second
 @example(

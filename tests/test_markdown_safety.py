@@ -147,6 +147,47 @@ def test_html_written_as_text_makes_no_code_and_the_rest_is_cleaned() -> None:
     assert cleanhtml.clean(out) == out
 
 
+def test_html_written_as_text_does_not_take_the_code_after_it() -> None:
+    """A ``<script>`` block written as text reads as a paragraph, which would take the
+    indented code line after it (the HTML block ended before that line): a blank line
+    ends it there, and the code stays code, byte for byte."""
+    code = "    <i onclick=x>code</i>\n"
+    post = f"---\ntitle: t\n---\n{code}\n<script>\nalert(1)\n</script>\n{code}"
+    out = cleanhtml.clean(post)
+    assert out == f"---\ntitle: t\n---\n{code}\n&lt;script>\nalert(1)\n&lt;/script>\n\n{code}"
+    assert browser_problems(out.replace(code, "")) == []  # (the code is a sample, as written)
+    assert cleanhtml.clean(out) == out
+
+
+@pytest.mark.parametrize(
+    ("comment", "kept"),
+    [
+        ("<!-- more -->", True),
+        ("<!--more-->", True),
+        ("<!-- markdownlint-disable MD033 -->", True),
+        ("<!-- c -->", False),
+        ("<!-- more <b> -->", False),  # holds markup: written as text
+        ("<!--><script>alert(2)</script>-->", False),  # (a browser reads <!--> as a comment)
+    ],
+)
+def test_a_generator_marker_in_html_written_as_text_stays_a_marker(
+    comment: str, kept: bool
+) -> None:
+    """Raw HTML written as text (unsafe, not cleanable in place) keeps the generator
+    markers among its comments (Hexo cuts the excerpt at ``<!-- more -->``); any other
+    comment, or one holding markup, is written as text with the rest."""
+    post = (
+        '---\ntitle: t\n---\n# Post\n\n<div style="x">\n\n</div>\n'
+        f'a <a href="x" onclick="y()">b</a> {comment} c\n\n'
+        "</div>\n```html\n<p style='c'>d</p>\n<!-- c -->\n```\n"  # (HTML: cleaned, code)
+    )
+    out = cleanhtml.clean(post)
+    assert (comment in out) is kept
+    assert "&lt;/div>\na &lt;a href" in out
+    assert browser_problems(out) == []
+    assert cleanhtml.clean(out) == out
+
+
 def test_a_body_is_cleaned_until_a_pass_changes_nothing() -> None:
     """The second ``<div>`` goes whole; the first, empty, stood between two stretches of
     Markdown (the heading, the blank line before the second) and was kept by one pass:

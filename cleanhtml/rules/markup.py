@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import cast
 
 from lxml import etree
@@ -154,11 +155,15 @@ def _wanted(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]
 def _kept(comment: etree._Element, patterns: tuple[str, ...]) -> bool:
     if opt_out_marker().match(comment.text or ""):
         return True
-    if not patterns:
-        return False
-    text = " ".join((comment.text or "").split()).lower()
-    whole, prefixes = _wanted(patterns)
-    return text in whole or text.startswith(prefixes)
+    return bool(patterns) and is_kept_text(comment.text or "", patterns)
+
+
+def is_kept_text(text: str, patterns: Sequence[str]) -> bool:
+    """True when a comment's ``text`` (whitespace collapsed, case ignored) is one of
+    ``patterns`` or starts with one ending in ``*`` (see :data:`KEEP_COMMENTS`)."""
+    whole, prefixes = _wanted(tuple(patterns))
+    normal = " ".join(text.split()).lower()
+    return normal in whole or normal.startswith(prefixes)
 
 
 @functools.lru_cache(maxsize=16)
