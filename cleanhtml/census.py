@@ -390,9 +390,7 @@ def take(root: etree._Element, text: str | None = None) -> Census:
         if phrasing_end is None and inline_end is None and paragraph_end is None:
             # outside every element tracked (most nodes): one test, whether one opens
             if tag in opening and len(node):
-                last = node[-1]
-                while len(last):
-                    last = last[-1]
+                last = _deepest(node)
                 if tag in phrasing:
                     phrasing_end = last
                 if tag in closing:
@@ -408,9 +406,7 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 elif node is phrasing_end:
                     phrasing_end = None
             elif tag in phrasing and len(node):
-                phrasing_end = node[-1]
-                while len(phrasing_end):
-                    phrasing_end = phrasing_end[-1]
+                phrasing_end = _deepest(node)
             if inline_end is not None:
                 if tag == "p" or tag == "table":
                     census.block_in_inline = True
@@ -419,18 +415,14 @@ def take(root: etree._Element, text: str | None = None) -> Census:
                 elif node is inline_end:
                     inline_end = None
             elif tag in closing and len(node):
-                inline_end = node[-1]
-                while len(inline_end):
-                    inline_end = inline_end[-1]
+                inline_end = _deepest(node)
             if paragraph_end is not None:
                 if tag in BLOCKS:
                     census.block_in_paragraph = True
                 if node is paragraph_end:
                     paragraph_end = None
             elif tag == "p" and len(node):
-                paragraph_end = node[-1]
-                while len(paragraph_end):
-                    paragraph_end = paragraph_end[-1]
+                paragraph_end = _deepest(node)
         items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
         for name, value in items:
             # class first (a third of a page's attributes), then href and id, by
@@ -476,6 +468,15 @@ def take(root: etree._Element, text: str | None = None) -> Census:
 
 _OPENING = frozenset(PHRASING | CLOSED_BY_BLOCK.keys() | {"p"})
 """The names of the elements whose insides :func:`take` looks into for blocks."""
+
+
+def _deepest(node: etree._Element) -> etree._Element:
+    """The last node inside ``node`` (which has children): its last child's last child...,
+    the node after which the walk leaves ``node``."""
+    last = node[-1]
+    while len(last):
+        last = last[-1]
+    return last
 
 
 def _opening(phrasing: Container[str], closing: Container[str]) -> frozenset[str]:
