@@ -87,7 +87,7 @@ def ours(docs: list[bytes], to: str) -> Callable[[], None]:
 
     def run() -> None:
         for data in docs:
-            render(clean_document(data), to)
+            render(clean_document(data, to=to), to)  # (as the command line cleans for it)
 
     return run
 

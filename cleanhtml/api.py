@@ -87,8 +87,13 @@ def clean_document(
     path: str | None = None,
     keep_comments: Sequence[str] = (),
     url: str | None = None,
+    to: str | None = None,
 ) -> Cleaned:
     """Load ``data`` and run ``rules`` (default: the default rule set) over it.
+
+    ``to`` names the output format the result will be rendered in: rules whose edits
+    cannot show in it are then left out (see :attr:`~cleanhtml.rule.Rule.hidden_in`),
+    and the result renders in that format only. None (the default) applies every rule.
 
     ``url`` is the page's own address (``--url``); without it the document's own
     (saved-page comment, canonical link, ``og:url``, ``<base>``, front matter) is used.
@@ -122,7 +127,7 @@ def clean_document(
         if post is not None:
             return post
     return clean_loaded(
-        doc, chosen, explain=explain, path=path, keep_comments=keep_comments, url=url
+        doc, chosen, explain=explain, path=path, keep_comments=keep_comments, url=url, to=to
     )
 
 
@@ -161,7 +166,8 @@ def clean(
     '<p>a</p>'
     """
     chosen = settings_for(settings, config, **options)
-    renderer = get_format(chosen.to if to is None else to).renderer  # before any work
+    to = chosen.to if to is None else to
+    renderer = get_format(to).renderer  # before any work
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise UsageError(f"timeout: expected a number of seconds above 0, got {timeout!r}")
@@ -169,17 +175,18 @@ def clean(
             raise UsageError("timeout= needs os.fork, which this platform does not have")
         from cleanhtml.workers import call
 
-        return call(_clean, html, chosen, renderer, timeout=float(timeout))
-    return _clean(html, chosen, renderer)
+        return call(_clean, html, chosen, to, renderer, timeout=float(timeout))
+    return _clean(html, chosen, to, renderer)
 
 
-def _clean(html: str | bytes, chosen: Settings, renderer: Callable[[Cleaned], str]) -> str:
+def _clean(html: str | bytes, chosen: Settings, to: str, renderer: Callable[[Cleaned], str]) -> str:
     cleaned = clean_document(
         html,
         rules=chosen.rules(),
         encoding=chosen.encoding,
         keep_comments=chosen.keep_comments,
         url=chosen.url,
+        to=to,
     )
     return renderer(cleaned)
 

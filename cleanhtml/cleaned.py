@@ -22,12 +22,17 @@ from cleanhtml.treefixes import TREE_FIXES
 class Cleaned(Record):
     """A document after the rules ran, with what they did."""
 
-    __slots__ = ("ctx", "doc", "edits", "path")
+    __slots__ = ("ctx", "doc", "edits", "path", "skipped", "to")
 
     doc: Document
     edits: dict[str, int]
     ctx: Context
     path: str | None
+    to: str | None
+    """The output format the document was cleaned for (None: any)."""
+    skipped: tuple[str, ...]
+    """The rules left out because their edits cannot show in :attr:`to` (see
+    :attr:`~cleanhtml.rule.Rule.hidden_in`): the document renders in that format only."""
 
     def __init__(
         self,
@@ -35,11 +40,15 @@ class Cleaned(Record):
         edits: dict[str, int],
         ctx: Context | None = None,
         path: str | None = None,
+        to: str | None = None,
+        skipped: tuple[str, ...] = (),
     ) -> None:
         self.doc = doc
         self.edits = edits
         self.ctx = Context() if ctx is None else ctx
         self.path = path
+        self.to = to
+        self.skipped = skipped
 
     @property
     def edited(self) -> bool:
@@ -86,10 +95,18 @@ def clean_loaded(
     keep_comments: Sequence[str] = (),
     markers: bool = False,
     url: str | None = None,
+    to: str | None = None,
 ) -> Cleaned:
     """Run ``rules`` over ``doc``, an HTML document :func:`cleanhtml.document.load` read.
 
     Generator markers are kept, and ``url`` used, as :func:`clean_html` says.
+
+    ``to`` names the output format the result is for: rules whose edits cannot show in
+    it are left out (:attr:`~cleanhtml.rule.Rule.hidden_in`; not with ``explain``,
+    which lists every removal). They are applied after the others where their edits
+    matter: when no other rule edited (whether the document changed is then theirs to
+    say) and before settling (which parses the serialized tree again, and runs every
+    rule again on it), so the tree settled is the one a run of every rule leaves.
     """
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     if doc.front_matter or markers:  # a post: its generator's markers stay
@@ -101,11 +118,16 @@ def clean_loaded(
 
     ctx.url = page_url(doc, url)
     chosen = rules
-    edits = pipeline.run(doc, chosen, ctx)
+    skipped: list[Rule] | None = None if to is None or explain else []
+    edits = pipeline.run(doc, chosen, ctx, to=to, skipped=skipped)
+    if skipped and (not edits or _unsettled(doc, chosen, edits, ctx.reshaped, parse=False)):
+        pipeline.apply_skipped(doc, chosen, skipped, ctx, edits)
+        skipped = [rule for rule in skipped if rule.records_only]  # (not applied late)
     if _unsettled(doc, chosen, edits, ctx.reshaped):
         _settle(doc, chosen, ctx, edits)
     ctx.reshaped = None
-    return Cleaned(doc, edits, ctx, path)
+    names = tuple(rule.name for rule in skipped) if skipped else ()
+    return Cleaned(doc, edits, ctx, path, to=to, skipped=names)
 
 
 _SPLIT_LINKS = next(fix.repair for fix in TREE_FIXES if fix.name == "split-nested-links")
@@ -116,8 +138,11 @@ def _unsettled(
     rules: Sequence[Rule],
     edits: dict[str, int],
     reshaped: list[etree._Element] | None,
+    *,
+    parse: bool = True,
 ) -> bool:
-    """True when the edited tree may serialize to markup that parses to another tree.
+    """True when the edited tree may serialize to markup that parses to another tree
+    (without ``parse``, also when it takes parsing parents again to tell).
 
     Rules that only drop whole elements, attributes or text leave a tree that parses
     back, unless the census saw nesting HTML cannot express. An edit of a reshaping
@@ -144,6 +169,7 @@ def _unsettled(
         or reshaped is None
         or census.block_in_phrasing
         or not census.tags <= LOCAL_TAGS
+        or not parse
         or not _parses_back(doc.root, reshaped)
     )
 

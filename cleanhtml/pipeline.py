@@ -479,8 +479,34 @@ def _names(rules: Sequence[Rule]) -> tuple[frozenset[str], int]:
     return _last_names[1], _last_names[2]
 
 
-def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dict[str, int]:
-    """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited."""
+_last_hidden: tuple[Sequence[Rule], str | None, frozenset[int]] = ((), None, frozenset())
+
+
+def _hidden(rules: Sequence[Rule], to: str | None) -> frozenset[int]:
+    """The positions in ``rules`` of those hidden in format ``to`` (see
+    :attr:`Rule.hidden_in`), remembered for the last list and format."""
+    global _last_hidden
+    if _last_hidden[0] is not rules or _last_hidden[1] != to:
+        at = frozenset(i for i, rule in enumerate(rules) if to is not None and to in rule.hidden_in)
+        _last_hidden = (rules, to, at)
+    return _last_hidden[2]
+
+
+def run(
+    doc: Document,
+    rules: Sequence[Rule],
+    ctx: Context | None = None,
+    *,
+    to: str | None = None,
+    skipped: list[Rule] | None = None,
+) -> dict[str, int]:
+    """Apply ``rules`` to ``doc`` in order; return the edit count of each rule that edited.
+
+    With ``to`` (an output format) and ``skipped`` (a list), a rule whose edits cannot
+    show in that format (:attr:`Rule.hidden_in`, unless the tree holds one of its
+    :attr:`Rule.shown_with`) is not applied but added to ``skipped`` when it would
+    have run; a document with opt-out regions applies every rule.
+    """
     ctx = ctx if ctx is not None else Context()
     edits: dict[str, int] = {}
     needles = doc.needles if doc.needles is not None else Needles(doc, rules)
@@ -492,6 +518,8 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
     ctx.shared = {TEXTS: {}}
     ctx.reshaped = []
     protected: Protected | None = None
+    # (sheltered regions would have to be sheltered again to apply a rule late)
+    hidden = _hidden(rules, to) if skipped is not None and not census.opt_out else frozenset()
     for at, rule in enumerate(rules):
         # the input cannot opt out of the safety rules: protect only after them (a rule
         # running before them, which reads a page script, does not protect either)
@@ -506,6 +534,9 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
             continue
         if rule.needles and not needles.any(rule.needles):
             continue
+        if at in hidden and (not rule.shown_with or census.tags.isdisjoint(rule.shown_with)):
+            skipped.append(rule)  # type: ignore[union-attr]  # (hidden: skipped is a list)
+            continue
         ctx.rule = rule.name
         ctx.deferred = bool(rule.defers_to) and not selected.isdisjoint(rule.defers_to)
         count = rule.apply(doc.root, ctx)
@@ -516,3 +547,32 @@ def run(doc: Document, rules: Sequence[Rule], ctx: Context | None = None) -> dic
                 ctx.reshaped = None  # moved things without saying where
     restore(protected or [])
     return edits
+
+
+def apply_skipped(
+    doc: Document, rules: Sequence[Rule], skipped: list[Rule], ctx: Context, edits: dict[str, int]
+) -> None:
+    """Apply ``skipped`` (the rules :func:`run` left out for their format) to ``doc`` now,
+    in table order, adding their edits to ``edits`` (kept in the order of ``rules``).
+
+    No later rule reads what they edit and none of them reshapes (see
+    :attr:`Rule.hidden_in`), so the tree is then the one a run applying every rule
+    leaves; their counts are of what they find now (fewer, where a later rule took
+    an element they would have edited).
+    """
+    ctx.shared[TEXTS] = {}
+    selected = ctx.selected
+    late: dict[str, int] = {}
+    for rule in skipped:
+        if rule.records_only:
+            continue  # (edits nothing: what it records no format but json reads)
+        ctx.rule = rule.name
+        ctx.deferred = bool(rule.defers_to) and not selected.isdisjoint(rule.defers_to)
+        count = rule.apply(doc.root, ctx)
+        if count:
+            ctx.shared[TEXTS] = {}
+            late[rule.name] = count
+    if late:
+        merged = {**edits, **late}
+        edits.clear()
+        edits.update((rule.name, merged[rule.name]) for rule in rules if rule.name in merged)

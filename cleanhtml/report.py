@@ -336,12 +336,18 @@ class Reporter:
             for n, e in self.rule_edits.items()
             if n not in {r.name for r in table}
         ]
+        # rules cleaning for the format left out (counted only where applied after all)
+        to = self.settings.to
+        hidden = [r.name for r in table if to in r.hidden_in and not r.records_only]
+        footer = [] if self.settings.explain or not hidden else [
+            f"(-t {to}: {', '.join(hidden)} left out where their edits cannot show)"
+        ]  # fmt: skip
         if not rows:
-            return ["no rule edited anything"]
+            return ["no rule edited anything", *footer]
         width = max(len("rule"), *(len(row[1]) for row in rows))
         lines = [f"{'code':<5} {'rule':<{width}} {'files':>7} {'edits':>8}"]
         lines += [f"{c:<5} {n:<{width}} {f:>7} {e:>8}" for c, n, f, e in rows]
-        return lines
+        return lines + footer
 
     def finish(self) -> Exit:
         """Print the summary (and the per-rule table) as the settings ask; the exit code."""

@@ -155,8 +155,8 @@ class Rule(Frozen):
 
     __slots__ = (
         "apply", "attributes", "before_safety", "code", "default", "defers_to", "group",
-        "name", "needles", "needs_cjk", "records_reshapes", "removes_text", "reshapes",
-        "summary", "tags",
+        "hidden_in", "name", "needles", "needs_cjk", "records_only", "records_reshapes",
+        "removes_text", "reshapes", "shown_with", "summary", "tags",
     )  # fmt: skip
     code: str
     name: str
@@ -201,6 +201,24 @@ class Rule(Frozen):
     in a page script): it runs before them, whatever table it is added to
     (:func:`cleanhtml.rules.with_user_rules`), and what it puts in the tree goes
     through every safety rule."""
+    hidden_in: tuple[str, ...]
+    """Output formats (``text``, ``markdown``...) whose output this rule's edits never
+    change: cleaning for one of them skips the rule (see
+    :func:`cleanhtml.cleaned.clean_loaded`). Only for a rule (1) that edits only what
+    those formats' renderers never read (attributes, for ``text``; metadata that only
+    ``json`` reads), (2) whose edits no later rule of the table reads, and (3) that
+    is not :attr:`reshapes`: applied after the rules that follow it, it then leaves
+    the tree it leaves in its place, which cleaning does where its edits matter
+    (before settling, and to tell whether anything changed).
+    ``tests/test_format_gate.py`` holds each such rule to the ungated outputs."""
+    shown_with: tuple[str, ...]
+    """Elements (checked against the census) under which this rule's edits show even in
+    the formats of :attr:`hidden_in` (``pre``, which keeps whitespace in text): the rule
+    runs when the tree holds one."""
+    records_only: bool
+    """True for a rule that edits nothing (it returns 0): it records what it reads in
+    :attr:`Context.meta`. Left out for a format (:attr:`hidden_in`), it is not applied
+    late either: no tree and no answer depends on it."""
 
     def __init__(
         self,
@@ -219,6 +237,9 @@ class Rule(Frozen):
         records_reshapes: bool = False,
         defers_to: tuple[str, ...] = (),
         before_safety: bool = False,
+        hidden_in: tuple[str, ...] = (),
+        shown_with: tuple[str, ...] = (),
+        records_only: bool = False,
     ) -> None:
         _set = object.__setattr__
         _set(self, "code", code)
@@ -236,6 +257,11 @@ class Rule(Frozen):
         _set(self, "records_reshapes", records_reshapes)
         _set(self, "defers_to", defers_to)
         _set(self, "before_safety", before_safety)
+        _set(self, "hidden_in", hidden_in)
+        _set(self, "shown_with", shown_with)
+        _set(self, "records_only", records_only)
+        if hidden_in and reshapes:
+            raise ValueError(f"{name}: a reshaping rule cannot be hidden in a format")
 
     def __call__(self, root: etree._Element, ctx: Context) -> int:
         """Apply the rule to ``root`` (the same as ``self.apply(root, ctx)``)."""

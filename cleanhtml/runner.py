@@ -208,6 +208,7 @@ def _process(
         path=source.name,
         keep_comments=settings.keep_comments,
         url=settings.url,
+        to=settings.to,
     )
     del given
     result = FileResult(source.name, "unchanged", bytes_in=size, edits=cleaned.edits)

@@ -120,5 +120,15 @@ def get(to: str) -> Format:
 
 
 def render(cleaned: Cleaned, to: str = "html") -> str:
-    """Render ``cleaned`` in the format ``to``."""
+    """Render ``cleaned`` in the format ``to``.
+
+    A document cleaned for another format that left rules out for it
+    (:attr:`~cleanhtml.cleaned.Cleaned.skipped`) raises ValueError: their edits would
+    show in this one.
+    """
+    if cleaned.skipped and to != cleaned.to:
+        raise ValueError(
+            f"cleaned for {cleaned.to!r} (without {', '.join(cleaned.skipped)}):"
+            f" clean it for {to!r} to render it so"
+        )
     return get(to).renderer(cleaned)

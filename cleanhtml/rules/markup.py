@@ -124,6 +124,12 @@ def _count_attributes(root: etree._Element, names: tuple[str, ...], ctx: Context
     return _counter(names)(root)
 
 
+ATTRIBUTES_HIDDEN_IN = ("text", "markdown")
+"""The formats in which removing ``style``, the CMS attributes and the tracking
+attributes never shows (:attr:`~cleanhtml.rule.Rule.hidden_in`): the text renderer
+reads no attribute, the Markdown one only ``href``, ``src``, ``alt``, ``title``,
+``class``, ``start``, ``colspan`` and ``rowspan``; no rule after these three reads
+what they remove (the rules that read ``style`` or ``cms-style`` run before them)."""
 CMS_ATTRIBUTES = ("cms-style", "cms-width", "cms-height", "black-list")
 TRACKING_ATTRIBUTES = (
     "data-sudaclick",
@@ -343,6 +349,7 @@ def remove_style_elements(root: etree._Element, ctx: Context) -> int:
     "markup",
     "Remove every style= attribute.",
     attributes=("style",),
+    hidden_in=ATTRIBUTES_HIDDEN_IN,
 )
 def remove_style_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove every ``style`` attribute.
@@ -459,6 +466,7 @@ def unwrap_font(root: etree._Element, ctx: Context) -> int:
     "Remove CMS layout attributes (cms-style, cms-width, ...).",
     attributes=CMS_ATTRIBUTES,
     needs_cjk=True,
+    hidden_in=ATTRIBUTES_HIDDEN_IN,
 )
 def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove the CMS's layout attributes (``cms-style``, ``cms-width``, ...).
@@ -479,6 +487,7 @@ def remove_cms_attributes(root: etree._Element, ctx: Context) -> int:
     "markup",
     "Remove click-tracking attributes (data-sudaclick, ...).",
     attributes=TRACKING_ATTRIBUTES,
+    hidden_in=ATTRIBUTES_HIDDEN_IN,
 )
 def remove_tracking_attributes(root: etree._Element, ctx: Context) -> int:
     """Remove click-tracking attributes (``data-sudaclick``, ``data-spm``, ...).

@@ -1145,6 +1145,8 @@ def _record_line(ctx: Context, line: str) -> None:
     "news",
     "Record the 原标题 and 来源 lines as metadata (edits nothing).",
     needs_cjk=True,
+    hidden_in=("html", "text", "markdown"),  # what it records only -t json writes
+    records_only=True,
 )
 def record_article_meta(root: etree._Element, ctx: Context) -> int:
     """Record the original title and the source lines in the metadata; edit nothing.

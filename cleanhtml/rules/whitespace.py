@@ -215,6 +215,10 @@ def _text_left(el: etree._Element, unwrapped: dict[etree._Element, str]) -> str:
     "tidy-blank-lines",
     "whitespace",
     "Collapse blank-line runs between blocks to one newline.",
+    # text collapses a whitespace run holding a line break by its neighbours alone,
+    # outside <pre>; this rule is the last, so none reads what it edits
+    hidden_in=("text",),
+    shown_with=("pre",),
 )
 def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
     r"""Collapse whitespace-only runs between blocks that hold blank lines to one newline.
