@@ -29,10 +29,11 @@ class Cleaned(Record):
     ctx: Context
     path: str | None
     to: str | None
-    """The output format the document was cleaned for (None: any)."""
+    """The output format the document was cleaned for, the only one it renders in
+    (None: any)."""
     skipped: tuple[str, ...]
     """The rules left out because their edits cannot show in :attr:`to` (see
-    :attr:`~cleanhtml.rule.Rule.hidden_in`): the document renders in that format only."""
+    :attr:`~cleanhtml.rule.Rule.hidden_in`)."""
 
     def __init__(
         self,
@@ -118,6 +119,7 @@ def clean_loaded(
 
     ctx.url = page_url(doc, url)
     chosen = rules
+    ctx.to = to
     skipped: list[Rule] | None = None if to is None or explain else []
     edits = pipeline.run(doc, chosen, ctx, to=to, skipped=skipped)
     if skipped and (not edits or _unsettled(doc, chosen, edits, ctx.reshaped, parse=False)):

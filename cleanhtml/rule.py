@@ -37,7 +37,7 @@ class Context(Record):
 
     __slots__ = (
         "census", "deferred", "explain", "keep_comments", "line_offset", "meta", "needles",
-        "notices", "removals", "reshaped", "rule", "selected", "shared", "url",
+        "notices", "removals", "reshaped", "rule", "selected", "shared", "to", "url",
     )  # fmt: skip
     explain: bool
     meta: dict[str, Any]
@@ -71,6 +71,9 @@ class Context(Record):
     elements (see :attr:`Rule.records_reshapes`), so cleaning can check that those
     parents alone parse back to themselves; None when a rule reshaped without saying
     where (the whole output is then parsed again)."""
+    to: str | None
+    """The output format the run cleans for (None: any). What only another format
+    writes need not be recorded (a page's metadata, which only ``json`` writes)."""
 
     def __init__(
         self,
@@ -88,6 +91,7 @@ class Context(Record):
         url: str | None = None,
         notices: list[str] | None = None,
         reshaped: list[etree._Element] | None = None,
+        to: str | None = None,
     ) -> None:
         self.explain = explain
         self.meta = {} if meta is None else meta
@@ -103,6 +107,7 @@ class Context(Record):
         self.url = url
         self.notices = [] if notices is None else notices
         self.reshaped = reshaped
+        self.to = to
 
     def reshaping(self, parents: Iterable[etree._Element]) -> None:
         """Note ``parents`` as holding what the current rule moved or retagged."""

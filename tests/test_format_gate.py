@@ -105,6 +105,24 @@ def test_rendered_only_in_its_format() -> None:
         render(cleaned, "html")
 
 
+def test_a_page_s_metadata_is_read_for_json_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keep-site-article records the whole page's title, date, author and source, which
+    only ``-t json`` writes."""
+    from cleanhtml.rules.sites import meta
+
+    read = []
+    page_meta = meta.page_meta
+    monkeypatch.setattr(meta, "page_meta", lambda *args: read.append(1) or page_meta(*args))
+    page = "<html><head><title>T</title></head><body><p>a</p></body></html>"
+    for to in ("html", "text", "markdown"):
+        assert render(clean_document(page, to=to), to) == render(clean_document(page), to)
+    assert read == [1, 1, 1]  # (those cleaned for every format)
+    record = render(clean_document(page, to="json"), "json")
+    assert read == [1, 1, 1, 1] and '"title":"T"' in record
+    with pytest.raises(ValueError, match="cleaned for 'html'"):
+        render(clean_document(page, to="html"), "json")
+
+
 def test_explain_applies_every_rule() -> None:
     cleaned = clean_document('<p style="color:red">a<!-- c --></p>', to="text", explain=True)
     assert cleaned.skipped == () and "remove-style-attributes" in cleaned.edits

@@ -122,13 +122,10 @@ def get(to: str) -> Format:
 def render(cleaned: Cleaned, to: str = "html") -> str:
     """Render ``cleaned`` in the format ``to``.
 
-    A document cleaned for another format that left rules out for it
-    (:attr:`~cleanhtml.cleaned.Cleaned.skipped`) raises ValueError: their edits would
-    show in this one.
+    A document cleaned for another format (:attr:`~cleanhtml.cleaned.Cleaned.to`)
+    raises ValueError: cleaning left out what only that one does not show.
     """
-    if cleaned.skipped and to != cleaned.to:
-        raise ValueError(
-            f"cleaned for {cleaned.to!r} (without {', '.join(cleaned.skipped)}):"
-            f" clean it for {to!r} to render it so"
-        )
+    if cleaned.to is not None and to != cleaned.to:
+        left = f" (without {', '.join(cleaned.skipped)})" if cleaned.skipped else ""
+        raise ValueError(f"cleaned for {cleaned.to!r}{left}: clean it for {to!r} to render it so")
     return get(to).renderer(cleaned)

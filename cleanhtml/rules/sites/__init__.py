@@ -389,7 +389,7 @@ def _keep_rule(
         if body is None:
             return 0
         site = None if chosen is None else full(chosen)
-        if "page" not in ctx.meta:
+        if "page" not in ctx.meta and ctx.to in (None, "json"):  # (only json writes it)
             from cleanhtml.rules.sites.meta import page_meta
 
             page = ctx.meta["page"] = page_meta(root, site, sel.finders)
