@@ -36,7 +36,7 @@ import select
 import struct
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -70,7 +70,9 @@ FIRST_READ = 1 << 16
 """Bytes the parent asks for when it reads what a child sent (READ_SIZE once a read comes
 back full): ``os.read`` makes a buffer of the size asked for, and one of 1 MiB costs
 ~10 us more than the read itself, which most often brings a few small results."""
-GATHER = 0.01  # seconds results may gather before the parent reads them (see _Pool.wait)
+GATHER = 0.01  # seconds results may gather before the first is read (see _Pool.lull)
+LULL_MIN = 0.001  # seconds: a shorter lull is not slept (see _Pool.lull)
+LULL_MAX = 0.05  # seconds: the longest lull
 SMALL_READ = 16 << 10  # bytes: a read of more and the next results are read at once
 JOIN_MAX = 1 << 16  # bytes: a message up to this size is sent with its header in one write
 STREAM_PIECE = 1 << 20  # bytes: a streamed output goes to the parent in pieces this large
@@ -140,9 +142,13 @@ def _child(
     results: int,
     board: mmap.mmap,
     close: Sequence[int],
+    held: Sequence[Task],
 ) -> None:
     """Clean what arrives on ``tasks`` with what ``prepare`` gives; answer on ``results``,
-    keeping ``board`` up to date. Never returns."""
+    keeping ``board`` up to date. Never returns.
+
+    A message names files by their index in ``held``, the batch's tasks as this process
+    had them when it was forked: no file's path or name is pickled, sent and rebuilt."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -152,10 +158,11 @@ def _child(
         clean = prepare()
         backstop = limit + BACKSTOP if limit > 0 else 0.0
         while True:
-            batch: list[tuple[int, Source]] | None = _receive(tasks)
+            batch: list[int] | None = _receive(tasks)
             if batch is None:
                 break
-            for index, source in batch:
+            for index in batch:
+                source = cast("Source", held[index])
                 _note(board, index, time.monotonic(), 0)
                 # CPU time, untouched by Ctrl-Z; the default action of SIGPROF ends the
                 # process even inside C code: a child whose parent died cannot run forever
@@ -245,15 +252,24 @@ class _Worker:
             return None
         return index, max(started, self.resumed), bool(writing)
 
-    def messages(self) -> Iterator[Any]:
-        """Complete messages in the buffer."""
-        while len(self.buffer) >= FRAME.size:
-            (size,) = FRAME.unpack_from(self.buffer)
-            if len(self.buffer) < FRAME.size + size:
-                return
-            data = bytes(self.buffer[FRAME.size : FRAME.size + size])
-            del self.buffer[: FRAME.size + size]
-            yield pickle.loads(data)
+    def messages(self) -> list[Any]:
+        """The complete messages in the buffer, taken out of it (read where they lie: no
+        copy of each, and the buffer shortened once)."""
+        buffer, found = self.buffer, []
+        at, end = 0, len(buffer)
+        with memoryview(buffer) as view:
+            while end - at >= FRAME.size:
+                start = at + FRAME.size
+                stop = start + FRAME.unpack_from(buffer, at)[0]
+                if stop > end:
+                    break
+                found.append(pickle.loads(view[start:stop]))
+                at = stop
+        if at == end:
+            buffer.clear()
+        elif at:
+            del buffer[:at]
+        return found
 
     def close(self) -> None:
         for fd in (self.tasks, self.results):
@@ -275,7 +291,9 @@ class _Worker:
         return None
 
 
-def _fork(prepare: Callable[[], Clean], limit: float, others: Sequence[_Worker]) -> _Worker:
+def _fork(
+    prepare: Callable[[], Clean], limit: float, others: Sequence[_Worker], held: Sequence[Task]
+) -> _Worker:
     tasks_read, tasks_write = os.pipe()
     results_read, results_write = os.pipe()
     board = mmap.mmap(-1, BOARD_AT + BOARD.size)  # anonymous and shared with the child
@@ -285,7 +303,7 @@ def _fork(prepare: Callable[[], Clean], limit: float, others: Sequence[_Worker])
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(tasks_write)
         os.close(results_read)
-        _child(prepare, limit, tasks_read, results_write, board, [*inherited])
+        _child(prepare, limit, tasks_read, results_write, board, [*inherited], held)
     os.close(tasks_read)
     os.close(results_write)
     return _Worker(pid, tasks_write, results_read, board)
@@ -365,6 +383,8 @@ class _Pool:
         self.children: dict[int, _Worker] = {}  # by the fd their results come on
         self.poller = select.poll()
         self.gather = True  # results came small: let them gather (see wait)
+        self.began = 0.0  # time.monotonic() when the first files were sent
+        self.answered = 0  # results read so far
         self.streams: dict[int, list[bytes]] = {}  # streamed output so far, by index
 
     def assign(self, next_out: int) -> None:
@@ -374,7 +394,7 @@ class _Pool:
             # topped up while on its last chunk: a child never waits for this process
             idle = [w for w in self.children.values() if len(w.queue) <= size]
             if not idle and len(self.children) < self.workers:
-                worker = _fork(self.prepare, self.limit, list(self.children.values()))
+                worker = _fork(self.prepare, self.limit, list(self.children.values()), self.tasks)
                 self.children[worker.results] = worker
                 self.poller.register(worker.results, select.POLLIN)
                 idle = [worker]
@@ -385,30 +405,44 @@ class _Pool:
             while self.todo and len(batch) < size and self.todo[0] < next_out + self.window:
                 batch.append(self.todo.popleft())
             worker.queue.extend(batch)
-            _send(worker.tasks, [(i, self.tasks[i]) for i in batch])
+            if not self.began:
+                self.began = time.monotonic()
+            _send(worker.tasks, batch)  # indexes: the child holds the tasks (see _child)
 
     def wait(self) -> None:
         """Read what the children sent, for up to :data:`TICK` s or the next deadline.
 
         While every child has files queued behind the one in work and results come
-        small, first let them gather for :data:`GATHER` s: each wake-up costs this
+        small, first let them gather (see :meth:`lull`): each wake-up costs this
         process about as much as a small file costs a child, and woken for every
         result it would hold back what more children can gain (a large result is read
         at once: a child blocks on a full pipe)."""
         now = time.monotonic()
         deadlines = [since + self.limit for _, since in self.timed()]
         wait = min([TICK, *(d - now for d in deadlines)])
-        if (
-            self.gather
-            and wait > GATHER
-            and self.children
-            and all(len(w.queue) > 1 for w in self.children.values())
-        ):
-            time.sleep(GATHER)
-            wait -= GATHER
+        if self.gather and self.children:
+            lull = self.lull(now)
+            if wait > lull >= LULL_MIN:
+                time.sleep(lull)
+                wait -= lull
         self.gather = True
         for fd, _ in self.poller.poll(max(0.0, wait) * 1000):
             self.drain(self.children[fd])
+
+    def lull(self, now: float) -> float:
+        """Seconds the results may gather before this process reads them: half the time
+        the child with the fewest files queued takes to clean all but one of them, at
+        the pace of the batch so far (:data:`GATHER` before any result), within
+        :data:`LULL_MAX`. So the children are topped up before they run dry, whether a
+        file takes a millisecond or a tenth of one, and this process wakes up a few
+        dozen times a second at most (each wake-up costs it ~0.1 ms: cold caches)."""
+        fewest = min(len(w.queue) for w in self.children.values())
+        if fewest <= 1:
+            return 0.0
+        if not self.answered:
+            return GATHER
+        each = (now - self.began) * len(self.children) / self.answered
+        return min(LULL_MAX, (fewest - 1) * each / 2)
 
     def drain(self, worker: _Worker) -> None:
         """Read one piece of what ``worker`` sent and act on each complete message."""
@@ -426,6 +460,7 @@ class _Pool:
                 payload.output = b"".join(pieces)
                 pieces.clear()
             self.done[index] = payload
+            self.answered += 1
             worker.queue.remove(index)  # the first, as results come in order
         if not data:  # the child ended without being asked to
             status = worker.reap(block=True) or 0
