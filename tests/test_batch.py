@@ -642,3 +642,79 @@ def test_chunks_shrink_as_a_batch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(forked) == 2 and sum(n for _, n in sent) == 300
     assert [n for _, n in sent][-4:] == [1, 1, 1, 1]  # the last files one at a time
     assert max(left_at_end, default=0) <= 1  # (with chunks of 32: up to 32 files)
+
+
+def test_files_go_to_a_child_by_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child holds the batch's tasks from its fork: it is sent their indexes only (no
+    Source pickled for each file), and it cleans the task at each index it is sent."""
+    import mmap
+
+    from cleanhtml import workers
+
+    held: list[Any] = []
+
+    def fork(prepare: Any, limit: float, others: Any, tasks: Any) -> workers._Worker:
+        held.append(tasks)
+        return workers._Worker(-1, 1000, 2000, mmap.mmap(-1, 64))
+
+    sent: list[object] = []
+    monkeypatch.setattr(workers, "_fork", fork)
+    monkeypatch.setattr(workers, "_send", lambda fd, message: sent.append(message))
+    tasks = [runner.Source(f"{i}.html", f"{i}.html", f"{i}.html") for i in range(40)]
+    pool = workers._Pool(tasks, range(40), 1, 0.0, lambda: None, runner.FileResult.failure)  # type: ignore[arg-type, return-value]
+    pool.assign(0)
+    assert held == [tasks]
+    assert sent and all(type(m) is list and all(type(i) is int for i in m) for m in sent)
+    flat = [i for m in sent for i in m]  # type: ignore[attr-defined]
+    assert flat == list(range(len(flat)))  # the first files, in order
+
+    # the child's side: each index sent is looked up in what it holds
+    monkeypatch.undo()
+    read, write = os.pipe()
+    results_read, results_write = os.pipe()
+    workers._send(write, [3, 7])
+    workers._send(write, None)
+    os.close(write)
+
+    def prepare() -> workers.Clean:
+        def clean(source: Any, on_write: Any, on_output: Any) -> runner.FileResult:
+            return runner.FileResult(source.name, "unchanged")
+
+        return clean
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        workers._child(prepare, 0.0, read, results_write, mmap.mmap(-1, 64), [], tasks)
+    os.close(read)
+    os.close(results_write)
+    os.waitpid(pid, 0)
+    answers = []
+    while (message := workers._receive(results_read)) is not None:
+        answers.append((message[1], message[2].name))
+    os.close(results_read)
+    assert answers == [(3, "3.html"), (7, "7.html")]
+
+
+def test_results_gather_for_half_the_shortest_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent sleeps while results gather for half the time the child with the
+    fewest files queued takes to clean all but one, at the batch's pace so far: long on
+    slow files (few wake-ups), short on cheap ones (no child left idle)."""
+    import mmap
+
+    from cleanhtml import workers
+
+    pool = workers._Pool([], [], 2, 0.0, lambda: None, runner.FileResult.failure)  # type: ignore[arg-type, return-value]
+    a = workers._Worker(-1, 1000, 2000, mmap.mmap(-1, 64))
+    b = workers._Worker(-2, 1001, 2001, mmap.mmap(-1, 64))
+    pool.children = {2000: a, 2001: b}
+    a.queue.extend(range(41))
+    b.queue.extend(range(100, 121))  # the fewest: 21 files
+    assert pool.lull(10.0) == workers.GATHER  # no result yet: no pace known
+    pool.began, pool.answered = 10.0, 200
+    # 200 files in 1 s by 2 children: 10 ms a file each; (21 - 1) files / 2 -> 0.1 s
+    assert pool.lull(11.0) == workers.LULL_MAX
+    pool.answered = 20_000  # 0.1 ms a file: 1 ms
+    assert pool.lull(11.0) == pytest.approx(0.001)
+    b.queue.clear()
+    b.queue.append(120)  # on its last file: read at once
+    assert pool.lull(11.0) == 0.0
