@@ -604,30 +604,29 @@ def plan(sources: Sequence[Source], settings: Settings) -> list[Task]:
     with ``-t text``) both fail rather than overwrite each other, and an output that
     would land on an input fails rather than overwrite it.
     """
-    if settings.output_dir is None:
-        return list(sources)
-    out_root = os.path.realpath(settings.output_dir)
-    suffix = suffix_for(settings.to)
-    targets: dict[str, list[int]] = {}
-    for index, source in enumerate(sources):
-        key = os.path.normcase(output_file(out_root, source, suffix))
-        targets.setdefault(key, []).append(index)
     tasks: list[Task] = list(sources)
-    for key, indexes in targets.items():
-        if len(indexes) > 1:
-            shown = destination(sources[indexes[0]], settings)
-            names = [sources[i].name for i in indexes]
-            for i in indexes:
-                others = ", ".join(n for n in names if n != sources[i].name)
-                reason = f"output {shown} would also be written from {others}; not written"
-                tasks[i] = FileResult.failure(sources[i].name, reason)
-            continue
-        source = sources[indexes[0]]
-        real = source.real or os.path.realpath(source.path)
-        if source.path != STDIN and os.path.normcase(real) == key:
+    if settings.output_dir is None:
+        return tasks
+    keys = _output_keys(sources, settings)
+    first: dict[str, int] = {}
+    shared: dict[str, list[int]] = {}  # the outputs of several inputs: their indexes
+    for index, key in enumerate(keys):
+        earlier = first.setdefault(key, index)
+        if earlier != index:
+            shared.setdefault(key, [earlier]).append(index)
+    for indexes in shared.values():
+        shown = destination(sources[indexes[0]], settings)
+        names = [sources[i].name for i in indexes]
+        for i in indexes:
+            others = ", ".join(n for n in names if n != sources[i].name)
+            reason = f"output {shown} would also be written from {others}; not written"
+            tasks[i] = FileResult.failure(sources[i].name, reason)
+    for index in _onto(sources, keys):
+        if keys[index] not in shared:
+            source = sources[index]
             shown = destination(source, settings)
             reason = f"output {shown} is the input itself; use -i to clean in place"
-            tasks[indexes[0]] = FileResult.failure(source.name, reason)
+            tasks[index] = FileResult.failure(source.name, reason)
     return tasks
 
 
@@ -635,15 +634,38 @@ def onto_inputs(sources: Sequence[Source], settings: Settings) -> list[Source]:
     """The inputs whose ``-o`` output would be the input file itself (``-o DIR DIR``)."""
     if settings.output_dir is None:
         return []
+    return [sources[index] for index in _onto(sources, _output_keys(sources, settings))]
+
+
+_FOLD = None if os.path.normcase("A") == "A" else os.path.normcase
+"""``os.path.normcase`` where it changes anything (not on POSIX: not called there, on
+each of a batch's files in this process, before any worker starts)."""
+
+
+def _output_keys(sources: Sequence[Source], settings: Settings) -> list[str]:
+    """Each source's ``-o`` output path (:func:`~cleanhtml.files.output_file` under the
+    real output folder), case-folded as file names compare."""
+    assert settings.output_dir is not None
     out_root = os.path.realpath(settings.output_dir)
     suffix = suffix_for(settings.to)
-    return [
-        source
-        for source in sources
-        if source.path != STDIN
-        and os.path.normcase(source.real or os.path.realpath(source.path))
-        == os.path.normcase(output_file(out_root, source, suffix))
-    ]
+    if suffix is None and os.sep == "/" and out_root != "/":  # output_file's join, inline
+        prefix = out_root + "/"
+        return [r if r[:1] == "/" else prefix + r for r in [s.relative for s in sources]]
+    keys = [output_file(out_root, source, suffix) for source in sources]
+    return keys if _FOLD is None else [_FOLD(key) for key in keys]
+
+
+def _onto(sources: Sequence[Source], keys: Sequence[str]) -> list[int]:
+    """The indexes of the sources whose output (``keys``, see :func:`_output_keys`) is
+    the input itself."""
+    found = []
+    for index, source in enumerate(sources):
+        if source.path == STDIN:
+            continue
+        real = source.real or os.path.realpath(source.path)
+        if (real if _FOLD is None else _FOLD(real)) == keys[index]:
+            found.append(index)
+    return found
 
 
 def run_chunk(tasks: Sequence[Task], settings: Settings) -> list[FileResult]:

@@ -575,6 +575,22 @@ def test_output_file_is_output_path_as_a_string(suffix: str | None) -> None:
             assert output_file(root, source, suffix) == str(output_path(Path(root), source, suffix))
 
 
+@pytest.mark.parametrize("to", ["html", "text", "markdown", "json"])
+def test_output_keys_are_output_file(tmp_path: Path, to: str) -> None:
+    """The batch's -o keys (computed inline for html) are output_file's, case-folded as
+    normcase does, for every kind of relative name (a leading '/' taken as it is)."""
+    from cleanhtml.config import Settings
+    from cleanhtml.files import Source, output_file
+
+    names = ["a.md", "a", ".hidden", "a.", "sub/x.html", "sub.d/.x", "/abs/y.md", "é.md"]
+    sources = [Source(name, name, name) for name in names]
+    for out in (tmp_path / "out", tmp_path / "o.d"):
+        settings = Settings(output_dir=out, to=to)
+        root = os.path.realpath(out)
+        expected = [os.path.normcase(output_file(root, s, runner.suffix_for(to))) for s in sources]
+        assert runner._output_keys(sources, settings) == expected
+
+
 def test_bytes_serialized_straight_are_the_text_encoded() -> None:
     """-o/-i (dump) and an html result to stdout serialize the tree straight to UTF-8
     bytes, a page in pieces: the bytes are to_text()'s, encoded (a BOM first for dump),
