@@ -16,35 +16,26 @@ tags are absent had nothing to do. Nodes it lists may have left the tree since;
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Container, Iterator
-from itertools import chain, islice
 
 from lxml import etree
 
-ALWAYS_FLAGGED = frozenset(
-    {"srcdoc", "srcset", "imagesrcset", "values", "to", "from", "by", "style"}
-)
-"""Attribute names the safety rule looks at whatever their value holds."""
-_PLAIN_URL = ("http://", "https://")
-BLOCKS = frozenset(
-    {
-        "p", "div", "ul", "ol", "dl", "li", "dd", "dt", "table", "caption", "colgroup",
-        "col", "thead", "tbody", "tfoot", "tr", "td", "th", "blockquote", "pre",
-        "section", "article", "aside", "header", "footer", "nav", "main", "menu",
-        "hgroup", "details", "dialog", "summary", "fieldset", "legend", "figure",
-        "figcaption", "address", "center", "dir", "listing", "xmp", "form", "hr",
-        "h1", "h2", "h3", "h4", "h5", "h6",
-    }
-)  # fmt: skip
-"""Elements whose start tag closes an open ``<p>`` when HTML is parsed."""
-CLOSED_BY_BLOCK = {
-    **dict.fromkeys(("b", "i", "u", "s", "small", "big", "tt", "strike"), "p"),
-    "a": "table",
-}
-"""Inline elements libxml2 closes when a block starts right inside them (``<b><p>``
-parses as ``<b></b><p>``), with that block; it keeps the block when another element
-stands between (``<b><a><p>``)."""
+from cleanhtml import _walk
+from cleanhtml._walk import _CDATA as _CDATA
+from cleanhtml._walk import _ON as _ON
+from cleanhtml._walk import _PLAIN_URL as _PLAIN_URL
+from cleanhtml._walk import ALWAYS_FLAGGED as ALWAYS_FLAGGED
+from cleanhtml._walk import BLOCKS as BLOCKS
+from cleanhtml._walk import CLOSED_BY_BLOCK as CLOSED_BY_BLOCK
+from cleanhtml._walk import COMMENT as COMMENT
+from cleanhtml._walk import KEPT_MAX as KEPT_MAX
+from cleanhtml._walk import OPT_OUT as OPT_OUT
+from cleanhtml._walk import PHRASING as PHRASING
+from cleanhtml._walk import QUOTE_HOST as QUOTE_HOST
+from cleanhtml._walk import _comment as _comment
+
 _BLOCK_IN_CLOSING_INLINE = etree.XPath(
     "//p[parent::b or parent::i or parent::u or parent::s or parent::small or parent::big"
     " or parent::tt or parent::strike] | //table[parent::a]"
@@ -55,15 +46,6 @@ def block_in_closing_inline(root: etree._Element) -> bool:
     """True when a block now stands right inside an inline element libxml2 would close
     before it (:data:`CLOSED_BY_BLOCK`): the tree's serialization parses to another tree."""
     return bool(_BLOCK_IN_CLOSING_INLINE(root))
-
-
-PHRASING = frozenset(
-    {
-        "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sup", "sub",
-        "mark", "ins", "del", "cite", "q", "abbr", "label", "a", "tt", "strike", "code",
-    }
-)  # fmt: skip
-"""Inline elements (see :attr:`Census.block_in_phrasing`)."""
 
 
 # Patterns are compiled when first used, once per process (see cleanhtml.rules).
@@ -90,11 +72,6 @@ def _xpath_head() -> re.Pattern[str]:
     )
 
 
-QUOTE_HOST = "finance.sina.com.cn"
-"""What every quote-page URL of :data:`cleanhtml.rules.news.QUOTE_URL_PARTS` holds."""
-COMMENT = "!comment"
-"""The name :attr:`Census.tags` holds when the document has comments."""
-OPT_OUT = "cleanhtml:"
 Names = tuple[str, ...] | frozenset[str]
 CREATED_TAGS = frozenset({"strong"})
 """The element names rules create (see the module's docstring)."""
@@ -317,10 +294,6 @@ def xml_tokens(value: str) -> list[str]:
     return value.split(" ")
 
 
-KEPT_MAX = 4096
-"""The most ``class`` (and ``id``) attributes whose elements the census lists."""
-
-
 def _holds(values: set[str], parts: tuple[str, ...], lower: bool) -> bool:
     for value in values:
         if lower:
@@ -336,182 +309,18 @@ def take(root: etree._Element, text: str | None = None) -> Census:
 
     ``text`` is the markup the tree was parsed from, when known: a comment's text is
     then read only when the markup holds an opt-out marker or a CDATA section (the
-    text of a comment is the markup's own; a Sina post's comments hold kilobytes)."""
+    text of a comment is the markup's own; a Sina post's comments hold kilobytes).
+
+    The walk is the compiled one where it was built and can answer for the tree (see
+    :data:`COMPILED`), the Python one (:func:`cleanhtml._walk.fill`) otherwise: the
+    census is the same."""
     census = Census()
-    read_comments = text is None or OPT_OUT in text or _CDATA in text
-    tags = census.tags
-    add_tag = tags.add
-    # each attribute name met (but class, id and href), with whether it is flagged
-    # whatever its value: its tests made once a document, a look-up each attribute after
-    names: dict[str, bool] = {}
-    has_href = False
-    add_class, add_id = census.classes.add, census.ids.add
-    classed: list[tuple[etree._Element, str]] = []
-    ided: list[tuple[etree._Element, str]] = []
-    flag = census.flagged.append
-    quote_links = False
-    top = root.getroottree().getroot()
-    paragraph_end: etree._Element | None = None  # the last node inside the open <p>
-    inline_end: etree._Element | None = None  # the last node inside the open <b>, <a>...
-    phrasing_end: etree._Element | None = None  # the last node inside the open <span>...
-    phrasing: Container[str] = PHRASING  # (emptied once a block is found inside one)
-    closing: Container[str] = CLOSED_BY_BLOCK  # (the same)
-    opening = _OPENING  # the names of those three kinds of element tracked
-    for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
-        if isinstance(node, etree._Comment):
-            if read_comments:
-                _comment(census, node)
-            else:
-                add_tag(COMMENT)
-    walk = top.iter()
-    held = list(islice(walk, KEPT_MAX + 1))  # (in C: a loop step less a node)
-    if len(held) <= KEPT_MAX:
-        census.nodes = nodes = held
-        keep_class, keep_id = classed.append, ided.append
-    else:  # a large tree: its proxies are not all held at once, the rest are walked
-        nodes = chain(held, walk)  # type: ignore[assignment]
-        keep_class, keep_id = _kept(classed), _kept(ided)
-    for node in nodes:
-        tag = node.tag
-        if not isinstance(tag, str):
-            if tag is etree.Comment:
-                if read_comments:
-                    _comment(census, node)
-                else:
-                    add_tag(COMMENT)
-            if node is paragraph_end:
-                paragraph_end = None
-            if node is inline_end:
-                inline_end = None
-            if node is phrasing_end:
-                phrasing_end = None
-            continue
-        add_tag(tag)
-        if phrasing_end is None and inline_end is None and paragraph_end is None:
-            # outside every element tracked (most nodes): one test, whether one opens
-            if tag in opening and len(node):
-                last = _deepest(node)
-                if tag in phrasing:
-                    phrasing_end = last
-                if tag in closing:
-                    inline_end = last
-                if tag == "p":
-                    paragraph_end = last
-        else:
-            if phrasing_end is not None:
-                if tag in BLOCKS:
-                    census.block_in_phrasing = True
-                    phrasing, phrasing_end = _NONE, None  # (found: no need to look further)
-                    opening = _opening(phrasing, closing)
-                elif node is phrasing_end:
-                    phrasing_end = None
-            elif tag in phrasing and len(node):
-                phrasing_end = _deepest(node)
-            if inline_end is not None:
-                if tag == "p" or tag == "table":
-                    census.block_in_inline = True
-                    closing, inline_end = _NONE, None  # (found)
-                    opening = _opening(phrasing, closing)
-                elif node is inline_end:
-                    inline_end = None
-            elif tag in closing and len(node):
-                inline_end = _deepest(node)
-            if paragraph_end is not None:
-                if tag in BLOCKS:
-                    census.block_in_paragraph = True
-                if node is paragraph_end:
-                    paragraph_end = None
-            elif tag == "p" and len(node):
-                paragraph_end = _deepest(node)
-        items: list[tuple[str, str]] = node.items()  # type: ignore[assignment]
-        for name, value in items:
-            # class first (a third of a page's attributes), then href and id, by
-            # comparison; any other name by a look-up (its tests made once a document)
-            if name == "class":
-                add_class(value)
-                keep_class((node, value))
-                continue  # class and id: never flagged (text to the safety rule)
-            if name == "href":
-                has_href = True
-                if not quote_links and QUOTE_HOST in value:
-                    quote_links = True
-            elif name == "id":
-                add_id(value)
-                keep_id((node, value))
-                continue
-            else:
-                by_name = names.get(name)
-                if by_name is None:  # (no other characters lower-case to "on")
-                    by_name = names[name] = name in ALWAYS_FLAGGED or name[:2] in _ON
-                if by_name:
-                    flag((node, name, value))
-                    continue
-            # (":" or "&" in the value, not a plain URL: a value without ":" is not one)
-            if ":" in value:
-                if not value.startswith(_PLAIN_URL):
-                    flag((node, name, value))
-            elif "&" in value:
-                flag((node, name, value))
-    attributes = census.attributes
-    attributes.update(names)
-    if classed:
-        attributes.add("class")
-    if ided:
-        attributes.add("id")
-    if has_href:
-        attributes.add("href")
-    census.quote_links = quote_links
-    census.classed = classed if len(classed) <= KEPT_MAX else None
-    census.ided = ided if len(ided) <= KEPT_MAX else None
+    if _fast_fill is not None:
+        if _fast_fill(census, root, text):
+            return census
+        census = Census()  # (it could not tell: a namespaced tree, say)
+    _walk.fill(census, root, text)
     return census
-
-
-_OPENING = frozenset(PHRASING | CLOSED_BY_BLOCK.keys() | {"p"})
-"""The names of the elements whose insides :func:`take` looks into for blocks."""
-
-
-def _deepest(node: etree._Element) -> etree._Element:
-    """The last node inside ``node`` (which has children): its last child's last child...,
-    the node after which the walk leaves ``node``."""
-    last = node[-1]
-    while len(last):
-        last = last[-1]
-    return last
-
-
-def _opening(phrasing: Container[str], closing: Container[str]) -> frozenset[str]:
-    """The names of the elements :func:`take` still tracks (see :data:`_OPENING`), once
-    ``phrasing`` or ``closing`` is emptied."""
-    return frozenset(
-        name for name in _OPENING if name == "p" or name in phrasing or name in closing
-    )
-
-
-def _kept(kept: list[tuple[etree._Element, str]]) -> Callable[[tuple[etree._Element, str]], None]:
-    """``kept.append`` that stops one past :data:`KEPT_MAX` (a large tree's lists are
-    not kept; its elements are not held all at once by them)."""
-    add = kept.append
-
-    def keep(pair: tuple[etree._Element, str]) -> None:
-        if len(kept) <= KEPT_MAX:
-            add(pair)
-
-    return keep
-
-
-_ON = frozenset({"on", "oN", "On", "ON"})
-_NONE: frozenset[str] = frozenset()
-_CDATA = "[CDATA["
-
-
-def _comment(census: Census, node: etree._Element) -> None:
-    """Record a comment: that there are comments, an opt-out marker, a CDATA section."""
-    census.tags.add(COMMENT)
-    text = node.text or ""
-    if OPT_OUT in text:
-        census.opt_out = True
-    if text.startswith(_CDATA):
-        census.cdata = True
 
 
 def attached(node: etree._Element, root: etree._Element) -> bool:
@@ -524,3 +333,20 @@ def attached(node: etree._Element, root: etree._Element) -> bool:
     # a comment or processing instruction beside the root element is in the tree too
     siblings = (*top.itersiblings(preceding=True), *top.itersiblings())
     return not ancestors and any(sibling is node for sibling in siblings)
+
+
+def _fast() -> Callable[[Census, etree._Element, str | None], bool] | None:
+    """The compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py), unless
+    ``CLEANHTML_PURE`` is set (not ``0``) or it was not built, or not for this lxml."""
+    if os.environ.get("CLEANHTML_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from cleanhtml import _cwalk
+    except ImportError:
+        return None
+    return _cwalk.fill
+
+
+_fast_fill = _fast()
+COMPILED = _fast_fill is not None
+"""Whether :func:`take` runs the compiled walk (``cleanhtml._cwalk``)."""

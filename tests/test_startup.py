@@ -18,6 +18,8 @@ from typing import cast
 
 import pytest
 
+from cleanhtml import census
+
 REPO = Path(__file__).resolve().parent.parent
 POST = REPO.parent / "shared" / "corpus" / "sina" / "000.md"
 
@@ -89,12 +91,16 @@ CLEANER = {
     "cleanhtml.treefixes",
     "cleanhtml.treeops",
     "cleanhtml.watch",
+    "cleanhtml._walk",
+    *(["cleanhtml._cwalk"] if census.COMPILED else []),
 }
 """Our modules a post cleaned in this process loads (``--timeout 0``): no site module
 (the registry's static table picks the site; this post names none, and a post of a
 site imports that site's module only: tests/test_sites.py). ``cleanhtml.guard`` is the
 command's first module (the guard process, which forked the one cleaning), ``watch`` its
-child's side."""
+child's side. ``_walk`` is the census walk in Python (and the names it tests);
+``_cwalk`` the compiled one (setup.py), loaded where it was built and ``CLEANHTML_PURE``
+is unset, as in this process (the same source tree and environment as the run)."""
 
 
 def imported(*args: str, data: bytes) -> set[str]:

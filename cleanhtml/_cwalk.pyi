@@ -1,0 +1,8 @@
+# The compiled census walk (cleanhtml/_cwalk.pyx, built by setup.py).
+from lxml import etree
+
+from cleanhtml.census import Census
+
+BUILT_FOR: tuple[str, int]
+
+def fill(census: Census, root: etree._Element, text: str | None) -> bool: ...

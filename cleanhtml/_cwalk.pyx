@@ -1,0 +1,348 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The census walk over libxml2's nodes in C (optional; built by setup.py with Cython).
+
+:func:`fill` gives the very census :func:`cleanhtml._walk.fill` gives, but reads the
+tree's C structures (node types, names, attributes) instead of asking lxml for a
+Python object of each tag, attribute list and child: lxml's own ``iter()``,
+``.tag``, ``items()``, ``len()`` and ``[-1]`` are written here over the same fields,
+and a node's Python proxy is made (by lxml's public C-API ``elementFactory``) only
+for what the census holds. What it cannot answer as lxml would, it does not try: on a
+namespaced element or attribute, a repeated attribute name, an attribute value that is
+not one text node, an entity reference, or a tree that is not an HTML document, :func:`fill` returns False
+and the caller walks in Python.
+
+lxml's structures differ between its versions: this module is compiled against the
+lxml of the build and refuses to import (ImportError) under any other lxml or libxml2
+version; cleanhtml.census then uses the Python walk.
+"""
+
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport memset, strchr, strcmp, strlen, strncmp, strstr
+
+from lxml.includes cimport tree
+from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
+from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
+
+
+cdef extern from "lxml-version.h":
+    cdef char* LXML_VERSION_STRING
+
+cdef extern from "libxml/xmlversion.h":
+    cdef int LIBXML_VERSION
+
+
+from lxml import etree
+
+BUILT_FOR = (LXML_VERSION_STRING.decode("ascii"), LIBXML_VERSION)
+"""The lxml version and libxml2 version number this module was compiled against."""
+
+_running = (etree.__version__, etree.LIBXML_VERSION[0] * 10000 + etree.LIBXML_VERSION[1] * 100
+            + etree.LIBXML_VERSION[2])
+if _running != BUILT_FOR:
+    raise ImportError(f"cleanhtml._cwalk was built for lxml/libxml2 {BUILT_FOR}, not {_running}")
+
+import_lxml__etree()
+
+from cleanhtml._walk import (
+    _CDATA,
+    _ON,
+    ALWAYS_FLAGGED,
+    BLOCKS,
+    CLOSED_BY_BLOCK,
+    COMMENT,
+    KEPT_MAX,
+    OPT_OUT,
+    PHRASING,
+    QUOTE_HOST,
+    _comment,
+)
+
+_OPENING = frozenset(PHRASING | CLOSED_BY_BLOCK.keys() | {"p"})
+_NONE = frozenset()
+cdef bytes _QUOTE_HOST = QUOTE_HOST.encode("ascii")
+cdef Py_ssize_t _KEPT_MAX = KEPT_MAX
+cdef frozenset _BLOCKS = BLOCKS
+
+
+cdef enum:
+    _CACHED = 64  # (names met, by address: libxml2 keeps one copy of each in its dict)
+
+
+cdef struct _Names:
+    const_xmlChar* keys[_CACHED]
+    void* values[_CACHED]  # (str, held by the walk's list ``held``)
+
+
+cdef inline str _name(_Names* cache, list held, const_xmlChar* c_name):
+    """``_text(c_name)``, the same str object for the same address while it stays cached
+    (a name's text is hashed once, not at every element)."""
+    cdef size_t slot = ((<size_t>c_name) >> 3) % _CACHED
+    cdef str text
+    if cache.keys[slot] is c_name:
+        return <str>cache.values[slot]
+    text = _text(c_name)
+    held.append(text)
+    cache.keys[slot] = c_name
+    cache.values[slot] = <void*>text
+    return text
+
+
+class _Bail(Exception):
+    """This walk cannot tell as lxml would: the Python walk must."""
+
+
+cdef inline bint _element_like(xmlNode* c_node) noexcept:
+    """lxml's _isElement: what iter(), len() and [i] count."""
+    return (c_node.type == tree.XML_ELEMENT_NODE or c_node.type == tree.XML_COMMENT_NODE
+            or c_node.type == tree.XML_ENTITY_REF_NODE or c_node.type == tree.XML_PI_NODE)
+
+
+cdef inline xmlNode* _first_child(xmlNode* c_node) noexcept:
+    """The first child iter() goes to (only elements are entered)."""
+    cdef xmlNode* c_child
+    if c_node.type != tree.XML_ELEMENT_NODE:
+        return NULL
+    c_child = c_node.children
+    while c_child is not NULL and not _element_like(c_child):
+        c_child = c_child.next
+    return c_child
+
+
+cdef inline xmlNode* _last_child(xmlNode* c_node) noexcept:
+    """``node[-1]`` (NULL when ``len(node)`` is 0)."""
+    cdef xmlNode* c_child = c_node.last
+    while c_child is not NULL and not _element_like(c_child):
+        c_child = c_child.prev
+    return c_child
+
+
+cdef inline xmlNode* _deepest(xmlNode* c_node) noexcept:
+    """The last node inside ``c_node`` (which has children): census._walk._deepest."""
+    cdef xmlNode* c_last = _last_child(c_node)
+    cdef xmlNode* c_next = _last_child(c_last)
+    while c_next is not NULL:
+        c_last = c_next
+        c_next = _last_child(c_last)
+    return c_last
+
+
+cdef inline xmlNode* _next_node(xmlNode* c_node, xmlNode* c_top) noexcept:
+    """The node after ``c_node`` in ``c_top.iter()``, or NULL."""
+    cdef xmlNode* c_next = _first_child(c_node)
+    if c_next is not NULL:
+        return c_next
+    while c_node is not c_top and c_node is not NULL:
+        c_next = c_node.next
+        while c_next is not NULL:
+            if _element_like(c_next):
+                return c_next
+            c_next = c_next.next
+        c_node = c_node.parent
+    return NULL
+
+
+cdef inline str _text(const_xmlChar* c_text):
+    return PyUnicode_DecodeUTF8(<const char*>c_text, strlen(<const char*>c_text), NULL)
+
+
+cdef inline const_xmlChar* _value(xmlAttr* c_attr) except? NULL:
+    """The attribute's value as lxml reads it (xmlGetNsProp: one text child's content,
+    or "" without a child); anything else bails out."""
+    cdef xmlNode* c_child = c_attr.children
+    if c_child is NULL:
+        return <const_xmlChar*>b""
+    if c_child.next is not NULL or c_child.type != tree.XML_TEXT_NODE or c_child.content is NULL:
+        raise _Bail()
+    return c_child.content
+
+
+cdef inline bint _plain_url(const_xmlChar* c_value) noexcept:
+    return (strncmp(<const char*>c_value, "http://", 7) == 0
+            or strncmp(<const char*>c_value, "https://", 8) == 0)
+
+
+def fill(census, root, text):
+    """:func:`cleanhtml._walk.fill`, and True; or False, when this walk cannot tell as
+    lxml would (see above; ``census`` is then half filled: the caller drops it)."""
+    try:
+        return _fill(census, root, text)
+    except _Bail:
+        return False
+
+
+cdef bint _fill(census, _Element root, text) except -1:
+    cdef _Element top = root.getroottree().getroot()
+    cdef _Document doc = top._doc
+    cdef xmlNode* c_top = top._c_node
+    cdef xmlNode* c_node
+    cdef xmlAttr* c_attr
+    cdef xmlAttr* c_other
+    cdef const_xmlChar* c_value
+    cdef xmlNode* paragraph_end = NULL  # the last node inside the open <p>
+    cdef xmlNode* inline_end = NULL  # the last node inside the open <b>, <a>...
+    cdef xmlNode* phrasing_end = NULL  # the last node inside the open <span>...
+    cdef bint has_href = False, quote_links = False, hold, has_children
+    cdef Py_ssize_t count = 0
+    cdef object node, value, by_name
+    cdef str tag, name
+    cdef set tags, classes, ids
+    cdef dict names
+    cdef list classed, ided, flagged, nodes
+    cdef list held = []
+    cdef _Names cache
+    memset(&cache, 0, sizeof(cache))
+    if doc._c_doc.type != tree.XML_HTML_DOCUMENT_NODE:
+        return False
+    read_comments = text is None or OPT_OUT in text or _CDATA in text
+    tags = census.tags
+    names = {}
+    classes, ids = census.classes, census.ids
+    classed = []
+    ided = []
+    flagged = census.flagged
+    phrasing = PHRASING  # (emptied once a block is found inside one)
+    closing = CLOSED_BY_BLOCK  # (the same)
+    opening = _OPENING
+    for node in [*top.itersiblings(preceding=True), *top.itersiblings()]:
+        if isinstance(node, etree._Comment):
+            if read_comments:
+                _comment(census, node)
+            else:
+                tags.add(COMMENT)
+    # the proxies of the first KEPT_MAX + 1 nodes are held (census.nodes when all fit)
+    nodes = []
+    hold = True
+    c_node = c_top
+    while c_node is not NULL:
+        node = None
+        if hold:
+            node = elementFactory(doc, c_node)
+            nodes.append(node)
+            count += 1
+            if count > _KEPT_MAX:
+                hold = False
+                nodes = None
+        if c_node.type != tree.XML_ELEMENT_NODE:
+            if c_node.type == tree.XML_ENTITY_REF_NODE:
+                raise _Bail()  # (never parsed from HTML; its children are a declaration)
+            if c_node.type == tree.XML_COMMENT_NODE:
+                if read_comments:
+                    _comment(census, node if node is not None else elementFactory(doc, c_node))
+                else:
+                    tags.add(COMMENT)
+            if c_node is paragraph_end:
+                paragraph_end = NULL
+            if c_node is inline_end:
+                inline_end = NULL
+            if c_node is phrasing_end:
+                phrasing_end = NULL
+            c_node = _next_node(c_node, c_top)
+            continue
+        if c_node.ns is not NULL:
+            raise _Bail()
+        tag = _name(&cache, held, c_node.name)
+        tags.add(tag)
+        if phrasing_end is NULL and inline_end is NULL and paragraph_end is NULL:
+            # outside every element tracked (most nodes): one test, whether one opens
+            if tag in opening and _last_child(c_node) is not NULL:
+                if tag in phrasing:
+                    phrasing_end = _deepest(c_node)
+                if tag in closing:
+                    inline_end = _deepest(c_node)
+                if tag == "p":
+                    paragraph_end = _deepest(c_node)
+        else:
+            has_children = _last_child(c_node) is not NULL
+            if phrasing_end is not NULL:
+                if tag in _BLOCKS:
+                    census.block_in_phrasing = True
+                    phrasing, phrasing_end = _NONE, NULL  # (found: no need to look further)
+                    opening = _opening(phrasing, closing)
+                elif c_node is phrasing_end:
+                    phrasing_end = NULL
+            elif has_children and tag in phrasing:
+                phrasing_end = _deepest(c_node)
+            if inline_end is not NULL:
+                if tag == "p" or tag == "table":
+                    census.block_in_inline = True
+                    closing, inline_end = _NONE, NULL  # (found)
+                    opening = _opening(phrasing, closing)
+                elif c_node is inline_end:
+                    inline_end = NULL
+            elif has_children and tag in closing:
+                inline_end = _deepest(c_node)
+            if paragraph_end is not NULL:
+                if tag in _BLOCKS:
+                    census.block_in_paragraph = True
+                if c_node is paragraph_end:
+                    paragraph_end = NULL
+            elif has_children and tag == "p":
+                paragraph_end = _deepest(c_node)
+        c_attr = c_node.properties
+        while c_attr is not NULL:
+            if c_attr.ns is not NULL or c_attr.type != tree.XML_ATTRIBUTE_NODE:
+                raise _Bail()
+            c_other = c_node.properties
+            while c_other is not c_attr:  # (lxml reads a repeated name's first value)
+                if strcmp(<const char*>c_other.name, <const char*>c_attr.name) == 0:
+                    raise _Bail()
+                c_other = c_other.next
+            c_value = _value(c_attr)
+            if node is None:
+                node = elementFactory(doc, c_node)
+            # class first (a third of a page's attributes), then href and id
+            if strcmp(<const char*>c_attr.name, "class") == 0:
+                value = _text(c_value)
+                classes.add(value)
+                if len(classed) <= _KEPT_MAX:
+                    classed.append((node, value))
+                c_attr = c_attr.next
+                continue  # class and id: never flagged (text to the safety rule)
+            if strcmp(<const char*>c_attr.name, "href") == 0:
+                has_href = True
+                if not quote_links and strstr(<const char*>c_value, _QUOTE_HOST) is not NULL:
+                    quote_links = True
+                name = "href"
+            elif strcmp(<const char*>c_attr.name, "id") == 0:
+                value = _text(c_value)
+                ids.add(value)
+                if len(ided) <= _KEPT_MAX:
+                    ided.append((node, value))
+                c_attr = c_attr.next
+                continue
+            else:
+                name = _name(&cache, held, c_attr.name)
+                by_name = names.get(name)
+                if by_name is None:  # (no other characters lower-case to "on")
+                    by_name = names[name] = name in ALWAYS_FLAGGED or name[:2] in _ON
+                if by_name:
+                    flagged.append((node, name, _text(c_value)))
+                    c_attr = c_attr.next
+                    continue
+            # (":" or "&" in the value, not a plain URL: a value without ":" is not one)
+            if strchr(<const char*>c_value, c':') is not NULL:
+                if not _plain_url(c_value):
+                    flagged.append((node, name, _text(c_value)))
+            elif strchr(<const char*>c_value, c'&') is not NULL:
+                flagged.append((node, name, _text(c_value)))
+            c_attr = c_attr.next
+        c_node = _next_node(c_node, c_top)
+    census.nodes = nodes
+    attributes = census.attributes
+    attributes.update(names)
+    if classed:
+        attributes.add("class")
+    if ided:
+        attributes.add("id")
+    if has_href:
+        attributes.add("href")
+    census.quote_links = quote_links
+    census.classed = classed if len(classed) <= KEPT_MAX else None
+    census.ided = ided if len(ided) <= KEPT_MAX else None
+    return True
+
+
+def _opening(phrasing, closing):
+    return frozenset(
+        name for name in _OPENING if name == "p" or name in phrasing or name in closing
+    )

@@ -1,0 +1,246 @@
+"""The compiled census walk gives what the Python walk gives (issue 16, pages).
+
+``pip install .`` builds ``cleanhtml/_cwalk.pyx`` with Cython as ``cleanhtml._cwalk``
+(setup.py) where it can; :mod:`cleanhtml.census` uses it unless ``CLEANHTML_PURE`` is
+set, and the Python walk (``cleanhtml/_walk.py``) for a tree it cannot answer for. Both
+are run here side by side, on random markup and on every real input: the censuses must
+be equal field by field (the same proxies, in the same order), and every output cleaned
+with the compiled walk must match the stored digests (those of the Python walk).
+
+The tests usually run on the source tree (``python -m pytest`` puts it first on the
+path), where an editable install builds no extension: the compiled module is then taken
+from the installed package (``pip install .``) when there is one. Under CI (``CI`` set,
+after the README's ``pip install .``) it must be there and in use: nothing skips.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.machinery
+import importlib.metadata
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from test_census_walk import ATTRIBUTES, FIELDS, TAGS
+from test_digests import GROUPS, _stored, digests_of
+
+from cleanhtml import _walk, census, document
+from cleanhtml.census import KEPT_MAX, Census
+from cleanhtml.errors import CleanHtmlError
+
+SCALE = int(os.environ.get("CLEANHTML_HYPOTHESIS_SCALE", "1"))
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+NAME = "cleanhtml._cwalk"
+
+
+def _installed() -> ModuleType | None:
+    """The compiled walk of the installed package (``pip install .``), when the tests
+    import cleanhtml from elsewhere (the source tree)."""
+    try:
+        files = importlib.metadata.files("cleanhtml") or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if file.parent.name == "cleanhtml" and file.name.startswith("_cwalk."):
+            path = Path(str(file.locate()))
+            if path.suffix in importlib.machinery.EXTENSION_SUFFIXES or any(
+                path.name.endswith(s) for s in importlib.machinery.EXTENSION_SUFFIXES
+            ):
+                spec = importlib.util.spec_from_file_location(NAME, path)
+                assert spec is not None and spec.loader is not None
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                return module
+    return None
+
+
+def _compiled() -> ModuleType | None:
+    try:
+        from cleanhtml import _cwalk
+    except ImportError:
+        return _installed()
+    return _cwalk
+
+
+COMPILED = _compiled()
+needs_compiled = pytest.mark.skipif(
+    COMPILED is None and not os.environ.get("CI"),
+    reason="no compiled walk (pip install . builds it; editable installs do not)",
+)
+
+
+Fill = Callable[[Census, etree._Element, str | None], bool]
+
+
+def compiled_fill() -> Fill:
+    assert COMPILED is not None, "CI: pip install . must build cleanhtml._cwalk"
+    fill: Fill = COMPILED.fill
+    assert type(fill).__name__ == "cython_function_or_method"
+    return fill
+
+
+def _same(root: etree._Element, text: str | None = None, *, told: bool = True) -> None:
+    """Both walks give the same census (``told``: the compiled one can tell for this tree;
+    else it says it cannot, and the Python walk is taken)."""
+    pure, fast = Census(), Census()
+    _walk.fill(pure, root, text)
+    assert compiled_fill()(fast, root, text) is told
+    if told:
+        for field in (*FIELDS, "flagged"):
+            assert getattr(fast, field) == getattr(pure, field), field
+    taken = census.take(root, text)
+    for field in (*FIELDS, "flagged"):
+        assert getattr(taken, field) == getattr(pure, field), field
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="CI only: after pip install .")
+def test_ci_installs_and_uses_the_compiled_walk(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("CLEANHTML_PURE", "PYTHONPATH")}
+    run = subprocess.run(
+        [sys.executable, "-c", "import cleanhtml.census as c; print(c.COMPILED, c._fast_fill)"],
+        cwd=tmp_path,  # (not the source tree: the installed package)
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.startswith("True <cyfunction fill"), run.stdout + run.stderr
+    assert COMPILED is not None
+
+
+def test_cleanhtml_pure_forces_the_python_walk(tmp_path: Path) -> None:
+    code = "import cleanhtml.census as c, sys; print(c.COMPILED, 'cleanhtml._cwalk' in sys.modules)"
+    for value, compiled in (("1", False), ("", None)):
+        env = {**os.environ, "CLEANHTML_PURE": value}
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        if compiled is None:  # unset: compiled where it was built (here: the source tree's)
+            assert run.stdout.split() in (["True", "True"], ["False", "False"])
+        else:
+            assert run.stdout.split() == ["False", "False"]
+    assert (census._fast_fill is not None) == census.COMPILED
+
+
+PIECES = ["t", " ", "<!-- c -->", "<!-- cleanhtml: off -->", "<?pi x?>", "<![CDATA[x]]>",
+          "&amp;", "&nbsp;", "中文", "<br>", "<p class='中' data-é='ü:&amp;'>",
+          "<p class>"]  # fmt: skip
+MARKUP = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from([*TAGS, "strike", "tt", "svg", "x-y", "ä"]), ATTRIBUTES).map(
+            lambda t: f"<{t[0]}{t[1]}>"
+        ),
+        st.sampled_from(TAGS).map(lambda tag: f"</{tag}>"),
+        st.sampled_from(PIECES),
+    ),
+    max_size=80,
+)
+
+
+@needs_compiled
+@settings(max_examples=1000 * SCALE, deadline=None)
+@given(MARKUP, st.sampled_from(["", "<!-- a -->", "<!DOCTYPE html><!-- cleanhtml: x -->"]))
+def test_compiled_walk_equals_python_walk_on_random_markup(pieces: list[str], before: str) -> None:
+    markup = "".join(pieces)
+    root = etree.fromstring(
+        f"{before}<html><body>{markup}</body></html><!-- after -->", etree.HTMLParser()
+    )
+    if root is not None:
+        _same(root)
+        _same(root, markup)
+        _same(root[-1] if len(root) else root, before + markup)
+
+
+@needs_compiled
+def test_what_the_compiled_walk_cannot_tell_the_python_walk_does() -> None:
+    """Namespaced names (lxml spells them ``{uri}name``) and XML trees: it says so."""
+    html = "<html><body><p class='a' onclick='f()'>x</p><!-- c --></body></html>"
+    root = etree.fromstring(html, etree.HTMLParser())
+    _same(root)
+    etree.SubElement(root[0], "{urn:x}y")
+    _same(root, told=False)
+    root = etree.fromstring(html, etree.HTMLParser())
+    root[0][0].set("{urn:x}z", "javascript:f()")
+    _same(root, told=False)
+    root = etree.fromstring(html, etree.HTMLParser())
+    root[0].append(etree.Entity("nbsp"))
+    _same(root, told=False)
+    _same(etree.fromstring("<html><body><p class='a'>x</p></body></html>"), told=False)
+    _same(etree.fromstring(html, etree.HTMLParser())[0][0])  # (any node of the tree)
+
+
+@needs_compiled
+def test_the_compiled_walk_imports_only_under_the_lxml_it_was_built_for() -> None:
+    assert COMPILED is not None
+    built_for = COMPILED.BUILT_FOR
+    running = etree.LIBXML_VERSION
+    assert built_for == (etree.__version__, running[0] * 10000 + running[1] * 100 + running[2])
+    probe = (
+        "import importlib.util, lxml.etree as e; e.__version__ = '5.0.0'\n"
+        f"spec = importlib.util.spec_from_file_location({NAME!r}, {COMPILED.__file__!r})\n"
+        "try:\n    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "except ImportError as error:\n    print('refused:', error)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.startswith("refused: cleanhtml._cwalk was built for lxml/libxml2")
+
+
+@needs_compiled
+def test_compiled_walk_equals_python_walk_on_a_large_tree() -> None:
+    markup = "".join(f"<p class='c{i}' id='i{i}'>t<b>x</b></p>" for i in range(KEPT_MAX + 1))
+    root = etree.fromstring(f"<html><body>{markup}<a onclick='f()'>y</a></body></html>",
+                            etree.HTMLParser())  # fmt: skip
+    _same(root)
+
+
+def _inputs() -> list[bytes]:
+    inputs = [
+        next(p for p in case.iterdir() if p.stem == "input").read_bytes()
+        for case in sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
+    ]
+    inputs += [p.read_bytes() for p in sorted((SHARED / "corpus" / "sina").glob("*.md"))]
+    inputs += [
+        gzip.decompress(p.read_bytes())
+        for p in sorted((SHARED / "bench-corpus" / "html").glob("*.html.gz"))
+    ]
+    return inputs
+
+
+@needs_compiled
+def test_compiled_walk_equals_python_walk_on_every_real_input() -> None:
+    compared = 0
+    for data in _inputs():
+        try:
+            loaded = document.load(data)
+        except CleanHtmlError:
+            continue
+        _same(loaded.root)
+        compared += 1
+    assert compared > 200
+
+
+@needs_compiled
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_outputs_with_the_compiled_walk_match_the_digests(
+    group: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every fixture, post, bench page and vector cleaned with the compiled walk gives,
+    in every format, the bytes the stored digests pin (those of the Python walk)."""
+    inputs, folder = GROUPS[group]
+    if not folder.exists():
+        pytest.skip(f"{folder} not found")
+    monkeypatch.setattr(census, "_fast_fill", compiled_fill())
+    expected = _stored()[group]
+    got = {name: digests_of(read(), case) for name, case, read in inputs()}
+    assert sorted(got) == sorted(expected)
+    assert [name for name in got if got[name] != expected[name]] == []
