@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import gzip
 import importlib.machinery
-import importlib.metadata
 import importlib.util
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -46,20 +46,17 @@ NAME = "cleanhtml._cwalk"
 def _installed() -> ModuleType | None:
     """The compiled walk of the installed package (``pip install .``), when the tests
     import cleanhtml from elsewhere (the source tree)."""
-    try:
-        files = importlib.metadata.files("cleanhtml") or []
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    for file in files:
-        if file.parent.name == "cleanhtml" and file.name.startswith("_cwalk."):
-            path = Path(str(file.locate()))
-            if path.suffix in importlib.machinery.EXTENSION_SUFFIXES or any(
-                path.name.endswith(s) for s in importlib.machinery.EXTENSION_SUFFIXES
-            ):
+    for folder in {sysconfig.get_path("platlib"), sysconfig.get_path("purelib")}:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = Path(folder) / "cleanhtml" / f"_cwalk{suffix}"
+            if path.is_file():
                 spec = importlib.util.spec_from_file_location(NAME, path)
                 assert spec is not None and spec.loader is not None
                 module = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(module)
+                try:
+                    spec.loader.exec_module(module)
+                except ImportError:  # (built for another lxml: not used, see setup.py)
+                    return None
                 return module
     return None
 
