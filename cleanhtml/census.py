@@ -312,11 +312,14 @@ def take(root: etree._Element, text: str | None = None) -> Census:
     text of a comment is the markup's own; a Sina post's comments hold kilobytes).
 
     The walk is the compiled one where it was built and can answer for the tree (see
-    :data:`COMPILED`), the Python one (:func:`cleanhtml._walk.fill`) otherwise: the
+    :func:`compiled`), the Python one (:func:`cleanhtml._walk.fill`) otherwise: the
     census is the same."""
     census = Census()
-    if _fast_fill is not None:
-        if _fast_fill(census, root, text):
+    if not _loaded:
+        _load(text)
+    fill = _fast_fill
+    if fill is not None:
+        if fill(census, root, text):
             return census
         census = Census()  # (it could not tell: a namespaced tree, say)
     _walk.fill(census, root, text)
@@ -335,18 +338,34 @@ def attached(node: etree._Element, root: etree._Element) -> bool:
     return not ancestors and any(sibling is node for sibling in siblings)
 
 
-def _fast() -> Callable[[Census, etree._Element, str | None], bool] | None:
-    """The compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py), unless
-    ``CLEANHTML_PURE`` is set (not ``0``) or it was not built, or not for this lxml."""
-    if os.environ.get("CLEANHTML_PURE", "") not in ("", "0"):
-        return None
+SMALL = 32_768
+"""Markup shorter than this (characters) is walked in Python when it is the first a
+process walks: loading the compiled walk (~0.2 ms) costs a one-post run more than it
+saves on that post (~15 us); the next document, or a larger one, loads it."""
+_fast_fill: Callable[[Census, etree._Element, str | None], bool] | None = None
+_loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
+_small_taken = False
+
+
+def _load(text: str | None) -> None:
+    """Load the compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py, when it
+    was, for this lxml) once it pays (see :data:`SMALL`)."""
+    global _loaded, _fast_fill, _small_taken
+    if text is not None and len(text) < SMALL and not _small_taken:
+        _small_taken = True
+        return
+    _loaded = True
     try:
         from cleanhtml import _cwalk
     except ImportError:
-        return None
-    return _cwalk.fill
+        return
+    _fast_fill = _cwalk.fill
 
 
-_fast_fill = _fast()
-COMPILED = _fast_fill is not None
-"""Whether :func:`take` runs the compiled walk (``cleanhtml._cwalk``)."""
+def compiled() -> bool:
+    """Whether :func:`take` runs the compiled walk (``cleanhtml._cwalk``): it was built,
+    for this lxml, and ``CLEANHTML_PURE`` is unset (or ``0``). Loads it when it is not
+    yet (a process's first, small document is walked in Python, see :data:`SMALL`)."""
+    if not _loaded:
+        _load(None)
+    return _fast_fill is not None

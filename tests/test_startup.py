@@ -18,8 +18,6 @@ from typing import cast
 
 import pytest
 
-from cleanhtml import census
-
 REPO = Path(__file__).resolve().parent.parent
 POST = REPO.parent / "shared" / "corpus" / "sina" / "000.md"
 
@@ -92,15 +90,14 @@ CLEANER = {
     "cleanhtml.treeops",
     "cleanhtml.watch",
     "cleanhtml._walk",
-    *(["cleanhtml._cwalk"] if census.COMPILED else []),
 }
 """Our modules a post cleaned in this process loads (``--timeout 0``): no site module
 (the registry's static table picks the site; this post names none, and a post of a
 site imports that site's module only: tests/test_sites.py). ``cleanhtml.guard`` is the
 command's first module (the guard process, which forked the one cleaning), ``watch`` its
-child's side. ``_walk`` is the census walk in Python (and the names it tests);
-``_cwalk`` the compiled one (setup.py), loaded where it was built and ``CLEANHTML_PURE``
-is unset, as in this process (the same source tree and environment as the run)."""
+child's side. ``_walk`` is the census walk in Python (and the names it tests); the
+compiled one (``_cwalk``, setup.py) is not loaded for a process's first small document
+(``cleanhtml.census.SMALL``): loading it costs one post more than it saves."""
 
 
 def imported(*args: str, data: bytes) -> set[str]:
