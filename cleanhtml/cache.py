@@ -233,13 +233,18 @@ def _read(path: Path) -> dict[str, bytes]:
 def _write(path: Path, entries: dict[str, bytes]) -> None:
     """Replace ``path`` atomically (temporary file in the same folder, then rename).
 
-    ``entries`` holds each entry as its marshal bytes (see :meth:`Cache.record`)."""
+    ``entries`` holds each entry as its marshal bytes (see :meth:`Cache.record`); it is
+    emptied once marshalled, and the body is written after its header rather than
+    joined to it: a batch's peak memory is the entries or their marshal bytes, not
+    both and a copy (a few hundred bytes a file)."""
     body = marshal.dumps(entries)
-    data = FORMAT + b" " + digest(body).encode("ascii") + b"\n" + body
+    entries.clear()
+    head = FORMAT + b" " + digest(body).encode("ascii") + b"\n"
     temp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
         with open(temp, "wb") as handle:
-            handle.write(data)
+            handle.write(head)
+            handle.write(body)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -371,8 +376,8 @@ class Cache:
             if type(key) is str and key not in self.changed and os.path.lexists(key)
         }
         kept.update(self.changed)
-        _write(self.path, kept)
         self.changed = {}
+        _write(self.path, kept)
 
 
 def _key(source: Source) -> str:

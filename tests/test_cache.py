@@ -568,3 +568,19 @@ def test_a_rerun_answered_by_the_cache_loads_no_cleaner(
         "hashlib", "_hashlib", "json", "difflib", "locale", "dataclasses",
     }  # fmt: skip
     assert modules & unwanted == set(), again.stderr.decode()[-2000:]
+
+
+def test_a_cache_file_is_its_header_then_its_body(tmp_path: Path) -> None:
+    """The file is FORMAT, the body's digest and a line break, then the marshalled
+    entries (written in two pieces, never joined in memory); what was written reads
+    back, and the entries given are let go once marshalled (peak memory of a batch)."""
+    import marshal
+
+    path = tmp_path / "cache.x.bin"
+    entries = {f"/p/{i}.md": marshal.dumps((i, -1, "d", "cleaned")) for i in range(50)}
+    copy = dict(entries)
+    cache._write(path, entries)
+    head, _, body = path.read_bytes().partition(b"\n")
+    assert head == cache.FORMAT + b" " + cache.digest(body).encode()
+    assert marshal.loads(body) == copy
+    assert entries == {} and cache._read(path) == copy
