@@ -106,8 +106,9 @@ def clean_loaded(
     it are left out (:attr:`~cleanhtml.rule.Rule.hidden_in`; not with ``explain``,
     which lists every removal). They are applied after the others where their edits
     matter: when no other rule edited (whether the document changed is then theirs to
-    say) and before settling (which parses the serialized tree again, and runs every
-    rule again on it), so the tree settled is the one a run of every rule leaves.
+    say) and when the tree may need settling (which parses the serialized tree again
+    and runs every rule again on it): the tree settled is the one a run of every rule
+    leaves.
     """
     ctx = Context(explain=explain, line_offset=doc.front_matter.count("\n"))
     if doc.front_matter or markers:  # a post: its generator's markers stay
@@ -122,10 +123,16 @@ def clean_loaded(
     ctx.to = to
     skipped: list[Rule] | None = None if to is None or explain else []
     edits = pipeline.run(doc, chosen, ctx, to=to, skipped=skipped)
-    if skipped and (not edits or _unsettled(doc, chosen, edits, ctx.reshaped, parse=False)):
+    unsettled = _unsettled(doc, chosen, edits, ctx.reshaped)
+    if skipped and (not edits or unsettled):
+        # the tree every rule leaves, then whether it needs settling: what the skipped
+        # rules edit (attributes, whitespace between blocks) never makes a parent that
+        # parses back to itself parse otherwise, so a tree settled without them is
+        # settled with them too (only their absence of edits may have to be told)
         pipeline.apply_skipped(doc, chosen, skipped, ctx, edits)
         skipped = [rule for rule in skipped if rule.records_only]  # (not applied late)
-    if _unsettled(doc, chosen, edits, ctx.reshaped):
+        unsettled = _unsettled(doc, chosen, edits, ctx.reshaped)
+    if unsettled:
         _settle(doc, chosen, ctx, edits)
     ctx.reshaped = None
     names = tuple(rule.name for rule in skipped) if skipped else ()
@@ -140,11 +147,8 @@ def _unsettled(
     rules: Sequence[Rule],
     edits: dict[str, int],
     reshaped: list[etree._Element] | None,
-    *,
-    parse: bool = True,
 ) -> bool:
-    """True when the edited tree may serialize to markup that parses to another tree
-    (without ``parse``, also when it takes parsing parents again to tell).
+    """True when the edited tree may serialize to markup that parses to another tree.
 
     Rules that only drop whole elements, attributes or text leave a tree that parses
     back, unless the census saw nesting HTML cannot express. An edit of a reshaping
@@ -171,7 +175,6 @@ def _unsettled(
         or reshaped is None
         or census.block_in_phrasing
         or not census.tags <= LOCAL_TAGS
-        or not parse
         or not _parses_back(doc.root, reshaped)
     )
 

@@ -211,10 +211,13 @@ class Rule(Frozen):
     change: cleaning for one of them skips the rule (see
     :func:`cleanhtml.cleaned.clean_loaded`). Only for a rule (1) that edits only what
     those formats' renderers never read (attributes, for ``text``; metadata that only
-    ``json`` reads), (2) whose edits no later rule of the table reads, and (3) that
-    is not :attr:`reshapes`: applied after the rules that follow it, it then leaves
-    the tree it leaves in its place, which cleaning does where its edits matter
-    (before settling, and to tell whether anything changed).
+    ``json`` reads), (2) whose edits no later rule of the table reads, (3) that is not
+    :attr:`reshapes`: applied after the rules that follow it, it then leaves the tree
+    it leaves in its place, which cleaning does where its edits matter (before
+    settling, and to tell whether anything changed), and (4) whose edits never make
+    markup that parses back to itself parse otherwise (libxml2 builds the tree from
+    tags alone: attributes and the length of a whitespace-only run between blocks do
+    not count), so a tree that needs no settling without them needs none with them.
     ``tests/test_format_gate.py`` holds each such rule to the ungated outputs."""
     shown_with: tuple[str, ...]
     """Elements (checked against the census) under which this rule's edits show even in

@@ -13,13 +13,16 @@ a rule hidden where its edits show is caught.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import EXAMPLES, bodies, documents
 
+from cleanhtml import cleaned as cleaned_module
 from cleanhtml.api import clean_document, render
+from cleanhtml.cleaned import Cleaned
 from cleanhtml.cli import main
 from cleanhtml.rule import Rule
 from cleanhtml.rules import RULES, markup, select_rules, whitespace
@@ -29,14 +32,36 @@ GATED = tuple(sorted({to for rule in RULES for to in rule.hidden_in}))
 """The formats some rule is hidden in."""
 
 
+def _cleaned(
+    source: str | bytes, rules: Sequence[Rule] | None, to: str | None
+) -> tuple[Cleaned, bool]:
+    """The document cleaned (for ``to``), and whether it was settled."""
+    settled = []
+    settle = cleaned_module._settle
+
+    def counted(*args: Any) -> None:
+        settled.append(True)
+        settle(*args)
+
+    cleaned_module._settle = counted
+    try:
+        return clean_document(source, rules=rules, to=to), bool(settled)
+    finally:
+        cleaned_module._settle = settle
+
+
 def differences(source: str | bytes, rules: Sequence[Rule] | None = None) -> list[str]:
-    """The formats whose output (or changed-or-not answer) cleaning for the format
-    changes, against cleaning with every rule."""
-    whole = clean_document(source, rules=rules)
+    """The formats whose output (or changed-or-not answer, or settling) cleaning for
+    the format changes, against cleaning with every rule."""
+    whole, settled = _cleaned(source, rules, None)
     found = []
     for to in GATED:
-        gated = clean_document(source, rules=rules, to=to)
-        if render(gated, to) != render(whole, to) or gated.edited != whole.edited:
+        gated, gated_settled = _cleaned(source, rules, to)
+        if (
+            render(gated, to) != render(whole, to)
+            or gated.edited != whole.edited
+            or gated_settled != settled
+        ):
             found.append(to)
     return found
 
