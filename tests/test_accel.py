@@ -215,6 +215,69 @@ def test_compiled_walk_equals_python_walk_on_a_large_tree() -> None:
     _same(root)
 
 
+def _closing_same(root: etree._Element) -> bool:
+    """The compiled answer to census.block_in_closing_inline is the XPath's; that answer."""
+    assert COMPILED is not None
+    expected = bool(census._BLOCK_IN_CLOSING_INLINE(root))
+    assert COMPILED.block_in_closing_inline(root) is expected
+    return expected
+
+
+NESTING = st.lists(
+    st.one_of(
+        st.sampled_from(["p", "b", "i", "a", "table", "span", "font", "strike", "tt", "div"]).map(
+            lambda tag: f"<{tag}>"
+        ),
+        st.sampled_from(["</p>", "</b>", "</a>", "</span>", "t", "<!-- c -->", "<?x y?>"]),
+    ),
+    max_size=40,
+)
+
+
+@needs_compiled
+@settings(max_examples=1000 * SCALE, deadline=None)
+@given(NESTING, st.lists(st.sampled_from(["span", "font", "div", "em", "b", "a"]), max_size=3),
+       st.booleans())  # fmt: skip
+def test_compiled_block_in_closing_inline_equals_the_xpath(
+    pieces: list[str], stripped: list[str], namespaced: bool
+) -> None:
+    """On parsed markup, once the elements between are unwrapped (what rules do), and
+    with namespaced elements (no XPath name test matches them)."""
+    root = etree.fromstring(f"<html><body>{''.join(pieces)}</body></html>", etree.HTMLParser())
+    if root is None:
+        return
+    _closing_same(root)
+    etree.strip_tags(root, *stripped)
+    _closing_same(root)
+    if namespaced:
+        for el in list(root.iter("b", "a", "p", "table")):
+            if len(el) and el is not root:
+                el.tag = "{urn:x}" + str(el.tag)
+                _closing_same(root)
+                break
+
+
+def test_block_in_closing_inline_cases() -> None:
+    """Found: a <p> right inside <b> (any of CLOSED_BY_BLOCK's "p"), a <table> right
+    inside <a>; not with an element between, nor a namespaced one."""
+    if COMPILED is None:
+        pytest.skip("no compiled walk")
+    made = etree.HTMLParser()
+    for markup, found in (
+        ("<b><span><p>x</p></span></b>", False),
+        ("<a><span><table></table></span></a>", False),
+        ("<i><span><div><p>x</p></div></span></i>", False),
+    ):
+        root = etree.fromstring(f"<html><body>{markup}</body></html>", made)
+        assert _closing_same(root) is found
+        etree.strip_tags(root, "span")
+        assert _closing_same(root) is (markup != "<i><span><div><p>x</p></div></span></i>")
+    root = etree.fromstring("<html><body><b><span><p>x</p></span></b></body></html>", made)
+    etree.strip_tags(root, "span")
+    root[0][0].tag = "{urn:x}b"
+    assert _closing_same(root) is False
+
+
 def _inputs() -> list[bytes]:
     inputs = [
         next(p for p in case.iterdir() if p.stem == "input").read_bytes()
@@ -237,6 +300,9 @@ def test_compiled_walk_equals_python_walk_on_every_real_input() -> None:
         except CleanHtmlError:
             continue
         _same(loaded.root)
+        _closing_same(loaded.root)
+        etree.strip_tags(loaded.root, "span", "font", "div", "em", "strong")
+        _closing_same(loaded.root)
         compared += 1
     assert compared > 200
 
@@ -252,6 +318,8 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     if not folder.exists():
         pytest.skip(f"{folder} not found")
     monkeypatch.setattr(census, "_fast_fill", compiled_fill())
+    assert COMPILED is not None
+    monkeypatch.setattr(census, "_fast_closing", COMPILED.block_in_closing_inline)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
