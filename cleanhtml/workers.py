@@ -568,7 +568,8 @@ def run(
     file gets ``limit`` seconds (0: no limit); past it, or when its child dies, its
     result is ``fail(name, reason)``. ``on_tick`` is called with the files in flight
     every :data:`TICK` seconds or so. What the children need should be loaded before
-    this is called: they start with whatever this process holds.
+    this is called: they start with whatever this process holds, ``tasks`` included
+    (each is sent the indexes of its files only), which must not change meanwhile.
     """
     pool = _Pool(tasks, todo, workers, limit, prepare, fail)
     resumed = _on_resume()
