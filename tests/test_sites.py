@@ -410,6 +410,23 @@ def test_the_static_table_says_what_the_site_modules_say() -> None:
         assert all(needle == needle.lower() for needle in site.script_needles)
 
 
+@pytest.mark.parametrize(
+    ("host", "asked"), [("example.org", {}), ("news.cctv.com", {"contentdate"})]
+)
+def test_script_needles_are_asked_of_their_sites_pages_only(host: str, asked: set[str]) -> None:
+    """A page of a site without script readers is not searched for the readers'
+    needles (each search lower-cased the whole page and read its references)."""
+    from cleanhtml.api import clean_document
+
+    page = (
+        f"<!-- saved from url=(0026)https://{host}/a.html --><html><head><title>t</title>"
+        "</head><body><p>Hello &amp; bye</p><script>var x = 1;</script></body></html>"
+    )
+    needles = clean_document(page).ctx.needles
+    assert needles is not None and set(needles._seen) == set(asked)
+    assert (needles._haystack is None) == (not asked)
+
+
 def test_a_run_imports_only_the_module_of_its_site() -> None:
     """Picking a site reads the table: a post imports its own site's module only (for
     the site's boilerplate list and rules), a page of no known site none."""
