@@ -391,6 +391,7 @@ def _list(walk: _Walk, folder: _Folder) -> Iterator[_Folder]:
     ignored = walk.gitignores.ignored(top) if top is not None else None
     # what each file's names start with (os.path.join's, once per folder)
     shown, real = os.path.join(folder.name, ""), os.path.join(folder.real, "")
+    same = shown == real  # a folder named by its real path: each file's name is its key
     include, exclude = walk.include.match, walk.exclude
     excluding = None if exclude.empty else exclude.match
     seen, sources = walk.seen, walk.found.sources
@@ -421,7 +422,7 @@ def _list(walk: _Walk, folder: _Folder) -> Iterator[_Folder]:
         if entry.is_symlink():
             _add_link(walk, entry, name, relative)
             continue
-        key = real + entry_name
+        key = name if same else real + entry_name  # (one string held, not two alike)
         if key not in seen:
             seen.add(key)
             sources.append(Source(name, name, relative, False, None, key))

@@ -734,3 +734,22 @@ def test_results_gather_for_half_the_shortest_queue(monkeypatch: pytest.MonkeyPa
     b.queue.clear()
     b.queue.append(120)  # on its last file: read at once
     assert pool.lull(11.0) == 0.0
+
+
+def test_a_folder_named_by_its_real_path_holds_one_string_a_file(tmp_path: Path) -> None:
+    """Each found file's key (its real path) is its name when the folder was named by
+    its real path: one string held per file, not two alike (a batch's memory); named
+    otherwise (relative, through a link), the key is still the real path."""
+    from cleanhtml.files import expand
+
+    real = Path(os.path.realpath(tmp_path)) / "data"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.html", "sub/b.md"):
+        (real / name).write_bytes(b"<p>x</p>")
+    (real.parent / "link").symlink_to(real / "sub")
+    found = expand([str(real)], include=["*.html", "*.md"]).sources
+    assert [s.relative for s in found] == ["a.html", "sub/b.md"]
+    assert all(s.real == os.path.realpath(s.path) and s.real is s.path for s in found)
+    for named in (str(real.parent / "link"), os.path.relpath(real / "sub")):
+        (source,) = expand([named], include=["*.md"]).sources
+        assert source.real == str(real / "sub" / "b.md") and source.real is not source.path
