@@ -16,6 +16,7 @@ lxml of the build and refuses to import (ImportError) under any other lxml or li
 version; cleanhtml.census then uses the Python walk.
 """
 
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memset, strchr, strcmp, strlen, strncmp, strstr
 
@@ -393,3 +394,172 @@ def block_in_closing_inline(_Element root):
         if c_node is not NULL:
             c_node = c_node.next
     return False
+
+
+cdef inline bint _blank_text(const_xmlChar* c_text) noexcept:
+    """Whether the UTF-8 ``c_text`` holds only characters of treeops.WHITESPACE (space,
+    tab, LF, CR, FF, VT, U+3000, NBSP, U+200B, U+FEFF): ``not text.strip(WHITESPACE)``."""
+    cdef const unsigned char* c = <const unsigned char*>c_text
+    if c is NULL:
+        return True
+    while c[0] != 0:
+        if c[0] == 0x20 or (0x09 <= c[0] <= 0x0D):
+            c += 1
+        elif c[0] == 0xC2 and c[1] == 0xA0:
+            c += 2
+        elif ((c[0] == 0xE3 and c[1] == 0x80 and c[2] == 0x80)
+              or (c[0] == 0xE2 and c[1] == 0x80 and c[2] == 0x8B)
+              or (c[0] == 0xEF and c[1] == 0xBB and c[2] == 0xBF)):
+            c += 3
+        else:
+            return False
+    return True
+
+
+cdef enum:
+    _REMOVABLE = 1  # the name is one of ``removable``
+    _PRESENT = 2  # ... and of ``present``
+
+
+cdef struct _Kinds:
+    const_xmlChar* keys[_CACHED]
+    int values[_CACHED]
+
+
+cdef inline int _kind(_Kinds* cache, xmlNode* c_node, frozenset removable, frozenset present):
+    """_REMOVABLE | _PRESENT as ``c_node``'s (element, no namespace) name is in each."""
+    cdef const_xmlChar* c_name = c_node.name
+    cdef size_t slot = ((<size_t>c_name) >> 3) % _CACHED
+    cdef int kind = 0
+    cdef str name
+    if cache.keys[slot] is c_name:
+        return cache.values[slot]
+    name = _text(c_name)
+    if name in removable:
+        kind = _REMOVABLE
+        if name in present:
+            kind |= _PRESENT
+    cache.keys[slot] = c_name
+    cache.values[slot] = kind
+    return kind
+
+
+cdef class _Stack:
+    """Nodes by depth (``nodes[d]``, ``lo <= d < hi``): a chain of ancestors."""
+    cdef xmlNode** nodes
+    cdef Py_ssize_t size, lo, hi
+
+    def __dealloc__(self):
+        PyMem_Free(self.nodes)
+
+    cdef int reserve(self, Py_ssize_t depth) except -1:
+        cdef Py_ssize_t size
+        cdef xmlNode** grown
+        if depth < self.size:
+            return 0
+        size = max(depth + 1, self.size * 2, 64)
+        grown = <xmlNode**>PyMem_Realloc(self.nodes, size * sizeof(xmlNode*))
+        if grown is NULL:
+            raise MemoryError()
+        self.nodes, self.size = grown, size
+        return 0
+
+
+def may_empty(_Element root, present, removable):
+    """:func:`cleanhtml.rules.whitespace._may_empty`'s list, from one walk in C: each
+    element of ``root.iter(*present)`` (``present``: those of ``removable`` that may be
+    in the tree) without children whose text is blank, and its ancestors named in
+    ``removable`` up to the first that is not, children before parents (reversed
+    document order), the climb from each leaf stopping where the climb from the leaf
+    after it already went. None when it cannot tell as lxml would (an element of a
+    removable name in the empty namespace, a leaf holding a node other than text): the
+    caller then asks lxml in Python."""
+    cdef _Document doc = root._doc
+    cdef xmlNode* c_top = root._c_node
+    cdef xmlNode* c_node = c_top
+    cdef xmlNode* c_child
+    cdef Py_ssize_t depth = 0
+    cdef bint leaf
+    cdef int kind
+    cdef frozenset removable_ = frozenset(removable), present_ = frozenset(present)
+    cdef list order = []
+    cdef _Stack stack = _Stack()
+    cdef _Kinds cache
+    memset(&cache, 0, sizeof(cache))
+    # root.iter() in reverse: the last node inside each element first, the element last
+    c_child = _last_child(c_node)
+    while c_child is not NULL and c_node.type == tree.XML_ELEMENT_NODE:
+        c_node, depth = c_child, depth + 1
+        c_child = _last_child(c_node)
+    while True:
+        if c_node.type == tree.XML_ELEMENT_NODE:
+            kind = _kind(&cache, c_node, removable_, present_)
+            if kind and c_node.ns is not NULL:
+                # a name test of no namespace matches one of the empty name ("{}p"),
+                # which is not a tag of REMOVABLE_WHEN_EMPTY: left to lxml
+                if c_node.ns.href is NULL or c_node.ns.href[0] == 0:
+                    return None
+                kind = 0  # ("{uri}p": neither matched nor removable)
+            leaf = kind & _PRESENT and _last_child(c_node) is NULL
+            if leaf:
+                c_child = c_node.children
+                while c_child is not NULL:
+                    if c_child.type != tree.XML_TEXT_NODE and c_child.type != tree.XML_CDATA_SECTION_NODE:
+                        return None
+                    if not _blank_text(c_child.content):
+                        leaf = False
+                        break
+                    c_child = c_child.next
+            if leaf:
+                _climb(doc, c_node, depth, c_top, stack, order, &cache, removable_, present_)
+        if c_node is c_top:
+            break
+        c_child = c_node.prev
+        while c_child is not NULL and not _element_like(c_child):
+            c_child = c_child.prev
+        if c_child is NULL:
+            c_node, depth = c_node.parent, depth - 1
+            continue
+        c_node = c_child
+        c_child = _last_child(c_node)
+        while c_child is not NULL and c_node.type == tree.XML_ELEMENT_NODE:
+            c_node, depth = c_child, depth + 1
+            c_child = _last_child(c_node)
+    while stack.hi > stack.lo:
+        stack.hi -= 1
+        order.append(elementFactory(doc, stack.nodes[stack.hi]))
+    return order
+
+
+cdef int _climb(_Document doc, xmlNode* c_leaf, Py_ssize_t depth, xmlNode* c_top,
+                _Stack stack, list order, _Kinds* cache, frozenset removable,
+                frozenset present) except -1:
+    """One leaf of :func:`may_empty`: its climb, the open ancestors that do not hold it
+    emitted, the leaf, the climbed ancestors opened."""
+    cdef xmlNode* c_up = NULL
+    cdef xmlNode* c_meet = NULL
+    cdef Py_ssize_t up_depth = depth, top_depth = depth  # (climbed: top_depth..depth-1)
+    if c_leaf is not c_top:
+        c_up, up_depth = c_leaf.parent, depth - 1
+    while (c_up is not NULL and c_up.type == tree.XML_ELEMENT_NODE and c_up.ns is NULL
+           and _kind(cache, c_up, removable, present) & _REMOVABLE):
+        if stack.lo <= up_depth < stack.hi and stack.nodes[up_depth] is c_up:
+            c_meet = c_up
+            break
+        top_depth = up_depth
+        if c_up is c_top:
+            break
+        c_up, up_depth = c_up.parent, up_depth - 1
+    while stack.hi > stack.lo and (c_meet is NULL or stack.nodes[stack.hi - 1] is not c_meet):
+        stack.hi -= 1
+        order.append(elementFactory(doc, stack.nodes[stack.hi]))
+    order.append(elementFactory(doc, c_leaf))
+    if c_meet is NULL:
+        stack.lo = top_depth
+    stack.hi = depth
+    stack.reserve(depth)
+    c_up, up_depth = c_leaf, depth
+    while up_depth > top_depth:
+        c_up, up_depth = c_up.parent, up_depth - 1
+        stack.nodes[up_depth] = c_up
+    return 0

@@ -349,6 +349,10 @@ process walks: loading the compiled walk (~0.2 ms) costs a one-post run more tha
 saves on that post (~15 us); the next document, or a larger one, loads it."""
 _fast_fill: Callable[[Census, etree._Element, str | None], bool] | None = None
 _fast_closing: Callable[[etree._Element], bool] | None = None
+_MayEmpty = Callable[
+    [etree._Element, tuple[str, ...], tuple[str, ...]], list[etree._Element] | None
+]
+_fast_may_empty: _MayEmpty | None = None  # (cleanhtml.rules.whitespace._may_empty in C)
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -356,7 +360,7 @@ _small_taken = False
 def _load(text: str | None) -> None:
     """Load the compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py, when it
     was, for this lxml) once it pays (see :data:`SMALL`)."""
-    global _loaded, _fast_fill, _fast_closing, _small_taken
+    global _loaded, _fast_fill, _fast_closing, _fast_may_empty, _small_taken
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -366,6 +370,7 @@ def _load(text: str | None) -> None:
     except ImportError:
         return
     _fast_fill, _fast_closing = _cwalk.fill, _cwalk.block_in_closing_inline
+    _fast_may_empty = _cwalk.may_empty
 
 
 def compiled() -> bool:

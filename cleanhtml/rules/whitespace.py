@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from cleanhtml import census as _census
 from cleanhtml.census import Census, iter_tags
 from cleanhtml.rule import Context, rule
 from cleanhtml.treeops import WHITESPACE, drop_all, is_blank, text_of, unwrap_all
@@ -163,9 +164,22 @@ def _may_empty(root: etree._Element, census: Census | None = None) -> list[etree
     (reversed document order): each removable element without children whose text is
     blank, and its removable ancestors up to the first one that is not (which stays,
     so nothing above it empties). Any other element holds text or an element that
-    stays. One walk in C finds the leaves (each text read once: reading one decodes it);
-    the climb from each stops where the climb from the leaf after it (in document
-    order) already went."""
+    stays. The climb from each leaf stops where the climb from the leaf after it (in
+    document order) already went. Where the compiled walk is loaded, one walk over the
+    tree's C nodes gives the list (``cleanhtml._cwalk.may_empty``; tests/test_accel.py
+    holds it to this code)."""
+    fast = _census._fast_may_empty
+    if fast is not None:
+        names = census.present(REMOVABLE_WHEN_EMPTY) if census is not None else REMOVABLE_WHEN_EMPTY
+        found = fast(root, names, REMOVABLE_WHEN_EMPTY)
+        if found is not None:
+            return found
+    return _may_empty_walk(root, census)
+
+
+def _may_empty_walk(root: etree._Element, census: Census | None) -> list[etree._Element]:
+    """:func:`_may_empty` in Python: lxml's ``iter()`` finds the leaves (each text read
+    once: reading one decodes it)."""
     leaves = [
         el
         for el in iter_tags(root, census, REMOVABLE_WHEN_EMPTY)
