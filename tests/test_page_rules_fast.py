@@ -9,6 +9,7 @@ bench page, the new and the old give the same tree, the same edit count and the 
 from __future__ import annotations
 
 import gzip
+import html
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -334,6 +335,43 @@ def test_url_names_are_read_as_urls_only() -> None:
     assert safety._URL_HINTS == ("script", "data", "mocha", "&")
     for name in ("onclick", "On", "xlink:href", "style", "srcdoc", "srcset", "values", "alt"):
         assert not safety._url_name(name)
+
+
+def _read_as_url(value: str, *, raster_ok: bool, anywhere: bool) -> bool:
+    """script_url without its shortcuts: the value read as a browser reads it."""
+    value = safety._url_noise().sub("", html.unescape(value)).lower()
+    if anywhere:
+        return any(scheme in value for scheme in safety.SCRIPT_SCHEMES)
+    if not value.startswith(safety.SCRIPT_SCHEMES):
+        return False
+    return not (raster_ok and bool(safety.raster_data_url().match(value)))
+
+
+URL_PIECES = ["javascript:", "JaVa", "script:", "vbscript:", "data:", "data:image/png;", "mocha:",
+              "livescript:", "&#106;", "&#x4A;", "&Tab;", "&amp;", "&", "&#x09;", "\t", "\x00",
+              "\u3000", "\u200b", "\ufeff", " ", "\xa0", "\u212a", "\u0130", "h", "/", "x",
+              "j", "v", "l", "m", "d", "D", "?", "%", "\x7f", "é", "中", ":", ",",
+              "1x"]  # fmt: skip
+
+
+def test_script_url_as_a_browser_reads_it() -> None:
+    """Its shortcuts (the first character, the hints) answer as reading the whole value
+    does, on random values of schemes, entities, spaces, controls and other characters."""
+    rng = random.Random(4242)
+    tried = 0
+    for _ in range(20_000):
+        value = "".join(rng.choices(URL_PIECES, k=rng.randint(0, 6)))
+        for raster_ok in (False, True):
+            for anywhere in (False, True):
+                expected = _read_as_url(value, raster_ok=raster_ok, anywhere=anywhere)
+                got = safety.script_url(value, raster_ok=raster_ok, anywhere=anywhere)
+                assert got is expected, (value, raster_ok, anywhere)
+                tried += expected
+    assert tried > 1000  # (script URLs among them)
+    for first in map(chr, range(0x80)):
+        for rest in ("javascript:x", "avascript:x", "ata:x", "", "&#106;avascript:"):
+            value = first + rest
+            assert safety.script_url(value) is _read_as_url(value, raster_ok=False, anywhere=False)
 
 
 # -- tidy-blank-lines -------------------------------------------------------------------

@@ -79,6 +79,12 @@ def _css_comment() -> re.Pattern[str]:
 
 
 _URL_HINTS = ("script", "data", "mocha", "&")
+_NO_SCHEME = frozenset(map(chr, range(0x21, 0x7F))) - set("&jvlmdJVLMD")
+"""First characters of a value :func:`script_url` (not ``anywhere``) answers False for
+at once: printable ASCII, neither "&" nor the first letter of a script scheme. Such a
+character stays first as the value is read (entities decoded: each starts with "&";
+whitespace, controls and Unicode spaces stripped: it is none) and lower-cases to no
+scheme's first letter, so the value starts with no scheme."""
 _CSS_HINTS = (b"xpression", b"javascript", b"vbscript", b"inding", b"ehavio")
 UNSAFE_CSS = ("expression(", "javascript:", "vbscript:", "-moz-binding", "behavior:", "behaviour:")
 
@@ -191,6 +197,8 @@ def script_url(value: str, *, raster_ok: bool = False, anywhere: bool = False) -
     first, as browsers do (``" jav&#x09;ascript:"`` is ``javascript:``).
     ``raster_ok`` allows ``data:image/png`` and the other raster image types.
     """
+    if not anywhere and value and value[0] in _NO_SCHEME:
+        return False  # (most URLs: "https://...", "/path", "//host"; see _NO_SCHEME)
     lowered = "".join(value.lower().split())
     if not any(hint in lowered for hint in _URL_HINTS):
         return False  # the common case: an ordinary URL, decided without a regex
@@ -279,6 +287,8 @@ def remove_script_attributes(root: etree._Element, ctx: Context) -> int:
         if name in _URL_NAMES or _url_name(name):
             # what script_url decides first, without its calls: most flagged values are
             # ordinary URLs (a query's &, a scheme) or meta property values (og:title)
+            if value and value[0] in _NO_SCHEME:
+                continue
             lowered = "".join(value.lower().split())
             if (
                 "script" not in lowered
