@@ -1,4 +1,6 @@
 # The compiled census walk (cleanhtml/_cwalk.pyx, built by setup.py).
+from collections.abc import Collection
+
 from lxml import etree
 
 from cleanhtml.census import Census
@@ -10,3 +12,6 @@ def block_in_closing_inline(root: etree._Element) -> bool: ...
 def may_empty(
     root: etree._Element, present: tuple[str, ...], removable: tuple[str, ...]
 ) -> list[etree._Element] | None: ...
+def blank_line_runs(
+    root: etree._Element, present: Collection[str], names: Collection[str]
+) -> tuple[list[etree._Element], list[etree._Element]] | None: ...

@@ -563,3 +563,69 @@ cdef int _climb(_Document doc, xmlNode* c_leaf, Py_ssize_t depth, xmlNode* c_top
         c_up, up_depth = c_up.parent, up_depth - 1
         stack.nodes[up_depth] = c_up
     return 0
+
+
+cdef inline int _blank_lines(xmlNode* c_text) except -2:
+    """Whether the run of text nodes from ``c_text`` (lxml's ``.text`` or ``.tail`` of the
+    node before it) holds only " \\t\\n\\r\\f" and two line breaks or more: 1 or 0; -1
+    when lxml would read it otherwise (an XInclude marker in the run)."""
+    cdef const unsigned char* c
+    cdef int breaks = 0
+    while c_text is not NULL:
+        if c_text.type == tree.XML_TEXT_NODE or c_text.type == tree.XML_CDATA_SECTION_NODE:
+            c = <const unsigned char*>c_text.content
+            if c is not NULL:
+                while c[0] != 0:
+                    if c[0] == 0x0A:
+                        breaks += 1
+                    elif not (c[0] == 0x20 or c[0] == 0x09 or c[0] == 0x0D or c[0] == 0x0C):
+                        return 0
+                    c += 1
+        elif c_text.type == tree.XML_XINCLUDE_START or c_text.type == tree.XML_XINCLUDE_END:
+            return -1
+        else:
+            break
+        c_text = c_text.next
+    return breaks > 1
+
+
+def blank_line_runs(_Element root, present, names):
+    """What :func:`cleanhtml.rules.whitespace.tidy_blank_lines` rewrites, from one walk
+    in C: the elements of ``root.iter(*present)`` (``present``: those of ``names`` that
+    may be in the tree) whose text holds only spaces and two line breaks or more, and
+    the children of those elements whose tail does, each in document order. None when
+    it cannot tell as lxml would (an element of one of ``names`` in the empty namespace,
+    an XInclude marker)."""
+    cdef _Document doc = root._doc
+    cdef xmlNode* c_top = root._c_node
+    cdef xmlNode* c_node = c_top
+    cdef xmlNode* c_child
+    cdef int kind, runs
+    cdef frozenset names_ = frozenset(names), present_ = frozenset(present)
+    cdef list texts = [], tails = []
+    cdef _Kinds cache
+    memset(&cache, 0, sizeof(cache))
+    while c_node is not NULL:
+        if c_node.type == tree.XML_ELEMENT_NODE:
+            kind = _kind(&cache, c_node, names_, present_)
+            if kind and c_node.ns is not NULL:
+                if c_node.ns.href is NULL or c_node.ns.href[0] == 0:
+                    return None  # (as in may_empty)
+                kind = 0
+            if kind & _PRESENT:
+                runs = _blank_lines(c_node.children)
+                if runs < 0:
+                    return None
+                if runs:
+                    texts.append(elementFactory(doc, c_node))
+                c_child = c_node.children
+                while c_child is not NULL:
+                    if _element_like(c_child):
+                        runs = _blank_lines(c_child.next)
+                        if runs < 0:
+                            return None
+                        if runs:
+                            tails.append(elementFactory(doc, c_child))
+                    c_child = c_child.next
+        c_node = _next_node(c_node, c_top)
+    return texts, tails

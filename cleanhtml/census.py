@@ -353,6 +353,11 @@ _MayEmpty = Callable[
     [etree._Element, tuple[str, ...], tuple[str, ...]], list[etree._Element] | None
 ]
 _fast_may_empty: _MayEmpty | None = None  # (cleanhtml.rules.whitespace._may_empty in C)
+_BlankLines = Callable[
+    [etree._Element, Names, Names],
+    tuple[list[etree._Element], list[etree._Element]] | None,
+]
+_fast_blank_lines: _BlankLines | None = None  # (what tidy-blank-lines rewrites, in C)
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -360,7 +365,7 @@ _small_taken = False
 def _load(text: str | None) -> None:
     """Load the compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py, when it
     was, for this lxml) once it pays (see :data:`SMALL`)."""
-    global _loaded, _fast_fill, _fast_closing, _fast_may_empty, _small_taken
+    global _loaded, _fast_fill, _fast_closing, _fast_may_empty, _fast_blank_lines, _small_taken
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -370,7 +375,7 @@ def _load(text: str | None) -> None:
     except ImportError:
         return
     _fast_fill, _fast_closing = _cwalk.fill, _cwalk.block_in_closing_inline
-    _fast_may_empty = _cwalk.may_empty
+    _fast_may_empty, _fast_blank_lines = _cwalk.may_empty, _cwalk.blank_line_runs
 
 
 def compiled() -> bool:

@@ -244,16 +244,43 @@ def tidy_blank_lines(root: etree._Element, ctx: Context) -> int:
 
     ``<div><p>a</p>\n\n  \n<p>b</p></div>`` becomes ``<div><p>a</p>\n<p>b</p></div>``.
     """
-    edits = 0
-    for el in iter_tags(root, ctx.census, BLOCK_CONTAINERS):
+    texts, tails = _blank_line_runs(root, ctx.census)
+    for el in texts:
+        el.text = "\n"
+    for child in tails:
+        child.tail = "\n"
+    return len(texts) + len(tails)
+
+
+def _blank_line_runs(
+    root: etree._Element, census: Census | None
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The block containers whose text, and their children whose tail, is a run of
+    whitespace holding blank lines (two line breaks or more), in document order. Where
+    the compiled walk is loaded, one walk over the tree's C nodes finds them
+    (``cleanhtml._cwalk.blank_line_runs``; tests/test_accel.py holds it to this code)."""
+    fast = _census._fast_blank_lines
+    if fast is not None:
+        names = census.present(BLOCK_CONTAINERS) if census is not None else BLOCK_CONTAINERS
+        found = fast(root, names, BLOCK_CONTAINERS)
+        if found is not None:
+            return found
+    return _blank_line_runs_walk(root, census)
+
+
+def _blank_line_runs_walk(
+    root: etree._Element, census: Census | None
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """:func:`_blank_line_runs` in Python."""
+    texts: list[etree._Element] = []
+    tails: list[etree._Element] = []
+    for el in iter_tags(root, census, BLOCK_CONTAINERS):
         text = el.text
         if text and text.count("\n") > 1 and not text.strip(_TIDY):
-            el.text = "\n"
-            edits += 1
+            texts.append(el)
         children: list[etree._Element] = el[:]  # type: ignore[index,assignment]
         for child in children:  # (a slice, made in C: cheaper than an iterator)
             tail = child.tail
             if tail and tail.count("\n") > 1 and not tail.strip(_TIDY):
-                child.tail = "\n"
-                edits += 1
-    return edits
+                tails.append(child)
+    return texts, tails
