@@ -15,3 +15,9 @@ def may_empty(
 def blank_line_runs(
     root: etree._Element, present: Collection[str], names: Collection[str]
 ) -> tuple[list[etree._Element], list[etree._Element]] | None: ...
+def empty_edits(
+    root: etree._Element,
+    present: Collection[str],
+    removable: Collection[str],
+    inline: Collection[str],
+) -> tuple[list[etree._Element], list[etree._Element], int] | None: ...

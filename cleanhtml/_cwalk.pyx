@@ -474,6 +474,11 @@ def may_empty(_Element root, present, removable):
     after it already went. None when it cannot tell as lxml would (an element of a
     removable name in the empty namespace, a leaf holding a node other than text): the
     caller then asks lxml in Python."""
+    return _may_empty(root, present, removable, False)
+
+
+cdef list _may_empty(_Element root, present, removable, bint keys):
+    """:func:`may_empty`; with ``keys``, the nodes' addresses instead of proxies."""
     cdef _Document doc = root._doc
     cdef xmlNode* c_top = root._c_node
     cdef xmlNode* c_node = c_top
@@ -511,7 +516,8 @@ def may_empty(_Element root, present, removable):
                         break
                     c_child = c_child.next
             if leaf:
-                _climb(doc, c_node, depth, c_top, stack, order, &cache, removable_, present_)
+                _climb(doc, c_node, depth, c_top, stack, order, &cache, removable_, present_,
+                       keys)
         if c_node is c_top:
             break
         c_child = c_node.prev
@@ -527,13 +533,17 @@ def may_empty(_Element root, present, removable):
             c_child = _last_child(c_node)
     while stack.hi > stack.lo:
         stack.hi -= 1
-        order.append(elementFactory(doc, stack.nodes[stack.hi]))
+        order.append(_emit(doc, stack.nodes[stack.hi], keys))
     return order
+
+
+cdef inline object _emit(_Document doc, xmlNode* c_node, bint keys):
+    return <size_t>c_node if keys else elementFactory(doc, c_node)
 
 
 cdef int _climb(_Document doc, xmlNode* c_leaf, Py_ssize_t depth, xmlNode* c_top,
                 _Stack stack, list order, _Kinds* cache, frozenset removable,
-                frozenset present) except -1:
+                frozenset present, bint keys) except -1:
     """One leaf of :func:`may_empty`: its climb, the open ancestors that do not hold it
     emitted, the leaf, the climbed ancestors opened."""
     cdef xmlNode* c_up = NULL
@@ -552,8 +562,8 @@ cdef int _climb(_Document doc, xmlNode* c_leaf, Py_ssize_t depth, xmlNode* c_top
         c_up, up_depth = c_up.parent, up_depth - 1
     while stack.hi > stack.lo and (c_meet is NULL or stack.nodes[stack.hi - 1] is not c_meet):
         stack.hi -= 1
-        order.append(elementFactory(doc, stack.nodes[stack.hi]))
-    order.append(elementFactory(doc, c_leaf))
+        order.append(_emit(doc, stack.nodes[stack.hi], keys))
+    order.append(_emit(doc, c_leaf, keys))
     if c_meet is NULL:
         stack.lo = top_depth
     stack.hi = depth
@@ -629,3 +639,197 @@ def blank_line_runs(_Element root, present, names):
                     c_child = c_child.next
         c_node = _next_node(c_node, c_top)
     return texts, tails
+
+
+cdef inline object _key(xmlNode* c_node):
+    return <size_t>c_node
+
+
+cdef inline bint _inline(_Kinds* cache, xmlNode* c_node, frozenset inline):
+    """An element of no namespace named in ``inline`` (``tag in INLINE``)."""
+    return (c_node.type == tree.XML_ELEMENT_NODE and c_node.ns is NULL
+            and _kind(cache, c_node, inline, inline) != 0)
+
+
+cdef inline int _run(xmlNode* c_text) except -2:
+    """The run of text nodes from ``c_text`` (lxml's ``.text``/``.tail``): 0 empty, 1 blank
+    but not empty, 2 not blank (treeops.WHITESPACE); bails on an XInclude marker."""
+    cdef int found = 0
+    while c_text is not NULL:
+        if c_text.type == tree.XML_TEXT_NODE or c_text.type == tree.XML_CDATA_SECTION_NODE:
+            if c_text.content is not NULL and c_text.content[0] != 0:
+                if not _blank_text(c_text.content):
+                    return 2
+                found = 1
+        elif c_text.type == tree.XML_XINCLUDE_START or c_text.type == tree.XML_XINCLUDE_END:
+            raise _Bail()
+        else:
+            break
+        c_text = c_text.next
+    return found
+
+
+cdef bint _blank_inside(xmlNode* c_node) except -1:
+    """``is_blank(text_of(el))``: every text node inside (through elements) is blank
+    (what ``itertext()`` reads: texts and tails, not comments' text)."""
+    cdef xmlNode* c_child = c_node.children
+    while c_child is not NULL:
+        if c_child.type == tree.XML_TEXT_NODE or c_child.type == tree.XML_CDATA_SECTION_NODE:
+            if not _blank_text(c_child.content):
+                return False
+        elif c_child.type == tree.XML_ELEMENT_NODE:
+            if not _blank_inside(c_child):
+                return False
+        elif c_child.type != tree.XML_COMMENT_NODE and c_child.type != tree.XML_PI_NODE:
+            raise _Bail()  # (an entity reference, an XInclude marker: lxml reads those)
+        c_child = c_child.next
+    return True
+
+
+cdef inline xmlNode* _next_sibling(xmlNode* c_node) noexcept:
+    c_node = c_node.next
+    while c_node is not NULL and not _element_like(c_node):
+        c_node = c_node.next
+    return c_node
+
+
+cdef inline xmlNode* _previous_sibling(xmlNode* c_node) noexcept:
+    c_node = c_node.prev
+    while c_node is not NULL and not _element_like(c_node):
+        c_node = c_node.prev
+    return c_node
+
+
+cdef inline bint _parent_element(xmlNode* c_node) noexcept:
+    return c_node.parent is not NULL and _element_like(c_node.parent)
+
+
+cdef bint _text_after(xmlNode* c_el, dict seen, set gone, _Kinds* cache,
+                      frozenset inline) except -1:
+    """whitespace._text_after, ``seen`` and ``gone`` keyed by node address."""
+    cdef xmlNode* c_sibling
+    cdef list walked = []
+    cdef object known, key
+    cdef bint found = False
+    if _run(c_el.next) == 2:
+        return True
+    c_sibling = _next_sibling(c_el)
+    while c_sibling is not NULL:
+        key = _key(c_sibling)
+        known = seen.get(key)
+        if known is not None:
+            found = known
+            break
+        if key in gone:
+            if _run(c_sibling.next) == 2:
+                found = True
+                break
+            walked.append(key)
+            c_sibling = _next_sibling(c_sibling)
+            continue
+        if not _inline(cache, c_sibling, inline):
+            break
+        if not _blank_inside(c_sibling) or _run(c_sibling.next) == 2:
+            found = True
+            break
+        walked.append(key)
+        c_sibling = _next_sibling(c_sibling)
+    for key in walked:
+        seen[key] = found
+    return found
+
+
+cdef bint _text_before(xmlNode* c_el, _Kinds* cache, frozenset inline) except -1:
+    """whitespace._text_before."""
+    cdef xmlNode* c_sibling = _previous_sibling(c_el)
+    while c_sibling is not NULL:
+        if _run(c_sibling.next) == 2:
+            return True
+        if not _inline(cache, c_sibling, inline):
+            return False
+        if not _blank_inside(c_sibling):
+            return True
+        c_sibling = _previous_sibling(c_sibling)
+    return _parent_element(c_el) and _run(c_el.parent.children) == 2
+
+
+def empty_edits(_Element root, present, removable, inline):
+    """What :func:`cleanhtml.rules.whitespace.remove_empty_elements` removes, decided in
+    C over :func:`may_empty`'s list: (the elements to drop, those to unwrap, the edit
+    count), as its Python loop decides them; None when it cannot tell as lxml would."""
+    cdef _Document doc = root._doc
+    cdef xmlNode* c_top = root._c_node
+    cdef xmlNode* c_el
+    cdef xmlNode* c_child
+    cdef Py_ssize_t edits = 0, waiting, children
+    cdef int text, part
+    cdef object key, parent, count
+    cdef frozenset inline_ = frozenset(inline)
+    cdef list to_drop = [], to_unwrap = [], dropped = [], unwrapped_ = []
+    cdef set gone = set(), unwrapped = set()
+    cdef dict going = {}, seen = {}
+    cdef _Kinds cache
+    cdef list order = _may_empty(root, present, removable, True)
+    if order is None:
+        return None
+    memset(&cache, 0, sizeof(cache))
+    try:
+        for key in order:
+            c_el = <xmlNode*><size_t>key
+            count = going.get(key)
+            if count is None:
+                if _last_child(c_el) is not NULL:
+                    continue
+                text = _run(c_el.children)
+            else:
+                waiting = count
+                children = 0
+                c_child = c_el.children
+                while c_child is not NULL:
+                    if _element_like(c_child):
+                        children += 1
+                    c_child = c_child.next
+                if children > waiting:
+                    continue
+                # _text_left: its text, the text of each child unwrapped, each tail
+                text = _run(c_el.children)
+                c_child = _last_child(c_el)
+                while c_child is not NULL and text != 2:
+                    if _key(c_child) in unwrapped:
+                        text = text or 1
+                    part = _run(c_child.next)
+                    if part > text:
+                        text = part
+                    c_child = _previous_sibling(c_child)
+            if text == 2 or c_el is c_top:
+                continue
+            if _named(c_el, "a"):
+                node = elementFactory(doc, c_el)
+                if node.get("id") or node.get("name"):
+                    continue
+            if _inline(&cache, c_el, inline_):
+                if text:
+                    to_unwrap.append(key)
+                    unwrapped.add(key)
+                else:
+                    to_drop.append(key)
+                    gone.add(key)
+            elif _text_after(c_el, seen, gone, &cache, inline_) and _text_before(c_el, &cache, inline_):
+                continue
+            else:
+                to_drop.append(key)
+                gone.add(key)
+            parent = _key(c_el.parent) if _parent_element(c_el) else None
+            going[parent] = going.get(parent, 0) + 1
+            edits += 1
+    except _Bail:
+        return None
+    for key in to_drop:
+        c_el = <xmlNode*><size_t>key
+        if not (_parent_element(c_el) and _key(c_el.parent) in gone):
+            dropped.append(elementFactory(doc, c_el))
+    for key in to_unwrap:
+        c_el = <xmlNode*><size_t>key
+        if not (_parent_element(c_el) and _key(c_el.parent) in gone):
+            unwrapped_.append(elementFactory(doc, c_el))
+    return dropped, unwrapped_, edits

@@ -358,6 +358,11 @@ _BlankLines = Callable[
     tuple[list[etree._Element], list[etree._Element]] | None,
 ]
 _fast_blank_lines: _BlankLines | None = None  # (what tidy-blank-lines rewrites, in C)
+_EmptyEdits = Callable[
+    [etree._Element, Names, Names, Names],
+    tuple[list[etree._Element], list[etree._Element], int] | None,
+]
+_fast_empty_edits: _EmptyEdits | None = None  # (what remove-empty-elements removes, in C)
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -365,7 +370,8 @@ _small_taken = False
 def _load(text: str | None) -> None:
     """Load the compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py, when it
     was, for this lxml) once it pays (see :data:`SMALL`)."""
-    global _loaded, _fast_fill, _fast_closing, _fast_may_empty, _fast_blank_lines, _small_taken
+    global _loaded, _fast_fill, _fast_closing, _small_taken
+    global _fast_may_empty, _fast_blank_lines, _fast_empty_edits
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -376,6 +382,7 @@ def _load(text: str | None) -> None:
         return
     _fast_fill, _fast_closing = _cwalk.fill, _cwalk.block_in_closing_inline
     _fast_may_empty, _fast_blank_lines = _cwalk.may_empty, _cwalk.blank_line_runs
+    _fast_empty_edits = _cwalk.empty_edits
 
 
 def compiled() -> bool:

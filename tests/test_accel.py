@@ -36,6 +36,7 @@ from test_digests import GROUPS, _stored, digests_of
 from cleanhtml import _walk, census, document
 from cleanhtml.census import KEPT_MAX, Census, Names
 from cleanhtml.errors import CleanHtmlError
+from cleanhtml.rule import Context
 from cleanhtml.rules import whitespace
 from cleanhtml.rules.whitespace import BLOCK_CONTAINERS, REMOVABLE_WHEN_EMPTY, _may_empty_walk
 
@@ -324,6 +325,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_closing", COMPILED.block_in_closing_inline)
     monkeypatch.setattr(census, "_fast_may_empty", COMPILED.may_empty)
     monkeypatch.setattr(census, "_fast_blank_lines", COMPILED.blank_line_runs)
+    monkeypatch.setattr(census, "_fast_empty_edits", COMPILED.empty_edits)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -507,5 +509,95 @@ def test_compiled_blank_line_runs_equal_the_python_loop_on_every_real_input() ->
         etree.strip_elements(loaded.root, "script", "style", "nav", with_tail=False)
         etree.strip_tags(loaded.root, "span", "font", "a", "section")
         _blank_lines_same(loaded.root)
+        compared += 1
+    assert compared > 200
+
+
+def _empty_edits_same(root: etree._Element, present: Names = REMOVABLE_WHEN_EMPTY) -> None:
+    """The compiled ``empty_edits`` decides what remove-empty-elements' Python loop
+    decides: the same elements to drop and to unwrap, in the same order, the same count."""
+    assert COMPILED is not None
+    subset = Census()
+    subset.tags.update(present)
+    expected = whitespace._empty_edits_walk(root, subset)
+    got = COMPILED.empty_edits(
+        root, subset.present(REMOVABLE_WHEN_EMPTY), REMOVABLE_WHEN_EMPTY, whitespace.INLINE
+    )
+    assert got is not None
+    assert got[2] == expected[2]
+    for found, wanted in zip(got[:2], expected[:2], strict=True):
+        assert [id(el) for el in found] == [id(el) for el in wanted]
+
+
+@needs_compiled
+@settings(max_examples=2000 * SCALE, deadline=None)
+@given(EMPTYING, st.lists(st.sampled_from(REMOVABLE_WHEN_EMPTY), max_size=4),
+       st.sampled_from(["", "span", "div", "p"]), st.booleans())  # fmt: skip
+def test_compiled_empty_edits_equal_the_python_loop(
+    pieces: list[str], absent: list[str], stripped: str, named: bool
+) -> None:
+    """On random nestings of removable, inline and other elements with blank and other
+    text (the runs around empty blocks that keep them, anchors with an id), from the root
+    and from an element inside, with names the census did not see left out, and once
+    elements are unwrapped (text nodes side by side)."""
+    markup = "".join(pieces)
+    if named:
+        markup = markup.replace("<a>", "<a id=x>", 1).replace("<a>", "<a name=''>", 1)
+    root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser())
+    if root is None:
+        return
+    present = tuple(name for name in REMOVABLE_WHEN_EMPTY if name not in absent)
+    for _ in range(2):
+        _empty_edits_same(root)
+        _empty_edits_same(root, present)
+        for el in root.iter("div", "p", "span", "a"):
+            _empty_edits_same(el)
+            break
+        if stripped:
+            etree.strip_tags(root, stripped)
+
+
+@needs_compiled
+def test_compiled_empty_edits_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text on both sides keeps an empty block; a blank inline goes or is unwrapped; an
+    entity reference inside a sibling read, or a namespaced one: Python reads (None)."""
+    assert COMPILED is not None
+    made = etree.HTMLParser()
+    for markup, dropped, unwrapped in (
+        ("<div>a<div></div>b</div>", [], []),
+        ("<div>a<b> </b><div></div><i></i> b</div>", ["i"], ["b"]),
+        ("<div><p>\u3000</p><span></span>x<a name=n></a><a id=''></a></div>",
+         ["a", "span", "p"], []),
+        ("<div><ul><li> </li><li><em>\xa0</em></li></ul></div>", ["div"], []),
+    ):  # fmt: skip
+        root = etree.fromstring(f"<html><body>{markup}</body></html>", made)
+        _empty_edits_same(root)
+        drop, unwrap, _ = whitespace._empty_edits_walk(root, None)
+        assert ([el.tag for el in drop], [el.tag for el in unwrap]) == (dropped, unwrapped)
+    root = etree.fromstring("<html><body><div><b> </b><div></div>y</div></body></html>", made)
+    root[0][0][0].append(etree.Entity("nbsp"))
+    assert COMPILED.empty_edits(root, REMOVABLE_WHEN_EMPTY, REMOVABLE_WHEN_EMPTY,
+                                whitespace.INLINE) is None  # fmt: skip
+    monkeypatch.setattr(census, "_fast_empty_edits", lambda *args: None)
+    ctx = Context()
+    assert whitespace.remove_empty_elements(root, ctx) == 0
+    root[0][0][0].tag = "{urn:x}b"
+    _empty_edits_same(root)
+
+
+@needs_compiled
+def test_compiled_empty_edits_equal_the_python_loop_on_every_real_input() -> None:
+    compared = 0
+    for data in _inputs():
+        try:
+            loaded = document.load(data)
+        except CleanHtmlError:
+            continue
+        _empty_edits_same(loaded.root)
+        etree.strip_elements(loaded.root, "script", "style", "img", "svg", "input", "button",
+                             "iframe", with_tail=False)  # fmt: skip
+        _empty_edits_same(loaded.root)
+        etree.strip_tags(loaded.root, "a", "font")
+        _empty_edits_same(loaded.root)
         compared += 1
     assert compared > 200

@@ -108,6 +108,23 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     ``<p>　　</p><div><span></span></div><p>x</p>`` becomes ``<p>x</p>``;
     ``<p>foo<span>&nbsp;</span>bar</p>`` becomes ``<p>foo&nbsp;bar</p>``.
     """
+    census = ctx.census
+    fast = _census._fast_empty_edits
+    found = None
+    if fast is not None:  # decided in C (tests/test_accel.py holds it to the Python walk)
+        names = census.present(REMOVABLE_WHEN_EMPTY) if census is not None else REMOVABLE_WHEN_EMPTY
+        found = fast(root, names, REMOVABLE_WHEN_EMPTY, INLINE)
+    to_drop, to_unwrap, edits = found if found is not None else _empty_edits_walk(root, census)
+    drop_all(root, to_drop)
+    unwrap_all(root, to_unwrap)
+    return edits
+
+
+def _empty_edits_walk(
+    root: etree._Element, census: Census | None
+) -> tuple[list[etree._Element], list[etree._Element], int]:
+    """What :func:`remove_empty_elements` removes, decided in Python: the elements to
+    drop, those to unwrap (none inside another that goes), how many go."""
     edits = 0
     seen: dict[etree._Element, bool] = {}
     # The edits wait and are made together at the end, in C (one by one, each would
@@ -120,7 +137,7 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
     gone: set[etree._Element] = set()
     unwrapped: dict[etree._Element, str] = {}  # each waiting unwrap, with its text
     going: dict[etree._Element | None, int] = {}  # how many children wait to go, by parent
-    for el in _may_empty(root, ctx.census):
+    for el in _may_empty(root, census):
         waiting = going.get(el)
         if waiting is None:
             if len(el):
@@ -151,9 +168,11 @@ def remove_empty_elements(root: etree._Element, ctx: Context) -> int:
         going[parent] = going.get(parent, 0) + 1
         edits += 1
     # what is inside an element that goes goes with it
-    drop_all(root, [el for el in to_drop if el.getparent() not in gone])
-    unwrap_all(root, [el for el in to_unwrap if el.getparent() not in gone])
-    return edits
+    return (
+        [el for el in to_drop if el.getparent() not in gone],
+        [el for el in to_unwrap if el.getparent() not in gone],
+        edits,
+    )
 
 
 _REMOVABLE = frozenset(REMOVABLE_WHEN_EMPTY)
