@@ -427,6 +427,35 @@ def test_script_needles_are_asked_of_their_sites_pages_only(host: str, asked: se
     assert (needles._haystack is None) == (not asked)
 
 
+def test_script_reading_tries_the_markers_of_script_reading_sites_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """read-site-scripts picks a page's site only to know whether it reads its scripts:
+    without a URL it tries the markers of the sites with script readers (CCTV's), not
+    every site's (each an XPath, or a search of the whole input); keep-site-article
+    then picks among all of them, and finds Sina by its marker."""
+    import cleanhtml.rules.sites as sites_module
+    from cleanhtml.api import clean_document
+
+    tried: list[list[str]] = []
+    by_markers = sites_module.site_by_markers
+
+    def spy(root: object, sites: list, *args: object) -> object:
+        tried.append([site.name for site in sites])
+        return by_markers(root, sites, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sites_module, "site_by_markers", spy)
+    page = (
+        "<html><head><title>t</title></head><body><div id='artibody'>"
+        "<p>正文第一段，说的是事情。</p></div><div>导航</div><script>var x = 1;</script>"
+        "</body></html>"
+    )
+    cleaned = clean_document(page)
+    assert tried[0] == ["cctv"]
+    assert len(tried) == 2 and "sina" in tried[1] and len(tried[1]) > 5
+    assert cleaned.ctx.meta.get("profile") == "sina"
+
+
 def test_a_run_imports_only_the_module_of_its_site() -> None:
     """Picking a site reads the table: a post imports its own site's module only (for
     the site's boilerplate list and rules), a page of no known site none."""

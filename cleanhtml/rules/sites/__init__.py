@@ -233,15 +233,44 @@ def _pick(
     """The page's site, by its URL, else (a whole page) by a marker; None when unknown."""
     site = sel.hosts.site_for_url(ctx.url)
     if site is None and root.tag == "html":  # markers name the site of a whole page only
-        census = ctx.census
-        site = site_by_markers(
-            root,
-            [s for s in sites if s.markers],
-            _MarkerTests(sel.finders),
-            ctx.has,
-            _gate(census) if census is not None else lambda selector: None,
-        )
+        site = _by_markers(root, ctx, [s for s in sites if s.markers], sel)
     return site
+
+
+def _by_markers(
+    root: etree._Element, ctx: Context, sites: Sequence[Site | Entry], sel: _Selectors
+) -> Site | Entry | None:
+    """The first of ``sites`` one of whose markers matches in the page (see
+    :func:`~.base.site_by_markers`)."""
+    census = ctx.census
+    return site_by_markers(
+        root,
+        sites,
+        _MarkerTests(sel.finders),
+        ctx.has,
+        _gate(census) if census is not None else lambda selector: None,
+    )
+
+
+def _pick_reader(
+    root: etree._Element,
+    ctx: Context,
+    sites: Sequence[Site | Entry],
+    readers: Sequence[Site | Entry],
+    sel: _Selectors,
+) -> Site | Entry | None:
+    """:func:`_pick` when the page's site may be one of ``readers`` (the sites with
+    script readers, those of ``sites`` with markers); otherwise None, or the site
+    :func:`_pick` gives. Markers are tried in table order and the first site one of
+    whose markers matches is the pick: when no marker of a reader matches, the pick is
+    no reader, and the markers of every other site (each an XPath, or a search of the
+    whole input for its name) are not tried."""
+    site = sel.hosts.site_for_url(ctx.url)
+    if site is not None or root.tag != "html":
+        return site
+    if not readers or _by_markers(root, ctx, readers, sel) is None:
+        return None
+    return _pick(root, ctx, sites, sel)
 
 
 @functools.cache
@@ -335,6 +364,8 @@ def _titles(root: etree._Element) -> list[str | None]:
 def _script_rule(
     sites: Sequence[Site | Entry], sel: _Selectors, forced: Site | Entry | None
 ) -> Callable[[etree._Element, Context], int]:
+    readers = [s for s in sites if s.markers and s.script_needles]
+
     def read_site_scripts(root: etree._Element, ctx: Context) -> int:
         """Put the article a page holds only in a script in its site's container.
 
@@ -350,7 +381,7 @@ def _script_rule(
         """
         if root.tag != "html":
             return 0
-        chosen = forced if forced is not None else _pick(root, ctx, sites, sel)
+        chosen = forced if forced is not None else _pick_reader(root, ctx, sites, readers, sel)
         if chosen is None or not chosen.script_needles:
             return 0
         if not any(ctx.has(needle) for needle in chosen.script_needles):
