@@ -74,6 +74,14 @@ def load_posts(quick: bool) -> list[bytes]:
     return [f.read_bytes() for f in files]
 
 
+def _walk_kind() -> str:
+    """Which census walk this run measured: the compiled one (``pip install .``) or the
+    Python one (an editable install, ``CLEANHTML_PURE=1``, or no compiler at install)."""
+    from cleanhtml import census
+
+    return "compiled" if census.compiled() else "Python (not compiled)"
+
+
 def baseline(docs: list[bytes]) -> Callable[[], None]:
     def run() -> None:
         for data in docs:
@@ -456,7 +464,8 @@ def main() -> int:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs,"
         f" Python {platform.python_version()}, lxml {lxml.html.etree.__version__};"
-        f" load average at the end {load} (started at {START_LOAD})"
+        f" load average at the end {load} (started at {START_LOAD});"
+        f" census walk: {_walk_kind()}"
     )
     width = max(len(r[0]) for r in rows)
     print(f"{'measurement':<{width}}  {'ratio':>7}  note")
