@@ -143,6 +143,11 @@ def peers(docs: list[bytes]) -> dict[str, Callable[[], None]]:
 _CACHE = Path(tempfile.mkdtemp(prefix="cleanhtml-bench-cache-"))
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 ENV = {**os.environ, "CLEANHTML_CACHE_DIR": str(_CACHE)}
+# The command line runs from an empty folder: from the repository's root, ``python -m
+# cleanhtml`` (and ``python -c``) would import the source tree, not the installed
+# package this process imports (without the compiled census walk of ``pip install .``).
+RUN_DIR = tempfile.mkdtemp(prefix="cleanhtml-bench-run-")
+atexit.register(shutil.rmtree, RUN_DIR, ignore_errors=True)
 
 
 def run_cmd(args: list[str], stdin: bytes | None = None) -> float:
@@ -154,6 +159,7 @@ def run_cmd(args: list[str], stdin: bytes | None = None) -> float:
         stderr=subprocess.DEVNULL,
         check=False,
         env=ENV,
+        cwd=RUN_DIR,
     )
     return time.perf_counter() - start
 
@@ -164,7 +170,10 @@ def startup(rounds: int) -> list[tuple[str, float, str]]:
     # byte-compile the package first, as `pip install` does: with PYTHONDONTWRITEBYTECODE
     # set (or a read-only checkout) an editable install would otherwise compile every
     # module from source on each start, which no installed copy does
-    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "cleanhtml")], check=False)
+    import cleanhtml
+
+    package = Path(cleanhtml.__file__).parent  # (the one the runs below import)
+    subprocess.run([py, "-m", "compileall", "-q", str(package)], check=False, cwd=RUN_DIR)
     version, one, bases = [], [], []
     for _ in range(rounds):  # interleaved: each ratio from neighbouring runs
         base = run_cmd([py, "-c", "import lxml.html, click"])
@@ -236,7 +245,7 @@ def cache_rerun(posts: list[bytes], count: int) -> list[tuple[str, float, str]]:
 
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(args, env=env, capture_output=True, check=False)
+            subprocess.run(args, env=env, capture_output=True, check=False, cwd=RUN_DIR)
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -283,7 +292,7 @@ def peak_rss_mib(args: list[str]) -> float:
          "peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
          "print(peak, file=sys.stderr)",
          "cleanhtml", *args],
-        capture_output=True, check=False, env=ENV,
+        capture_output=True, check=False, env=ENV, cwd=RUN_DIR,
     )  # fmt: skip
     del resource
     last = proc.stderr.decode().strip().splitlines()[-1]
