@@ -141,6 +141,13 @@ def destination(source: Source, settings: Settings) -> Path | None:
     return output_path(settings.output_dir, source, suffix_for(settings.to))
 
 
+def _destination_file(source: Source, settings: Settings) -> str | None:
+    """:func:`destination` as a string, made without pathlib (once a file)."""
+    if settings.output_dir is None:
+        return None
+    return output_file(str(settings.output_dir), source, suffix_for(settings.to))
+
+
 def process_file(
     source: Source | str | os.PathLike[str],
     settings: Settings,
@@ -274,7 +281,7 @@ def _process(
         result.cached = cache.Outcome(stamp, in_digest, out_digest)
     if settings.diff and changed:
         result.diff = unified_diff(data, new, source.name, cleaned.doc.encoding)
-    target_path = destination(source, settings)
+    target_path = _destination_file(source, settings)
     if on_write is not None and (target_path is not None or (settings.in_place and changed)):
         on_write()
     if settings.in_place and changed:
@@ -285,7 +292,7 @@ def _process(
         _write(target, new, like=target)
         result.written = True
     if target_path is not None:
-        result.destination = str(target_path)
+        result.destination = target_path
         _check_output_folder(target_path, settings)
         result.written = _write_if_different(target_path, new)
     return result
@@ -329,12 +336,15 @@ def plain_output(path: Path, settings: Settings) -> bool:
     return inside(os.path.realpath(path.parent), os.path.realpath(settings.output_dir))
 
 
-def _check_output_folder(path: Path, settings: Settings) -> None:
+def _check_output_folder(path: str, settings: Settings) -> None:
     """Refuse to write through a folder link inside ``-o DIR`` that leads out of it."""
     if settings.output_dir is None:
         return
-    folder = os.path.realpath(path.parent)
-    if not inside(folder, os.path.realpath(settings.output_dir)):
+    parent, top = os.path.dirname(path), str(settings.output_dir)
+    if parent == top:  # DIR itself: inside, wherever it leads (no path resolved)
+        return
+    folder = os.path.realpath(parent)
+    if not inside(folder, os.path.realpath(top)):
         raise InputError(
             f"cannot write {path}: a symbolic link below {settings.output_dir} leads to"
             f" {folder}; not written"
@@ -353,17 +363,46 @@ def read_source(source: Source) -> bytes:
 
 
 def _read_file(source: Source) -> bytes:
+    """The bytes of a file, in one open, one ``fstat`` and the reads (Python's ``open``
+    adds four system calls a file: a batch reads thousands). A file met in a folder
+    search that is no regular file is refused; it is opened without blocking, so a FIFO
+    there never holds the run up."""
+    path, explicit = source.path, source.explicit
     try:
-        if not source.explicit:  # never block on a FIFO met in a folder search
-            mode = os.stat(source.path).st_mode
-            if not stat.S_ISREG(mode):
-                raise InputError("not a regular file")
-        with open(source.path, "rb") as handle:
-            return handle.read()
+        try:
+            fd = os.open(path, os.O_RDONLY if explicit else os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            if not explicit and not stat.S_ISREG(os.stat(path).st_mode):  # a socket, say
+                raise InputError("not a regular file") from None
+            raise
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                if not explicit:
+                    raise InputError("not a regular file")
+                if stat.S_ISDIR(info.st_mode):
+                    raise IsADirectoryError
+            return _read_all(fd, info.st_size)
+        finally:
+            os.close(fd)
     except IsADirectoryError:
         raise InputError("is a directory") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """What is left to read on ``fd``, ``size`` bytes as far as its ``fstat`` knew (a
+    file may grow meanwhile, and a pipe tells 0): read at once when it is right."""
+    parts = []
+    want = size + 1 if size else READ_MORE
+    while piece := os.read(fd, want):
+        parts.append(piece)
+        want = READ_MORE
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+READ_MORE = 1 << 16
 
 
 def unified_diff(old: bytes, new: bytes, name: str, encoding: str) -> str:
@@ -386,56 +425,104 @@ def unified_diff(old: bytes, new: bytes, name: str, encoding: str) -> str:
     return "".join(lines)
 
 
-def _write_if_different(path: Path, data: bytes) -> bool:
+def _write_if_different(path: str, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; True if written.
 
     A symbolic link at ``path`` is replaced by a regular file, never read or written
-    through (it may lead anywhere).
+    through (it may lead anywhere). One ``lstat`` tells a link, a file of another size
+    (not read) and a new file (its folder made when missing, see :func:`replace_with`).
     """
-    link = path.is_symlink()
     try:
-        if not link and path.read_bytes() == data:
-            return False
+        info: os.stat_result | None = os.lstat(path)
     except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
-    _write(str(path), data, like=str(path) if not link and path.exists() else None)
+        info = None
+    link = info is not None and stat.S_ISLNK(info.st_mode)
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+        try:
+            if _read_path(path) == data:
+                return False
+        except OSError:
+            pass
+    like = None if info is None or link else info
+    _write(path, data, like=like, make_folder=info is None)
     return True
 
 
-def _write(path: str, data: bytes, *, like: str | None) -> None:
+def _read_path(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _read_all(fd, os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
+
+
+def _make_folder(folder: str) -> None:
+    """Make ``folder`` and those above it that are missing (an :class:`InputError` that
+    names it when that fails)."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {folder}: {exc.strerror or exc}") from None
+
+
+def _write(
+    path: str, data: bytes, *, like: str | os.stat_result | None, make_folder: bool = False
+) -> None:
     """Replace ``path`` atomically; the new file takes the mode (and owner) of ``like``."""
     try:
-        write_atomic(path, data, like=like)
+        write_atomic(path, data, like=like, make_folder=make_folder)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}; left as it was") from None
 
 
-def write_atomic(path: str, data: bytes, *, like: str | None = None) -> None:
+def write_atomic(
+    path: str, data: bytes, *, like: str | os.stat_result | None = None, make_folder: bool = False
+) -> None:
     """Write ``data`` to a temporary file beside ``path``, then ``os.replace`` it.
 
     A new file gets the default mode (``0o666`` less the umask); with ``like``, the
-    mode, owner and group of that file (owner only where permitted). On any error the
-    temporary file is removed and ``path`` is untouched.
+    mode, owner and group of that file (or of that ``stat`` result; owner only where
+    permitted). On any error the temporary file is removed and ``path`` is untouched.
     """
-    replace_with(path, lambda handle: handle.write(data), like=like)
+
+    def produce(fd: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    _replace(path, produce, like, lambda: True, make_folder)
 
 
 def replace_with(
     path: str,
     produce: Callable[[BinaryIO], object],
     *,
-    like: str | None = None,
+    like: str | os.stat_result | None = None,
     replace: Callable[[], bool] = lambda: True,
+    make_folder: bool = False,
 ) -> bool:
     """:func:`write_atomic` for an output written piece by piece: ``produce`` writes it
     into the temporary file, which then replaces ``path`` if ``replace()`` says so
-    (else it is removed); True when it did."""
+    (else it is removed); True when it did. With ``make_folder``, the folder of
+    ``path`` is made if the temporary file cannot be created in it (once: a batch
+    writing thousands of files into one folder does not ask each time)."""
+
+    def into(fd: int) -> None:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            produce(handle)
+
+    return _replace(path, into, like, replace, make_folder)
+
+
+def _replace(
+    path: str,
+    produce: Callable[[int], object],
+    like: str | os.stat_result | None,
+    replace: Callable[[], bool],
+    make_folder: bool,
+) -> bool:
     folder, base = os.path.split(path)
-    original = os.stat(like) if like is not None else None
+    original = os.stat(like) if isinstance(like, str) else like
     while True:
         # secrets.token_hex(4) without its import: secrets loads random, hmac and with it
         # hashlib's OpenSSL (~7 ms in every process that writes a file)
@@ -445,14 +532,21 @@ def replace_with(
             break
         except FileExistsError:
             continue
+        except OSError:
+            if not make_folder:
+                raise
+            make_folder = False
+            _make_folder(folder)  # then again (an error now is the write's)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            produce(handle)
+        try:
+            produce(fd)
             if original is not None:
-                os.fchmod(handle.fileno(), stat.S_IMODE(original.st_mode))
+                os.fchmod(fd, stat.S_IMODE(original.st_mode))
                 if (original.st_uid, original.st_gid) != (os.geteuid(), os.getegid()):
                     with contextlib.suppress(PermissionError):
-                        os.fchown(handle.fileno(), original.st_uid, original.st_gid)
+                        os.fchown(fd, original.st_uid, original.st_gid)
+        finally:
+            os.close(fd)
         if not replace():
             os.unlink(temp)
             return False
@@ -565,7 +659,7 @@ def _write_made(
             result.destination = source.name
     elif target_path is not None:
         result.destination = str(target_path)
-        _check_output_folder(target_path, settings)
+        _check_output_folder(str(target_path), settings)
         link = target_path.is_symlink()  # replaced by a regular file, never read through
         try:
             target_path.parent.mkdir(parents=True, exist_ok=True)

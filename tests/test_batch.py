@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import os
 import shutil
 import subprocess
@@ -221,7 +220,8 @@ def _good_bad_tree(root: Path) -> tuple[list[Path], Path, Path]:
 
 
 def _deny(path: Path) -> Any:
-    real_open = builtins.open
+    """``os.open`` refusing ``path`` (the runner reads a file with ``os.open``)."""
+    real_open = os.open
 
     def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if os.fspath(file) == os.fspath(path) or str(file).endswith(path.name):
@@ -240,7 +240,7 @@ def test_unreadable_and_binary_named_good_ones_written_exit_3(
     good, locked, binary = _good_bad_tree(root)
     binary_bytes = binary.read_bytes()
     # tests run as root, where chmod 000 does not stop reading: refuse the open instead
-    monkeypatch.setattr(runner, "open", _deny(locked), raising=False)
+    monkeypatch.setattr(os, "open", _deny(locked))
     out = tmp_path / "out"
     args = ["-i"] if mode == "-i" else ["-o", str(out)]
     code, _, err = run("-j", "1", *args, str(root))
