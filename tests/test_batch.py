@@ -753,3 +753,26 @@ def test_a_folder_named_by_its_real_path_holds_one_string_a_file(tmp_path: Path)
     for named in (str(real.parent / "link"), os.path.relpath(real / "sub")):
         (source,) = expand([named], include=["*.md"]).sources
         assert source.real == str(real / "sub" / "b.md") and source.real is not source.path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_output_folders_made_as_needed_and_a_file_in_the_way_fails_its_file(
+    tmp_path: Path, jobs: str
+) -> None:
+    """-o makes the folders an output needs (once); where a file stands in the way of
+    one, that output fails with the folder named, and the others are written."""
+    root = tmp_path / "in"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "blocked").mkdir()
+    for name in ("top.html", "a/b/deep.html", "blocked/x.html"):
+        (root / name).write_text(DIRTY, "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "blocked").write_text("a file, not a folder", "utf-8")
+    code, _, err = run("-j", jobs, "-o", str(out), str(root))
+    assert code == 3
+    assert f"{root / 'blocked' / 'x.html'}: cannot create {out / 'blocked'}: File exists" in err
+    for name in ("top.html", "a/b/deep.html"):
+        assert (out / name).read_text("utf-8") == "<p>正文线上。</p>\n"
+    assert (out / "blocked").read_text("utf-8") == "a file, not a folder"
+    assert not [p for p in out.rglob("*") if p.name.endswith(runner.TEMP_SUFFIX)]
