@@ -341,11 +341,24 @@ def _how(status: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-def _chunk_size(count: int, workers: int) -> int:
+CHUNK_FIRST = 128  # files per message before the batch's pace is known
+CHUNK_TIME = 0.05  # seconds of work per message once it is (see _chunk_size)
+CHUNK_MAX = 256  # files per message at most
+
+
+def _chunk_size(count: int, workers: int, each: float | None = None) -> int:
     """Files per message for ``count`` files left: few round trips, and still a share of
     what is left for every worker. Asked again as the batch goes, so the chunks shrink
-    at its end and no child is left with a long queue while another has nothing."""
-    return max(1, min(32, count // (workers * 4)))
+    at its end and no child is left with a long queue while another has nothing.
+
+    Once a file is known to take ``each`` seconds (the batch's pace so far), a message
+    holds :data:`CHUNK_TIME` of work: this process is woken about as often whatever a
+    file costs (each wake-up takes a child's core from it for a while). Measured on
+    2,000 posts of half a millisecond, -j 2, interleaved runs: 32 files a message
+    throughout 652 ms, 128 throughout 631, 32 then by time 655, 128 then by time
+    626 (-j 1 1,160 ms -> 1,150)."""
+    most = CHUNK_FIRST if not each else max(1, min(CHUNK_MAX, int(CHUNK_TIME / each)))
+    return max(1, min(most, count // (workers * 4)))
 
 
 def death_reason(status: int, limit: float, *, writing: bool) -> str:
@@ -374,8 +387,9 @@ class _Pool:
         self.workers = workers
         self.prepare = prepare
         self.fail = fail
-        self.size = _chunk_size(len(todo), workers)
-        self.window = workers * 2 * self.size  # results allowed to wait for an earlier file
+        # results allowed to wait for an earlier file: two messages a child (it grows
+        # with the messages, see assign)
+        self.window = workers * 2 * _chunk_size(len(todo), workers)
         self.todo: deque[int] = deque(todo)
         chosen = set(todo)
         # the others were refused while planning: their task is their result
@@ -390,7 +404,8 @@ class _Pool:
     def assign(self, next_out: int) -> None:
         """Hand the next files to a child that is idle or on its last chunk."""
         while self.todo and self.todo[0] < next_out + self.window:
-            size = _chunk_size(len(self.todo), self.workers)
+            size = _chunk_size(len(self.todo), self.workers, self.pace())
+            self.window = max(self.window, self.workers * 2 * size)
             # topped up while on its last chunk: a child never waits for this process
             idle = [w for w in self.children.values() if len(w.queue) <= size]
             if not idle and len(self.children) < self.workers:
@@ -428,6 +443,12 @@ class _Pool:
         self.gather = True
         for fd, _ in self.poller.poll(max(0.0, wait) * 1000):
             self.drain(self.children[fd])
+
+    def pace(self) -> float | None:
+        """Seconds a file has taken a child so far in this batch (None before a result)."""
+        if not self.answered:
+            return None
+        return (time.monotonic() - self.began) * len(self.children) / self.answered
 
     def lull(self, now: float) -> float:
         """Seconds the results may gather before this process reads them: half the time

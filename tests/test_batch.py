@@ -629,8 +629,15 @@ def test_chunks_shrink_as_a_batch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     from cleanhtml import workers
 
     assert [workers._chunk_size(n, 2) for n in (2000, 256, 128, 64, 16, 7)] == [
-        32, 32, 16, 8, 2, 1,
+        128, 32, 16, 8, 2, 1,
     ]  # fmt: skip
+    # once the pace is known, a message holds CHUNK_TIME of work (at most CHUNK_MAX
+    # files), and still shrinks as the batch ends
+    time_of = workers.CHUNK_TIME
+    assert workers._chunk_size(100_000, 2, time_of / 100) == 100
+    assert workers._chunk_size(100_000, 2, time_of / 10_000) == workers.CHUNK_MAX
+    assert workers._chunk_size(100_000, 2, time_of * 3) == 1
+    assert workers._chunk_size(80, 2, time_of / 100) == 10
     sent: list[tuple[int, int]] = []  # (child, files in the message)
     forked: list[workers._Worker] = []
 
