@@ -19,6 +19,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Container, Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -75,6 +76,33 @@ def _xpath_head() -> re.Pattern[str]:
     return re.compile(
         r"//([A-Za-z][\w-]*)\[(?:@(id|class) = '([^']*)'|starts-with\(@(id|class), '([^']*)'\))\]"
     )
+
+
+_UNTOLD: tuple[str, ...] = ()
+"""The plan of a selector whose needs the census cannot tell (see :func:`_plan`)."""
+_PLANS: dict[str, tuple[tuple[str, str], ...] | tuple[str, ...]] = {}
+"""Each selector :meth:`Census.may_match` was asked about, read (:func:`_plan`): the
+same few dozen site markers are asked about on every page."""
+
+
+def _plan(selector: str) -> tuple[tuple[str, str], ...] | tuple[str, ...]:
+    """What :meth:`Census.may_match` tests for ``selector``: its ``(kind, name)`` parts
+    (kind ``#``, ``.`` or ``""`` for a tag), or for an XPath ``("/", tag, attribute,
+    equal, prefix_of, prefix)`` from its first step, or :data:`_UNTOLD`."""
+    selector = selector.strip()
+    match = _simple_selector().match(selector)
+    if match:
+        kind, name = match.groups()
+        return ((kind, name),)
+    if selector.startswith("/"):
+        head = _xpath_head().match(selector)
+        if head is None or "|" in selector:
+            return _UNTOLD
+        return ("/", *(group or "" for group in head.groups()))
+    parts = _selector_part().findall(selector)
+    if not parts or _selector_part().sub("", selector).strip(_COMBINATORS):
+        return _UNTOLD
+    return tuple(parts)
 
 
 Names = tuple[str, ...] | frozenset[str]
@@ -221,31 +249,31 @@ class Census:
         must be present), and for an XPath without ``|`` whose first step is a tag
         with an ``@id``/``@class`` test (``//div[@id = 'x']...``, ``//div[starts-with(@class,
         'x')]...``): what it needs are the ids, classes and tags the walk saw."""
-        selector = selector.strip()
-        match = _simple_selector().match(selector)
-        if match:
-            return self._has_part(*match.groups())
-        if selector.startswith("/"):
-            return self._xpath_may_match(selector)
-        parts = _selector_part().findall(selector)
-        if not parts or _selector_part().sub("", selector).strip(_COMBINATORS):
+        plan = _PLANS.get(selector)
+        if plan is None:
+            plan = _PLANS[selector] = _plan(selector)
+        if plan is _UNTOLD:
             return None
-        return all(self._has_part(kind, name) for kind, name in parts)
+        if plan[0] == "/":
+            return self._xpath_may_match(plan)
+        # a loop: all() over a generator costs more
+        for kind, name in cast("tuple[tuple[str, str], ...]", plan):
+            if not self._has_part(kind, name):
+                return False
+        return True
 
     def _has_part(self, kind: str, name: str) -> bool:
         if kind == "#":
             return name in self.ids
         if kind == ".":
             if self._class_names is None:  # split on more than XML's spaces: a superset
-                self._class_names = {n for value in self.classes for n in value.split()}
+                # (joined, then split once in C: the names of every value)
+                self._class_names = set(" ".join(self.classes).split())
             return name in self._class_names
         return name.lower() in self.tags
 
-    def _xpath_may_match(self, xpath: str) -> bool | None:
-        head = _xpath_head().match(xpath)
-        if head is None or "|" in xpath:
-            return None
-        tag, attribute, equal, prefix_of, prefix = head.groups()
+    def _xpath_may_match(self, plan: tuple[str, ...]) -> bool | None:
+        _, tag, attribute, equal, prefix_of, prefix = plan
         if tag.lower() not in self.tags:
             return False
         values = self.ids if (attribute or prefix_of) == "id" else self.classes
