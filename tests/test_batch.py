@@ -783,3 +783,49 @@ def test_output_folders_made_as_needed_and_a_file_in_the_way_fails_its_file(
         assert (out / name).read_text("utf-8") == "<p>正文线上。</p>\n"
     assert (out / "blocked").read_text("utf-8") == "a file, not a folder"
     assert not [p for p in out.rglob("*") if p.name.endswith(runner.TEMP_SUFFIX)]
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+
+
+@needs_fifo
+def test_a_fifo_met_in_a_folder_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO found by a folder search is opened without blocking and refused as no
+    regular file (nobody writes to it: a blocking open would hang the run); the other
+    files are written, exit 3."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.html").write_text(DIRTY, "utf-8")
+    os.mkfifo(root / "pipe.html")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cleanhtml", "--no-config", "-o", str(out), str(root)]
+    proc = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 3, proc.stderr
+    assert f"{root / 'pipe.html'}: not a regular file" in proc.stderr.decode()
+    assert (out / "a.html").read_text("utf-8") == CLEAN
+    assert not (out / "pipe.html").exists()
+
+
+@needs_fifo
+def test_a_fifo_named_on_the_command_line_is_read_to_its_end(tmp_path: Path) -> None:
+    """A FIFO named on the command line (``cleanhtml <(curl ...)``) is read until its
+    writer closes it, in pieces (its size says 0): the output is that of the same
+    bytes in a regular file."""
+    content = (DIRTY * 5_000).encode("utf-8")  # several reads' worth
+    regular = tmp_path / "post.html"
+    regular.write_bytes(content)
+    pipe = tmp_path / "pipe.html"
+    os.mkfifo(pipe)
+    write = "import sys, time\ndata = open(sys.argv[2], 'rb').read()\n"
+    write += "with open(sys.argv[1], 'wb') as f:\n"
+    write += "    for at in range(0, len(data), 50_000):\n"
+    write += "        f.write(data[at : at + 50_000]); f.flush(); time.sleep(0.001)\n"
+    writer = subprocess.Popen([sys.executable, "-c", write, str(pipe), str(regular)])
+    try:
+        from_pipe = cli(str(pipe))
+    finally:
+        writer.wait(timeout=60)
+    from_file = cli(str(regular))
+    assert from_pipe.returncode == from_file.returncode == 0, from_pipe.stderr
+    assert from_pipe.stdout == from_file.stdout
+    assert from_file.stdout.count(CLEAN.encode("utf-8")) == 5_000
