@@ -341,7 +341,7 @@ def _how(status: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-CHUNK_FIRST = 128  # files per message before the batch's pace is known
+CHUNK_FIRST = 64  # files per message before the batch's pace is known
 CHUNK_TIME = 0.05  # seconds of work per message once it is (see _chunk_size)
 CHUNK_MAX = 256  # files per message at most
 
@@ -355,10 +355,23 @@ def _chunk_size(count: int, workers: int, each: float | None = None) -> int:
     holds :data:`CHUNK_TIME` of work: this process is woken about as often whatever a
     file costs (each wake-up takes a child's core from it for a while). Measured on
     2,000 posts of half a millisecond, -j 2, interleaved runs: 32 files a message
-    throughout 652 ms, 128 throughout 631, 32 then by time 655, 128 then by time
-    626 (-j 1 1,160 ms -> 1,150)."""
+    throughout 652-662 ms, 64 throughout 642, 128 throughout 631-638, 32 then by time
+    655, 128 then by time 626 (-j 1 1,160 ms -> 1,150). The results a batch holds
+    waiting for an earlier file grow with the messages (see :func:`_window`):
+    64 first, not 128, halves that for a batch of large pages before its pace is known."""
     most = CHUNK_FIRST if not each else max(1, min(CHUNK_MAX, int(CHUNK_TIME / each)))
     return max(1, min(most, count // (workers * 4)))
+
+
+WINDOW_LEAST = 32  # files a message, for the window (see _window)
+
+
+def _window(workers: int, size: int) -> int:
+    """How far past the next file to output files may be handed out, with messages of
+    ``size`` files: two messages a child, never less than two of :data:`WINDOW_LEAST`
+    (the results held waiting for an earlier file, output, are at most this many;
+    messages of a few large pages keep it there, many small posts widen it)."""
+    return workers * 2 * max(size, WINDOW_LEAST)
 
 
 def death_reason(status: int, limit: float, *, writing: bool) -> str:
@@ -387,9 +400,7 @@ class _Pool:
         self.workers = workers
         self.prepare = prepare
         self.fail = fail
-        # results allowed to wait for an earlier file: two messages a child (it grows
-        # with the messages, see assign)
-        self.window = workers * 2 * _chunk_size(len(todo), workers)
+        self.window = _window(workers, _chunk_size(len(todo), workers))
         self.todo: deque[int] = deque(todo)
         chosen = set(todo)
         # the others were refused while planning: their task is their result
@@ -405,7 +416,7 @@ class _Pool:
         """Hand the next files to a child that is idle or on its last chunk."""
         while self.todo and self.todo[0] < next_out + self.window:
             size = _chunk_size(len(self.todo), self.workers, self.pace())
-            self.window = max(self.window, self.workers * 2 * size)
+            self.window = _window(self.workers, size)
             # topped up while on its last chunk: a child never waits for this process
             idle = [w for w in self.children.values() if len(w.queue) <= size]
             if not idle and len(self.children) < self.workers:

@@ -629,7 +629,7 @@ def test_chunks_shrink_as_a_batch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     from cleanhtml import workers
 
     assert [workers._chunk_size(n, 2) for n in (2000, 256, 128, 64, 16, 7)] == [
-        128, 32, 16, 8, 2, 1,
+        64, 32, 16, 8, 2, 1,
     ]  # fmt: skip
     # once the pace is known, a message holds CHUNK_TIME of work (at most CHUNK_MAX
     # files), and still shrinks as the batch ends
@@ -638,6 +638,10 @@ def test_chunks_shrink_as_a_batch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers._chunk_size(100_000, 2, time_of / 10_000) == workers.CHUNK_MAX
     assert workers._chunk_size(100_000, 2, time_of * 3) == 1
     assert workers._chunk_size(80, 2, time_of / 100) == 10
+    # the files handed out past the next to output (results held waiting): two messages
+    # a child, never fewer than with messages of WINDOW_LEAST files
+    assert workers._window(2, 100) == 400
+    assert workers._window(2, 1) == workers._window(2, workers.WINDOW_LEAST) == 128
     sent: list[tuple[int, int]] = []  # (child, files in the message)
     forked: list[workers._Worker] = []
 
