@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import gzip
+import itertools
 import os
 import platform
 import shutil
@@ -213,7 +214,7 @@ def batch(
             (src / f"{i:05d}.md").write_bytes(posts[i % len(posts)])
         py = sys.executable
 
-        runs = iter(range(1_000_000))
+        runs = itertools.count()
 
         def once(jobs: int) -> float:
             out = tmp / f"out{next(runs)}"  # a new folder, the others kept until the end
