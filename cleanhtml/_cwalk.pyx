@@ -18,7 +18,7 @@ version; cleanhtml.census then uses the Python walk.
 
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport memset, strchr, strcmp, strlen, strncmp, strstr
+from libc.string cimport memcpy, memset, strchr, strcmp, strlen, strncmp, strstr
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport const_xmlChar, xmlAttr, xmlNode
@@ -833,3 +833,203 @@ def empty_edits(_Element root, present, removable, inline):
         if not (_parent_element(c_el) and _key(c_el.parent) in gone):
             unwrapped_.append(elementFactory(doc, c_el))
     return dropped, unwrapped_, edits
+
+
+# --- the text renderer's gathered text (cleanhtml.render.text._gathered) ----------------
+
+cdef enum:
+    _OTHER = 0
+    _BLOCK = 1
+    _SKIP = 2
+    _CELL = 3
+    _BR = 4
+    _ROW = 5
+    _PRE = 6
+
+
+cdef struct _Templates:
+    const_xmlChar* keys[_CACHED]
+    int values[_CACHED]
+
+
+cdef struct _Out:
+    char* data
+    Py_ssize_t size
+    Py_ssize_t used
+    bint edge  # after a block edge: edges and " \t\n\r\f" that follow it are dropped
+    int* rows  # cells started in each open row (rows[0]: outside every row)
+    Py_ssize_t depth  # rows open
+    Py_ssize_t room  # rows' room
+
+
+cdef int _template(_Templates* cache, dict kinds, const_xmlChar* c_name) except -1:
+    """The template a name takes (``kinds``: name -> kind), cached by the name's address."""
+    cdef size_t slot = ((<size_t>c_name) >> 3) % _CACHED
+    cdef int kind
+    if cache.keys[slot] is c_name:
+        return cache.values[slot]
+    kind = kinds.get(_text(c_name), _OTHER)
+    cache.keys[slot] = c_name
+    cache.values[slot] = kind
+    return kind
+
+
+cdef int _grow(_Out* out, Py_ssize_t more) except -1:
+    cdef Py_ssize_t size = out.size
+    cdef char* data
+    if out.used + more <= size:
+        return 0
+    while size < out.used + more:
+        size = size * 2 if size else 4096
+    data = <char*>PyMem_Realloc(out.data, size)
+    if data is NULL:
+        raise MemoryError()
+    out.data, out.size = data, size
+    return 0
+
+
+cdef inline int _put(_Out* out, char byte) except -1:
+    if out.used == out.size:
+        _grow(out, 1)
+    out.data[out.used] = byte
+    out.used += 1
+    return 0
+
+
+cdef inline int _edge(_Out* out) except -1:
+    if not out.edge:
+        _put(out, 4)  # BLOCK
+        out.edge = True
+    return 0
+
+
+cdef inline bint _edge_space(char byte) noexcept:
+    return byte == c' ' or byte == c'\t' or byte == c'\n' or byte == c'\r' or byte == c'\f'
+
+
+cdef int _put_text(_Out* out, const char* text, bint pre) except -1:
+    cdef Py_ssize_t size = strlen(text)
+    cdef Py_ssize_t at = 0
+    cdef char byte
+    if not pre:
+        if out.edge:
+            while at < size and _edge_space(text[at]):
+                at += 1
+            if at == size:
+                return 0
+            out.edge = False
+        _grow(out, size - at)
+        memcpy(out.data + out.used, text + at, size - at)
+        out.used += size - at
+        return 0
+    _grow(out, size)
+    while at < size:
+        byte = text[at]
+        at += 1
+        if out.edge and (byte == c'\r' or byte == c'\f'):
+            continue
+        out.edge = False
+        if byte == c'\n':
+            byte = 0  # BR
+        elif byte == c' ':
+            byte = 2  # PRE_SPACE
+        elif byte == c'\t':
+            byte = 3  # PRE_TAB
+        out.data[out.used] = byte
+        out.used += 1
+    return 0
+
+
+cdef int _start(_Out* out, int kind, int* pre) except -1:
+    """What an element's template writes before its children."""
+    cdef int* rows
+    if kind == _BLOCK:
+        _edge(out)
+    elif kind == _CELL:
+        if out.rows[out.depth]:
+            _put(out, 1)  # CELL
+            out.edge = False
+        out.rows[out.depth] += 1
+    elif kind == _BR:
+        _put(out, 0)  # BR
+        out.edge = False
+    elif kind == _ROW:
+        _edge(out)
+        if out.depth + 1 == out.room:
+            rows = <int*>PyMem_Realloc(out.rows, 2 * out.room * sizeof(int))
+            if rows is NULL:
+                raise MemoryError()
+            out.rows, out.room = rows, 2 * out.room
+        out.depth += 1
+        out.rows[out.depth] = 0
+    elif kind == _PRE:
+        _edge(out)
+        pre[0] += 1
+    return 0
+
+
+cdef int _end(_Out* out, int kind, int* pre) except -1:
+    """What an element's template writes after its children."""
+    if kind == _BLOCK:
+        _edge(out)
+    elif kind == _ROW:
+        _edge(out)
+        out.depth -= 1
+    elif kind == _PRE:
+        _edge(out)
+        pre[0] -= 1
+    return 0
+
+
+def gathered(_Element root, dict kinds):
+    """:func:`cleanhtml.render.text._gathered` for a tree whose text holds none of the
+    stylesheet's marks, by one walk over libxml2's nodes: the stylesheet's templates
+    (``kinds``: an element name -> 1 block, 2 skipped, 3 cell, 4 ``br``, 5 ``tr``,
+    6 ``pre``) and the edits ``_gathered`` makes of its output, written at once with
+    the text's own marks (BLOCK, BR, CELL, PRE_SPACE, PRE_TAB), so no text can be
+    mistaken for one. None where the stylesheet would read the tree otherwise (a
+    namespaced element, an entity reference or CDATA node): the caller runs it."""
+    cdef _Out out
+    cdef _Templates cache
+    cdef xmlNode* c_root = root._c_node
+    cdef xmlNode* c_node = c_root
+    cdef int kind
+    cdef int pre = 0
+    if c_root.type != tree.XML_ELEMENT_NODE:
+        return None
+    memset(&out, 0, sizeof(out))
+    memset(&cache, 0, sizeof(cache))
+    out.rows = <int*>PyMem_Realloc(NULL, 16 * sizeof(int))
+    if out.rows is NULL:
+        raise MemoryError()
+    out.room = 16
+    out.rows[0] = 0
+    try:
+        while True:
+            if c_node.type == tree.XML_ELEMENT_NODE:
+                if c_node.ns is not NULL:
+                    return None
+                kind = _template(&cache, kinds, c_node.name)
+                if kind != _SKIP:
+                    _start(&out, kind, &pre)
+                    if c_node.children is not NULL:
+                        c_node = c_node.children
+                        continue
+                    _end(&out, kind, &pre)
+            elif c_node.type == tree.XML_TEXT_NODE:
+                if c_node.content is not NULL:
+                    _put_text(&out, <const char*>c_node.content, pre > 0)
+            elif c_node.type != tree.XML_COMMENT_NODE and c_node.type != tree.XML_PI_NODE:
+                return None
+            # on: the next sibling, or up, ending each element left
+            while True:
+                if c_node is c_root:
+                    return PyUnicode_DecodeUTF8(out.data, out.used, NULL)
+                if c_node.next is not NULL:
+                    c_node = c_node.next
+                    break
+                c_node = c_node.parent
+                _end(&out, _template(&cache, kinds, c_node.name), &pre)
+    finally:
+        PyMem_Free(out.data)
+        PyMem_Free(out.rows)

@@ -391,6 +391,8 @@ _EmptyEdits = Callable[
     tuple[list[etree._Element], list[etree._Element], int] | None,
 ]
 _fast_empty_edits: _EmptyEdits | None = None  # (what remove-empty-elements removes, in C)
+_fast_gathered: Callable[[etree._Element, dict[str, int]], str | None] | None = None
+"""The text renderer's gathered text, in C (cleanhtml.render.text._gathered)."""
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -399,7 +401,7 @@ def _load(text: str | None) -> None:
     """Load the compiled walk's ``fill`` (``cleanhtml._cwalk``, built by setup.py, when it
     was, for this lxml) once it pays (see :data:`SMALL`)."""
     global _loaded, _fast_fill, _fast_closing, _small_taken
-    global _fast_may_empty, _fast_blank_lines, _fast_empty_edits
+    global _fast_may_empty, _fast_blank_lines, _fast_empty_edits, _fast_gathered
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -410,7 +412,7 @@ def _load(text: str | None) -> None:
         return
     _fast_fill, _fast_closing = _cwalk.fill, _cwalk.block_in_closing_inline
     _fast_may_empty, _fast_blank_lines = _cwalk.may_empty, _cwalk.blank_line_runs
-    _fast_empty_edits = _cwalk.empty_edits
+    _fast_empty_edits, _fast_gathered = _cwalk.empty_edits, _cwalk.gathered
 
 
 def compiled() -> bool:

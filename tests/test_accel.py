@@ -34,8 +34,10 @@ from test_census_walk import ATTRIBUTES, FIELDS, TAGS
 from test_digests import GROUPS, _stored, digests_of
 
 from cleanhtml import _walk, census, document
+from cleanhtml.api import clean_document
 from cleanhtml.census import KEPT_MAX, Census, Names
 from cleanhtml.errors import CleanHtmlError
+from cleanhtml.render import text
 from cleanhtml.rule import Context
 from cleanhtml.rules import whitespace
 from cleanhtml.rules.whitespace import BLOCK_CONTAINERS, REMOVABLE_WHEN_EMPTY, _may_empty_walk
@@ -326,6 +328,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_may_empty", COMPILED.may_empty)
     monkeypatch.setattr(census, "_fast_blank_lines", COMPILED.blank_line_runs)
     monkeypatch.setattr(census, "_fast_empty_edits", COMPILED.empty_edits)
+    monkeypatch.setattr(census, "_fast_gathered", COMPILED.gathered)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -599,5 +602,92 @@ def test_compiled_empty_edits_equal_the_python_loop_on_every_real_input() -> Non
         _empty_edits_same(loaded.root)
         etree.strip_tags(loaded.root, "a", "font")
         _empty_edits_same(loaded.root)
+        compared += 1
+    assert compared > 200
+
+
+# --- the text renderer's gathered text ------------------------------------------------
+
+
+def _gathered_same(root: etree._Element) -> None:
+    """The compiled ``gathered`` writes the string the stylesheet's path writes; where
+    the tree's text holds one of the stylesheet's marks (its path gives None and the
+    Python walk makes the blocks), the blocks made of it are the walk's."""
+    assert COMPILED is not None
+    got = COMPILED.gathered(root, text._KINDS)
+    assert got is not None
+    expected = text._stylesheet_gathered(root)
+    if expected is not None:
+        assert got == expected
+    else:
+        assert list(text._finish([got])) == list(text._walk_blocks(root))
+
+
+GATHERED = st.lists(
+    st.one_of(
+        st.sampled_from(sorted({*text.BLOCK_TAGS, *text.SKIP_TAGS, *text.CELL_TAGS}
+                               | {"br", "span", "b", "a", "x-y"})).map(lambda tag: f"<{tag}>"),
+        st.sampled_from(["p", "div", "tr", "td", "pre", "table", "span", "li", "script", "a"]).map(
+            lambda tag: f"</{tag}>"
+        ),
+        st.sampled_from(["t", " ", "  ", "\n", "\t", "&#13;", "\f", " a \n b ", "中文",
+                         "\n中\n", "<!-- c -->", "<?pi x?>", "&nbsp;", "\u3000", "\x80",
+                         "&#129;", "\x85 x", "<![CDATA[x]]>", "<br>", "é"]),
+    ),
+    max_size=60,
+)  # fmt: skip
+
+
+@needs_compiled
+@settings(max_examples=2000 * SCALE, deadline=None)
+@given(GATHERED, st.sampled_from(["html", "body", "table", "pre", "td"]))
+def test_compiled_gathered_equals_the_stylesheet(pieces: list[str], top: str) -> None:
+    """On random nestings of blocks, rows and cells (rows in rows), ``<pre>`` (whitespace
+    of every kind, in and after it), skipped elements and their tails, ``<br>``, comments
+    and processing instructions, from the root or from an element inside it."""
+    root = etree.fromstring(f"<html><body>{''.join(pieces)}</body></html>", etree.HTMLParser())
+    if root is None:
+        return
+    _gathered_same(root)
+    for inner in root.iter(top):
+        _gathered_same(inner)
+        break
+
+
+def test_compiled_gathered_cases() -> None:
+    """What the stylesheet writes, spelled out (the internal marks: BLOCK \\x04, BR \\x00,
+    CELL \\x01, PRE_SPACE \\x02, PRE_TAB \\x03), and what the compiled walk leaves to it."""
+    if COMPILED is None:
+        pytest.skip("no compiled walk")
+    cases = {
+        "<p>a</p> \n <p>b</p>": "\x04a\x04b\x04",
+        "<div>x<script>s</script>y</div>": "\x04xy\x04",
+        "<table><tr><td>1</td><td>2</td></tr></table>": "\x041\x012\x04",
+        "<pre>a b\n\tc</pre>": "\x04a\x02b\x00\x03c\x04",
+        "<p>a<br>b</p>": "\x04a\x00b\x04",
+        "<p>a<!-- c -->b</p>": "\x04ab\x04",
+    }
+    for markup, expected in cases.items():
+        root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser())
+        assert text._stylesheet_gathered(root) == expected, markup
+        assert COMPILED.gathered(root, text._KINDS) == expected, markup
+    root = etree.fromstring("<html><body><p>a</p></body></html>", etree.HTMLParser())
+    etree.SubElement(root[0], "{urn:x}p").text = "b"
+    assert COMPILED.gathered(root, text._KINDS) is None  # a namespaced element
+    assert COMPILED.gathered(etree.Comment("x"), text._KINDS) is None
+
+
+@needs_compiled
+def test_compiled_gathered_equals_the_stylesheet_on_every_real_input() -> None:
+    """Every real input, as loaded and as cleaned (what the text renderer reads)."""
+    compared = 0
+    for data in _inputs():
+        try:
+            loaded = document.load(data)
+            cleaned = clean_document(data, to="text")
+        except CleanHtmlError:
+            continue
+        _gathered_same(loaded.root)
+        _gathered_same(cleaned.doc.root)
         compared += 1
     assert compared > 200

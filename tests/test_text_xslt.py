@@ -117,11 +117,12 @@ def test_examples() -> None:
 
 def test_a_text_holding_a_mark_of_the_stylesheet_is_walked() -> None:
     """C1 controls are the stylesheet's marks: a page whose text holds one (a cell
-    mark here, which would start a cell) is walked instead, with the same blocks."""
+    mark here, which would start a cell) is walked instead, with the same blocks (the
+    compiled walk, where loaded, writes the text's own marks: the blocks are the same)."""
     body = etree.fromstring("<html><body><p>a\x81b</p><p>c</p></body></html>", etree.HTMLParser())[
         0
     ]
-    assert text._gathered(body) is None
+    assert text._stylesheet_gathered(body) is None
     assert text.blocks(body) == ["a\x81b", "c"] == list(text._walk_blocks(body))
 
 
@@ -134,7 +135,7 @@ def test_every_mark_and_none_of_its_neighbours_is_told() -> None:
         for html in (f"<p>中{char}文</p>", f"<p>x<b>y</b>{char}</p>"):
             body = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser())[0]
             holds_mark = char in text._X_MARKS
-            assert (text._gathered(body) is None) is holds_mark, (char, html)
+            assert (text._stylesheet_gathered(body) is None) is holds_mark, (char, html)
             assert text.blocks(body) == list(text._walk_blocks(body))
 
 
