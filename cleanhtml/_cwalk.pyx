@@ -1024,7 +1024,10 @@ def gathered(_Element root, dict kinds):
             # on: the next sibling, or up, ending each element left
             while True:
                 if c_node is c_root:
-                    return PyUnicode_DecodeUTF8(out.data, out.used, NULL)
+                    try:
+                        return PyUnicode_DecodeUTF8(out.data, out.used, NULL)
+                    except UnicodeDecodeError:  # (libxml2 keeps UTF-8: never seen)
+                        return None
                 if c_node.next is not NULL:
                     c_node = c_node.next
                     break
