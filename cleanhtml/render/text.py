@@ -1,9 +1,10 @@
 """Plain-text output: one block per paragraph, heading, list item or table row.
 
 One pass over the tree gathers its text with marks at block edges, driven by frozenset
-tag tables (the html-text approach): an XSLT stylesheet made from those tables, run by
-libxslt in C (:func:`_gathered`), or for a large document a Python walk that makes
-blocks a piece at a time (:func:`iter_blocks` with ``stream``). Inline elements never
+tag tables (the html-text approach): the compiled census walk's writer where it is
+loaded, else an XSLT stylesheet made from those tables, run by libxslt in C (both
+:func:`_gathered`), or for a large document a Python walk that makes blocks a piece at
+a time (:func:`iter_blocks` with ``stream``). Inline elements never
 add or drop a character, so ``<a>线上线下</a>方式`` gives ``线上线下方式``.
 Whitespace collapses as a browser would, including CSS Text's rule that a line break
 between two East Asian wide characters disappears (Chinese has no spaces between
