@@ -1036,3 +1036,77 @@ def gathered(_Element root, dict kinds):
     finally:
         PyMem_Free(out.data)
         PyMem_Free(out.rows)
+
+
+# --- the needles' numeric references (cleanhtml.pipeline._references_in) ---------------
+
+cdef extern from "string.h":
+    const void* memchr(const void* s, int c, size_t n) nogil
+
+
+cdef inline bint _digit(unsigned char byte) noexcept:
+    return c'0' <= byte <= c'9'
+
+
+cdef inline int _hex(unsigned char byte) noexcept:
+    if c'0' <= byte <= c'9':
+        return byte - c'0'
+    if c'a' <= (byte | 0x20) <= c'f':
+        return (byte | 0x20) - c'a' + 10
+    return -1
+
+
+cdef inline bint _alpha(unsigned char byte) noexcept:
+    return c'a' <= (byte | 0x20) <= c'z'
+
+
+cdef inline Py_ssize_t _next_amp(const unsigned char* p, Py_ssize_t at, Py_ssize_t size) noexcept:
+    cdef const void* found
+    if at >= size:
+        return -1
+    found = memchr(p + at, c'&', size - at)
+    return -1 if found is NULL else <const unsigned char*>found - p
+
+
+def references(bytes data):
+    """:func:`cleanhtml.pipeline._references_in`: ``set(findall(numeric))`` and, when that
+    is not empty, ``set(findall(named))`` too, for the patterns ``&#(?:[0-9]+|[xX][0-9a-fA-F]+);?``
+    and ``&[A-Za-z][A-Za-z0-9]{0,31};?``: each ``&`` found with a ``memchr`` and matched
+    there (no match holds a ``&``, so each starts at one and none hides another)."""
+    cdef const unsigned char* p = data
+    cdef Py_ssize_t size = len(data)
+    cdef Py_ssize_t at = _next_amp(p, 0, size), end, count
+    cdef set found = set()
+    while at >= 0:
+        end = at + 2
+        if end <= size and p[at + 1] == c'#':
+            if end < size and (p[end] == c'x' or p[end] == c'X') and end + 1 < size and _hex(p[end + 1]) >= 0:
+                end += 2
+                while end < size and _hex(p[end]) >= 0:
+                    end += 1
+            elif end < size and _digit(p[end]):
+                end += 1
+                while end < size and _digit(p[end]):
+                    end += 1
+            else:
+                at = _next_amp(p, at + 1, size)
+                continue
+            if end < size and p[end] == c';':
+                end += 1
+            found.add(data[at:end])
+        at = _next_amp(p, at + 1, size)
+    if not found:
+        return found
+    at = _next_amp(p, 0, size)
+    while at >= 0:
+        if at + 1 < size and _alpha(p[at + 1]):
+            end = at + 2
+            count = 0
+            while end < size and count < 31 and (_alpha(p[end]) or _digit(p[end])):
+                end += 1
+                count += 1
+            if end < size and p[end] == c';':
+                end += 1
+            found.add(data[at:end])
+        at = _next_amp(p, at + 1, size)
+    return found

@@ -393,6 +393,8 @@ _EmptyEdits = Callable[
 _fast_empty_edits: _EmptyEdits | None = None  # (what remove-empty-elements removes, in C)
 _fast_gathered: Callable[[etree._Element, dict[str, int]], str | None] | None = None
 """The text renderer's gathered text, in C (cleanhtml.render.text._gathered)."""
+_fast_references: Callable[[bytes], set[bytes]] | None = None
+"""The needles' character references, in C (cleanhtml.pipeline._references_in)."""
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -402,6 +404,7 @@ def _load(text: str | None) -> None:
     was, for this lxml) once it pays (see :data:`SMALL`)."""
     global _loaded, _fast_fill, _fast_closing, _small_taken
     global _fast_may_empty, _fast_blank_lines, _fast_empty_edits, _fast_gathered
+    global _fast_references
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -413,6 +416,7 @@ def _load(text: str | None) -> None:
     _fast_fill, _fast_closing = _cwalk.fill, _cwalk.block_in_closing_inline
     _fast_may_empty, _fast_blank_lines = _cwalk.may_empty, _cwalk.blank_line_runs
     _fast_empty_edits, _fast_gathered = _cwalk.empty_edits, _cwalk.gathered
+    _fast_references = _cwalk.references
 
 
 def compiled() -> bool:

@@ -157,7 +157,12 @@ def _references_in(source: bytes) -> set[bytes]:
     finishes the scan (a Python step per ``&`` would cost more). The other ``&`` are
     noted and the named references matched at those alone (a reference holds no
     ``&``, so each starts at one), not in a second walk: a post's few references are
-    all numeric (``&#123;`` in its style block)."""
+    all numeric (``&#123;`` in its style block). Where the compiled census walk is
+    loaded, its ``references`` does the same in C (each ``&`` a ``memchr`` and a few
+    byte tests: ~75 us a bench page of Python steps and regex scans before)."""
+    fast = census_._fast_references
+    if fast is not None:
+        return fast(source)
     found: set[bytes] = set()
     others: list[int] = []
     at = source.find(b"&")

@@ -33,7 +33,7 @@ from lxml import etree
 from test_census_walk import ATTRIBUTES, FIELDS, TAGS
 from test_digests import GROUPS, _stored, digests_of
 
-from cleanhtml import _walk, census, document
+from cleanhtml import _walk, census, document, pipeline
 from cleanhtml.api import clean_document
 from cleanhtml.census import KEPT_MAX, Census, Names
 from cleanhtml.errors import CleanHtmlError
@@ -329,6 +329,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_blank_lines", COMPILED.blank_line_runs)
     monkeypatch.setattr(census, "_fast_empty_edits", COMPILED.empty_edits)
     monkeypatch.setattr(census, "_fast_gathered", COMPILED.gathered)
+    monkeypatch.setattr(census, "_fast_references", COMPILED.references)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -691,3 +692,38 @@ def test_compiled_gathered_equals_the_stylesheet_on_every_real_input() -> None:
         _gathered_same(cleaned.doc.root)
         compared += 1
     assert compared > 200
+
+
+# --- the needles' character references ------------------------------------------------
+
+
+def _references_spec(source: bytes) -> set[bytes]:
+    """What :func:`cleanhtml.pipeline._references_in` is: the patterns' findall."""
+    found = set(pipeline._NUMERIC_REFERENCE.findall(source))
+    if found:
+        found.update(pipeline._NAMED_REFERENCE.findall(source))
+    return found
+
+
+REFERENCE_PIECES = [b"&", b"#", b"x", b"X", b"1", b"9", b"a", b"F", b"g", b";", b" ", b"Z",
+                    "中".encode(), b"&#123;", b"&amp;", b"&#x4e2d", b"&nbsp", b"&&#", b"&#&",
+                    b"a" * 31, b"0" * 40, b"\x00", b"&#x;", b"&#;"]  # fmt: skip
+
+
+@needs_compiled
+@settings(max_examples=3000 * SCALE, deadline=None)
+@given(st.lists(st.sampled_from(REFERENCE_PIECES), max_size=60))
+def test_compiled_references_equal_the_patterns(pieces: list[bytes]) -> None:
+    """Numeric references cut, crowded and nested, named ones of every length up to and
+    past the pattern's 32 characters, with and without their ``;``, at the very end."""
+    assert COMPILED is not None
+    source = b"".join(pieces)
+    assert COMPILED.references(source) == _references_spec(source)
+
+
+@needs_compiled
+def test_compiled_references_equal_the_patterns_on_every_real_input() -> None:
+    assert COMPILED is not None
+    inputs = _inputs()
+    assert sum(COMPILED.references(data) != _references_spec(data) for data in inputs) == 0
+    assert sum(bool(COMPILED.references(data)) for data in inputs) > 20
