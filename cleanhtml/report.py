@@ -221,11 +221,11 @@ class Reporter:
 
     def _file_line(self, result: FileResult) -> None:
         settings = self.settings
-        rules = ", ".join(f"{rule} {count}" for rule, count in result.edits.items())
         if settings.check and result.status == "cleaned":
-            self.say(f"would clean {result.name}" + (f" ({rules})" if settings.verbose else ""))
+            rules = f" ({_rules(result)})" if settings.verbose else ""
+            self.say(f"would clean {result.name}{rules}")
         elif settings.verbose and result.status == "cleaned" and result.written:
-            self.say(f"cleaned {result.name} -> {result.destination} ({rules})")
+            self.say(f"cleaned {result.name} -> {result.destination} ({_rules(result)})")
         elif settings.verbose:
             written = f" -> {result.destination}" if result.written else ""
             self.say(f"{result.status} {result.name}{written}")
@@ -367,3 +367,8 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def _rules(result: FileResult) -> str:
+    """The rules that edited ``result``'s file, each with its count (``-v``)."""
+    return ", ".join(f"{rule} {count}" for rule, count in result.edits.items())
