@@ -672,6 +672,9 @@ def test_compiled_gathered_cases() -> None:
         root = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser())
         assert text._stylesheet_gathered(root) == expected, markup
         assert COMPILED.gathered(root, text._KINDS) == expected, markup
+    deep = "<table><tr><td>x" * 100 + "y" + "</td></tr></table>z" * 100  # rows in rows
+    root = etree.fromstring(f"<html><body>{deep}</body></html>", etree.HTMLParser())
+    assert COMPILED.gathered(root, text._KINDS) == text._stylesheet_gathered(root)
     root = etree.fromstring("<html><body><p>a</p></body></html>", etree.HTMLParser())
     etree.SubElement(root[0], "{urn:x}p").text = "b"
     assert COMPILED.gathered(root, text._KINDS) is None  # a namespaced element
