@@ -1110,3 +1110,55 @@ def references(bytes data):
             found.add(data[at:end])
         at = _next_amp(p, at + 1, size)
     return found
+
+
+# --- where a page's markup may end (cleanhtml.repairs._reopen_closed_body) ------------
+
+cdef inline bint _spelled(const unsigned char* p, Py_ssize_t at, const char* lower) noexcept:
+    """The four bytes at ``at`` spell the lower-case ASCII ``lower`` in either case."""
+    cdef int i
+    for i in range(4):
+        if (p[at + i] | 0x20) != <unsigned char>lower[i]:
+            return False
+    return True
+
+
+cdef extern from *:
+    int __builtin_popcountll(unsigned long long) nogil
+
+
+cdef Py_ssize_t _characters(const unsigned char* p, Py_ssize_t size) noexcept:
+    """How many UTF-8 characters the ``size`` bytes at ``p`` hold: the bytes that are no
+    continuation byte (``10xxxxxx``), counted eight at a time."""
+    cdef Py_ssize_t k = 0, continuations = 0
+    cdef unsigned long long word
+    while k + 8 <= size:
+        memcpy(&word, p + k, 8)
+        continuations += __builtin_popcountll((word >> 7) & ~(word >> 6) & 0x0101010101010101ULL)
+        k += 8
+    while k < size:
+        continuations += (p[k] & 0xC0) == 0x80
+        k += 1
+    return size - continuations
+
+
+def first_body_end(bytes data):
+    """Where, in characters of ``data`` decoded as UTF-8, the first ``</body`` or
+    ``</html`` (either case) starts; -1 when none does. No match of
+    ``repairs._body_end()`` starts before it (the pattern's letters are ASCII, and no
+    other character matches them ignoring case), so the search starts there. Each ``<``
+    is found with a ``memchr``; the characters before the one found are counted once."""
+    cdef const unsigned char* p = data
+    cdef Py_ssize_t size = len(data)
+    cdef Py_ssize_t at = 0
+    cdef const void* found
+    while at < size:
+        found = memchr(p + at, c'<', size - at)
+        if found is NULL:
+            return -1
+        at = <const unsigned char*>found - p
+        if (at + 6 <= size and p[at + 1] == c'/'
+                and (_spelled(p, at + 2, "body") or _spelled(p, at + 2, "html"))):
+            return _characters(p, at)
+        at += 1
+    return -1

@@ -10,6 +10,7 @@ from typing import IO, cast
 
 from lxml import etree
 
+from cleanhtml import census as census_
 from cleanhtml.errors import InputError
 from cleanhtml.repairs import (
     RAW_TEXT_TAGS,
@@ -282,7 +283,10 @@ def _parse_once(
     if not own:
         body = _bound_attributes(body, repairs)
     if _is_page(body):
-        body = _reopen_closed_body(body, repairs)
+        fast = census_._fast_body_end
+        # (raw holds the text's bytes while no repair above changed it)
+        start = fast(raw) if fast is not None and body is before and type(raw) is bytes else 0
+        body = _reopen_closed_body(body, repairs, start)
         has_doctype = _starts_with_doctype(body)
         if body is not before:
             text, raw = _Text(body, None), None

@@ -283,13 +283,18 @@ def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _reopen_closed_body(body: str, repairs: list[str]) -> str:
+def _reopen_closed_body(body: str, repairs: list[str], start: int = 0) -> str:
     """Drop ``</body>``/``</html>`` end tags that content follows, as browsers ignore them.
 
     libxml2 silently discards everything after ``</html>``, and puts what follows
-    ``</body>`` outside the body; a browser shows both in the body.
+    ``</body>`` outside the body; a browser shows both in the body. ``start``: no end
+    tag starts before it (-1: none at all), as the compiled walk's ``first_body_end``
+    tells from the body's bytes (the search over the whole text tried a match at each
+    ``</``: 85-107 us a bench page).
     """
-    end = _body_end().search(body)
+    if start < 0:
+        return body
+    end = _body_end().search(body, start)
     if not end or _only_trailer(body, end.start()):
         return body
     repairs.append("moved content after </body> or </html> into the body, as browsers do")

@@ -19,6 +19,7 @@ import gzip
 import importlib.machinery
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -330,6 +331,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_empty_edits", COMPILED.empty_edits)
     monkeypatch.setattr(census, "_fast_gathered", COMPILED.gathered)
     monkeypatch.setattr(census, "_fast_references", COMPILED.references)
+    monkeypatch.setattr(census, "_fast_body_end", COMPILED.first_body_end)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -730,3 +732,70 @@ def test_compiled_references_equal_the_patterns_on_every_real_input() -> None:
     inputs = _inputs()
     assert sum(COMPILED.references(data) != _references_spec(data) for data in inputs) == 0
     assert sum(bool(COMPILED.references(data)) for data in inputs) > 20
+
+
+# --- where a page's markup may end ----------------------------------------------------
+
+_BODY_END_START = re.compile(r"</(?i:body|html)")
+
+
+def _body_end_spec(data: bytes) -> int:
+    """Where the first match of repairs._body_end() can start, in characters."""
+    found = _BODY_END_START.search(data.decode("utf-8"))
+    return -1 if found is None else found.start()
+
+
+BODY_END_PIECES = ["</body>", "</BODY >", "</bOdY", "</html>", "</HTML\n>", "</htm", "</bod",
+                   "<", "/", "</", "<b", "body", "中", "é", "\U0001f600", "x", " ",
+                   "</ body>", "<!-- </body> -->", "\u212a"]  # fmt: skip
+
+
+@needs_compiled
+@settings(max_examples=3000 * SCALE, deadline=None)
+@given(st.lists(st.sampled_from(BODY_END_PIECES), max_size=40))
+def test_compiled_first_body_end_equals_the_pattern(pieces: list[str]) -> None:
+    """Characters of one to four bytes before it, cut and mixed-case end tags, one cut
+    by the end of the text."""
+    assert COMPILED is not None
+    data = "".join(pieces).encode("utf-8")
+    assert COMPILED.first_body_end(data) == _body_end_spec(data)
+
+
+@needs_compiled
+def test_compiled_first_body_end_on_every_real_input() -> None:
+    assert COMPILED is not None
+    compared = 0
+    for data in _inputs():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        assert COMPILED.first_body_end(data) == _body_end_spec(data)
+        compared += 1
+    assert compared > 200
+
+
+@needs_compiled
+def test_pages_closed_early_load_the_same_with_the_compiled_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Content after ``</body>`` or ``</html>`` (moved into the body), an end tag in a
+    comment before the real one, none at all, a repair before the look (the bytes no
+    longer the text's: the whole text is searched)."""
+    assert COMPILED is not None
+    pages = [
+        "<html><body><p>a</p></body></html><p>after</p>",
+        "<html><body><p>中文</p></BODY><p>é after</p></html>",
+        "<html><body><!-- </body> --><p>a</p></body></html>\n",
+        "<html><body><p>a</p>",
+        "<html><body><p>a</p></body></html><!-- c -->\n",
+        "<html><body><p>a</p><!-- unclosed\n</body></html><p>b</p>",
+    ]
+    for page in pages:
+        data = page.encode("utf-8")
+        monkeypatch.setattr(census, "_fast_body_end", None)
+        plain = document.load(data)
+        monkeypatch.setattr(census, "_fast_body_end", COMPILED.first_body_end)
+        fast = document.load(data)
+        assert etree.tostring(fast.root) == etree.tostring(plain.root), page
+        assert fast.repairs == plain.repairs, page
