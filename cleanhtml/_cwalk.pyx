@@ -1162,3 +1162,39 @@ def first_body_end(bytes data):
             return _characters(p, at)
         at += 1
     return -1
+
+
+# --- load-time checks (cleanhtml.treefixes, cleanhtml.repairs) -------------------------
+
+def holds_nested_link(_Element root):
+    """:func:`cleanhtml.treefixes._holds_nested_link`: whether an ``a`` element stands
+    inside another under ``root`` (``root`` included), by one walk over libxml2's nodes;
+    None for a tree holding a namespaced element (the Python loop decides)."""
+    cdef xmlNode* c_root = root._c_node
+    cdef xmlNode* c_node = c_root
+    cdef int links = 0  # the a elements open around c_node
+    if c_root.type != tree.XML_ELEMENT_NODE:
+        return False
+    while True:
+        if c_node.type == tree.XML_ELEMENT_NODE:
+            if c_node.ns is not NULL:
+                return None
+            if strcmp(<const char*>c_node.name, "a") == 0:
+                if links:
+                    return True
+                links += 1
+            if c_node.children is not NULL:
+                c_node = c_node.children
+                continue
+            if strcmp(<const char*>c_node.name, "a") == 0:
+                links -= 1
+        while True:
+            if c_node is c_root:
+                return False
+            if c_node.next is not NULL:
+                c_node = c_node.next
+                break
+            c_node = c_node.parent
+            if strcmp(<const char*>c_node.name, "a") == 0:
+                links -= 1
+

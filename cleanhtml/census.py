@@ -397,6 +397,8 @@ _fast_references: Callable[[bytes], set[bytes]] | None = None
 """The needles' character references, in C (cleanhtml.pipeline._references_in)."""
 _fast_body_end: Callable[[bytes], int] | None = None
 """Where a UTF-8 page's first ``</body`` or ``</html`` starts, in C (cleanhtml.parse)."""
+_fast_nested_link: Callable[[etree._Element], bool | None] | None = None
+"""Whether a link holds a link, in C (cleanhtml.treefixes._holds_nested_link)."""
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -406,7 +408,7 @@ def _load(text: str | None) -> None:
     was, for this lxml) once it pays (see :data:`SMALL`)."""
     global _loaded, _fast_fill, _fast_closing, _small_taken
     global _fast_may_empty, _fast_blank_lines, _fast_empty_edits, _fast_gathered
-    global _fast_references, _fast_body_end
+    global _fast_references, _fast_body_end, _fast_nested_link
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -419,6 +421,7 @@ def _load(text: str | None) -> None:
     _fast_may_empty, _fast_blank_lines = _cwalk.may_empty, _cwalk.blank_line_runs
     _fast_empty_edits, _fast_gathered = _cwalk.empty_edits, _cwalk.gathered
     _fast_references, _fast_body_end = _cwalk.references, _cwalk.first_body_end
+    _fast_nested_link = _cwalk.holds_nested_link
 
 
 def compiled() -> bool:

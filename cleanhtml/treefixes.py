@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from cleanhtml import census as census_
 from cleanhtml.census import Census
 from cleanhtml.records import Frozen
 from cleanhtml.treeops import find
@@ -105,7 +106,19 @@ def _holds_nested_link(root: etree._Element) -> bool:
     """True when a link holds a link (a link with a link above it is below one). Most
     links hold only text (``len`` 0: no look inside), so this costs a fraction of asking
     each link for a link above it (a walk up and a generator each). Linear: the links
-    looked inside hold no link, so no element is walked twice."""
+    looked inside hold no link, so no element is walked twice. Where the compiled walk
+    is loaded, one walk over libxml2's nodes answers (18 against 54 us on a bench page
+    just parsed)."""
+    fast = census_._fast_nested_link
+    if fast is not None:
+        found = fast(root)
+        if found is not None:
+            return found
+    return _holds_nested_link_walk(root)
+
+
+def _holds_nested_link_walk(root: etree._Element) -> bool:
+    """:func:`_holds_nested_link` by lxml's iterators."""
     for link in root.iter("a"):
         if len(link) and next(link.iterdescendants("a"), None) is not None:
             return True

@@ -34,7 +34,7 @@ from lxml import etree
 from test_census_walk import ATTRIBUTES, FIELDS, TAGS
 from test_digests import GROUPS, _stored, digests_of
 
-from cleanhtml import _walk, census, document, pipeline
+from cleanhtml import _walk, census, document, pipeline, treefixes
 from cleanhtml.api import clean_document
 from cleanhtml.census import KEPT_MAX, Census, Names
 from cleanhtml.errors import CleanHtmlError
@@ -332,6 +332,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_gathered", COMPILED.gathered)
     monkeypatch.setattr(census, "_fast_references", COMPILED.references)
     monkeypatch.setattr(census, "_fast_body_end", COMPILED.first_body_end)
+    monkeypatch.setattr(census, "_fast_nested_link", COMPILED.holds_nested_link)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -799,3 +800,47 @@ def test_pages_closed_early_load_the_same_with_the_compiled_start(
         fast = document.load(data)
         assert etree.tostring(fast.root) == etree.tostring(plain.root), page
         assert fast.repairs == plain.repairs, page
+
+
+# --- a link inside a link -------------------------------------------------------------
+
+LINKS = st.lists(
+    st.sampled_from(["<a>", "</a>", "<a href=x>", "<p>", "</p>", "<div>", "</div>", "<span>",
+                     "</span>", "t", "<!-- c -->", "<b>", "</b>", "<table>", "<td>"]),
+    max_size=40,
+)  # fmt: skip
+
+
+@needs_compiled
+@settings(max_examples=3000 * SCALE, deadline=None)
+@given(LINKS, st.sampled_from(["html", "a", "p", "div", "span"]), st.booleans())
+def test_compiled_nested_link_equals_the_python_loop(
+    pieces: list[str], top: str, graft: bool
+) -> None:
+    """From the root or an element inside it (a link itself), with links grafted where
+    libxml2 would not nest them (a link made inside a link by lxml)."""
+    assert COMPILED is not None
+    root = etree.fromstring(f"<html><body>{''.join(pieces)}</body></html>", etree.HTMLParser())
+    if graft:
+        for link in root.iter("a"):
+            etree.SubElement(link, "a").text = "in"
+            break
+    for start in [root, *root.iter(top)][:4]:
+        assert treefixes._holds_nested_link_walk(start) == COMPILED.holds_nested_link(start)
+
+
+@needs_compiled
+def test_compiled_nested_link_on_every_real_input() -> None:
+    assert COMPILED is not None
+    compared = 0
+    for data in _inputs():
+        try:
+            root = document.load(data).root
+        except CleanHtmlError:
+            continue
+        assert treefixes._holds_nested_link_walk(root) == COMPILED.holds_nested_link(root)
+        compared += 1
+    assert compared > 200
+    root = etree.fromstring("<html><body><a>x</a></body></html>", etree.HTMLParser())
+    etree.SubElement(root[0][0], "{urn:x}a")
+    assert COMPILED.holds_nested_link(root) is None  # (a namespaced element: Python's)
