@@ -1198,3 +1198,49 @@ def holds_nested_link(_Element root):
             if strcmp(<const char*>c_node.name, "a") == 0:
                 links -= 1
 
+
+
+cdef bint _control_reference_at(const unsigned char* p, Py_ssize_t at, Py_ssize_t size) noexcept:
+    """Whether ``repairs._CONTROL_REFERENCE`` matches at ``at`` (a ``&``): ``&#`` and a
+    whole run of decimal digits, or ``x``/``X`` and a whole run of hex digits, whose value
+    is 1-8, 11, 12, 14-31, 0xFFFE or 0xFFFF (the pattern's lookaheads take the whole run;
+    leading zeros any)."""
+    cdef Py_ssize_t i = at + 2
+    cdef long long value = 0
+    cdef int digit
+    cdef bint any_digit = False
+    if i > size or p[at + 1] != c'#':
+        return False
+    if i < size and (p[i] == c'x' or p[i] == c'X'):
+        i += 1
+        while i < size:
+            digit = _hex(p[i])
+            if digit < 0:
+                break
+            any_digit = True
+            if value < 0x1000000:
+                value = value * 16 + digit
+            i += 1
+    else:
+        while i < size and _digit(p[i]):
+            any_digit = True
+            if value < 0x1000000:
+                value = value * 10 + (p[i] - c'0')
+            i += 1
+    if not any_digit:
+        return False
+    return (1 <= value <= 8 or value == 11 or value == 12 or 14 <= value <= 31
+            or value == 0xFFFE or value == 0xFFFF)
+
+
+def holds_control_reference(bytes data):
+    """:func:`cleanhtml.repairs._holds_control_reference` of the text ``data`` is the
+    UTF-8 of: each ``&`` found with a ``memchr`` and read in place."""
+    cdef const unsigned char* p = data
+    cdef Py_ssize_t size = len(data)
+    cdef Py_ssize_t at = _next_amp(p, 0, size)
+    while at >= 0:
+        if _control_reference_at(p, at, size):
+            return True
+        at = _next_amp(p, at + 1, size)
+    return False

@@ -399,6 +399,8 @@ _fast_body_end: Callable[[bytes], int] | None = None
 """Where a UTF-8 page's first ``</body`` or ``</html`` starts, in C (cleanhtml.parse)."""
 _fast_nested_link: Callable[[etree._Element], bool | None] | None = None
 """Whether a link holds a link, in C (cleanhtml.treefixes._holds_nested_link)."""
+_fast_control_reference: Callable[[bytes], bool] | None = None
+"""Whether a UTF-8 text holds a reference to a control, in C (cleanhtml.repairs)."""
 _loaded = os.environ.get("CLEANHTML_PURE", "") not in ("", "0")  # (nothing to load)
 _small_taken = False
 
@@ -408,7 +410,7 @@ def _load(text: str | None) -> None:
     was, for this lxml) once it pays (see :data:`SMALL`)."""
     global _loaded, _fast_fill, _fast_closing, _small_taken
     global _fast_may_empty, _fast_blank_lines, _fast_empty_edits, _fast_gathered
-    global _fast_references, _fast_body_end, _fast_nested_link
+    global _fast_references, _fast_body_end, _fast_nested_link, _fast_control_reference
     if text is not None and len(text) < SMALL and not _small_taken:
         _small_taken = True
         return
@@ -422,6 +424,7 @@ def _load(text: str | None) -> None:
     _fast_empty_edits, _fast_gathered = _cwalk.empty_edits, _cwalk.gathered
     _fast_references, _fast_body_end = _cwalk.references, _cwalk.first_body_end
     _fast_nested_link = _cwalk.holds_nested_link
+    _fast_control_reference = _cwalk.holds_control_reference
 
 
 def compiled() -> bool:

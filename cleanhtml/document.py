@@ -359,7 +359,10 @@ def load(
         body = body.replace(_FORM_FEED, " ")
         repairs.append("turned form feeds into spaces")
     kept = body
-    body = _remove_control_references(body, repairs)
+    fast = census_._fast_control_reference
+    # (raw holds the body's bytes while no control character was removed)
+    holds = fast(raw) if fast is not None and raw is not None and body is unrepaired else None
+    body = _remove_control_references(body, repairs, holds)
     with_references = None if body is kept else _split_prolog(kept)[1]
     del kept
     if body is not unrepaired:

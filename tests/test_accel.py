@@ -34,7 +34,7 @@ from lxml import etree
 from test_census_walk import ATTRIBUTES, FIELDS, TAGS
 from test_digests import GROUPS, _stored, digests_of
 
-from cleanhtml import _walk, census, document, pipeline, treefixes
+from cleanhtml import _walk, census, document, pipeline, repairs, treefixes
 from cleanhtml.api import clean_document
 from cleanhtml.census import KEPT_MAX, Census, Names
 from cleanhtml.errors import CleanHtmlError
@@ -333,6 +333,7 @@ def test_outputs_with_the_compiled_walk_match_the_digests(
     monkeypatch.setattr(census, "_fast_references", COMPILED.references)
     monkeypatch.setattr(census, "_fast_body_end", COMPILED.first_body_end)
     monkeypatch.setattr(census, "_fast_nested_link", COMPILED.holds_nested_link)
+    monkeypatch.setattr(census, "_fast_control_reference", COMPILED.holds_control_reference)
     monkeypatch.setattr(census, "_loaded", True)
     expected = _stored()[group]
     got = {name: digests_of(read(), case) for name, case, read in inputs()}
@@ -844,3 +845,43 @@ def test_compiled_nested_link_on_every_real_input() -> None:
     root = etree.fromstring("<html><body><a>x</a></body></html>", etree.HTMLParser())
     etree.SubElement(root[0][0], "{urn:x}a")
     assert COMPILED.holds_nested_link(root) is None  # (a namespaced element: Python's)
+
+
+# --- references to controls -----------------------------------------------------------
+
+CONTROL_PIECES = ["&#", "&#x", "&#X", "0", "00", "1", "8", "9", "11", "12", "13", "31", "32",
+                  "65534", "65535", "65536", "b", "B", "e", "f", "F", "1f", "20", "fffe",
+                  "FFFF", "10000", ";", "&", "x", "中", " ", "&amp;", "9" * 30]  # fmt: skip
+
+
+@needs_compiled
+@settings(max_examples=5000 * SCALE, deadline=None)
+@given(st.lists(st.sampled_from(CONTROL_PIECES), max_size=30))
+def test_compiled_control_reference_equals_the_pattern(pieces: list[str]) -> None:
+    """Decimal and hex references to every edge of the control ranges, leading zeros,
+    runs cut by other characters or by the end, values past any range."""
+    assert COMPILED is not None
+    text_ = "".join(pieces)
+    expected = repairs._CONTROL_REFERENCE.search(text_) is not None
+    assert COMPILED.holds_control_reference(text_.encode("utf-8")) is expected
+
+
+@needs_compiled
+def test_compiled_control_reference_on_every_real_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert COMPILED is not None
+    compared = 0
+    for data in _inputs():
+        try:
+            body = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        assert COMPILED.holds_control_reference(data) is repairs._holds_control_reference(body)
+        compared += 1
+    assert compared > 200
+    page = b"<html><body><p>a&#1;b&#x0B;c&#0012;d&#65535;e&#x1f</p></body></html>"
+    monkeypatch.setattr(census, "_fast_control_reference", None)
+    plain = document.load(page)
+    monkeypatch.setattr(census, "_fast_control_reference", COMPILED.holds_control_reference)
+    fast = document.load(page)
+    assert fast.repairs == plain.repairs and any("to controls" in r for r in fast.repairs)
+    assert etree.tostring(fast.root) == etree.tostring(plain.root)
