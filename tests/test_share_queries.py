@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from test_markup_queries import _markup
 
 from cleanhtml import census as census_
 from cleanhtml import document
@@ -36,17 +37,6 @@ _element = st.tuples(
              max_size=3),
     st.integers(0, 3),
 )  # fmt: skip
-
-
-def _markup(elements: list[tuple[str, list[tuple[str, str]], int]]) -> str:
-    out, open_ = [], []
-    for tag, attributes, closes in elements:
-        names = dict(attributes)
-        out.append(f"<{tag}" + "".join(f' {k}="{v}"' for k, v in names.items()) + ">x")
-        open_.append(tag)
-        for _ in range(min(closes, len(open_))):
-            out.append(f"</{open_.pop()}>y")
-    return "".join(out)
 
 
 @settings(max_examples=1500 * SCALE, deadline=None)
