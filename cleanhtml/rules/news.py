@@ -1764,7 +1764,7 @@ def _is_share_class(value: str) -> bool:
 def _share_widgets(root: etree._Element, census: Census | None = None) -> list[etree._Element]:
     """Elements whose class or id names a share or like widget, in document order: read
     from the census's class and id lists when it kept them (the two XPaths cost ~1,500
-    instructions an element of the tree; a post spent 28 us in them)."""
+    instructions an element of the tree: ~0.3 ms on a Chinese bench page)."""
     if census is not None:
         classes = census.elements_with(root, "class", _is_share_class)
         ids = census.elements_with(root, "id", _names_share)
