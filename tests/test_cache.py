@@ -113,6 +113,19 @@ def test_unchanged_tree_rerun_hits(posts: Path, cache_dir: Path, cleans: list[st
     assert second[2].splitlines()[:-1] == first[2].splitlines()[:-1]  # all but the timing
 
 
+def test_quiet_runs_agree_with_their_edits_left_undecoded(
+    posts: Path, cache_dir: Path, cleans: list[str]
+) -> None:
+    """A ``-q`` hit does not decode its edits (see cache.Entry); with ``--statistics`` or
+    ``-v`` it does: every combination says what a run without the cache says."""
+    run("--check", str(posts))  # (fills the cache)
+    for args in (["-q"], ["-q", "--statistics"], ["--statistics"], ["-q", "-v"], []):
+        cleans.clear()
+        code, out, err = run("--check", *args, str(posts))
+        assert cleans == []  # answered by the cache
+        assert (code, out, err.splitlines()[:-1]) == _no_cache_run("--check", *args, str(posts))
+
+
 def test_fresh_files_are_hashed_not_trusted(
     tmp_path: Path, cache_dir: Path, cleans: list[str]
 ) -> None:
@@ -324,7 +337,9 @@ def test_bad_entries_are_not_used(posts: Path, cache_dir: Path, cleans: list[str
         lambda e: marshal.dumps((*e[:3], "maybe", *e[4:])),
         lambda e: marshal.dumps((*e, 1)),
         lambda e: marshal.dumps(list(e)),
-        lambda e: marshal.dumps((*e[:7], list(e[7].items()), *e[8:])),
+        lambda e: marshal.dumps((*e[:7], marshal.loads(e[7]), *e[8:])),  # (layout 2)
+        lambda e: marshal.dumps((*e[:7], b"\xff", *e[8:])),  # edits that do not decode
+        lambda e: marshal.dumps((*e[:7], marshal.dumps([("x", 1)]), *e[8:])),
         lambda e: marshal.dumps(e)[:-3],  # cut short
         lambda e: None,
         lambda e: b"\xff" + marshal.dumps(e),
