@@ -27,8 +27,9 @@ half a cache; the last one to finish wins.
 The body is :mod:`marshal` data: a dict from each file's real path to its entry, itself
 marshalled on its own (see :data:`Entry`). Loading 10,000 entries that way costs about
 6 ms (reading and checking the digest included), and each lookup decodes only its own
-entry (0.4 us; its edits only when the run reports them); the JSON of the first layout cost 27-32 ms to load (a tenth of a
-second ``--check`` over 10,000 posts), and :mod:`json` its import. :mod:`marshal`
+entry (0.4 us; its edits only when the run reports them); the JSON of the first layout
+cost 27-32 ms to load (a tenth of a second ``--check`` over 10,000 posts), and
+:mod:`json` its import. :mod:`marshal`
 reads only what Python itself wrote (the settings key holds the Python version), and
 only a body whose digest matches is read at all.
 """
