@@ -1123,23 +1123,13 @@ cdef inline bint _spelled(const unsigned char* p, Py_ssize_t at, const char* low
     return True
 
 
-cdef extern from *:
-    int __builtin_popcountll(unsigned long long) nogil
-
-
 cdef Py_ssize_t _characters(const unsigned char* p, Py_ssize_t size) noexcept:
     """How many UTF-8 characters the ``size`` bytes at ``p`` hold: the bytes that are no
-    continuation byte (``10xxxxxx``), counted eight at a time."""
-    cdef Py_ssize_t k = 0, continuations = 0
-    cdef unsigned long long word
-    while k + 8 <= size:
-        memcpy(&word, p + k, 8)
-        continuations += __builtin_popcountll((word >> 7) & ~(word >> 6) & 0x0101010101010101ULL)
-        k += 8
-    while k < size:
-        continuations += (p[k] & 0xC0) == 0x80
-        k += 1
-    return size - continuations
+    continuation byte (``10xxxxxx``)."""
+    cdef Py_ssize_t k, characters = 0
+    for k in range(size):
+        characters += (p[k] & 0xC0) != 0x80
+    return characters
 
 
 def first_body_end(bytes data):
